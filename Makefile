@@ -1,0 +1,37 @@
+# The two commands in the README: `make build` and `make test`. Both work on a fresh Debian/Ubuntu
+# machine: they install WeasyPrint's system libraries (Pango) with apt-get when they are missing.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# WeasyPrint needs Pango (with HarfBuzz, FreeType and fontconfig); HarfBuzz-Subset makes it
+# embed font subsets quickly (without it, WeasyPrint falls back to the much slower fontTools).
+DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1
+SONAMES := libpango-1.0.so.0 libpangoft2-1.0.so.0 libharfbuzz-subset.so.0
+
+.PHONY: build test system-deps lint clean
+
+build: system-deps $(BIN)/python
+	$(BIN)/pip install --quiet .
+	$(BIN)/handbill build --out dist
+
+test: system-deps $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+system-deps:
+	@missing=0; for lib in $(SONAMES); do ldconfig -p | grep -q "$$lib" || missing=1; done; \
+	if [ $$missing = 1 ]; then \
+		echo "Installing WeasyPrint's system libraries: $(DEBIAN_PACKAGES)"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(DEBIAN_PACKAGES); \
+	fi
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+clean:
+	rm -rf $(VENV) dist build .pytest_cache .mypy_cache .ruff_cache

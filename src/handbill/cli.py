@@ -1,0 +1,114 @@
+"""The command line: each command loads the kit and calls one function."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from handbill import __version__
+from handbill.build import build as build_kit
+from handbill.errors import BuildError, display_path
+from handbill.kit import load_kit
+from handbill.scaffold import new_kit
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+kit_option = click.option(
+    "--kit",
+    "kit_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="The kit folder (the one holding handbill.toml).",
+)
+
+
+@click.group(context_settings=CONTEXT, epilog="Example: handbill build faq --kit my-campaign")
+@click.version_option(__version__, "--version", prog_name="handbill")
+def cli() -> None:
+    """Build print-ready campaign materials (PDF) from a kit of content and templates."""
+
+
+@cli.command(epilog="Example: handbill build faq --out print/ --jobs 2")
+@click.argument("names", nargs=-1, metavar="[NAME]...")
+@kit_option
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to write the PDFs and manifest.json.  [default: KIT/dist]",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 64),
+    help="Materials built at once.  [default: all cores]",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
+def build(
+    names: tuple[str, ...], kit_dir: Path, out_dir: Path | None, jobs: int | None, quiet: bool
+) -> None:
+    """Build the named materials, or all of them, into PDFs."""
+    kit = load_kit(kit_dir)
+    count = len(kit.select(names))
+    if not quiet and count > 2 and sys.stderr.isatty():
+        with click.progressbar(length=count, label="Building", file=sys.stderr) as bar:
+            report = build_kit(kit, names, out_dir, jobs, progress=lambda name: bar.update(1))
+    else:
+        report = build_kit(kit, names, out_dir, jobs)
+    for output in report.outputs:
+        for warning in output.warnings:
+            click.secho(f"Warning: {warning}", fg="yellow", err=True)
+    if report.failures:
+        raise BuildError("\n".join([*report.failures, report.summary]))
+    if not quiet:
+        click.echo(f"{report.summary} -> {display_path(report.out_dir)}/")
+
+
+@cli.command("list", epilog="Example: handbill list --kit my-campaign")
+@kit_option
+def list_materials(kit_dir: Path) -> None:
+    """List the kit's materials with their templates, paper sizes and outputs."""
+    kit = load_kit(kit_dir)
+    rows = [("NAME", "TEMPLATE", "PAPER", "PAGES", "OUTPUT", "TITLE")]
+    for material in kit.materials.values():
+        pages = str(material.pages or "-") + (" (duplex)" if material.duplex else "")
+        rows.append(
+            (
+                material.name,
+                material.template,
+                material.paper.label,
+                pages,
+                material.output_name,
+                material.title,
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        click.echo(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
+            + "  "
+            + row[-1]
+        )
+    if len(rows) == 1:
+        click.echo("(no materials yet: add a file such as materials/faq.md)")
+
+
+@cli.command(epilog="Example: handbill new leeds-kit --name 'Leeds Save Our NHS'")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name", default="Our Campaign", show_default=True, help="The campaign's name.")
+def new(directory: Path, name: str) -> None:
+    """Create a new kit in DIRECTORY, with one example material per stock template."""
+    created = new_kit(directory, name)
+    noun = "material" if len(created) == 1 else "materials"
+    click.echo(f"Created a kit with {len(created)} {noun} in {display_path(directory)}/")
+    click.echo(
+        f"Next: edit {display_path(directory / 'handbill.toml')}, then run "
+        f"'handbill build --kit {display_path(directory)}'"
+    )
+
+
+def main(prog_name: str | None = None) -> None:
+    cli(prog_name=prog_name)

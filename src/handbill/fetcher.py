@@ -1,0 +1,76 @@
+"""The offline URL fetcher: serves ``data:`` URLs and files inside the kit or stock folders only."""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+import stat
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import urlopen
+
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+MAX_BYTES = 50 * 1024 * 1024
+EXTRA_TYPES = {".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf", ".otf": "font/otf"}
+
+
+class RefusedURL(FatalURLFetchingError):  # type: ignore[misc]
+    """Raised inside WeasyPrint to stop the rendering; carries the refused URL and the reason."""
+
+    def __init__(self, url: str, reason: str):
+        super().__init__(f"{reason}: {url}")
+        self.url = url
+        self.reason = reason
+
+
+class KitURLFetcher(URLFetcher):  # type: ignore[misc]
+    """Fetch only what a kit may use. Everything else stops the build: nothing is downloaded.
+
+    ``roots`` are the folders files may come from (the kit and the stock folder). A path is
+    checked after resolving symlinks and ``..``, so neither can lead outside them, and only
+    regular files are read (never devices, FIFOs or sockets).
+    """
+
+    def __init__(self, roots: tuple[Path, ...]):
+        super().__init__(fail_on_errors=True)
+        self.roots = tuple(Path(os.path.realpath(root)) for root in roots)
+
+    def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+        if scheme == "data":
+            # urllib decodes data: URLs itself, without touching the network or the disk.
+            with urlopen(url) as response:
+                body = response.read(MAX_BYTES + 1)
+                content_type = response.headers.get("Content-Type", "application/octet-stream")
+            if len(body) > MAX_BYTES:
+                raise RefusedURL(url[:60] + "...", "data: URL larger than 50 MB")
+            return URLFetcherResponse(url, body, {"Content-Type": content_type})
+        if scheme != "file":
+            raise RefusedURL(
+                url,
+                "handbill never fetches from the network; copy the file "
+                "into the kit's assets/ folder and refer to it there",
+            )
+        path = self._allowed_path(url)
+        content_type = EXTRA_TYPES.get(path.suffix.lower()) or (
+            mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        )
+        return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": content_type})
+
+    def _allowed_path(self, url: str) -> Path:
+        parts = urlsplit(url)
+        if parts.netloc not in ("", "localhost"):
+            raise RefusedURL(url, "file URL on another host")
+        path = Path(os.path.realpath(unquote(parts.path)))
+        if not any(path.is_relative_to(root) for root in self.roots):
+            raise RefusedURL(url, "file outside the kit; copy it into the kit's assets/ folder")
+        try:
+            info = path.stat()
+        except OSError as exc:
+            raise RefusedURL(url, "file not found in the kit") from exc
+        if not stat.S_ISREG(info.st_mode):
+            raise RefusedURL(url, "not a regular file")
+        if info.st_size > MAX_BYTES:
+            raise RefusedURL(url, "file larger than 50 MB")
+        return path

@@ -1,0 +1,165 @@
+"""Load a kit: handbill.toml, its materials and data files, and where the stock templates live."""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from handbill.config import Config, load_config
+from handbill.errors import KitError, did_you_mean
+from handbill.readers import READERS, Material
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+@cache
+def stock_dir() -> Path:
+    """The folder holding the stock ``templates/`` and ``assets/``.
+
+    An installed wheel carries them in ``handbill/stock``; a source checkout (editable
+    install) finds them at the top of the repository, where they are maintained.
+    """
+    for candidate in (_PACKAGE / "stock", _PACKAGE.parent.parent):
+        if (candidate / "templates" / "_base.html").is_file():
+            return candidate
+    raise KitError("handbill's stock templates are missing; reinstall handbill.")
+
+
+def stock_templates() -> list[str]:
+    """Names of the stock material templates (files starting with '_' are building blocks)."""
+    folder = stock_dir() / "templates"
+    return sorted(p.stem for p in folder.glob("*.html") if not p.name.startswith("_"))
+
+
+@dataclass(frozen=True)
+class Kit:
+    """A campaign kit: its folder, configuration, materials by name and data tables."""
+
+    root: Path
+    config: Config
+    materials: dict[str, Material]
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def template_dirs(self) -> tuple[Path, ...]:
+        """Kit templates first, so a kit can override any stock template of the same name."""
+        return (self.root / "templates", stock_dir() / "templates")
+
+    @property
+    def asset_dirs(self) -> tuple[Path, ...]:
+        return (self.root / "assets", stock_dir() / "assets")
+
+    def select(self, names: tuple[str, ...] | list[str]) -> list[Material]:
+        """The materials named (all when none are), or a KitError naming the unknown one."""
+        if not names:
+            return list(self.materials.values())
+        chosen = []
+        for name in names:
+            if name not in self.materials:
+                known = ", ".join(self.materials) or "none"
+                hint = did_you_mean(name, self.materials)
+                raise KitError(f"No material named '{name}'.{hint} Materials in this kit: {known}.")
+            chosen.append(self.materials[name])
+        return chosen
+
+
+def find_template(kit: Kit, name: str) -> Path | None:
+    for folder in kit.template_dirs:
+        candidate = folder / f"{name}.html"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_kit(root: Path | str) -> Kit:
+    """Read the whole kit at ``root``; the first problem found is raised as a KitError."""
+    root = Path(root).resolve()
+    if not root.is_dir():
+        raise KitError(f"Kit folder {root} does not exist. Pass --kit DIR with a kit folder.")
+    config = load_config(root)
+    materials: dict[str, Material] = {}
+    folder = root / "materials"
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if path.name.startswith((".", "_")) or not path.is_file():
+            continue
+        reader = READERS.get(path.suffix.lower())
+        if reader is None:
+            continue
+        material = reader(path, config)
+        if material.name in materials:
+            raise KitError(f"two materials are named '{material.name}'; rename one.", path)
+        materials[material.name] = material
+    kit = Kit(root=root, config=config, materials=materials, data=load_data(root / "data"))
+    for material in materials.values():
+        if find_template(kit, material.template) is None:
+            names = sorted({p.stem for d in kit.template_dirs for p in d.glob("[!_]*.html")})
+            hint = did_you_mean(material.template, names)
+            raise KitError(
+                f"field 'template': no template named '{material.template}'.{hint} "
+                f"Templates available: {', '.join(names)}.",
+                material.path,
+                2,
+            )
+    outputs: dict[str, str] = {}
+    for material in materials.values():
+        other = outputs.setdefault(material.output_name, material.name)
+        if other != material.name:
+            raise KitError(
+                f"field 'output': '{material.output_name}' is also written by '{other}'; "
+                "give each material its own output name.",
+                material.path,
+            )
+    return kit
+
+
+def load_data(folder: Path) -> dict[str, Any]:
+    """Read ``data/*.csv`` (as lists of rows) and ``data/*.json`` into a mapping by file stem."""
+    data: dict[str, Any] = {}
+    if not folder.is_dir():
+        return data
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() == ".csv":
+            data[path.stem] = read_csv(path)
+        elif path.suffix.lower() == ".json":
+            try:
+                data[path.stem] = json.loads(path.read_text(encoding="utf-8-sig"))
+            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                line = getattr(exc, "lineno", None)
+                raise KitError(f"not valid JSON: {exc}", path, line) from exc
+    return data
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    """Rows of a CSV file as dicts keyed by its header; ragged rows are reported by row number."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise KitError(
+            f"not UTF-8 text (byte {exc.start}); in your spreadsheet choose "
+            "'CSV UTF-8' when saving.",
+            path,
+        ) from exc
+    reader = csv.reader(text.splitlines(keepends=True))
+    rows = list(reader)
+    if not rows:
+        raise KitError("the file is empty; the first row must name the columns.", path, 1)
+    header = [name.strip() for name in rows[0]]
+    if any(not name for name in header):
+        raise KitError("a column has no name in the header row.", path, 1)
+    records = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            raise KitError(
+                f"row {number} has {len(row)} cells but the header has {len(header)}; "
+                "check for a stray comma or a missing quote.",
+                path,
+                number,
+            )
+        records.append(dict(zip(header, (cell.strip() for cell in row), strict=True)))
+    return records

@@ -1,0 +1,101 @@
+"""Lay out HTML with WeasyPrint and write PDF bytes; ``render`` and ``write_pdf`` stay apart."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from weasyprint import HTML
+from weasyprint.document import Document
+
+from handbill.errors import FetchError
+from handbill.fetcher import KitURLFetcher, RefusedURL
+from handbill.kit import Kit, stock_dir
+from handbill.templating import RenderedHTML
+
+PX_PER_MM = 96 / 25.4
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a QR code ended up: page (1-based) and its box in millimetres from the top left."""
+
+    link: str
+    page: int
+    x_mm: float
+    y_mm: float
+    width_mm: float
+
+
+class _WarningCollector(logging.Handler):
+    """Collect WeasyPrint's warnings (unknown CSS, unloadable images) so the build can show them."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def render(kit: Kit, rendered: RenderedHTML) -> tuple[Document, list[str]]:
+    """Lay out the HTML into pages, with the kit folder as base URL; fetching stays offline."""
+    fetcher = KitURLFetcher((kit.root, stock_dir()))
+    logger = logging.getLogger("weasyprint")
+    collector = _WarningCollector()
+    logger.addHandler(collector)
+    try:
+        html = HTML(
+            string=rendered.html,
+            base_url=kit.root.as_uri() + "/",
+            url_fetcher=fetcher,
+        )
+        document = html.render()
+    except RefusedURL as exc:
+        raise FetchError(
+            f"{rendered.material.name}: refused to fetch {exc.url} ({exc.reason})",
+            rendered.material.path,
+        ) from None
+    finally:
+        logger.removeHandler(collector)
+    return document, collector.messages
+
+
+def write_pdf(document: Document, title: str, language: str) -> bytes:
+    """The finished PDF as bytes, so the caller decides where and how to store it."""
+    document.metadata.title = title
+    document.metadata.lang = language
+    data: bytes = document.write_pdf()
+    return data
+
+
+def _walk(box: Any) -> Iterator[Any]:
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _walk(child)
+
+
+def qr_placements(document: Document) -> list[Placement]:
+    """Find every placed QR code (the ``<figure class="qr">`` boxes) on the laid-out pages."""
+    found = []
+    for number, page in enumerate(document.pages, start=1):
+        for box in _walk(page._page_box):
+            element = getattr(box, "element", None)
+            if (
+                element is None
+                or not str(getattr(box, "element_tag", "")).endswith("svg")
+                or "qr-code" not in (element.get("class") or "")
+            ):
+                continue
+            found.append(
+                Placement(
+                    link=element.get("data-link") or "",
+                    page=number,
+                    x_mm=round(box.content_box_x() / PX_PER_MM, 2),
+                    y_mm=round(box.content_box_y() / PX_PER_MM, 2),
+                    width_mm=round(box.width / PX_PER_MM, 2),
+                )
+            )
+    return found

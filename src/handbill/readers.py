@@ -1,0 +1,231 @@
+"""Readers: turn a material file into a ``Material``; the reader is chosen by file extension."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from markdown_it import MarkdownIt
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from handbill.config import LANGUAGE_TAG, Config
+from handbill.errors import KitError, did_you_mean
+from handbill.paper import Paper, parse_paper
+
+AUDIENCES = ("organisers", "speakers", "volunteers")
+FIELDS = {
+    "template": "the stock or kit template to use, e.g. faq",
+    "title": "the material's title",
+    "subtitle": "a line under the title",
+    "description": "one sentence saying what the material is for",
+    "audience": "who it is for: " + ", ".join(AUDIENCES),
+    "paper": "paper size: A4, A5, A3 landscape, 148mm x 210mm ...",
+    "orientation": "portrait or landscape",
+    "pages": "how many pages it must take, e.g. 2",
+    "duplex": "true when it is printed on both sides",
+    "qr": "the link names (from handbill.toml [links]) that get QR codes",
+    "language": "a language tag such as en-GB",
+    "output": "the output file name, without .pdf",
+    "vars": "extra values for the template, as a mapping",
+}
+REQUIRED = ("template", "title")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+@dataclass(frozen=True)
+class Material:
+    """One printable item: front matter settings plus the body rendered to safe HTML."""
+
+    name: str
+    path: Path
+    template: str
+    title: str
+    paper: Paper
+    language: str
+    body_html: str
+    subtitle: str = ""
+    description: str = ""
+    audience: str = "organisers"
+    pages: int | None = None
+    duplex: bool = False
+    qr: tuple[str, ...] = ()
+    output: str = ""
+    vars: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def output_name(self) -> str:
+        return (self.output or self.name) + ".pdf"
+
+
+def markdown_renderer() -> MarkdownIt:
+    """CommonMark with tables and strikethrough; raw HTML is shown as text, never passed through."""
+    return MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(
+        ["table", "strikethrough", "replacements", "smartquotes"]
+    )
+
+
+_MARKDOWN = markdown_renderer()
+
+
+def _yaml_loader() -> YAML:
+    # Round-trip mode keeps the line of every key (for error messages); YAML 1.2 reads
+    # `no` and `12:30` as text, and duplicate keys are an error rather than silently merged.
+    yaml = YAML(typ="rt", pure=True)
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def split_front_matter(path: Path, text: str) -> tuple[str, str, int]:
+    """Return (front matter, body, line number of the body's first line)."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        raise KitError(
+            "no front matter. Start the file with a '---' line, then fields such as "
+            "'template: faq' and 'title: ...', then another '---' line.",
+            path,
+            1,
+        )
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            return "".join(lines[1:index]), "".join(lines[index + 1 :]), index + 2
+    raise KitError("front matter is not closed; add a '---' line after the fields.", path, 1)
+
+
+def _parse_yaml(path: Path, source: str) -> tuple[dict[str, Any], dict[str, int]]:
+    try:
+        data = _yaml_loader().load(source)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 2 if mark is not None else None  # +1 for 1-based, +1 for the '---'
+        problem = (exc.problem or exc.context or "invalid YAML").strip()
+        if "found character '\\t'" in problem or ("\t" in source and "tab" in problem):
+            problem = "a tab character; indent front matter with spaces"
+        elif "duplicate key" in problem or type(exc).__name__ == "DuplicateKeyError":
+            problem = f"{problem}; keep only one of them"
+        raise KitError(f"front matter: {problem}.", path, line) from exc
+    except YAMLError as exc:
+        raise KitError(f"front matter: {exc}", path, 2) from exc
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise KitError("front matter must be 'field: value' lines.", path, 2)
+    lines = {}
+    positions: Any = getattr(data, "lc", None)  # ruamel's record of where each key was written
+    for key in data:
+        try:
+            lines[str(key)] = positions.key(key)[0] + 2
+        except (AttributeError, KeyError, TypeError):
+            lines[str(key)] = 2
+    return _plain(data), lines
+
+
+def _plain(value: Any) -> Any:
+    """Turn ruamel's commented containers into plain dicts, lists and strings."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, str):
+        return str(value)
+    return value
+
+
+def read_markdown(path: Path, config: Config) -> Material:
+    """Read a ``.md`` material: YAML front matter, then a Markdown body."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise KitError(f"not UTF-8 text ({exc.reason}); save it as UTF-8.", path) from exc
+    front, body, _ = split_front_matter(path, text)
+    data, lines = _parse_yaml(path, front)
+    return build_material(path, data, lines, _MARKDOWN.render(body), config)
+
+
+def build_material(
+    path: Path, data: dict[str, Any], lines: dict[str, int], body_html: str, config: Config
+) -> Material:
+    """Check front matter fields and make the Material; the first problem is raised."""
+
+    def fail(key: str, message: str) -> KitError:
+        return KitError(f"field '{key}': {message}", path, lines.get(key, 2))
+
+    for key in data:
+        if key not in FIELDS:
+            hint = did_you_mean(key, FIELDS) or " Known fields: " + ", ".join(FIELDS) + "."
+            raise KitError(f"unknown field '{key}'.{hint}", path, lines.get(key, 2))
+    for key in REQUIRED:
+        if key not in data or data[key] in (None, ""):
+            raise KitError(f"missing field '{key}': {FIELDS[key]}.", path, 2)
+    text_fields = (
+        "template",
+        "title",
+        "subtitle",
+        "description",
+        "output",
+        "language",
+        "paper",
+        "orientation",
+        "audience",
+    )
+    for key in text_fields:
+        if key in data and not isinstance(data[key], str):
+            raise fail(key, f"must be text, not {type(data[key]).__name__}; put it in quotes.")
+    try:
+        paper = parse_paper(data.get("paper", config.paper.name), data.get("orientation"))
+        if "paper" not in data and "orientation" not in data:
+            paper = config.paper
+    except ValueError as exc:
+        raise fail("paper" if "paper" in data else "orientation", str(exc) + ".") from exc
+    pages = data.get("pages")
+    if pages is not None and (isinstance(pages, bool) or not isinstance(pages, int) or pages < 1):
+        raise fail("pages", "must be a whole number of pages, e.g. 2.")
+    duplex = data.get("duplex", False)
+    if not isinstance(duplex, bool):
+        raise fail("duplex", "must be true or false.")
+    qr = data.get("qr", [])
+    if isinstance(qr, str):
+        qr = [qr]
+    if not isinstance(qr, list) or not all(isinstance(item, str) for item in qr):
+        raise fail("qr", "must be a list of link names, e.g. [case, donate].")
+    for link in qr:
+        if link not in config.links:
+            known = ", ".join(config.links) or "none defined yet"
+            hint = did_you_mean(link, config.links)
+            raise fail("qr", f"no link named '{link}' in handbill.toml [links] ({known}).{hint}")
+    audience = data.get("audience", "organisers")
+    if audience not in AUDIENCES:
+        raise fail("audience", f"must be one of {', '.join(AUDIENCES)}.")
+    output = data.get("output", "")
+    if output and not _NAME.match(output):
+        raise fail("output", "use letters, digits, '.', '-' and '_' only (no folders).")
+    variables = data.get("vars", {})
+    if not isinstance(variables, dict):
+        raise fail("vars", "must be a mapping of names to values.")
+    language = data.get("language", config.language)
+    if not LANGUAGE_TAG.match(language):
+        raise fail("language", f"'{language}' is not a language tag such as en-GB or cy.")
+    template = data["template"].removesuffix(".html")
+    return Material(
+        name=path.stem,
+        path=path,
+        template=template,
+        title=data["title"].strip(),
+        subtitle=data.get("subtitle", "").strip(),
+        description=data.get("description", "").strip(),
+        audience=audience,
+        paper=paper,
+        pages=pages,
+        duplex=duplex,
+        qr=tuple(qr),
+        language=language,
+        output=output,
+        vars=variables,
+        body_html=body_html,
+    )
+
+
+READERS: dict[str, Callable[[Path, Config], Material]] = {".md": read_markdown}

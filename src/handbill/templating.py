@@ -1,0 +1,149 @@
+"""Render materials to HTML with Jinja2: autoescaped, strict, content never compiled."""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from handbill import __version__
+from handbill.errors import TemplateError, did_you_mean
+from handbill.kit import Kit
+from handbill.qr import MIN_WIDTH_MM, QRCode, qr_svg
+from handbill.readers import Material
+
+_ENVIRONMENTS: dict[tuple[Path, ...], jinja2.Environment] = {}
+
+
+def environment(kit: Kit) -> jinja2.Environment:
+    """One Jinja environment per set of template folders, the kit's before the stock ones."""
+    dirs = kit.template_dirs
+    if dirs not in _ENVIRONMENTS:
+        _ENVIRONMENTS[dirs] = jinja2.Environment(
+            loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in dirs]),
+            # Always on, whatever the template's file name: select_autoescape() would miss
+            # names such as "x.html.j2".
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+    return _ENVIRONMENTS[dirs]
+
+
+@dataclass
+class RenderedHTML:
+    """A material's final HTML and the QR codes its template placed."""
+
+    material: Material
+    html: str
+    qr_codes: list[QRCode] = field(default_factory=list)
+
+
+def _width_mm(width: float | str) -> float:
+    text = str(width).strip().lower().removesuffix("mm")
+    try:
+        return float(text)
+    except ValueError as exc:
+        raise TemplateError(
+            f"QR width '{width}' must be in millimetres, e.g. 25 or '25mm'"
+        ) from exc
+
+
+def asset_url(kit: Kit, name: str) -> str:
+    """The file URL of ``assets/NAME``, from the kit when it has one, else from the stock assets."""
+    for folder in kit.asset_dirs:
+        candidate = folder / name
+        if candidate.is_file():
+            return candidate.resolve().as_uri()
+    raise TemplateError(
+        f"asset '{name}' not found; put it in the kit's assets/ folder (assets/{name})"
+    )
+
+
+def font_faces(kit: Kit) -> Markup:
+    """@font-face rules for the fonts the kit lists under [[fonts]] in handbill.toml."""
+    rules = [
+        f'@font-face {{ font-family: "{escape(f.family)}"; src: url("{f.path.as_uri()}"); '
+        f"font-weight: {f.weight}; font-style: {f.style}; }}"
+        for f in kit.config.fonts
+    ]
+    return Markup("\n".join(rules))
+
+
+def render_html(kit: Kit, material: Material) -> RenderedHTML:
+    """Render ``material`` through its template; errors name the template file and line."""
+    config = kit.config
+    rendered = RenderedHTML(material=material, html="")
+
+    def qr(name: str, width: float | str = 25) -> Markup:
+        link = config.links.get(name)
+        if link is None:
+            hint = did_you_mean(name, config.links)
+            raise TemplateError(f"qr('{name}'): no link named '{name}' in handbill.toml.{hint}")
+        width_mm = _width_mm(width)
+        if width_mm < MIN_WIDTH_MM:
+            raise TemplateError(
+                f"qr('{name}') is {width_mm:g} mm wide; make it at least {MIN_WIDTH_MM:g} mm "
+                "so that phones can scan it"
+            )
+        rendered.qr_codes.append(QRCode(link=name, url=link.url, width_mm=width_mm))
+        return Markup(
+            f'<figure class="qr" data-link="{escape(name)}">{qr_svg(link.url, width_mm, name)}'
+            f"<figcaption>{escape(link.label)}</figcaption></figure>"
+        )
+
+    context: dict[str, Any] = {
+        "campaign": {
+            "name": config.name,
+            "tagline": config.tagline,
+            "hashtag": config.hashtag,
+            "social": config.social,
+        },
+        "links": config.links,
+        "brand": config.brand,
+        "colours": config.brand.colours,
+        "imprint": config.imprint,
+        "material": material,
+        # The body is already safe HTML (Markdown with raw HTML disabled); it is inserted,
+        # never compiled, so "{{ ... }}" in content stays literal text.
+        "content": Markup(material.body_html),
+        "vars": material.vars,
+        "data": kit.data,
+        "qr": qr,
+        "asset": lambda name: asset_url(kit, name),
+        "font_faces": font_faces(kit),
+        "handbill_version": __version__,
+    }
+    try:
+        template = environment(kit).get_template(f"{material.template}.html")
+        rendered.html = template.render(context)
+    except TemplateError as exc:
+        raise TemplateError(f"{material.name}: {exc.message}{_where(exc)}") from exc
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(
+            f"template syntax error: {exc.message}", exc.filename, exc.lineno
+        ) from exc
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(
+            f"{material.name}: template '{exc.name}' not found in the kit's templates/ or the "
+            "stock templates"
+        ) from exc
+    except jinja2.UndefinedError as exc:
+        raise TemplateError(
+            f"{material.name}: {exc.message}{_where(exc)}; check the spelling, or add the value "
+            "to the material's front matter (under vars:) or handbill.toml"
+        ) from exc
+    return rendered
+
+
+def _where(exc: BaseException) -> str:
+    """ " (in templates/x.html line 12)" from the innermost template frame, if any."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith(".html"):
+            return f" (in {Path(frame.filename).name} line {frame.lineno})"
+    return ""

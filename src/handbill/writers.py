@@ -1,0 +1,81 @@
+"""Write outputs atomically (temporary file, fsync, rename) and keep the build manifest."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from handbill import __version__
+from handbill.errors import HandbillError
+
+MANIFEST_NAME = "manifest.json"
+
+
+def write_atomic(path: Path, data: bytes) -> str:
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never a part.
+
+    The bytes go to a temporary file in the same folder, are flushed to disk, and the file is
+    renamed over ``path``; on any failure the temporary file is removed. Returns the sha256.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(
+        dir=path.parent, prefix=".handbill-tmp-", suffix=path.suffix
+    )
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    return hashlib.sha256(data).hexdigest()
+
+
+def ensure_writable(folder: Path) -> None:
+    """Fail early, with a clear line, when the output folder cannot be created or written."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise HandbillError(f"cannot create the output folder {folder}: {exc.strerror}") from exc
+    if not os.access(folder, os.W_OK):
+        raise HandbillError(
+            f"cannot write to the output folder {folder}; choose another with --out"
+        )
+
+
+def read_manifest(out_dir: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((out_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def write_manifest(out_dir: Path, campaign: str, entries: list[dict[str, Any]]) -> Path:
+    """Record ``entries``; entries of an earlier build whose files still exist are kept."""
+    fresh = {entry["path"] for entry in entries}
+    kept = [
+        entry
+        for entry in read_manifest(out_dir).get("outputs", [])
+        if isinstance(entry, dict)
+        and entry.get("path") not in fresh
+        and (out_dir / str(entry.get("path"))).is_file()
+    ]
+    manifest = {
+        "generator": f"handbill {__version__}",
+        "campaign": campaign,
+        "outputs": sorted(kept + entries, key=lambda entry: str(entry["path"])),
+    }
+    path = out_dir / MANIFEST_NAME
+    text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+    write_atomic(path, text.encode("utf-8"))
+    return path

@@ -1,0 +1,58 @@
+"""Independent checks on PDFs: page sizes with pypdf, QR codes with pypdfium2 + zxing-cpp."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import zxingcpp
+from pypdf import PdfReader
+
+MM_PER_PT = 25.4 / 72
+
+
+def page_sizes_mm(path: Path) -> list[tuple[float, float]]:
+    reader = PdfReader(path)
+    return [
+        (
+            round(float(p.mediabox.width) * MM_PER_PT, 1),
+            round(float(p.mediabox.height) * MM_PER_PT, 1),
+        )
+        for p in reader.pages
+    ]
+
+
+def page_texts(path: Path) -> list[str]:
+    return [page.extract_text() or "" for page in PdfReader(path).pages]
+
+
+def decode_qr_codes(path: Path, dpi: int = 200) -> list[tuple[int, str]]:
+    """(page number, decoded text) for every QR code found on the rasterised pages."""
+    found = []
+    document = pdfium.PdfDocument(str(path))
+    try:
+        for number in range(len(document)):
+            image = document[number].render(scale=dpi / 72).to_pil()
+            for code in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode):
+                found.append((number + 1, code.text))
+    finally:
+        document.close()
+    return sorted(found)
+
+
+def embedded_font_names(path: Path) -> set[str]:
+    """Base names of fonts whose data is embedded in the PDF (FontFile, FontFile2 or FontFile3)."""
+    names = set()
+    for page in PdfReader(path).pages:
+        fonts = page["/Resources"].get_object().get("/Font", {})
+        for ref in fonts.values():
+            font = ref.get_object()
+            descendants = font.get("/DescendantFonts")
+            target = descendants[0].get_object() if descendants else font
+            descriptor = target.get("/FontDescriptor")
+            if descriptor is None:
+                continue
+            descriptor = descriptor.get_object()
+            if any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
+                names.add(str(font["/BaseFont"]))
+    return names

@@ -1,0 +1,51 @@
+"""QR codes: the matrix has its quiet zone, the SVG is vector and decodes to the URL."""
+
+from __future__ import annotations
+
+import re
+
+import zxingcpp
+from PIL import Image
+
+from handbill.qr import QUIET_ZONE, qr_matrix, qr_svg, svg_path
+
+URL = "https://example.org/case"
+
+
+def test_quiet_zone_is_four_modules() -> None:
+    matrix = qr_matrix(URL)
+    size = len(matrix)
+    for index in range(QUIET_ZONE):
+        assert not any(matrix[index]) and not any(matrix[size - 1 - index])
+        assert not any(row[index] or row[size - 1 - index] for row in matrix)
+    assert any(matrix[QUIET_ZONE])
+
+
+def test_path_draws_exactly_the_dark_modules() -> None:
+    matrix = qr_matrix(URL)
+    image = Image.new("L", (len(matrix), len(matrix)), 255)
+    for x, y, width in (
+        (int(a), int(b), int(c)) for a, b, c in re.findall(r"M(\d+) (\d+)h(\d+)", svg_path(matrix))
+    ):
+        for dx in range(width):
+            image.putpixel((x + dx, y), 0)
+    dark = {(x, y) for y, row in enumerate(matrix) for x, on in enumerate(row) if on}
+    drawn = {
+        (x, y)
+        for y in range(image.height)
+        for x in range(image.width)
+        if image.getpixel((x, y)) == 0
+    }
+    assert drawn == dark
+    decoded = zxingcpp.read_barcodes(
+        image.resize((image.width * 8, image.height * 8), Image.NEAREST)
+    )
+    assert [code.text for code in decoded] == [URL]
+
+
+def test_svg_is_sized_in_mm_and_labelled() -> None:
+    svg = str(qr_svg(URL, 25, "case"))
+    assert 'width="25mm" height="25mm"' in svg
+    assert 'data-link="case"' in svg
+    assert 'aria-label="QR code: https://example.org/case"' in svg
+    assert "<image" not in svg  # vector, never a bitmap
