@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import write
 
+from conftest import write
 from handbill.config import link_label, load_config
 from handbill.errors import ConfigError, KitError
 

@@ -6,8 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import write
 
+from conftest import write
 from handbill.build import build
 from handbill.fetcher import KitURLFetcher, RefusedURL
 from handbill.kit import load_kit, stock_dir

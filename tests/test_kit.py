@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import write
 
+from conftest import write
 from handbill.errors import KitError
 from handbill.kit import find_template, load_kit, read_csv, stock_dir, stock_templates
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import write
 
+from conftest import write
 from handbill.config import load_config
 from handbill.errors import KitError
 from handbill.readers import read_markdown
@@ -30,7 +30,7 @@ def test_reads_fields_and_body(kit_dir: Path) -> None:
     assert (material.paper.width_mm, material.paper.height_mm) == (148, 105)
     assert material.qr == ("petition",)
     assert material.vars == {"slogan": "Sign today"}
-    assert material.body_html == "<p>A card made with the kit’s own template.</p>\n"
+    assert material.body_html == "<p>A card made with the kit\u2019s own template.</p>\n"
     assert material.output_name == "card.pdf"
 
 
