@@ -22,10 +22,14 @@ def write_atomic(path: Path, data: bytes) -> str:
     The bytes go to a temporary file in the same folder, are flushed to disk, and the file is
     renamed over ``path``; on any failure the temporary file is removed. Returns the sha256.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(
-        dir=path.parent, prefix=".handbill-tmp-", suffix=path.suffix
-    )
+    try:
+        handle, temporary = tempfile.mkstemp(
+            dir=path.parent, prefix=".handbill-tmp-", suffix=path.suffix
+        )
+    except OSError as exc:
+        raise HandbillError(
+            f"could not write {path.name}: {exc.strerror or exc}", path.parent
+        ) from exc
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -33,9 +37,15 @@ def write_atomic(path: Path, data: bytes) -> str:
             os.fsync(stream.fileno())
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
+        if isinstance(exc, OSError):
+            raise HandbillError(
+                f"could not write {path.name}: {exc.strerror or exc}; the previous file, if any, "
+                "is unchanged",
+                path.parent,
+            ) from exc
         raise
     return hashlib.sha256(data).hexdigest()
 

@@ -1,0 +1,73 @@
+"""End to end on the repository's example kit: the FAQ sheet as an organiser would print it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import REPO
+from pdftools import decode_qr_codes, embedded_font_names, page_sizes_mm, page_texts
+
+
+def manifest_entry(out: Path, material: str) -> dict:  # type: ignore[type-arg]
+    manifest = json.loads((out / "manifest.json").read_text())
+    return next(e for e in manifest["outputs"] if e["material"] == material)
+
+
+def test_faq_is_two_a4_pages(example_out: Path) -> None:
+    sizes = page_sizes_mm(example_out / "faq.pdf")
+    assert len(sizes) == 2
+    assert all(abs(w - 210) <= 0.5 and abs(h - 297) <= 0.5 for w, h in sizes)
+    entry = manifest_entry(example_out, "faq")
+    assert entry["pages"] == 2 and entry["paper"]["name"] == "A4"
+    assert entry["sha256"] == hashlib.sha256((example_out / "faq.pdf").read_bytes()).hexdigest()
+
+
+def test_faq_qr_codes_decode_to_the_manifest_urls(example_out: Path) -> None:
+    entry = manifest_entry(example_out, "faq")
+    recorded = sorted((q["page"], q["url"]) for q in entry["qr_codes"])
+    assert {q["link"] for q in entry["qr_codes"]} == {"case", "donate"}
+    assert all(q["width_mm"] >= 20 for q in entry["qr_codes"])
+    assert decode_qr_codes(example_out / "faq.pdf") == recorded
+
+
+def test_faq_says_what_it_must(example_out: Path) -> None:
+    text = " ".join(" ".join(page_texts(example_out / "faq.pdf")).split())
+    for phrase in (
+        "Accountable Care Organisation",
+        "Leigh Day",
+        "Health and Social Care Act 2012",
+        "24 April 2018",
+        "Leeds",
+        "How can I help?",
+        "Promoted by 999 Call for the NHS",
+        "999callfornhs.org.uk/our-judicial-review",
+    ):
+        assert phrase in text, phrase
+
+
+def test_faq_fonts_are_the_bundled_ones_and_embedded(example_out: Path) -> None:
+    fonts = embedded_font_names(example_out / "faq.pdf")
+    assert {name.split("+")[-1] for name in fonts} == {
+        "Atkinson-Hyperlegible",
+        "Atkinson-Hyperlegible-Bold",
+    }
+
+
+def test_python_m_handbill_builds_the_example(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    result = subprocess.run(
+        [sys.executable, "-m", "handbill", "build", "faq", "--out", str(tmp_path)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Built 1 PDF, 2 pages in ")
+    assert (tmp_path / "faq.pdf").is_file() and (tmp_path / "manifest.json").is_file()

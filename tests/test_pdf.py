@@ -1,0 +1,31 @@
+"""Layout and PDF writing: QR placements found on the pages, fonts embedded, metadata set."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from handbill.kit import load_kit
+from handbill.pdf import qr_placements, render, write_pdf
+from handbill.templating import render_html
+from pdftools import embedded_font_names
+
+
+def test_placements_and_metadata(kit_dir: Path, tmp_path: Path) -> None:
+    kit = load_kit(kit_dir)
+    document, warnings = render(kit, render_html(kit, kit.materials["sheet"]))
+    assert warnings == []
+    placed = qr_placements(document)
+    assert [(p.link, p.page, p.width_mm) for p in placed] == [
+        ("case", 1, 27.0),
+        ("donate", 1, 27.0),
+    ]
+    assert all(12 <= p.x_mm <= 210 - 12 - 27 for p in placed)  # inside the page margins
+    target = tmp_path / "sheet.pdf"
+    target.write_bytes(write_pdf(document, "Test sheet - Test Campaign", "en-GB"))
+    reader = PdfReader(target)
+    assert reader.metadata.title == "Test sheet - Test Campaign"
+    assert reader.trailer["/Root"]["/Lang"] == "en-GB"
+    fonts = embedded_font_names(target)
+    assert fonts and all("Atkinson-Hyperlegible" in name for name in fonts)

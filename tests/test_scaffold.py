@@ -1,0 +1,38 @@
+"""``handbill new``: a kit that builds as it is, with one material per stock template."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from conftest import write
+from handbill.cli import cli
+from handbill.config import load_config
+from handbill.kit import load_kit, stock_templates
+
+
+def test_new_kit_builds_cleanly(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "leeds"
+    result = runner.invoke(cli, ["new", str(target), "--name", 'Leeds "Save Our NHS"'])
+    assert result.exit_code == 0, result.output
+    assert f"Created a kit with {len(stock_templates())} material" in result.output
+    assert load_config(target).name == 'Leeds "Save Our NHS"'
+    assert sorted(load_kit(target).materials) == stock_templates()
+    built = runner.invoke(cli, ["build", "--kit", str(target)])
+    assert built.exit_code == 0, built.output
+    assert built.stderr == ""  # no warnings either
+    assert (target / "dist" / "faq.pdf").is_file()
+
+
+def test_every_stock_template_has_a_starter_material() -> None:
+    starter = Path(__file__).parents[1] / "src" / "handbill" / "starter" / "materials"
+    assert sorted(p.stem for p in starter.glob("*.md")) == stock_templates()
+
+
+def test_new_refuses_a_folder_with_content(runner: CliRunner, tmp_path: Path) -> None:
+    write(tmp_path / "kit" / "notes.txt", "mine")
+    result = runner.invoke(cli, ["new", str(tmp_path / "kit")])
+    assert result.exit_code == 1
+    assert "already exists and is not empty; choose a new folder name" in result.stderr
+    assert sorted(p.name for p in (tmp_path / "kit").iterdir()) == ["notes.txt"]

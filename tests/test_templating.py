@@ -1,0 +1,95 @@
+"""Templates: autoescaping on, undefined names are errors, content is never compiled."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import write
+from handbill.errors import TemplateError
+from handbill.kit import load_kit, stock_dir
+from handbill.templating import render_html
+
+
+def render(kit_dir: Path, name: str = "sheet") -> str:
+    kit = load_kit(kit_dir)
+    return render_html(kit, kit.materials[name]).html
+
+
+def test_content_html_and_template_syntax_stay_text(kit_dir: Path) -> None:
+    write(
+        kit_dir / "materials" / "sheet.md",
+        """
+        ---
+        template: faq
+        title: "<script>alert('title')</script>"
+        subtitle: "<img src=x onerror=alert(1)>"
+        ---
+        <script>alert('body')</script> and <img src="file:///etc/passwd">
+
+        {{ ''.__class__ }} {% raw %}x{% endraw %}
+        """,
+    )
+    html = render(kit_dir)
+    assert "<script>" not in html
+    assert "<img src=x" not in html and '<img src="file' not in html
+    assert "&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "&lt;script&gt;alert(‘body’)&lt;/script&gt;" in html
+    # Markdown makes __class__ bold, but Jinja never sees it: no "<class 'str'>" appears.
+    assert "{{ ‘’.<strong>class</strong> }} {% raw %}x{% endraw %}" in html
+    assert "&lt;class" not in html and "<class" not in html
+
+
+def test_vars_are_escaped(kit_dir: Path) -> None:
+    text = (kit_dir / "materials" / "card.md").read_text().replace("Sign today", '"<b>bold</b>"')
+    write(kit_dir / "materials" / "card.md", text)
+    assert '<p class="slogan">&lt;b&gt;bold&lt;/b&gt;</p>' in render(kit_dir, "card")
+
+
+def test_undefined_name_names_template_and_line(kit_dir: Path) -> None:
+    write(
+        kit_dir / "templates" / "card.html",
+        '{% extends "_base.html" %}\n{% block body %}\n<p>{{ vars.slogna }}</p>\n{% endblock %}\n',
+    )
+    with pytest.raises(TemplateError) as info:
+        render(kit_dir, "card")
+    message = info.value.format_message()
+    assert "card: 'dict object' has no attribute 'slogna' (in card.html line 3)" in message
+    assert "check the spelling" in message
+
+
+def test_template_syntax_error(kit_dir: Path) -> None:
+    write(kit_dir / "templates" / "card.html", "{% block body %}\n{{ material.title }\n")
+    with pytest.raises(TemplateError, match=r"card.html:2: template syntax error"):
+        render(kit_dir, "card")
+
+
+def test_qr_needs_a_known_link_and_20mm(kit_dir: Path) -> None:
+    write(kit_dir / "templates" / "card.html", "{{ qr('petiton') }}")
+    with pytest.raises(TemplateError, match=r"qr\('petiton'\): no link named .*'petition'"):
+        render(kit_dir, "card")
+    write(kit_dir / "templates" / "card.html", "{{ qr('petition', '12mm') }}")
+    with pytest.raises(TemplateError, match=r"12 mm wide; make it at least 20 mm"):
+        render(kit_dir, "card")
+
+
+def test_missing_asset(kit_dir: Path) -> None:
+    write(kit_dir / "templates" / "card.html", "{{ asset('img/logo.svg') }}")
+    with pytest.raises(TemplateError, match=r"asset 'img/logo.svg' not found; put it in .*assets/"):
+        render(kit_dir, "card")
+
+
+def test_kit_asset_overrides_stock(kit_dir: Path) -> None:
+    write(kit_dir / "templates" / "card.html", "{{ asset('css/faq.css') }}")
+    assert render(kit_dir, "card") == (stock_dir() / "assets" / "css" / "faq.css").as_uri()
+    write(kit_dir / "assets" / "css" / "faq.css", "h1 { color: red }")
+    assert render(kit_dir, "card") == (kit_dir / "assets" / "css" / "faq.css").as_uri()
+
+
+def test_brand_and_paper_reach_the_page(kit_dir: Path) -> None:
+    html = render(kit_dir, "card")
+    assert "@page { size: 148mm 105mm; }" in html
+    assert "--primary: #c00000;" in html
+    assert 'lang="en-GB"' in html
