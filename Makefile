@@ -18,8 +18,8 @@ build: system-deps $(BIN)/python
 
 test: system-deps $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[test]"
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest
 

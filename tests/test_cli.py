@@ -89,6 +89,15 @@ def test_unknown_material(runner: CliRunner, kit_dir: Path) -> None:
     assert not (kit_dir / "dist").exists()
 
 
+def test_kit_without_materials(runner: CliRunner, kit_dir: Path) -> None:
+    for path in (kit_dir / "materials").iterdir():
+        path.unlink()
+    result = runner.invoke(cli, ["build", "--kit", str(kit_dir)])
+    assert result.exit_code == 1
+    assert "No materials to build in" in result.stderr
+    assert "add one such as materials/faq.md" in result.stderr
+
+
 def test_not_a_kit(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["list", "--kit", str(tmp_path)])
     assert result.exit_code == 1

@@ -56,6 +56,11 @@ class Kit:
     def select(self, names: tuple[str, ...] | list[str]) -> list[Material]:
         """The materials named (all when none are), or a KitError naming the unknown one."""
         if not names:
+            if not self.materials:
+                raise KitError(
+                    f"No materials to build in {self.root / 'materials'}; add one such as "
+                    "materials/faq.md (see docs/kit-format.md), or start from 'handbill new DIR'."
+                )
             return list(self.materials.values())
         chosen = []
         for name in names:
