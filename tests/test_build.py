@@ -66,7 +66,7 @@ def test_page_count_mismatch_is_a_warning(kit_dir: Path, tmp_path: Path) -> None
 def test_a_failing_material_does_not_stop_the_others(kit_dir: Path, tmp_path: Path) -> None:
     write(kit_dir / "templates" / "card.html", "{{ vars.nothing }}")
     report = build(load_kit(kit_dir), out_dir=tmp_path, jobs=2)
-    assert [o.entry["material"] for o in report.outputs] == ["sheet"]
+    assert [e["material"] for e in report.entries] == ["sheet"]
     assert (
         len(report.failures) == 1 and "card: 'dict object' has no attribute" in report.failures[0]
     )
@@ -87,9 +87,7 @@ def test_parallel_build_matches_serial(kit_dir: Path, tmp_path: Path) -> None:
     parallel = build(load_kit(kit_dir), out_dir=tmp_path / "parallel", jobs=2)
 
     def summary(report):  # type: ignore[no-untyped-def]
-        return sorted(
-            (o.entry["path"], o.entry["pages"], str(o.entry["qr_codes"])) for o in report.outputs
-        )
+        return sorted((e["path"], e["pages"], str(e["qr_codes"])) for e in report.entries)
 
     assert summary(serial) == summary(parallel)
 

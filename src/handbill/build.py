@@ -10,21 +10,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from handbill.errors import HandbillError
-from handbill.kit import Kit
+from handbill.errors import HandbillError, KitError
+from handbill.exporters import blocks_of, to_docx, to_text
+from handbill.kit import Kit, rows_of
 from handbill.pdf import qr_placements, render, write_pdf
 from handbill.readers import Material
-from handbill.templating import render_html
+from handbill.templating import RenderedHTML, output_stem, render_html
 from handbill.writers import ensure_writable, write_atomic, write_manifest
 
 Progress = Callable[[str], None]
 
 
+@dataclass(frozen=True)
+class Job:
+    """One output to make: a material, and for a ``per:`` material the data row (1-based)."""
+
+    material: str
+    row: int = 0
+
+
 @dataclass
 class Output:
-    """One written PDF: its manifest entry and anything the user should know about it."""
+    """The files one job wrote (the PDF, then any exports) and warnings for the user."""
 
-    entry: dict[str, Any]
+    entries: list[dict[str, Any]]
     warnings: list[str] = field(default_factory=list)
 
 
@@ -36,24 +45,62 @@ class BuildReport:
     outputs: list[Output]
     failures: list[str]
     seconds: float
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def entries(self) -> list[dict[str, Any]]:
+        return [entry for output in self.outputs for entry in output.entries]
+
+    @property
+    def pdfs(self) -> list[dict[str, Any]]:
+        return [entry for entry in self.entries if entry["kind"] == "pdf"]
 
     @property
     def pages(self) -> int:
-        return sum(int(output.entry["pages"]) for output in self.outputs)
+        return sum(int(entry["pages"]) for entry in self.pdfs)
 
     @property
     def summary(self) -> str:
-        count = len(self.outputs)
-        text = f"Built {count} PDF{'' if count == 1 else 's'}, {self.pages} page"
-        text += f"{'' if self.pages == 1 else 's'} in {self.seconds:.1f} s"
+        count, pages = len(self.pdfs), self.pages
+        text = (
+            f"Built {count} PDF{'' if count == 1 else 's'}, {pages} page{'' if pages == 1 else 's'}"
+        )
+        others = len(self.entries) - count
+        if others:
+            text += f" and {others} editable cop{'y' if others == 1 else 'ies'}"
+        text += f" in {self.seconds:.1f} s"
         if self.failures:
             text += f"; {len(self.failures)} failed"
         return text
 
 
-def build_material(kit: Kit, material: Material, out_dir: Path) -> Output:
-    """Render one material through every stage and write its PDF."""
-    rendered = render_html(kit, material)
+def jobs_for(kit: Kit, materials: list[Material]) -> list[Job]:
+    """One job per material, or per data row for a ``per:`` material."""
+    jobs = []
+    for material in materials:
+        if not material.per:
+            jobs.append(Job(material.name))
+            continue
+        made: dict[str, int] = {}
+        for number, row in enumerate(rows_of(kit, material), start=1):
+            stem = output_stem(material, row, number)
+            if stem in made:
+                raise KitError(
+                    f"rows {made[stem]} and {number} of data/{material.per}.csv would both be "
+                    f"written to {stem}.pdf; add a column to 'output:' (or use {{n}}) so that "
+                    "each row gets its own file name",
+                    material.path,
+                )
+            made[stem] = number
+            jobs.append(Job(material.name, number))
+    return jobs
+
+
+def build_job(kit: Kit, job: Job, out_dir: Path, overrides: dict[str, str]) -> Output:
+    """Render one output through every stage and write its PDF and exports."""
+    material = kit.materials[job.material]
+    row = rows_of(kit, material)[job.row - 1] if job.row else None
+    rendered = render_html(kit, material, row, job.row, overrides)
     document, warnings = render(kit, rendered)
     pages = len(document.pages)
     if material.pages is not None and pages != material.pages:
@@ -63,15 +110,20 @@ def build_material(kit: Kit, material: Material, out_dir: Path) -> Output:
             + f" or change 'pages:' in {material.path.name}"
         )
     placed = qr_placements(document)
-    urls = {code.link: code.url for code in rendered.qr_codes}
-    data = write_pdf(document, f"{material.title} - {kit.config.name}", material.language)
-    target = out_dir / material.output_name
-    digest = write_atomic(target, data)
-    entry = {
+    codes = {code.link: code for code in rendered.qr_codes}
+    title = f"{material.title} - {kit.config.name}"
+    data = write_pdf(document, title, material.language)
+    common: dict[str, Any] = {
         "material": material.name,
         "title": material.title,
         "template": material.template,
         "language": material.language,
+    }
+    if job.row:
+        common["row"] = job.row
+    entry = {
+        **common,
+        "kind": "pdf",
         "paper": {
             "name": material.paper.label,
             "width_mm": material.paper.width_mm,
@@ -80,14 +132,14 @@ def build_material(kit: Kit, material: Material, out_dir: Path) -> Output:
         "pages": pages,
         "expected_pages": material.pages,
         "duplex": material.duplex,
-        "path": target.relative_to(out_dir).as_posix(),
-        "bytes": len(data),
-        "sha256": digest,
+        "proof": rendered.proof,
+        "fields": rendered.values,
+        **_write(out_dir, f"{rendered.stem}.pdf", data),
         "qr_codes": [
             {
                 "link": spot.link,
-                "url": urls[spot.link],
-                "label": kit.config.links[spot.link].label,
+                "url": codes[spot.link].url,
+                "label": codes[spot.link].label,
                 "page": spot.page,
                 "width_mm": spot.width_mm,
                 "x_mm": spot.x_mm,
@@ -96,26 +148,50 @@ def build_material(kit: Kit, material: Material, out_dir: Path) -> Output:
             for spot in placed
         ],
     }
-    return Output(entry=entry, warnings=[f"{material.name}: {w}" for w in dict.fromkeys(warnings)])
+    entries = [entry, *_exports(material, rendered, out_dir, common)]
+    label = material.name + (f" row {job.row}" if job.row else "")
+    return Output(entries, [f"{label}: {w}" for w in dict.fromkeys(warnings)])
 
 
-_WORKER_KIT: Kit | None = None
+def _write(out_dir: Path, name: str, data: bytes) -> dict[str, Any]:
+    digest = write_atomic(out_dir / name, data)
+    return {"path": name, "bytes": len(data), "sha256": digest}
 
 
-def _init_worker(kit: Kit) -> None:
-    global _WORKER_KIT
-    _WORKER_KIT = kit
+def _exports(
+    material: Material, rendered: RenderedHTML, out_dir: Path, common: dict[str, Any]
+) -> list[dict[str, Any]]:
+    if not material.exports:
+        return []
+    blocks = blocks_of(rendered.content)
+    entries = []
+    for kind in material.exports:
+        if kind == "txt":
+            data = to_text(material.title, material.subtitle, blocks).encode("utf-8")
+        else:
+            size = float(material.vars.get("export_font_size", 12))
+            data = to_docx(material.title, material.subtitle, blocks, size)
+        entries.append({**common, "kind": kind, **_write(out_dir, f"{rendered.stem}.{kind}", data)})
+    return entries
 
 
-def _build_in_worker(name: str, out_dir: Path) -> Output | str:
-    assert _WORKER_KIT is not None
-    return _build_or_message(_WORKER_KIT, _WORKER_KIT.materials[name], out_dir)
+_WORKER: tuple[Kit, dict[str, str]] | None = None
 
 
-def _build_or_message(kit: Kit, material: Material, out_dir: Path) -> Output | str:
+def _init_worker(kit: Kit, overrides: dict[str, str]) -> None:
+    global _WORKER
+    _WORKER = (kit, overrides)
+
+
+def _build_in_worker(job: Job, out_dir: Path) -> Output | str:
+    assert _WORKER is not None
+    return _build_or_message(_WORKER[0], job, out_dir, _WORKER[1])
+
+
+def _build_or_message(kit: Kit, job: Job, out_dir: Path, overrides: dict[str, str]) -> Output | str:
     # Errors travel back from worker processes as their one-line message.
     try:
-        return build_material(kit, material, out_dir)
+        return build_job(kit, job, out_dir, overrides)
     except HandbillError as exc:
         return exc.format_message()
 
@@ -126,28 +202,50 @@ def build(
     out_dir: Path | None = None,
     jobs: int | None = None,
     progress: Progress | None = None,
+    overrides: dict[str, str] | None = None,
 ) -> BuildReport:
-    """Build the named materials (all when none are named) into ``out_dir`` (default KIT/dist)."""
+    """Build the named materials (all when none are named) into ``out_dir`` (default KIT/dist).
+
+    ``overrides`` are fill-in field values that take precedence over the kit's (``--set``).
+    """
     started = time.perf_counter()
-    materials = kit.select(names)
+    todo = jobs_for(kit, kit.select(names))
+    overrides = dict(overrides or {})
     out_dir = (out_dir or kit.root / "dist").resolve()
     ensure_writable(out_dir)
-    jobs = min(jobs or os.cpu_count() or 1, len(materials)) or 1
+    workers = min(jobs or os.cpu_count() or 1, len(todo)) or 1
     results: list[Output | str] = []
-    if jobs == 1:
-        for material in materials:
-            results.append(_build_or_message(kit, material, out_dir))
+    if workers == 1:
+        for job in todo:
+            results.append(_build_or_message(kit, job, out_dir, overrides))
             if progress:
-                progress(material.name)
+                progress(job.material)
     else:
-        with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(kit,)) as pool:
-            futures = {pool.submit(_build_in_worker, m.name, out_dir): m.name for m in materials}
+        with ProcessPoolExecutor(
+            workers, initializer=_init_worker, initargs=(kit, overrides)
+        ) as pool:
+            futures = {pool.submit(_build_in_worker, job, out_dir): job for job in todo}
             for future in as_completed(futures):
                 results.append(future.result())
                 if progress:
-                    progress(futures[future])
-    outputs = sorted((r for r in results if isinstance(r, Output)), key=lambda o: o.entry["path"])
+                    progress(futures[future].material)
+    outputs = sorted(
+        (r for r in results if isinstance(r, Output)), key=lambda o: o.entries[0]["path"]
+    )
     failures = [r for r in results if isinstance(r, str)]
+    report = BuildReport(out_dir, outputs, failures, 0.0, warnings=_kit_warnings(kit, todo))
     if outputs:
-        write_manifest(out_dir, kit.config.name, [output.entry for output in outputs])
-    return BuildReport(out_dir, outputs, failures, time.perf_counter() - started)
+        write_manifest(out_dir, kit.config.name, report.entries)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _kit_warnings(kit: Kit, todo: list[Job]) -> list[str]:
+    imprint = kit.config.imprint
+    published = any(kit.materials[job.material].published for job in todo)
+    if imprint.complete or not published:
+        return []
+    return [
+        f"the imprint is incomplete (missing {', '.join(imprint.missing)} in [imprint] of "
+        "handbill.toml), so published materials are marked PROOF - NOT FOR PRINT"
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import click
 
 from handbill import __version__
 from handbill.build import build as build_kit
+from handbill.build import jobs_for
 from handbill.errors import BuildError, display_path
 from handbill.kit import load_kit
 from handbill.scaffold import new_kit
@@ -31,7 +33,9 @@ def cli() -> None:
     """Build print-ready campaign materials (PDF) from a kit of content and templates."""
 
 
-@cli.command(epilog="Example: handbill build faq --out print/ --jobs 2")
+@cli.command(
+    epilog='Example: handbill build speech-3min --set speaker="Asha Patel" --set town=Leeds'
+)
 @click.argument("names", nargs=-1, metavar="[NAME]...")
 @kit_option
 @click.option(
@@ -46,25 +50,55 @@ def cli() -> None:
     type=click.IntRange(1, 64),
     help="Materials built at once.  [default: all cores]",
 )
+@click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="FIELD=VALUE",
+    help="Fill in a field, e.g. --set town=Leeds (repeat for more).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
 def build(
-    names: tuple[str, ...], kit_dir: Path, out_dir: Path | None, jobs: int | None, quiet: bool
+    names: tuple[str, ...],
+    kit_dir: Path,
+    out_dir: Path | None,
+    jobs: int | None,
+    settings: tuple[str, ...],
+    quiet: bool,
 ) -> None:
-    """Build the named materials, or all of them, into PDFs."""
+    """Build the named materials, or all of them, into PDFs (and .docx/.txt where listed)."""
+    overrides = parse_settings(settings)
     kit = load_kit(kit_dir)
-    count = len(kit.select(names))
+    count = len(jobs_for(kit, kit.select(names)))
     if not quiet and count > 2 and sys.stderr.isatty():
         with click.progressbar(length=count, label="Building", file=sys.stderr) as bar:
-            report = build_kit(kit, names, out_dir, jobs, progress=lambda name: bar.update(1))
+            report = build_kit(
+                kit, names, out_dir, jobs, lambda name: bar.update(1), overrides=overrides
+            )
     else:
-        report = build_kit(kit, names, out_dir, jobs)
-    for output in report.outputs:
-        for warning in output.warnings:
-            click.secho(f"Warning: {warning}", fg="yellow", err=True)
+        report = build_kit(kit, names, out_dir, jobs, overrides=overrides)
+    warnings = [*report.warnings, *(w for output in report.outputs for w in output.warnings)]
+    for warning in warnings:
+        click.secho(f"Warning: {warning}", fg="yellow", err=True)
     if report.failures:
         raise BuildError("\n".join([*report.failures, report.summary]))
     if not quiet:
         click.echo(f"{report.summary} -> {display_path(report.out_dir)}/")
+
+
+def parse_settings(settings: tuple[str, ...]) -> dict[str, str]:
+    """``("town=Leeds", "speaker=Asha Patel")`` to a dict; a malformed one is a usage error."""
+    values = {}
+    for setting in settings:
+        name, equals, value = setting.partition("=")
+        if not equals or not re.fullmatch(r"[a-z][a-z0-9_]*", name.strip()):
+            raise click.BadParameter(
+                f"'{setting}' is not FIELD=VALUE; write e.g. --set town=Leeds "
+                'or --set speaker="Asha Patel"',
+                param_hint="--set",
+            )
+        values[name.strip()] = value
+    return values
 
 
 @cli.command("list", epilog="Example: handbill list --kit my-campaign")

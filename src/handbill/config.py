@@ -26,6 +26,7 @@ SECTIONS: dict[str, set[str] | None] = {
     "fonts": None,  # an array of tables, checked entry by entry
     "defaults": {"paper", "language"},
     "imprint": {"promoter", "promoter_address", "printer", "printer_address", "on_behalf_of"},
+    "fields": None,  # values for fill-in fields, any names
 }
 COLOUR_NAMES = ("primary", "secondary", "accent", "text", "background", "muted")
 DEFAULT_COLOURS = {
@@ -121,6 +122,7 @@ class Config:
     paper: Paper
     language: str
     imprint: Imprint = field(default_factory=Imprint)
+    fields: dict[str, str] = field(default_factory=dict)
 
 
 def link_label(url: str) -> str:
@@ -281,6 +283,15 @@ def _validate(root: Path, path: Path, text: str, data: dict[str, Any]) -> Config
         }
     )
 
+    fields: dict[str, str] = {}
+    for key, value in tables["fields"].items():
+        if not re.match(r"^[a-z][a-z0-9_]*$", key):
+            check.add("fields", key, "field names use lower-case letters, digits and _")
+        elif not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            check.add("fields", key, "must be text in quotes")
+        else:
+            fields[key] = str(value)
+
     if check.problems:
         raise ConfigError(path, check.problems)
     return Config(
@@ -295,6 +306,7 @@ def _validate(root: Path, path: Path, text: str, data: dict[str, Any]) -> Config
         paper=paper,
         language=language,
         imprint=imprint,
+        fields=fields,
     )
 
 

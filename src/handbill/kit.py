@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 
 from handbill.config import Config, load_config
 from handbill.errors import KitError, did_you_mean
+from handbill.fields import field_names
 from handbill.readers import READERS, Material
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -109,6 +111,8 @@ def load_kit(root: Path | str) -> Kit:
                 material.path,
                 2,
             )
+    for material in materials.values():
+        check_fields(kit, material)
     outputs: dict[str, str] = {}
     for material in materials.values():
         other = outputs.setdefault(material.output_name, material.name)
@@ -119,6 +123,46 @@ def load_kit(root: Path | str) -> Kit:
                 material.path,
             )
     return kit
+
+
+def rows_of(kit: Kit, material: Material) -> list[dict[str, str]]:
+    """The data rows a ``per:`` material is built for (one output each)."""
+    rows = kit.data.get(material.per)
+    if not isinstance(rows, list):
+        tables = [name for name, value in kit.data.items() if isinstance(value, list)]
+        raise KitError(
+            f"field 'per': no data table '{material.per}'.{did_you_mean(material.per, tables)} "
+            f"Add data/{material.per}.csv with a header row.",
+            material.path,
+            2,
+        )
+    return rows
+
+
+def check_fields(kit: Kit, material: Material) -> None:
+    """Every ``[[field]]`` in the content must be declared, given a value, or be a data column."""
+    known = set(material.fields) | set(kit.config.fields)
+    if material.per:
+        rows = rows_of(kit, material)
+        known |= set(rows[0]) if rows else set()
+        for column in re.findall(r"\{([a-z0-9_]+)\}", material.output):
+            if rows and column != "n" and column not in rows[0]:
+                raise KitError(
+                    f"field 'output': data/{material.per}.csv has no column '{column}'."
+                    f"{did_you_mean(column, rows[0])} Use a column name, or {{n}} for the row.",
+                    material.path,
+                    2,
+                )
+    for name in field_names(material.body_html):
+        if name not in known:
+            source = material.path.read_text(encoding="utf-8-sig").splitlines()
+            line = next((i for i, text in enumerate(source, 1) if f"[[{name}" in text), None)
+            raise KitError(
+                f"the content uses [[{name}]], which is not a field.{did_you_mean(name, known)} "
+                f"Declare it in the front matter, under fields: ({name}: label for the blank).",
+                material.path,
+                line,
+            )
 
 
 def load_data(folder: Path) -> dict[str, Any]:

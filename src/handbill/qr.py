@@ -19,6 +19,7 @@ class QRCode:
     link: str
     url: str
     width_mm: float
+    label: str = ""
 
 
 def qr_matrix(url: str) -> list[list[bool]]:

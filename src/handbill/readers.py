@@ -31,7 +31,12 @@ FIELDS = {
     "language": "a language tag such as en-GB",
     "output": "the output file name, without .pdf",
     "vars": "extra values for the template, as a mapping",
+    "fields": "fill-in fields used as [[name]] in the content, as name: label",
+    "per": "a data table (data/NAME.csv): one output per row",
+    "exports": "editable copies to write as well: docx, txt",
+    "published": "false for material that is not handed out (no imprint needed)",
 }
+EXPORTS = ("docx", "txt")
 REQUIRED = ("template", "title")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -55,10 +60,16 @@ class Material:
     qr: tuple[str, ...] = ()
     output: str = ""
     vars: dict[str, Any] = field(default_factory=dict)
+    fields: dict[str, str] = field(default_factory=dict)
+    per: str = ""
+    exports: tuple[str, ...] = ()
+    published: bool = True
 
     @property
     def output_name(self) -> str:
-        return (self.output or self.name) + ".pdf"
+        """The PDF's file name; for a ``per:`` material, a pattern with {column} parts."""
+        default = self.name + ("-{n}" if self.per else "")
+        return (self.output or default) + ".pdf"
 
 
 def markdown_renderer() -> MarkdownIt:
@@ -200,8 +211,26 @@ def build_material(
     if audience not in AUDIENCES:
         raise fail("audience", f"must be one of {', '.join(AUDIENCES)}.")
     output = data.get("output", "")
-    if output and not _NAME.match(output):
+    if output and not _NAME.match(re.sub(r"\{[a-z0-9_]+\}", "x", output)):
         raise fail("output", "use letters, digits, '.', '-' and '_' only (no folders).")
+    fields = data.get("fields", {})
+    if not isinstance(fields, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in fields.items()
+    ):
+        raise fail("fields", "must map each field name to its label, e.g. town: your town.")
+    per = data.get("per", "")
+    if not isinstance(per, str) or (per and not _NAME.match(per)):
+        raise fail("per", "must name a data table, e.g. per: events for data/events.csv.")
+    if output and "{" in output and not per:
+        raise fail("output", "{column} parts only work with per: (one output per data row).")
+    exports = data.get("exports", [])
+    if isinstance(exports, str):
+        exports = [exports]
+    if not isinstance(exports, list) or any(e not in EXPORTS for e in exports):
+        raise fail("exports", f"must be a list of: {', '.join(EXPORTS)}.")
+    published = data.get("published", True)
+    if not isinstance(published, bool):
+        raise fail("published", "must be true or false.")
     variables = data.get("vars", {})
     if not isinstance(variables, dict):
         raise fail("vars", "must be a mapping of names to values.")
@@ -224,6 +253,10 @@ def build_material(
         language=language,
         output=output,
         vars=variables,
+        fields=dict(fields),
+        per=per,
+        exports=tuple(dict.fromkeys(exports)),
+        published=published,
         body_html=body_html,
     )
 

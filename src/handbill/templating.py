@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import traceback
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,7 +13,9 @@ import jinja2
 from markupsafe import Markup, escape
 
 from handbill import __version__
+from handbill.config import Link, link_label, url_problem
 from handbill.errors import TemplateError, did_you_mean
+from handbill.fields import field_names, fill_html, split_sections
 from handbill.kit import Kit
 from handbill.qr import MIN_WIDTH_MM, QRCode, qr_svg
 from handbill.readers import Material
@@ -42,6 +46,28 @@ class RenderedHTML:
     material: Material
     html: str
     qr_codes: list[QRCode] = field(default_factory=list)
+    stem: str = ""
+    content: str = ""
+    values: dict[str, str] = field(default_factory=dict)
+    proof: bool = False
+
+
+def slug(text: str, limit: int = 60) -> str:
+    """A file-name-safe form of ``text``: lower case, ASCII letters and digits joined by '-'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:limit].strip("-") or "x"
+
+
+def output_stem(material: Material, row: dict[str, str] | None = None, number: int = 0) -> str:
+    """The output file name without extension; ``{column}`` parts filled from the data row."""
+    stem = material.output_name.removesuffix(".pdf")
+    if row is None:
+        return stem
+    return re.sub(
+        r"\{([a-z0-9_]+)\}",
+        lambda m: str(number) if m[1] == "n" else slug(row.get(m[1], "")),
+        stem,
+    )
 
 
 def _width_mm(width: float | str) -> float:
@@ -75,13 +101,38 @@ def font_faces(kit: Kit) -> Markup:
     return Markup("\n".join(rules))
 
 
-def render_html(kit: Kit, material: Material) -> RenderedHTML:
-    """Render ``material`` through its template; errors name the template file and line."""
-    config = kit.config
-    rendered = RenderedHTML(material=material, html="")
+def render_html(
+    kit: Kit,
+    material: Material,
+    row: dict[str, str] | None = None,
+    number: int = 0,
+    overrides: dict[str, str] | None = None,
+) -> RenderedHTML:
+    """Render ``material`` (for one data row, if it has ``per:``); errors name template and line.
 
-    def qr(name: str, width: float | str = 25) -> Markup:
+    Fill-in values come from handbill.toml [fields], then the data row, then ``overrides``
+    (the command line's --set), each taking precedence over the one before.
+    """
+    config = kit.config
+    values = {**config.fields, **(row or {}), **(overrides or {})}
+    content = fill_html(material.body_html, values, material.fields)
+    rendered = RenderedHTML(
+        material=material,
+        html="",
+        stem=output_stem(material, row, number),
+        content=content,
+        values={name: values[name] for name in field_names(material.body_html) if values.get(name)},
+        proof=material.published and not config.imprint.complete,
+    )
+
+    def qr(name: str, width: float | str = 25, link_name: str = "") -> Markup:
+        """A QR code for a named link, or for a URL (e.g. a data row's booking link)."""
         link = config.links.get(name)
+        if link is None and name.startswith(("http://", "https://")):
+            problem = url_problem(name)
+            if problem:
+                raise TemplateError(f"qr(): {problem}")
+            link = Link(link_name or "url", name, link_label(name))
         if link is None:
             hint = did_you_mean(name, config.links)
             raise TemplateError(f"qr('{name}'): no link named '{name}' in handbill.toml.{hint}")
@@ -91,9 +142,12 @@ def render_html(kit: Kit, material: Material) -> RenderedHTML:
                 f"qr('{name}') is {width_mm:g} mm wide; make it at least {MIN_WIDTH_MM:g} mm "
                 "so that phones can scan it"
             )
-        rendered.qr_codes.append(QRCode(link=name, url=link.url, width_mm=width_mm))
+        rendered.qr_codes.append(
+            QRCode(link=link.name, url=link.url, width_mm=width_mm, label=link.label)
+        )
         return Markup(
-            f'<figure class="qr" data-link="{escape(name)}">{qr_svg(link.url, width_mm, name)}'
+            f'<figure class="qr" data-link="{escape(link.name)}">'
+            f"{qr_svg(link.url, width_mm, link.name)}"
             f"<figcaption>{escape(link.label)}</figcaption></figure>"
         )
 
@@ -111,7 +165,11 @@ def render_html(kit: Kit, material: Material) -> RenderedHTML:
         "material": material,
         # The body is already safe HTML (Markdown with raw HTML disabled); it is inserted,
         # never compiled, so "{{ ... }}" in content stays literal text.
-        "content": Markup(material.body_html),
+        "content": Markup(content),
+        "sections": split_sections(content),
+        "values": values,
+        "row": row or {},
+        "proof": rendered.proof,
         "vars": material.vars,
         "data": kit.data,
         "qr": qr,

@@ -1,0 +1,166 @@
+"""Editable copies of a material's content: Word (.docx) and plain text (.txt)."""
+
+from __future__ import annotations
+
+import io
+import re
+import textwrap
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+BLANK = re.compile(
+    r'<span class="field blank"[^>]*><span class="blank-line"></span>'
+    r'<span class="blank-label">(.*?)</span></span>'
+)
+PAUSE = re.compile(r'<p class="pause"[^>]*>.*?</p>')
+
+
+@dataclass
+class Block:
+    """A paragraph-level piece of content: its kind and its runs of (text, bold, italic)."""
+
+    kind: str  # heading, paragraph, bullet, number, pause
+    level: int = 0
+    runs: list[tuple[str, bool, bool]] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """The block's text; line breaks (<br>) kept as newlines, other spacing folded."""
+        joined = "".join(run[0] for run in self.runs)
+        return "\n".join(re.sub(r"\s+", " ", line).strip() for line in joined.split("\n")).strip()
+
+
+class _BlockParser(HTMLParser):
+    """Turn the content's simple HTML (what Markdown produces) into blocks."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[Block] = []
+        self.lists: list[str] = []
+        self.bold = self.italic = 0
+        self.current: Block | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            self._start(Block("heading", int(tag[1])))
+        elif tag in ("ul", "ol"):
+            self.lists.append(tag)
+        elif tag == "li":
+            kind = "number" if self.lists and self.lists[-1] == "ol" else "bullet"
+            self._start(Block(kind, len(self.lists)))
+        elif tag == "p" and (self.current is None or self.current.kind not in ("bullet", "number")):
+            self._start(Block("paragraph"))
+        elif tag in ("strong", "b"):
+            self.bold += 1
+        elif tag in ("em", "i"):
+            self.italic += 1
+        elif tag == "br" and self.current is not None:
+            self.current.runs.append(("\n", False, False))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6", "li") or (
+            tag == "p" and self.current is not None and self.current.kind == "paragraph"
+        ):
+            self._finish()
+        elif tag in ("ul", "ol") and self.lists:
+            self.lists.pop()
+        elif tag in ("strong", "b"):
+            self.bold -= 1
+        elif tag in ("em", "i"):
+            self.italic -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.current is None:
+            if not data.strip():
+                return
+            self._start(Block("paragraph"))
+        assert self.current is not None
+        # A newline in the HTML source is a soft break: a space. Hard breaks come from <br>.
+        self.current.runs.append((data.replace("\n", " "), self.bold > 0, self.italic > 0))
+
+    def _start(self, block: Block) -> None:
+        self._finish()
+        self.current = block
+
+    def _finish(self) -> None:
+        if self.current is not None and self.current.text:
+            if self.current.text == "(pause)":
+                self.current.kind = "pause"
+            self.blocks.append(self.current)
+        self.current = None
+
+
+def blocks_of(content_html: str) -> list[Block]:
+    """The content as blocks; blanks become ``________ (label)`` and pauses ``(pause)``."""
+    content_html = BLANK.sub(lambda m: f"________ ({m[1]})", content_html)
+    content_html = PAUSE.sub("<p>(pause)</p>", content_html)
+    parser = _BlockParser()
+    parser.feed(content_html)
+    parser.close()
+    parser._finish()
+    return parser.blocks
+
+
+def to_text(title: str, subtitle: str, blocks: list[Block], width: int = 72) -> str:
+    """Plain text for pasting into an email: wrapped paragraphs, underlined headings."""
+    lines = [title, "=" * len(title), ""]
+    if subtitle:
+        lines += [subtitle, ""]
+    counters: dict[int, int] = {}
+    previous = ""
+    for block in blocks:
+        if block.kind == "heading":
+            lines += ["", block.text, "-" * len(block.text), ""]
+            previous = block.kind
+            continue
+        prefix = ""
+        if block.kind == "number":
+            counters[block.level] = counters.get(block.level, 0) + 1
+            prefix = f"{counters[block.level]}. "
+        elif block.kind == "bullet":
+            prefix = "- "
+        else:
+            counters.clear()
+            if previous in ("bullet", "number"):
+                lines.append("")
+        indent = " " * len(prefix)
+        for index, part in enumerate(block.text.split("\n")):
+            wrapped = textwrap.wrap(part, width - len(prefix)) or [""]
+            lines.append((prefix if index == 0 else indent) + wrapped[0])
+            lines += [indent + rest for rest in wrapped[1:]]
+        if block.kind in ("paragraph", "pause"):
+            lines.append("")
+        previous = block.kind
+    text = "\n".join(lines)
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def to_docx(title: str, subtitle: str, blocks: list[Block], font_size: float = 12) -> bytes:
+    """A Word document with the same headings, paragraphs and lists, ready to amend."""
+    from docx import Document  # imported here: only builds that export .docx need it
+    from docx.shared import Pt
+
+    document = Document()
+    normal = document.styles["Normal"]
+    normal.font.size = Pt(font_size)
+    normal.paragraph_format.line_spacing = 1.4
+    normal.paragraph_format.space_after = Pt(font_size * 0.6)
+    document.core_properties.title = title
+    document.add_heading(title, level=0)
+    if subtitle:
+        document.add_paragraph(subtitle).runs[0].italic = True
+    for block in blocks:
+        if block.kind == "heading":
+            document.add_heading(block.text, level=min(block.level, 4))
+            continue
+        style = {"bullet": "List Bullet", "number": "List Number"}.get(block.kind)
+        paragraph = document.add_paragraph(style=style)
+        if block.kind == "pause":
+            paragraph.add_run("(pause)").italic = True
+            continue
+        for text, bold, italic in block.runs:
+            run = paragraph.add_run(re.sub(r"[ \t\r\n]+", " ", text))
+            run.bold, run.italic = bold or None, italic or None
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

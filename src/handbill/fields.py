@@ -1,0 +1,97 @@
+"""Fill-in fields (``[[town]]``), marked pauses (``[[pause]]``) and timed sections of content."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+FIELD = re.compile(r"\[\[\s*([a-z][a-z0-9_]*)\s*\]\]")
+PAUSE = "pause"
+PAUSE_PARAGRAPH = re.compile(r"<p>\s*\[\[\s*pause\s*\]\]\s*</p>")
+WORDS_PER_MINUTE = 130  # a calm public-speaking pace
+# Pause markers and the labels under blanks are printed but not said aloud.
+NOT_SPOKEN = re.compile(
+    r'<p class="pause"[^>]*>.*?</p>|<span class="(?:pause|blank-label)"[^>]*>.*?</span>'
+)
+
+
+def field_names(text: str) -> list[str]:
+    """The fill-in fields a text uses, in order of first use, without ``pause``."""
+    return list(dict.fromkeys(n for n in FIELD.findall(text) if n != PAUSE))
+
+
+def fill_html(body: str, values: dict[str, str], labels: dict[str, str]) -> str:
+    """Put each field's value into the HTML, or a labelled blank to write on when it has none."""
+    body = PAUSE_PARAGRAPH.sub('<p class="pause" role="note">Pause</p>', body)
+
+    def replace(match: re.Match[str]) -> str:
+        name = match[1]
+        if name == PAUSE:
+            return '<span class="pause" role="note">(pause)</span>'
+        value = values.get(name, "").strip()
+        if value:
+            return f'<span class="field filled" data-field="{name}">{escape(value)}</span>'
+        label = escape(labels.get(name, name.replace("_", " ")))
+        return (
+            f'<span class="field blank" data-field="{name}">'
+            f'<span class="blank-line"></span><span class="blank-label">{label}</span></span>'
+        )
+
+    return FIELD.sub(replace, body)
+
+
+def fill_text(text: str, values: dict[str, str], labels: dict[str, str]) -> str:
+    """The same for plain text: the value, or ``________ (label)`` for a speaker to fill in."""
+
+    def replace(match: re.Match[str]) -> str:
+        name = match[1]
+        if name == PAUSE:
+            return "(pause)"
+        value = values.get(name, "").strip()
+        return value or f"________ ({labels.get(name, name.replace('_', ' '))})"
+
+    return FIELD.sub(replace, text)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the content that starts at a ``##`` heading, with its spoken running time."""
+
+    title: str
+    html: Markup
+    words: int
+
+    @property
+    def seconds(self) -> int:
+        """Approximate time to say the section aloud, rounded to 5 seconds."""
+        return max(5, round(self.words * 60 / WORDS_PER_MINUTE / 5) * 5)
+
+    @property
+    def duration(self) -> str:
+        minutes, seconds = divmod(self.seconds, 60)
+        return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
+
+
+def words_in(fragment: str) -> int:
+    text = re.sub(
+        r'<p class="pause"[^>]*>.*?</p>|<span class="(?:pause|blank-label)"[^>]*>.*?</span>',
+        " ",
+        fragment,
+    )
+    text = html.unescape(re.sub(r"<[^>]+>", " ", text))
+    return len(re.findall(r"[\w\u2019'-]+", text))
+
+
+def split_sections(body: str) -> list[Section]:
+    """Split rendered content at its ``<h2>`` headings; text before the first is an untitled part."""
+    parts = re.split(r"(<h2>.*?</h2>)", body, flags=re.DOTALL)
+    sections = []
+    if parts[0].strip():
+        sections.append(Section("", Markup(parts[0]), words_in(parts[0])))
+    for heading, fragment in zip(parts[1::2], parts[2::2], strict=True):
+        title = html.unescape(re.sub(r"<[^>]+>", "", heading)).strip()
+        sections.append(Section(title, Markup(fragment), words_in(fragment)))
+    return sections
