@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+from conftest import write
 from handbill.kit import load_kit
 from handbill.pdf import qr_placements, render, write_pdf
 from handbill.templating import render_html
@@ -29,3 +30,22 @@ def test_placements_and_metadata(kit_dir: Path, tmp_path: Path) -> None:
     assert reader.trailer["/Root"]["/Lang"] == "en-GB"
     fonts = embedded_font_names(target)
     assert fonts and all("Atkinson-Hyperlegible" in name for name in fonts)
+
+
+def test_spill_checker_finds_text_outside_a_fixed_box(kit_dir: Path) -> None:
+    from layout import spilled_text
+
+    write(
+        kit_dir / "templates" / "card.html",
+        '{% extends "_base.html" %}{% block body %}<div style="width: 30mm; height: 10mm; '
+        'font-size: 30pt">#AVeryLongHashtagThatWillNotFit and more</div>{% endblock %}',
+    )
+    kit = load_kit(kit_dir)
+    document, _ = render(kit, render_html(kit, kit.materials["card"]))
+    assert spilled_text(document) == [
+        "page 1: '#AVeryLongHashtagThatWillNotFit' runs off the page",
+        "page 1: 'and' spills out of its box",
+        "page 1: 'more' spills out of its box",
+    ]
+    sheet, _ = render(kit, render_html(kit, kit.materials["sheet"]))
+    assert spilled_text(sheet) == []

@@ -86,7 +86,7 @@ def words_in(fragment: str) -> int:
 
 
 def split_sections(body: str) -> list[Section]:
-    """Split rendered content at its ``<h2>`` headings; text before the first is an untitled part."""
+    """Split rendered content at its ``<h2>`` headings; text before the first has no title."""
     parts = re.split(r"(<h2>.*?</h2>)", body, flags=re.DOTALL)
     sections = []
     if parts[0].strip():

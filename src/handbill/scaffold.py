@@ -25,6 +25,12 @@ def new_kit(directory: Path, name: str) -> list[str]:
     (directory / "handbill.toml").write_text(
         config.replace('"Our Campaign"', json.dumps(name, ensure_ascii=False)), encoding="utf-8"
     )
+    data = source.joinpath("data")
+    if data.is_dir():
+        for table in data.iterdir():
+            (directory / "data" / table.name).write_text(
+                table.read_text(encoding="utf-8"), encoding="utf-8"
+            )
     created = []
     for template in stock_templates():
         text = source.joinpath(f"materials/{template}.md").read_text(encoding="utf-8")
