@@ -10,8 +10,9 @@ import pytest
 
 from conftest import write
 from handbill.build import build
+from handbill.errors import KitError
 from handbill.kit import load_kit
-from pdftools import decode_qr_codes, page_sizes_mm
+from pdftools import decode_qr_codes, page_sizes_mm, page_texts
 
 
 @pytest.fixture
@@ -98,3 +99,92 @@ def test_output_folder_that_cannot_be_created(kit_dir: Path, tmp_path: Path) -> 
 
     with pytest.raises(HandbillError, match="cannot create the output folder"):
         build(load_kit(kit_dir), out_dir=blocker / "out", jobs=1)
+
+
+def test_one_output_per_data_row(kit_dir: Path, tmp_path: Path) -> None:
+    write(
+        kit_dir / "data" / "events.csv",
+        "date,title,booking_link\n2030-01-02,New Year rally,https://example.org/book/1\n"
+        "2030-02-03,Public meeting,\n",
+    )
+    write(
+        kit_dir / "templates" / "card.html",
+        '{% extends "_base.html" %}{% block body %}<h1>{{ row.title }}</h1>'
+        "<p>{{ row.date|longdate }}</p>"
+        '{{ qr(row.booking_link, 22, "booking") if row.booking_link else qr("case", 22) }}'
+        "{% endblock %}",
+    )
+    write(
+        kit_dir / "materials" / "card.md",
+        "---\ntemplate: card\ntitle: Event\npaper: A6\nper: events\noutput: ev-{date}\n---\n",
+    )
+    report = build(load_kit(kit_dir), ["card"], out_dir=tmp_path, jobs=1)
+    assert report.failures == []
+    assert [(e["path"], e["row"]) for e in report.entries] == [
+        ("ev-2030-01-02.pdf", 1),
+        ("ev-2030-02-03.pdf", 2),
+    ]
+    assert decode_qr_codes(tmp_path / "ev-2030-01-02.pdf") == [(1, "https://example.org/book/1")]
+    assert decode_qr_codes(tmp_path / "ev-2030-02-03.pdf") == [(1, "https://example.org/case")]
+    assert report.entries[0]["qr_codes"][0]["link"] == "booking"
+    assert "Wednesday 2 January 2030" in page_texts(tmp_path / "ev-2030-01-02.pdf")[0]
+
+
+def test_rows_that_would_share_a_file_name(kit_dir: Path, tmp_path: Path) -> None:
+    write(kit_dir / "data" / "events.csv", "date,title\n2030-01-02,A\n2030-01-02,B\n")
+    write(
+        kit_dir / "materials" / "card.md",
+        "---\ntemplate: card\ntitle: Event\nper: events\noutput: ev-{date}\n---\n",
+    )
+    with pytest.raises(
+        KitError,
+        match=r"rows 1 and 2 of data/events.csv would both be written to "
+        r"ev-2030-01-02.pdf; add a column to 'output:'",
+    ):
+        build(load_kit(kit_dir), ["card"], out_dir=tmp_path, jobs=1)
+
+
+def test_exports_and_fields(kit_dir: Path, tmp_path: Path) -> None:
+    write(
+        kit_dir / "materials" / "sheet.md",
+        "---\ntemplate: faq\ntitle: Talk\npublished: false\nexports: [docx, txt]\n"
+        "fields:\n  speaker: your name\n  town: your town\n---\nI am [[speaker]] from [[town]].\n",
+    )
+    report = build(
+        load_kit(kit_dir), ["sheet"], out_dir=tmp_path, jobs=1, overrides={"town": "Leeds"}
+    )
+    assert [(e["kind"], e["path"]) for e in report.entries] == [
+        ("pdf", "sheet.pdf"),
+        ("docx", "sheet.docx"),
+        ("txt", "sheet.txt"),
+    ]
+    assert report.entries[0]["fields"] == {"town": "Leeds"}
+    assert (tmp_path / "sheet.txt").read_text() == (
+        "Talk\n====\n\nI am ________ (your name) from Leeds.\n"
+    )
+    for entry in report.entries:
+        assert (
+            entry["sha256"] == hashlib.sha256((tmp_path / entry["path"]).read_bytes()).hexdigest()
+        )
+    assert report.summary.startswith("Built 1 PDF, 1 page and 2 editable copies in ")
+
+
+def test_incomplete_imprint_marks_published_material_as_proof(
+    kit_dir: Path, tmp_path: Path
+) -> None:
+    text = (kit_dir / "handbill.toml").read_text().replace('printer = "Test Printers"', "")
+    write(kit_dir / "handbill.toml", text)
+    write(
+        kit_dir / "materials" / "card.md",
+        "---\ntemplate: card\ntitle: Speech\npublished: false\nvars: {slogan: x}\n---\n",
+    )
+    report = build(load_kit(kit_dir), out_dir=tmp_path, jobs=1)
+    assert report.warnings == [
+        "the imprint is incomplete (missing printer in [imprint] of handbill.toml), so published "
+        "materials are marked PROOF - NOT FOR PRINT"
+    ]
+    proof = {e["material"]: e["proof"] for e in report.entries}
+    assert proof == {"sheet": True, "card": False}
+    sheet_text = page_texts(tmp_path / "sheet.pdf")[0]
+    assert "PROOF - NOT FOR PRINT" in sheet_text and "add printer to handbill.toml" in sheet_text
+    assert "PROOF" not in page_texts(tmp_path / "card.pdf")[0]

@@ -111,3 +111,33 @@ def test_list(runner: CliRunner, kit_dir: Path) -> None:
     assert lines[0].split() == ["NAME", "TEMPLATE", "PAPER", "PAGES", "OUTPUT", "TITLE"]
     assert lines[1].split() == ["card", "card", "A6", "landscape", "1", "card.pdf", "Test", "card"]
     assert lines[2].split() == ["sheet", "faq", "A4", "1", "sheet.pdf", "Test", "sheet"]
+
+
+def test_set_fills_fields(runner: CliRunner, kit_dir: Path) -> None:
+    write(
+        kit_dir / "materials" / "card.md",
+        "---\ntemplate: card\ntitle: T\nexports: [txt]\nvars: {slogan: x}\n"
+        "fields:\n  speaker: your name\n"
+        "  town: your town\n---\nI am [[speaker]] from [[town]].\n",
+    )
+    result = runner.invoke(
+        cli,
+        [
+            "build",
+            "card",
+            "--kit",
+            str(kit_dir),
+            "--set",
+            "speaker=Asha Patel",
+            "--set",
+            "town=Leeds",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "I am Asha Patel from Leeds." in (kit_dir / "dist" / "card.txt").read_text()
+
+
+def test_set_needs_field_equals_value(runner: CliRunner, kit_dir: Path) -> None:
+    result = runner.invoke(cli, ["build", "--kit", str(kit_dir), "--set", "Leeds"])
+    assert result.exit_code == 2
+    assert "'Leeds' is not FIELD=VALUE; write e.g. --set town=Leeds" in result.stderr

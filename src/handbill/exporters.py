@@ -158,9 +158,16 @@ def to_docx(title: str, subtitle: str, blocks: list[Block], font_size: float = 1
         if block.kind == "pause":
             paragraph.add_run("(pause)").italic = True
             continue
+        line_start = True
         for text, bold, italic in block.runs:
-            run = paragraph.add_run(re.sub(r"[ \t\r\n]+", " ", text))
+            if text == "\n":
+                paragraph.add_run().add_break()
+                line_start = True
+                continue
+            text = re.sub(r"\s+", " ", text)
+            run = paragraph.add_run(text.lstrip() if line_start else text)
             run.bold, run.italic = bold or None, italic or None
+            line_start = line_start and not text.strip()
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

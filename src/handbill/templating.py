@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import traceback
 import unicodedata
@@ -36,7 +37,18 @@ def environment(kit: Kit) -> jinja2.Environment:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        _ENVIRONMENTS[dirs].filters["longdate"] = long_date
     return _ENVIRONMENTS[dirs]
+
+
+def long_date(value: object) -> str:
+    """``2018-10-26`` as "Friday 26 October 2018"; text that is not an ISO date is kept as it is."""
+    text = str(value).strip()
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        return text
+    return f"{day:%A} {day.day} {day:%B %Y}"
 
 
 @dataclass

@@ -1,0 +1,81 @@
+"""Fill-in fields, pauses and timed sections."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import write
+from handbill.errors import KitError
+from handbill.fields import field_names, fill_html, fill_text, split_sections
+from handbill.kit import load_kit
+from handbill.readers import markdown_renderer
+
+BODY = markdown_renderer().render(
+    "I am [[speaker]] from [[town]].\n\n[[pause]]\n\n## Why\n\n"
+    + " ".join(["word"] * 130)
+    + "\n\n## Ask\n\nJoin us in [[town]].\n"
+)
+
+
+def test_field_names_in_order_without_pause() -> None:
+    assert field_names(BODY) == ["speaker", "town"]
+
+
+def test_values_fill_and_blanks_are_labelled() -> None:
+    html = fill_html(BODY, {"town": "Leeds & District"}, {"speaker": "your name"})
+    assert '<span class="field filled" data-field="town">Leeds &amp; District</span>' in html
+    assert (
+        '<span class="field blank" data-field="speaker"><span class="blank-line"></span>'
+        '<span class="blank-label">your name</span></span>'
+    ) in html
+    assert '<p class="pause" role="note">Pause</p>' in html
+    assert "[[" not in html
+
+
+def test_values_are_escaped() -> None:
+    html = fill_html("<p>[[town]]</p>", {"town": "<script>x</script>"}, {})
+    expected = '<span class="field filled" data-field="town">&lt;script&gt;x&lt;/script&gt;</span>'
+    assert html == f"<p>{expected}</p>"
+
+
+def test_fill_text() -> None:
+    assert fill_text(
+        "Hi [[name]], from [[town]] [[pause]]", {"town": "Leeds"}, {"name": "your name"}
+    ) == ("Hi ________ (your name), from Leeds (pause)")
+
+
+def test_sections_are_timed_at_130_words_a_minute() -> None:
+    sections = split_sections(fill_html(BODY, {}, {}))
+    assert [s.title for s in sections] == ["", "Why", "Ask"]
+    # Blank labels and pause markers are not spoken: "I am from ." is 3 words.
+    assert [s.words for s in sections] == [3, 130, 3]
+    assert sections[1].seconds == 60 and sections[1].duration == "1 min 00 s"
+    assert sections[2].seconds == 5 and sections[2].duration == "5 s"
+
+
+def test_undeclared_field_is_an_error_with_its_line(kit_dir: Path) -> None:
+    write(
+        kit_dir / "materials" / "sheet.md",
+        "---\ntemplate: faq\ntitle: T\nfields:\n  town: your town\n---\nIntro.\n\nIn [[twon]] we\n",
+    )
+    with pytest.raises(KitError) as info:
+        load_kit(kit_dir)
+    assert info.value.format_message().endswith(
+        "sheet.md:9: the content uses [[twon]], which is not a field. Did you mean 'town'? "
+        "Declare it in the front matter, under fields: (twon: label for the blank)."
+    )
+
+
+def test_kit_fields_and_data_columns_count_as_declared(kit_dir: Path) -> None:
+    text = (kit_dir / "handbill.toml").read_text() + '\n[fields]\ngroup = "Leeds KONP"\n'
+    write(kit_dir / "handbill.toml", text)
+    write(kit_dir / "data" / "events.csv", "date,title\n2030-01-02,Rally\n")
+    write(
+        kit_dir / "materials" / "ev.md",
+        "---\ntemplate: card\ntitle: T\nper: events\noutput: ev-{date}\n---\n[[group]] [[title]]\n",
+    )
+    kit = load_kit(kit_dir)
+    assert kit.config.fields == {"group": "Leeds KONP"}
+    assert kit.materials["ev"].output_name == "ev-{date}.pdf"
