@@ -57,6 +57,6 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> list[object]:
 def example_out(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The repository's example kit, built once for the whole session."""
     out = tmp_path_factory.mktemp("example-dist")
-    report = build(load_kit(REPO), out_dir=out, jobs=1)
+    report = build(load_kit(REPO), out_dir=out, jobs=2)
     assert not report.failures, report.failures
     yield out

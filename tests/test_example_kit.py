@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from conftest import REPO
+from handbill.kit import load_kit, stock_templates
 from pdftools import decode_qr_codes, embedded_font_names, page_sizes_mm, page_texts
 
 
@@ -71,3 +72,37 @@ def test_python_m_handbill_builds_the_example(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Built 1 PDF, 2 pages in ")
     assert (tmp_path / "faq.pdf").is_file() and (tmp_path / "manifest.json").is_file()
+
+
+def test_every_stock_template_has_example_material() -> None:
+    used = {material.template for material in load_kit(REPO).materials.values()}
+    assert used == set(stock_templates())
+
+
+def test_every_output_matches_its_manifest_entry(example_out: Path) -> None:
+    manifest = json.loads((example_out / "manifest.json").read_text())
+    kit = load_kit(REPO)
+    assert {e["material"] for e in manifest["outputs"]} == set(kit.materials)
+    for entry in manifest["outputs"]:
+        path = example_out / entry["path"]
+        assert entry["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest(), entry["path"]
+        if entry["kind"] != "pdf":
+            continue
+        sizes = page_sizes_mm(path)
+        assert len(sizes) == entry["pages"], entry["path"]
+        if entry["expected_pages"] is not None:
+            assert entry["pages"] == entry["expected_pages"], entry["path"]
+        paper = entry["paper"]
+        assert all(
+            abs(w - paper["width_mm"]) <= 0.5 and abs(h - paper["height_mm"]) <= 0.5
+            for w, h in sizes
+        ), entry["path"]
+        assert entry["proof"] is False, entry["path"]
+
+
+def test_every_qr_code_decodes_to_the_manifest_url(example_out: Path) -> None:
+    manifest = json.loads((example_out / "manifest.json").read_text())
+    for entry in manifest["outputs"]:
+        if entry["kind"] == "pdf":
+            expected = sorted((q["page"], q["url"]) for q in entry["qr_codes"])
+            assert decode_qr_codes(example_out / entry["path"]) == expected, entry["path"]

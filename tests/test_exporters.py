@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import time
 
 import docx
+import pytest
 
 from handbill.exporters import blocks_of, to_docx, to_text
 from handbill.fields import fill_html
@@ -90,3 +92,10 @@ def test_docx_has_the_same_paragraphs_and_formatting() -> None:
     assert town and town[0].bold
     assert document.styles["Normal"].font.size.pt == 16
     assert document.core_properties.title == "Letter"
+
+
+def test_docx_bytes_do_not_depend_on_the_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    first = to_docx("Letter", "", blocks())
+    a_year_later = time.time() + 400 * 86400
+    monkeypatch.setattr(time, "time", lambda: a_year_later)  # zipfile stamps members with it
+    assert to_docx("Letter", "", blocks()) == first

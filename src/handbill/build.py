@@ -221,14 +221,17 @@ def build(
             if progress:
                 progress(job.material)
     else:
-        with ProcessPoolExecutor(
-            workers, initializer=_init_worker, initargs=(kit, overrides)
-        ) as pool:
+        pool = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(kit, overrides))
+        try:
             futures = {pool.submit(_build_in_worker, job, out_dir): job for job in todo}
             for future in as_completed(futures):
                 results.append(future.result())
                 if progress:
                     progress(futures[future].material)
+        finally:
+            # On Ctrl-C or SIGTERM, start nothing new; jobs already running finish their
+            # (atomic) writes or are interrupted inside them, which removes their temporaries.
+            pool.shutdown(wait=True, cancel_futures=True)
     outputs = sorted(
         (r for r in results if isinstance(r, Output)), key=lambda o: o.entries[0]["path"]
     )

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import re
+import signal
 import sys
 from pathlib import Path
 
 import click
 
 from handbill import __version__
-from handbill.build import build as build_kit
-from handbill.build import jobs_for
 from handbill.errors import BuildError, display_path
-from handbill.kit import load_kit
+from handbill.kit import load_kit, rows_of
 from handbill.scaffold import new_kit
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -67,6 +66,10 @@ def build(
     quiet: bool,
 ) -> None:
     """Build the named materials, or all of them, into PDFs (and .docx/.txt where listed)."""
+    # Imported here: WeasyPrint takes a while to import, and --help or list do not need it.
+    from handbill.build import build as build_kit
+    from handbill.build import jobs_for
+
     overrides = parse_settings(settings)
     kit = load_kit(kit_dir)
     count = len(jobs_for(kit, kit.select(names)))
@@ -109,15 +112,13 @@ def list_materials(kit_dir: Path) -> None:
     rows = [("NAME", "TEMPLATE", "PAPER", "PAGES", "OUTPUT", "TITLE")]
     for material in kit.materials.values():
         pages = str(material.pages or "-") + (" (duplex)" if material.duplex else "")
+        output = material.output_name
+        if material.per:
+            output += f" x{len(rows_of(kit, material))}"
+        for kind in material.exports:
+            output += f" +{kind}"
         rows.append(
-            (
-                material.name,
-                material.template,
-                material.paper.label,
-                pages,
-                material.output_name,
-                material.title,
-            )
+            (material.name, material.template, material.paper.label, pages, output, material.title)
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
@@ -144,5 +145,23 @@ def new(directory: Path, name: str) -> None:
     )
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(prog_name: str | None = None) -> None:
-    cli(prog_name=prog_name)
+    """Run the CLI; Ctrl-C and SIGTERM stop it with one line (files are never left half-written)."""
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        code = cli.main(prog_name=prog_name, standalone_mode=False)
+    except (KeyboardInterrupt, click.Abort):
+        click.echo(
+            "Interrupted: the files already written are complete, and no half-written file was "
+            "left behind. Run the build again to finish.",
+            err=True,
+        )
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import textwrap
+import zipfile
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -146,6 +147,8 @@ def to_docx(title: str, subtitle: str, blocks: list[Block], font_size: float = 1
     normal.paragraph_format.line_spacing = 1.4
     normal.paragraph_format.space_after = Pt(font_size * 0.6)
     document.core_properties.title = title
+    document.core_properties.author = "handbill"
+    document.core_properties.comments = ""
     document.add_heading(title, level=0)
     if subtitle:
         document.add_paragraph(subtitle).runs[0].italic = True
@@ -170,4 +173,17 @@ def to_docx(title: str, subtitle: str, blocks: list[Block], font_size: float = 1
             line_start = line_start and not text.strip()
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return _fixed_zip_times(buffer.getvalue())
+
+
+def _fixed_zip_times(data: bytes) -> bytes:
+    """Rewrite the .docx (a zip) with fixed member times: same content, same bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()

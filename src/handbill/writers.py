@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -71,7 +72,17 @@ def read_manifest(out_dir: Path) -> dict[str, Any]:
 
 
 def write_manifest(out_dir: Path, campaign: str, entries: list[dict[str, Any]]) -> Path:
-    """Record ``entries``; entries of an earlier build whose files still exist are kept."""
+    """Record ``entries``; entries of an earlier build whose files still exist are kept.
+
+    A lock file serialises this read-merge-write, so two builds into one folder at once
+    cannot drop each other's entries.
+    """
+    with open(out_dir / ".handbill.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _merge_manifest(out_dir, campaign, entries)
+
+
+def _merge_manifest(out_dir: Path, campaign: str, entries: list[dict[str, Any]]) -> Path:
     fresh = {entry["path"] for entry in entries}
     kept = [
         entry
