@@ -74,12 +74,15 @@ def read_manifest(out_dir: Path) -> dict[str, Any]:
 def write_manifest(out_dir: Path, campaign: str, entries: list[dict[str, Any]]) -> Path:
     """Record ``entries``; entries of an earlier build whose files still exist are kept.
 
-    A lock file serialises this read-merge-write, so two builds into one folder at once
-    cannot drop each other's entries.
+    A lock on the output folder itself serialises this read-merge-write, so two builds into
+    one folder at once cannot drop each other's entries (and no lock file is left behind).
     """
-    with open(out_dir / ".handbill.lock", "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    folder = os.open(out_dir, os.O_RDONLY)
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)
         return _merge_manifest(out_dir, campaign, entries)
+    finally:
+        os.close(folder)  # closing releases the lock
 
 
 def _merge_manifest(out_dir: Path, campaign: str, entries: list[dict[str, Any]]) -> Path:
