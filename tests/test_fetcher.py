@@ -124,3 +124,19 @@ def test_css_url_in_a_kit_template_is_refused(kit_dir: Path, tmp_path: Path) -> 
     )
     report = build(load_kit(kit_dir), ["card"], out_dir=tmp_path / "out", jobs=1)
     assert report.failures and "refused to fetch http://127.0.0.1/beacon" in report.failures[0]
+
+
+def test_refuses_huge_images_before_decoding(kit_dir: Path, fetcher: KitURLFetcher) -> None:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    # A valid PNG header claiming 40,000 x 40,000 pixels: decoding it would need gigabytes.
+    header = chunk(b"IHDR", struct.pack(">IIBBBBB", 40000, 40000, 8, 2, 0, 0, 0))
+    bomb = kit_dir / "assets" / "img" / "huge.png"
+    bomb.write_bytes(b"\x89PNG\r\n\x1a\n" + header + chunk(b"IDAT", b"") + chunk(b"IEND", b""))
+    with pytest.raises(RefusedURL, match=r"image of 40,000 x 40,000 pixels is too large"):
+        fetcher.fetch(bomb.as_uri())

@@ -12,6 +12,7 @@ from typing import Any
 
 from handbill.errors import HandbillError, KitError
 from handbill.exporters import blocks_of, to_docx, to_text
+from handbill.glyphs import check_glyphs
 from handbill.kit import Kit, rows_of
 from handbill.pdf import qr_placements, render, write_pdf
 from handbill.readers import Material
@@ -102,6 +103,8 @@ def build_job(kit: Kit, job: Job, out_dir: Path, overrides: dict[str, str]) -> O
     row = rows_of(kit, material)[job.row - 1] if job.row else None
     rendered = render_html(kit, material, row, job.row, overrides)
     document, warnings = render(kit, rendered)
+    label = material.name + (f" row {job.row}" if job.row else "")
+    check_glyphs(kit, document, label)
     pages = len(document.pages)
     if material.pages is not None and pages != material.pages:
         warnings.append(
@@ -149,7 +152,6 @@ def build_job(kit: Kit, job: Job, out_dir: Path, overrides: dict[str, str]) -> O
         ],
     }
     entries = [entry, *_exports(material, rendered, out_dir, common)]
-    label = material.name + (f" row {job.row}" if job.row else "")
     return Output(entries, [f"{label}: {w}" for w in dict.fromkeys(warnings)])
 
 

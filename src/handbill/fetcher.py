@@ -9,9 +9,11 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import urlopen
 
+from PIL import Image
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 MAX_BYTES = 50 * 1024 * 1024
+MAX_PIXELS = 60_000_000
 EXTRA_TYPES = {".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf", ".otf": "font/otf"}
 
 
@@ -22,6 +24,24 @@ class RefusedURL(FatalURLFetchingError):  # type: ignore[misc]
         super().__init__(f"{reason}: {url}")
         self.url = url
         self.reason = reason
+
+
+def _check_image_size(url: str, path: Path) -> None:
+    """Refuse images too large to decode safely (a 40,000 px PNG is gigabytes of memory)."""
+    limit, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None  # we apply our own limit below
+    try:
+        with Image.open(path) as image:  # reads the header only, decodes nothing
+            width, height = image.size
+    except OSError as exc:
+        raise RefusedURL(url, "not an image handbill can read") from exc
+    finally:
+        Image.MAX_IMAGE_PIXELS = limit
+    if width * height > MAX_PIXELS:
+        raise RefusedURL(
+            url,
+            f"image of {width:,} x {height:,} pixels is too large; scale it to at most "
+            f"{MAX_PIXELS // 1_000_000} megapixels (300 dpi at A3 is about 17)",
+        )
 
 
 class KitURLFetcher(URLFetcher):  # type: ignore[misc]
@@ -56,6 +76,8 @@ class KitURLFetcher(URLFetcher):  # type: ignore[misc]
         content_type = EXTRA_TYPES.get(path.suffix.lower()) or (
             mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         )
+        if content_type.startswith("image/") and content_type != "image/svg+xml":
+            _check_image_size(url, path)
         return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": content_type})
 
     def _allowed_path(self, url: str) -> Path:

@@ -38,6 +38,7 @@ FIELDS = {
 }
 EXPORTS = ("docx", "txt")
 REQUIRED = ("template", "title")
+MAX_CONTENT_CHARS = 300_000  # about 100 dense A4 pages: beyond that, a mistake, not a leaflet
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
@@ -151,6 +152,12 @@ def read_markdown(path: Path, config: Config) -> Material:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise KitError(f"not UTF-8 text ({exc.reason}); save it as UTF-8.", path) from exc
+    if len(text) > MAX_CONTENT_CHARS:
+        raise KitError(
+            f"{len(text):,} characters is far more than printed material holds (at most "
+            f"{MAX_CONTENT_CHARS:,}); split it into several materials.",
+            path,
+        )
     front, body, _ = split_front_matter(path, text)
     data, lines = _parse_yaml(path, front)
     return build_material(path, data, lines, _MARKDOWN.render(body), config)

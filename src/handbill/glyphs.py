@@ -1,0 +1,76 @@
+"""Glyph coverage: every character drawn must be in a bundled or kit font: no fallback, no tofu."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from fontTools.ttLib import TTCollection, TTFont
+from weasyprint.document import Document
+
+from handbill.errors import HandbillError
+from handbill.kit import Kit, stock_dir
+
+FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2", ".ttc")
+# Characters that draw nothing, so need no glyph: spaces, controls, joiners, soft hyphen.
+_INVISIBLE = {"\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
+
+
+class MissingGlyphError(HandbillError):
+    """A character in a material is in none of the kit's fonts."""
+
+
+def font_files(kit: Kit) -> tuple[Path, ...]:
+    """Every font a build may use: the stock fonts, the kit's assets/fonts and its [[fonts]]."""
+    found = set()
+    for folder in (stock_dir() / "assets" / "fonts", kit.root / "assets" / "fonts"):
+        if folder.is_dir():
+            found |= {p.resolve() for p in folder.rglob("*") if p.suffix.lower() in FONT_SUFFIXES}
+    found |= {font.path for font in kit.config.fonts}
+    return tuple(sorted(found))
+
+
+@cache
+def coverage(paths: tuple[Path, ...]) -> frozenset[int]:
+    """The code points that at least one of the fonts has a glyph for."""
+    covered: set[int] = set()
+    for path in paths:
+        fonts = (
+            TTCollection(str(path)).fonts if path.suffix.lower() == ".ttc" else [TTFont(str(path))]
+        )
+        for font in fonts:
+            covered |= set(font.getBestCmap() or {})
+    return frozenset(covered)
+
+
+def _text_boxes(box: Any) -> Iterator[Any]:
+    if type(box).__name__ == "TextBox":
+        yield box
+    for child in getattr(box, "children", ()):
+        yield from _text_boxes(child)
+
+
+def needs_glyph(character: str) -> bool:
+    return not (
+        character.isspace()
+        or character in _INVISIBLE
+        or unicodedata.category(character) in ("Cc", "Cf", "Mn")  # controls, format, marks
+    )
+
+
+def check_glyphs(kit: Kit, document: Document, material: str) -> None:
+    """Raise MissingGlyphError naming the first character no font can draw, and its page."""
+    covered = coverage(font_files(kit))
+    for number, page in enumerate(document.pages, start=1):
+        for box in _text_boxes(page._page_box):
+            for character in box.text:
+                if needs_glyph(character) and ord(character) not in covered:
+                    name = unicodedata.name(character, "unnamed character")
+                    raise MissingGlyphError(
+                        f"{material}: no font in the kit has the character '{character}' "
+                        f"(U+{ord(character):04X} {name}) on page {number}; remove it, or add a "
+                        "font that has it under [[fonts]] in handbill.toml"
+                    )
