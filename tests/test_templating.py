@@ -93,3 +93,16 @@ def test_brand_and_paper_reach_the_page(kit_dir: Path) -> None:
     assert "@page { size: 148mm 105mm; }" in html
     assert "--primary: #c00000;" in html
     assert 'lang="en-GB"' in html
+
+
+def test_missing_data_column_names_the_table(kit_dir: Path) -> None:
+    write(kit_dir / "data" / "events.csv", "date,title\n2030-01-02,Rally\n")
+    write(kit_dir / "materials" / "card.md", "---\ntemplate: card\ntitle: T\nper: events\n---\n")
+    write(kit_dir / "templates" / "card.html", "<h1>{{ row.title }}</h1><p>{{ row.venue }}</p>")
+    kit = load_kit(kit_dir)
+    with pytest.raises(TemplateError) as info:
+        render_html(kit, kit.materials["card"], kit.data["events"][0], 1)
+    assert info.value.format_message() == (
+        "card: data/events.csv has no column 'venue' (row 1). Add the column to the file, "
+        "or change the template (in card.html line 1)"
+    )

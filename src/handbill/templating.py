@@ -64,6 +64,23 @@ class RenderedHTML:
     proof: bool = False
 
 
+class DataRow(dict[str, str]):
+    """A data row for templates: a missing column is an error naming the table and column."""
+
+    def __init__(self, cells: dict[str, str], table: str, number: int):
+        super().__init__(cells)
+        self.table, self.number = table, number
+
+    def __missing__(self, column: str) -> str:
+        if not self.table:
+            raise TemplateError(f"'row.{column}' is used, but the material has no 'per:' table")
+        hint = did_you_mean(column, self)
+        raise TemplateError(
+            f"data/{self.table}.csv has no column '{column}' (row {self.number}).{hint} "
+            "Add the column to the file, or change the template"
+        )
+
+
 def slug(text: str, limit: int = 60) -> str:
     """A file-name-safe form of ``text``: lower case, ASCII letters and digits joined by '-'."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -180,7 +197,7 @@ def render_html(
         "content": Markup(content),
         "sections": split_sections(content),
         "values": values,
-        "row": row or {},
+        "row": DataRow(row or {}, material.per, number),
         "proof": rendered.proof,
         "vars": material.vars,
         "data": kit.data,
