@@ -30,7 +30,7 @@ def test_unknown_template_lists_available(kit_dir: Path) -> None:
         load_kit(kit_dir)
     message = info.value.format_message()
     assert "x.md:2: field 'template': no template named 'fqa'. Did you mean 'faq'?" in message
-    assert "Templates available: card, faq" in message
+    assert "Templates available: card, event-flyer, event-poster, faq, " in message
 
 
 def test_unknown_material_name(kit_dir: Path) -> None:

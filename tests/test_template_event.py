@@ -1,0 +1,172 @@
+"""Event posters (A4) and flyers (A6): one page per events row, the row's details, a QR code."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import REPO, write
+from handbill.build import build
+from handbill.kit import Kit, load_kit, rows_of
+from handbill.pdf import render
+from handbill.templating import render_html
+from layout import spilled_text
+from pdftools import decode_qr_codes, page_sizes_mm, page_texts
+
+# Material name: (paper width, height in mm).
+MATERIALS = {"event-poster": (210, 297), "event-flyer": (105, 148)}
+with (REPO / "data" / "events.csv").open(encoding="utf-8-sig", newline="") as table:
+    ROWS = list(csv.DictReader(table))
+CASES = [(name, number) for name in MATERIALS for number in range(1, len(ROWS) + 1)]
+
+
+def squashed(text: str) -> str:
+    """Text without whitespace, so that words broken over lines still match."""
+    return "".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def kit() -> Kit:
+    return load_kit(REPO)
+
+
+@pytest.fixture(scope="module")
+def out(kit: Kit, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("events")
+    report = build(kit, list(MATERIALS), out_dir=folder, jobs=1)
+    assert not report.failures, report.failures
+    assert not [w for output in report.outputs for w in output.warnings]
+    return folder
+
+
+def entry(out: Path, material: str, number: int) -> dict[str, Any]:
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    found: dict[str, Any] = next(
+        e for e in manifest["outputs"] if e["material"] == material and e.get("row") == number
+    )
+    return found
+
+
+def pdf(out: Path, material: str, number: int) -> Path:
+    return out / f"{material}-{ROWS[number - 1]['date']}.pdf"
+
+
+def test_there_are_four_events_and_one_output_each(kit: Kit, out: Path) -> None:
+    assert len(ROWS) == 4
+    for name in MATERIALS:
+        assert len(rows_of(kit, kit.materials[name])) == len(ROWS)
+        for number, row in enumerate(ROWS, start=1):
+            path = pdf(out, name, number)
+            assert path.is_file(), path
+            assert entry(out, name, number)["path"] == f"{name}-{row['date']}.pdf"
+    assert (out / "event-poster-2018-10-26.pdf").is_file()
+    assert (out / "event-flyer-2018-11-17.pdf").is_file()
+
+
+@pytest.mark.parametrize(("name", "number"), CASES)
+def test_each_event_is_one_page_of_the_right_size(out: Path, name: str, number: int) -> None:
+    width, height = MATERIALS[name]
+    sizes = page_sizes_mm(pdf(out, name, number))
+    assert len(sizes) == 1
+    assert abs(sizes[0][0] - width) <= 0.5 and abs(sizes[0][1] - height) <= 0.5
+    assert entry(out, name, number)["pages"] == 1
+
+
+@pytest.mark.parametrize(("name", "number"), CASES)
+def test_each_event_shows_its_details(out: Path, name: str, number: int) -> None:
+    row = ROWS[number - 1]
+    text = squashed(" ".join(page_texts(pdf(out, name, number))))
+    for cell in ("title", "venue", "address", "postcode", "speakers", "price"):
+        assert squashed(row[cell]) in text, (cell, row[cell])
+    assert "#Justice4NHS" in text and "Promotedby999CallfortheNHS" in text
+
+
+def test_dates_are_written_out_for_people(out: Path) -> None:
+    expected = {
+        "2018-10-26": "Friday 26 October 2018",
+        "2018-10-27": "Saturday 27 October 2018",
+        "2018-11-03": "Saturday 3 November 2018",
+        "2018-11-17": "Saturday 17 November 2018",
+    }
+    for name in MATERIALS:
+        for number, row in enumerate(ROWS, start=1):
+            text = " ".join(" ".join(page_texts(pdf(out, name, number))).split())
+            assert expected[row["date"]] in text, (name, row["date"])
+
+
+@pytest.mark.parametrize(("name", "number"), CASES)
+def test_qr_code_goes_to_the_booking_link_or_the_events_link(
+    kit: Kit, out: Path, name: str, number: int
+) -> None:
+    row = ROWS[number - 1]
+    codes = entry(out, name, number)["qr_codes"]
+    if row["booking_link"]:
+        expected = ("booking", row["booking_link"])
+    else:
+        expected = ("events", kit.config.links["events"].url)
+    assert [(q["link"], q["url"]) for q in codes] == [expected]
+    assert all(q["width_mm"] >= 20 for q in codes)
+    assert decode_qr_codes(pdf(out, name, number)) == [(q["page"], q["url"]) for q in codes]
+
+
+@pytest.mark.parametrize(("name", "number"), CASES)
+def test_each_event_stays_in_its_boxes(kit: Kit, name: str, number: int) -> None:
+    material = kit.materials[name]
+    row = rows_of(kit, material)[number - 1]
+    document, warnings = render(kit, render_html(kit, material, row, number))
+    assert len(document.pages) == 1
+    assert spilled_text(document) == []
+    assert warnings == []
+
+
+def test_long_rows_still_fit_and_a_kit_without_events_link_uses_case(tmp_path: Path) -> None:
+    """A starter-like kit: links case and donate only, a row with long cells and no booking link."""
+    write(
+        tmp_path / "handbill.toml",
+        """
+        [campaign]
+        name = "Our Campaign"
+        hashtag = "#OurCampaign"
+
+        [links]
+        case = "https://example.org/our-case"
+        donate = "https://example.org/donate"
+
+        [imprint]
+        promoter = "Our Campaign"
+        promoter_address = "1 Example Street, Exampletown EX1 1AA"
+        printer = "Example Printers"
+        printer_address = "2 Example Road, Exampletown EX2 2BB"
+        """,
+    )
+    title = "Save our hospitals: a public meeting on the future of A&E and maternity services"
+    speakers = ", ".join(f"Speaker Number {n} (Example Organisation {n})" for n in range(1, 6))
+    venue = "The Long Name Community Centre and Meeting Rooms"
+    address = "Unit 4, Old Canal Street, Exampletown"
+    (tmp_path / "data").mkdir()
+    with (tmp_path / "data" / "events.csv").open("w", encoding="utf-8", newline="") as f:
+        table = csv.writer(f)
+        table.writerow(ROWS[0].keys())
+        table.writerow(
+            ["2030-03-14", "7pm to 9.30pm", title, venue, address, "EX1 1AA", speakers, "Free", ""]
+        )
+    for name in MATERIALS:
+        starter = REPO / "src" / "handbill" / "starter" / "materials" / f"{name}.md"
+        write(tmp_path / "materials" / f"{name}.md", starter.read_text(encoding="utf-8"))
+    kit = load_kit(tmp_path)
+    report = build(kit, list(MATERIALS), out_dir=tmp_path / "dist", jobs=1)
+    assert not report.failures, report.failures
+    for name in MATERIALS:
+        path = tmp_path / "dist" / f"{name}-2030-03-14.pdf"
+        assert len(page_sizes_mm(path)) == 1
+        assert decode_qr_codes(path) == [(1, "https://example.org/our-case")]
+        material = kit.materials[name]
+        document, _ = render(kit, render_html(kit, material, rows_of(kit, material)[0], 1))
+        assert spilled_text(document) == []
+        text = squashed(" ".join(page_texts(path)))
+        assert squashed(title) in text and squashed(speakers) in text
+        assert "Thursday14March2030" in text and "Findoutmore" in text

@@ -1,0 +1,130 @@
+"""The A5 leaflet: two A5 pages, a headline and picture on the front, QR codes on the back."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import REPO
+from handbill.build import build
+from handbill.kit import Kit, load_kit
+from handbill.pdf import render
+from handbill.templating import RenderedHTML, render_html
+from layout import spilled_text
+from pdftools import decode_qr_codes, page_sizes_mm, page_texts
+
+NAME = "leaflet-a5"
+
+
+@pytest.fixture(scope="module")
+def kit() -> Kit:
+    return load_kit(REPO)
+
+
+@pytest.fixture(scope="module")
+def out(kit: Kit, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("leaflet-a5")
+    report = build(kit, [NAME], out_dir=folder, jobs=1)
+    assert not report.failures, report.failures
+    assert not report.warnings, report.warnings
+    return folder
+
+
+@pytest.fixture(scope="module")
+def rendered(kit: Kit) -> RenderedHTML:
+    return render_html(kit, kit.materials[NAME])
+
+
+def entry(out: Path) -> dict[str, Any]:
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    found: dict[str, Any] = next(e for e in manifest["outputs"] if e["material"] == NAME)
+    return found
+
+
+def texts(out: Path) -> list[str]:
+    return [" ".join(t.split()) for t in page_texts(out / f"{NAME}.pdf")]
+
+
+def test_leaflet_a5_is_two_a5_pages(out: Path) -> None:
+    sizes = page_sizes_mm(out / f"{NAME}.pdf")
+    assert len(sizes) == 2
+    assert all(abs(w - 148) <= 0.5 and abs(h - 210) <= 0.5 for w, h in sizes)
+    info = entry(out)
+    assert info["pages"] == info["expected_pages"] == 2 and info["duplex"] is True
+
+
+def test_leaflet_a5_qr_codes_are_on_the_back_and_decode(out: Path) -> None:
+    codes = entry(out)["qr_codes"]
+    assert [q["link"] for q in codes] == ["case", "petition"]
+    assert all(q["page"] == 2 and q["width_mm"] >= 20 for q in codes)
+    assert decode_qr_codes(out / f"{NAME}.pdf") == sorted((q["page"], q["url"]) for q in codes)
+
+
+def test_leaflet_a5_front_has_headline_text_and_call_to_action(out: Path) -> None:
+    front, back = texts(out)
+    for phrase in (
+        "Don't let a budget decide your care",
+        "999 CALL FOR THE NHS",
+        "We believe that means rationing.",
+        "Tell your MP to oppose ACO and ICP contracts today.",
+        "Turn over to find out how",
+    ):
+        assert phrase in front, phrase
+    # The ## Front and ## Back headings only split the content; they are not printed.
+    assert "Front" not in front and "Back" not in back
+    assert "The case in short" not in front and "Promoted by" not in front
+
+
+def test_leaflet_a5_front_shows_the_cover_picture(rendered: RenderedHTML) -> None:
+    assert '<div class="cover-image"><img src="file://' in rendered.html
+    assert "/assets/img/leaflet-a5-cover.svg" in rendered.html
+
+
+def test_leaflet_a5_back_has_the_case_help_codes_and_imprint(out: Path) -> None:
+    back = texts(out)[1]
+    for phrase in (
+        "The case in short",
+        "Leigh Day",
+        "Health and Social Care Act 2012",
+        "24 April 2018",
+        "How you can help",
+        "Sign our petition to scrap ICP and ACO contracts.",
+        "Read about the case",
+        "Sign the petition",
+        "999callfornhs.org.uk/our-judicial-review",
+        "#Justice4NHS",
+        "Promoted by 999 Call for the NHS",
+        "Printed by Example Print Co-operative",
+    ):
+        assert phrase in back, phrase
+
+
+def test_leaflet_a5_no_text_spills_and_each_side_is_one_page(
+    kit: Kit, rendered: RenderedHTML
+) -> None:
+    document, warnings = render(kit, rendered)
+    assert warnings == []
+    assert len(document.pages) == 2
+    assert spilled_text(document) == []
+
+
+def test_leaflet_a5_proof_note_fits_on_the_back(tmp_path: Path) -> None:
+    """While the imprint is incomplete, the PROOF note is printed with it on the back page."""
+    config = (REPO / "handbill.toml").read_text(encoding="utf-8")
+    (tmp_path / "handbill.toml").write_text(
+        re.sub(r'(?m)^printer = ".*"$', 'printer = ""', config), encoding="utf-8"
+    )
+    (tmp_path / "materials").mkdir()
+    shutil.copy(REPO / "materials" / f"{NAME}.md", tmp_path / "materials")
+    proof_kit = load_kit(tmp_path)
+    rendered = render_html(proof_kit, proof_kit.materials[NAME])
+    assert rendered.proof
+    assert "PROOF - NOT FOR PRINT: the imprint is incomplete (add printer to" in rendered.html
+    document, _ = render(proof_kit, rendered)
+    assert len(document.pages) == 2
+    assert spilled_text(document) == []

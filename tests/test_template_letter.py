@@ -1,0 +1,184 @@
+"""The letter template: one A4 page with a letterhead, recipient, date line and fill-in fields."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import REPO, write
+from handbill.build import build
+from handbill.cli import cli
+from handbill.exporters import blocks_of
+from handbill.kit import Kit, load_kit
+from handbill.pdf import render
+from handbill.templating import render_html
+from layout import spilled_text
+from pdftools import decode_qr_codes, page_sizes_mm, page_texts
+
+LETTERS = ("letter-to-mp", "letter-to-editor")
+
+
+@pytest.fixture(scope="module")
+def kit() -> Kit:
+    return load_kit(REPO)
+
+
+@pytest.fixture(scope="module")
+def out(kit: Kit, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("letter")
+    report = build(kit, list(LETTERS), out_dir=folder, jobs=1)
+    assert not report.failures, report.failures
+    return folder
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def pdf_text(path: Path) -> str:
+    return flat(" ".join(page_texts(path)))
+
+
+def pdf_entry(out: Path, name: str) -> dict[str, Any]:
+    manifest = json.loads((out / "manifest.json").read_text())
+    return next(e for e in manifest["outputs"] if e["material"] == name and e["kind"] == "pdf")
+
+
+def test_letters_are_one_a4_page(kit: Kit, out: Path) -> None:
+    for name in LETTERS:
+        assert kit.materials[name].pages == 1
+        sizes = page_sizes_mm(out / f"{name}.pdf")
+        assert len(sizes) == 1, name
+        assert all(abs(w - 210) <= 0.5 and abs(h - 297) <= 0.5 for w, h in sizes), sizes
+        assert pdf_entry(out, name)["pages"] == 1
+        assert (out / f"{name}.txt").is_file()
+
+
+def test_qr_codes_decode_to_the_manifest_urls(out: Path) -> None:
+    for name in LETTERS:
+        entry = pdf_entry(out, name)
+        recorded = sorted((q["page"], q["url"]) for q in entry["qr_codes"])
+        assert all(q["width_mm"] >= 20 for q in entry["qr_codes"])
+        assert decode_qr_codes(out / f"{name}.pdf") == recorded
+    assert [q["link"] for q in pdf_entry(out, "letter-to-mp")["qr_codes"]] == ["find-your-mp"]
+    assert pdf_entry(out, "letter-to-editor")["qr_codes"] == []
+
+
+def test_letter_to_mp_says_what_it_must(out: Path) -> None:
+    text = pdf_text(out / "letter-to-mp.pdf")
+    for phrase in (
+        "999 Call for the NHS",
+        "Judicial review of the Accountable Care Organisation contract",
+        "#Justice4NHS",
+        "MP House of Commons London SW1A 0AA",
+        "Date:",
+        "YOUR MP'S NAME",
+        "YOUR CONSTITUENCY",
+        "Accountable Care Organisation and Integrated Care Provider contracts",
+        "Dear",
+        "Health and Social Care Act 2012",
+        "I would be grateful for a reply setting out where you stand.",
+        "Yours sincerely,",
+        "YOUR FULL POSTAL ADDRESS",
+        "BEFORE YOU SEND",
+        "theyworkforyou.com",
+    ):
+        assert phrase in text, phrase
+    assert "Promoted by" not in text
+
+
+def test_letter_to_editor_says_what_it_must(out: Path) -> None:
+    text = pdf_text(out / "letter-to-editor.pdf")
+    for phrase in (
+        "999 Call for the NHS",
+        "#Justice4NHS",
+        "The Editor",
+        "NAME OF YOUR LOCAL PAPER",
+        "Date:",
+        "Dear Editor,",
+        "Leigh Day",
+        "So please, write to your MP.",
+        "Yours faithfully,",
+        "YOUR NAME",
+        "YOUR TOWN",
+    ):
+        assert phrase in text, phrase
+    assert "Promoted by" not in text
+
+
+def test_txt_copy_is_the_letter_body(kit: Kit, out: Path) -> None:
+    for name in LETTERS:
+        rendered = render_html(kit, kit.materials[name])
+        txt = flat((out / f"{name}.txt").read_text(encoding="utf-8"))
+        for block in blocks_of(rendered.content):
+            assert flat(block.text) in txt, block.text
+    mp = (out / "letter-to-mp.txt").read_text(encoding="utf-8")
+    assert "Dear ________ (your MP's name)," in mp
+    assert "________ (your full postal address)" in mp
+
+
+def test_no_text_spills_and_nothing_overflows_the_page(kit: Kit) -> None:
+    for name in LETTERS:
+        document, _ = render(kit, render_html(kit, kit.materials[name]))
+        assert len(document.pages) == 1, name
+        assert spilled_text(document) == [], name
+
+
+def test_set_fills_the_letter_and_its_address_block(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli,
+        [
+            "build",
+            "letter-to-mp",
+            "--kit",
+            str(REPO),
+            "--set",
+            "mp_name=Rachel Example",
+            "--set",
+            "town=Leeds",
+            "--set",
+            "date=2018-10-26",
+            "--out",
+            str(tmp_path),
+            "-j",
+            "1",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    pdf = pdf_text(tmp_path / "letter-to-mp.pdf")
+    txt = flat((tmp_path / "letter-to-mp.txt").read_text(encoding="utf-8"))
+    assert "Rachel Example MP House of Commons" in pdf
+    assert "Date: Friday 26 October 2018" in pdf
+    assert "Dear Rachel Example," in pdf and "Dear Rachel Example," in txt
+    assert "I live in Leeds" in pdf and "I live in Leeds" in txt
+    assert "YOUR MP'S NAME" not in pdf and "YOUR TOWN" not in pdf
+    assert "YOUR CONSTITUENCY" in pdf
+    assert "________ (your constituency)" in txt
+    assert len(page_sizes_mm(tmp_path / "letter-to-mp.pdf")) == 1
+
+
+def test_a_letter_too_long_for_the_page_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "handbill.toml").write_text((REPO / "handbill.toml").read_text())
+    paragraph = "This paragraph repeats to make the letter far too long for one page. " * 6
+    body = "\n\n".join([paragraph] * 12)
+    write(
+        tmp_path / "materials" / "long.md",
+        """
+        ---
+        template: letter
+        title: A long letter
+        pages: 1
+        published: false
+        ---
+        """,
+    )
+    with (tmp_path / "materials" / "long.md").open("a", encoding="utf-8") as file:
+        file.write(body + "\n")
+    report = build(load_kit(tmp_path), ["long"], out_dir=tmp_path / "dist", jobs=1)
+    assert not report.failures, report.failures
+    warnings = [w for output in report.outputs for w in output.warnings]
+    assert any("expected 1" in w for w in warnings), warnings

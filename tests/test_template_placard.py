@@ -1,0 +1,140 @@
+"""The selfie placard: one A4 or A3 landscape page, a huge hashtag, a write-in box, a QR code."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import REPO
+from handbill.build import build
+from handbill.kit import Kit, load_kit
+from handbill.pdf import render
+from handbill.templating import render_html
+from layout import spilled_text
+from pdftools import decode_qr_codes, page_sizes_mm, page_texts
+
+# Material name: (paper width, height in mm, smallest hashtag cap height and QR code width in mm).
+PLACARDS = {"placard-a4": (297, 210, 25, 45), "placard-a3": (420, 297, 35, 63)}
+PX_PER_MM = 96 / 25.4
+CAP_HEIGHT = 0.668  # Atkinson Hyperlegible's cap height, in em
+
+
+@pytest.fixture(scope="module")
+def kit() -> Kit:
+    return load_kit(REPO)
+
+
+@pytest.fixture(scope="module")
+def out(kit: Kit, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("placard")
+    report = build(kit, list(PLACARDS), out_dir=folder, jobs=1)
+    assert not report.failures, report.failures
+    assert not report.warnings, report.warnings
+    return folder
+
+
+@pytest.fixture(scope="module")
+def documents(kit: Kit) -> dict[str, Any]:
+    """Each placard rendered with WeasyPrint, for checks on its boxes."""
+    return {name: render(kit, render_html(kit, kit.materials[name]))[0] for name in PLACARDS}
+
+
+def entry(out: Path, material: str) -> dict[str, Any]:
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    found: dict[str, Any] = next(e for e in manifest["outputs"] if e["material"] == material)
+    return found
+
+
+def boxes(box: Any) -> Iterator[Any]:
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from boxes(child)
+
+
+def text_boxes(document: Any, text: str) -> list[Any]:
+    page = document.pages[0]._page_box
+    return [b for b in boxes(page) if type(b).__name__ == "TextBox" and b.text.strip() == text]
+
+
+@pytest.mark.parametrize("name", PLACARDS)
+def test_placard_is_one_landscape_page(out: Path, name: str) -> None:
+    width, height, _, _ = PLACARDS[name]
+    sizes = page_sizes_mm(out / f"{name}.pdf")
+    assert len(sizes) == 1
+    assert abs(sizes[0][0] - width) <= 0.5 and abs(sizes[0][1] - height) <= 0.5
+    assert entry(out, name)["pages"] == entry(out, name)["expected_pages"] == 1
+
+
+@pytest.mark.parametrize("name", PLACARDS)
+def test_placard_qr_code_is_big_and_decodes_to_the_case_page(out: Path, name: str) -> None:
+    codes = entry(out, name)["qr_codes"]
+    assert [q["link"] for q in codes] == ["case"]
+    assert codes[0]["width_mm"] >= PLACARDS[name][3]
+    assert decode_qr_codes(out / f"{name}.pdf") == [(q["page"], q["url"]) for q in codes]
+
+
+@pytest.mark.parametrize("name", PLACARDS)
+def test_placard_says_what_it_must(out: Path, name: str) -> None:
+    text = " ".join(" ".join(page_texts(out / f"{name}.pdf")).split())
+    for phrase in (
+        "#Justice4NHS",
+        "I support #Justice4NHS because",
+        "Read about our case",
+        "@999CallforNHS",
+        "999CallfortheNHS",
+        "take a selfie holding this sign",
+        "Promoted by 999 Call for the NHS",
+    ):
+        assert phrase in text, phrase
+    # The QR code's label may wrap after a hyphen.
+    assert "999callfornhs.org.uk/our-judicial-review" in text.replace("- ", "-")
+
+
+@pytest.mark.parametrize("name", PLACARDS)
+def test_placard_hashtag_reads_from_three_metres(documents: dict[str, Any], name: str) -> None:
+    tag = max(text_boxes(documents[name], "#Justice4NHS"), key=lambda b: b.style["font_size"])
+    cap_mm = tag.style["font_size"] * CAP_HEIGHT / PX_PER_MM
+    assert cap_mm >= PLACARDS[name][2], cap_mm
+    page_width = documents[name].pages[0]._page_box.margin_width()
+    assert tag.width > 0.8 * (page_width - 20 * PX_PER_MM)  # across the top of the sheet
+
+
+@pytest.mark.parametrize("name", PLACARDS)
+def test_placard_write_in_box_is_mostly_empty(documents: dict[str, Any], name: str) -> None:
+    page = documents[name].pages[0]._page_box
+    (box,) = [
+        b
+        for b in boxes(page)
+        if getattr(b, "element", None) is not None and "write-in" in (b.element.get("class") or "")
+    ]
+    (prompt,) = box.children
+    assert box.height > 0.5 * page.margin_height()
+    assert prompt.margin_height() < 0.2 * box.height
+
+
+@pytest.mark.parametrize("name", PLACARDS)
+def test_placard_fits_one_page_without_spilling(documents: dict[str, Any], name: str) -> None:
+    assert len(documents[name].pages) == 1
+    assert spilled_text(documents[name]) == []
+
+
+def test_placard_hashtag_and_prompt_come_from_the_kit(tmp_path: Path) -> None:
+    config = (REPO / "handbill.toml").read_text(encoding="utf-8")
+    (tmp_path / "handbill.toml").write_text(
+        config.replace('hashtag = "#Justice4NHS"', 'hashtag = "#SaveOurNHS"'), encoding="utf-8"
+    )
+    (tmp_path / "materials").mkdir()
+    material = (REPO / "materials" / "placard-a4.md").read_text(encoding="utf-8")
+    (tmp_path / "materials" / "placard.md").write_text(
+        material.replace('prompt: "I support {hashtag} because ..."', 'prompt: "{hashtag}: <yes>"'),
+        encoding="utf-8",
+    )
+    kit = load_kit(tmp_path)
+    html = render_html(kit, kit.materials["placard"]).html.split("<body", 1)[1]
+    assert '<p class="tag" style="font-size: ' in html and ">#SaveOurNHS</p>" in html
+    assert '<strong class="prompt-tag">#SaveOurNHS</strong>: &lt;yes&gt;' in html
+    assert html.count("Justice4NHS") == 1  # only in the small print, which is content

@@ -1,0 +1,118 @@
+"""The press release: A4, letterhead and embargo, pull quotes, ENDS, notes to editors, contact."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import REPO
+from handbill.build import build
+from handbill.kit import Kit, load_kit
+from handbill.pdf import render
+from handbill.templating import render_html
+from layout import spilled_text
+from pdftools import decode_qr_codes, page_sizes_mm, page_texts
+
+NAME = "press-release"
+
+
+@pytest.fixture(scope="module")
+def kit() -> Kit:
+    return load_kit(REPO)
+
+
+@pytest.fixture(scope="module")
+def out(kit: Kit, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("press-release")
+    report = build(kit, [NAME], out_dir=folder, jobs=1)
+    assert not report.failures, report.failures
+    assert not [w for output in report.outputs for w in output.warnings]
+    return folder
+
+
+@pytest.fixture(scope="module")
+def text(out: Path) -> str:
+    """The whole release as one line of text, as a reporter would copy it."""
+    return " ".join(" ".join(page_texts(out / f"{NAME}.pdf")).split())
+
+
+def entry(out: Path) -> dict[str, Any]:
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    found: dict[str, Any] = next(e for e in manifest["outputs"] if e["material"] == NAME)
+    return found
+
+
+def test_press_release_is_a4_and_takes_the_pages_it_says(kit: Kit, out: Path) -> None:
+    sizes = page_sizes_mm(out / f"{NAME}.pdf")
+    assert sizes and all(abs(w - 210) <= 0.5 and abs(h - 297) <= 0.5 for w, h in sizes)
+    assert len(sizes) == kit.materials[NAME].pages == entry(out)["pages"]
+    assert entry(out)["paper"]["name"] == "A4"
+
+
+def test_press_release_says_what_a_newsroom_needs(kit: Kit, text: str) -> None:
+    material = kit.materials[NAME]
+    for phrase in (
+        "PRESS RELEASE",
+        "999 Call for the NHS",
+        "#Justice4NHS",
+        material.vars["embargo"],
+        "FOR IMMEDIATE RELEASE",
+        "Tuesday 24 April 2018",
+        material.title,
+        material.subtitle,
+        "Mr Justice Kerr",
+        "ENDS",
+        "NOTES TO EDITORS",
+        "MEDIA CONTACT",
+        "Promoted by 999 Call for the NHS",
+    ):
+        assert phrase in text, phrase
+
+
+def test_quotes_come_before_ends_and_the_notes_after_it(text: str) -> None:
+    quote = text.index("We believe a fixed budget for a whole population")
+    ends = text.index("ENDS")
+    notes = text.index("NOTES TO EDITORS")
+    assert quote < ends < notes < text.index("The group is working with Leigh Day")
+    # The special sections are placed by the template, never printed as plain headings.
+    assert "Quotes" not in text
+
+
+def test_unset_contact_details_print_as_labelled_blanks(kit: Kit, text: str) -> None:
+    assert not {"contact_name", "contact_email", "contact_phone"} & set(kit.materials[NAME].vars)
+    for label in ("PRESS OFFICER'S NAME", "EMAIL ADDRESS", "PHONE NUMBER"):
+        assert label in text, label
+
+
+def test_contact_details_and_embargo_are_printed_when_set(kit: Kit) -> None:
+    material = kit.materials[NAME]
+    changed = dataclasses.replace(
+        material,
+        vars={
+            "embargo": "EMBARGOED UNTIL 00:01, Tuesday 24 April 2018",
+            "contact_name": "Press officer",
+            "contact_email": "press@example.org",
+        },
+    )
+    html = render_html(kit, changed).html
+    assert "EMBARGOED UNTIL 00:01, Tuesday 24 April 2018" in html
+    assert "Press officer" in html and "press@example.org" in html
+    assert "phone number" in html  # still a blank
+    assert "date</span>" in html  # no date given: a blank labelled "date"
+
+
+def test_press_release_qr_codes_decode_to_the_manifest_urls(out: Path) -> None:
+    codes = entry(out)["qr_codes"]
+    assert [q["link"] for q in codes] == ["case"]
+    assert all(q["width_mm"] >= 20 for q in codes)
+    assert decode_qr_codes(out / f"{NAME}.pdf") == sorted((q["page"], q["url"]) for q in codes)
+
+
+def test_press_release_text_stays_in_its_boxes(kit: Kit) -> None:
+    document, warnings = render(kit, render_html(kit, kit.materials[NAME]))
+    assert spilled_text(document) == []
+    assert warnings == []

@@ -1,0 +1,223 @@
+"""The speech template: large print, timed sections, marked pauses, fields and editable copies."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+from click.testing import CliRunner
+
+from conftest import REPO
+from handbill.build import build
+from handbill.cli import cli
+from handbill.exporters import blocks_of
+from handbill.fields import split_sections
+from handbill.kit import Kit, load_kit
+from handbill.pdf import render
+from handbill.templating import render_html
+from layout import spilled_text
+from pdftools import decode_qr_codes, page_sizes_mm, page_texts
+
+SPEECHES = {"speech-3min": 2, "speech-5min": 3}
+TOTALS = {"speech-3min": "about 3 minutes", "speech-5min": "about 5 minutes"}
+PX_PER_PT = 96 / 72
+MIN_BODY_PT = 16
+
+
+@pytest.fixture(scope="module")
+def kit() -> Kit:
+    return load_kit(REPO)
+
+
+@pytest.fixture(scope="module")
+def out(kit: Kit, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("speech")
+    report = build(kit, list(SPEECHES), out_dir=folder, jobs=1)
+    assert not report.failures, report.failures
+    return folder
+
+
+@pytest.fixture(scope="module")
+def documents(kit: Kit) -> dict[str, Any]:
+    """Each speech rendered with WeasyPrint, for checks on its boxes."""
+    return {name: render(kit, render_html(kit, kit.materials[name]))[0] for name in SPEECHES}
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def pdf_text(path: Path) -> str:
+    return flat(" ".join(page_texts(path)))
+
+
+def walk(box: Any, ancestors: tuple[Any, ...] = ()) -> Iterator[tuple[Any, tuple[Any, ...]]]:
+    yield box, ancestors
+    for child in getattr(box, "children", ()):
+        yield from walk(child, (*ancestors, box))
+
+
+def classes(box: Any) -> set[str]:
+    element = getattr(box, "element", None)
+    return set((element.get("class") or "").split()) if element is not None else set()
+
+
+def tag(box: Any) -> str:
+    return getattr(box, "element_tag", "") or ""
+
+
+def test_speeches_are_a4_with_the_declared_page_count(kit: Kit, out: Path) -> None:
+    for name, pages in SPEECHES.items():
+        assert kit.materials[name].pages == pages
+        sizes = page_sizes_mm(out / f"{name}.pdf")
+        assert len(sizes) == pages, name
+        assert all(abs(w - 210) <= 0.5 and abs(h - 297) <= 0.5 for w, h in sizes), sizes
+
+
+def test_manifest_and_qr_codes_agree(out: Path) -> None:
+    manifest = json.loads((out / "manifest.json").read_text())
+    for name in SPEECHES:
+        entry = next(e for e in manifest["outputs"] if e["material"] == name and e["kind"] == "pdf")
+        assert entry["pages"] == entry["expected_pages"] == SPEECHES[name]
+        recorded = sorted((q["page"], q["url"]) for q in entry["qr_codes"])
+        assert decode_qr_codes(out / f"{name}.pdf") == recorded
+        kinds = {e["kind"] for e in manifest["outputs"] if e["material"] == name}
+        assert kinds == {"pdf", "docx", "txt"}
+
+
+def test_speeches_say_what_they_must(out: Path) -> None:
+    three, five = pdf_text(out / "speech-3min.pdf"), pdf_text(out / "speech-5min.pdf")
+    for phrase in (
+        "Why we took the NHS contract to court",
+        "Template speech: amend it as you see fit.",
+        "about 3 minutes",
+        "PAUSE",
+        "Leigh Day",
+        "Mr Justice Kerr",
+        "Care gets rationed. The budget decides, not the doctor.",
+        "Sign our petition before you go home.",
+        "YOUR LOCAL HOSPITAL",
+        "1 / 2",
+    ):
+        assert phrase in three, phrase
+    for phrase in (
+        "Our NHS is not a fixed budget",
+        "about 5 minutes",
+        "The legal argument",
+        "23 May 2018",
+        "Sign the petition on your way out.",
+        "3 / 3",
+    ):
+        assert phrase in five, phrase
+    # Not published: no imprint.
+    assert "Promoted by" not in three + five
+
+
+def test_every_section_heading_shows_its_time(kit: Kit, out: Path) -> None:
+    for name in SPEECHES:
+        text = pdf_text(out / f"{name}.pdf")
+        rendered = render_html(kit, kit.materials[name])
+        sections = split_sections(rendered.content)
+        assert len(sections) >= 4 and all(s.title for s in sections)
+        for section in sections:
+            assert f"{section.title} about {section.duration}" in text, section.title
+        # The total is the sum of the sections, to the nearest half minute.
+        total = sum(s.seconds for s in sections)
+        assert abs(total - 60 * int(TOTALS[name].split()[1])) <= 15
+        assert f"SPEAKING TIME {TOTALS[name]}" in text
+
+
+def test_body_text_is_large_print(documents: dict[str, Any]) -> None:
+    for name, document in documents.items():
+        sizes = [
+            box.style["font_size"]
+            for page in document.pages
+            for box, ancestors in walk(page._page_box)
+            if type(box).__name__ == "TextBox"
+            and box.text.strip()
+            and any(tag(a) == "p" and "pause" not in classes(a) for a in ancestors)
+            and any("speech-body" in classes(a) for a in ancestors)
+            and not any(classes(a) & {"blank-label", "pause"} for a in ancestors)
+        ]
+        assert len(sizes) > 30, name
+        assert min(sizes) >= MIN_BODY_PT * PX_PER_PT, (name, min(sizes) / PX_PER_PT)
+
+
+def test_no_heading_is_left_at_the_foot_of_a_page(documents: dict[str, Any]) -> None:
+    for name, document in documents.items():
+        for number, page in enumerate(document.pages, start=1):
+            kinds = [
+                "h2" if any(tag(a) == "h2" for a in ancestors) else "text"
+                for box, ancestors in walk(page._page_box)
+                if type(box).__name__ == "TextBox"
+                and box.text.strip()
+                and any("speech-body" in classes(a) for a in ancestors)
+            ]
+            assert kinds and kinds[-1] != "h2", f"{name} page {number}"
+
+
+def test_no_text_spills(documents: dict[str, Any]) -> None:
+    for name, document in documents.items():
+        assert spilled_text(document) == [], name
+
+
+def test_docx_has_the_same_paragraphs_as_the_pdf(kit: Kit, out: Path) -> None:
+    for name in SPEECHES:
+        material = kit.materials[name]
+        rendered = render_html(kit, material)
+        blocks = [block.text for block in blocks_of(rendered.content)]
+        document = docx.Document(str(out / f"{name}.docx"))
+        paragraphs = [p.text for p in document.paragraphs if p.text.strip()]
+        assert paragraphs == [material.title, material.subtitle, *blocks]
+        assert "(pause)" in paragraphs
+        normal = document.styles["Normal"].font.size
+        assert normal is not None and normal.pt == 16
+        # The same sentences are in the PDF.
+        text = pdf_text(out / f"{name}.pdf")
+        sentences = [b for b in blocks if "____" not in b and "-" not in b and b != "(pause)"]
+        assert len(sentences) > 10
+        for sentence in sentences:
+            assert flat(sentence) in text, sentence
+
+
+def test_set_fills_fields_in_pdf_docx_and_txt(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli,
+        [
+            "build",
+            "speech-3min",
+            "--kit",
+            str(REPO),
+            "--set",
+            "speaker=Asha Patel",
+            "--set",
+            "town=Leeds",
+            # handbill.toml may give the group a name for the whole kit; an empty value
+            # leaves the field blank for the speaker to fill in.
+            "--set",
+            "group=",
+            "--out",
+            str(tmp_path),
+            "-j",
+            "1",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    pdf = pdf_text(tmp_path / "speech-3min.pdf")
+    words = flat(
+        " ".join(p.text for p in docx.Document(str(tmp_path / "speech-3min.docx")).paragraphs)
+    )
+    txt = flat((tmp_path / "speech-3min.txt").read_text(encoding="utf-8"))
+    for text in (pdf, words, txt):
+        assert "My name is Asha Patel" in text
+        assert "Leeds" in text
+    for text in (words, txt):
+        assert "________ (your group)" in text
+        assert "________ (your local hospital)" in text
+        assert "(pause)" in text
+    assert "YOUR GROUP" in pdf and "YOUR LOCAL HOSPITAL" in pdf
+    assert "YOUR NAME" not in pdf and "YOUR TOWN" not in pdf
