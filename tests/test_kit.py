@@ -81,3 +81,17 @@ def test_bad_csv(tmp_path: Path, content: bytes, message: str) -> None:
 def test_data_available_to_kit(kit_dir: Path) -> None:
     write(kit_dir / "data" / "groups.csv", "name,town\nLeeds KONP,Leeds\n")
     assert load_kit(kit_dir).data == {"groups": [{"name": "Leeds KONP", "town": "Leeds"}]}
+
+
+def test_csv_quoted_newlines_and_control_characters(tmp_path: Path) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text('name,address\n"Ann","1 High St\nLeeds"\nBob\n', encoding="utf-8")
+    with pytest.raises(KitError, match=r"people.csv:4: row 3 has 1 cells but the header has 2"):
+        read_csv(path)
+    path.write_text('name,address\n"Ann","1 High St\nLeeds"\n', encoding="utf-8")
+    assert read_csv(path) == [{"name": "Ann", "address": "1 High St\nLeeds"}]
+    path.write_text("name\nA\x07nn\n", encoding="utf-8")
+    with pytest.raises(
+        KitError, match=r"people.csv:2: the control character U\+0007 cannot be printed; delete it"
+    ):
+        read_csv(path)

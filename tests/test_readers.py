@@ -137,3 +137,11 @@ def test_huge_content_is_refused(kit_dir: Path) -> None:
     assert (
         "5,000,031 characters is far more than printed material holds (at most 300,000)" in message
     )
+
+
+def test_control_character_is_named_with_its_line(kit_dir: Path) -> None:
+    message = error_of(kit_dir, "---\ntemplate: faq\ntitle: T\n---\nPasted \x1b[0m text\n")
+    assert message.endswith(
+        "sheet.md:5: the control character U+001B cannot be printed (often pasted in by "
+        "accident); delete it."
+    )

@@ -1,7 +1,19 @@
-"""Entry point for ``python -m handbill``."""
+"""Entry point for ``python -m handbill`` and the ``handbill`` command."""
 
 from __future__ import annotations
 
-from handbill.cli import main
+from handbill import signals
 
-main(prog_name="handbill")
+
+def run() -> None:
+    # Signal handlers go in before the slower imports, so Ctrl-C at any moment ends cleanly.
+    signals.install()
+    try:
+        from handbill.cli import main
+    except KeyboardInterrupt:
+        signals.exit_interrupted()
+    main(prog_name="handbill")
+
+
+if __name__ == "__main__":
+    run()

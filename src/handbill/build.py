@@ -115,7 +115,7 @@ def build_job(kit: Kit, job: Job, out_dir: Path, overrides: dict[str, str]) -> O
     placed = qr_placements(document)
     codes = {code.link: code for code in rendered.qr_codes}
     title = f"{material.title} - {kit.config.name}"
-    data = write_pdf(document, title, material.language)
+    data = write_pdf(document, title, material.language, label)
     common: dict[str, Any] = {
         "material": material.name,
         "title": material.title,

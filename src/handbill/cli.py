@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-import signal
 import sys
 from pathlib import Path
 
 import click
 
-from handbill import __version__
+from handbill import __version__, signals
 from handbill.errors import BuildError, display_path
 from handbill.kit import load_kit, rows_of
 from handbill.scaffold import new_kit
@@ -145,23 +144,14 @@ def new(directory: Path, name: str) -> None:
     )
 
 
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
 def main(prog_name: str | None = None) -> None:
     """Run the CLI; Ctrl-C and SIGTERM stop it with one line (files are never left half-written)."""
-    signal.signal(signal.SIGTERM, _interrupt)
+    signals.install()
     try:
         code = cli.main(prog_name=prog_name, standalone_mode=False)
     except (KeyboardInterrupt, click.Abort):
-        click.echo(
-            "Interrupted: the files already written are complete, and no half-written file was "
-            "left behind. Run the build again to finish.",
-            err=True,
-        )
-        sys.exit(130)
+        signals.exit_interrupted()
     except click.ClickException as exc:
         exc.show()
-        sys.exit(exc.exit_code)
-    sys.exit(code if isinstance(code, int) else 0)
+        signals.exit_now(exc.exit_code)
+    signals.exit_now(code if isinstance(code, int) else 0)

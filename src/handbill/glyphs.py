@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -11,12 +10,11 @@ from typing import Any
 from fontTools.ttLib import TTCollection, TTFont
 from weasyprint.document import Document
 
+from handbill.characters import describe, needs_glyph
 from handbill.errors import HandbillError
 from handbill.kit import Kit, stock_dir
 
 FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2", ".ttc")
-# Characters that draw nothing, so need no glyph: spaces, controls, joiners, soft hyphen.
-_INVISIBLE = {"\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
 
 
 class MissingGlyphError(HandbillError):
@@ -53,14 +51,6 @@ def _text_boxes(box: Any) -> Iterator[Any]:
         yield from _text_boxes(child)
 
 
-def needs_glyph(character: str) -> bool:
-    return not (
-        character.isspace()
-        or character in _INVISIBLE
-        or unicodedata.category(character) in ("Cc", "Cf", "Mn")  # controls, format, marks
-    )
-
-
 def check_glyphs(kit: Kit, document: Document, material: str) -> None:
     """Raise MissingGlyphError naming the first character no font can draw, and its page."""
     covered = coverage(font_files(kit))
@@ -68,9 +58,8 @@ def check_glyphs(kit: Kit, document: Document, material: str) -> None:
         for box in _text_boxes(page._page_box):
             for character in box.text:
                 if needs_glyph(character) and ord(character) not in covered:
-                    name = unicodedata.name(character, "unnamed character")
                     raise MissingGlyphError(
-                        f"{material}: no font in the kit has the character '{character}' "
-                        f"(U+{ord(character):04X} {name}) on page {number}; remove it, or add a "
-                        "font that has it under [[fonts]] in handbill.toml"
+                        f"{material}: no font in the kit has {describe(character)} on page "
+                        f"{number}; remove it, or add a font that has it under [[fonts]] in "
+                        "handbill.toml"
                     )

@@ -10,6 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from handbill.characters import control_character, describe
 from handbill.config import Config, load_config
 from handbill.errors import KitError, did_you_mean
 from handbill.fields import field_names
@@ -192,15 +193,30 @@ def read_csv(path: Path) -> list[dict[str, str]]:
             "'CSV UTF-8' when saving.",
             path,
         ) from exc
+    control = control_character(text)
+    if control:
+        raise KitError(
+            f"{describe(control[1])} cannot be printed; delete it.",
+            path,
+            control[0],
+        )
     reader = csv.reader(text.splitlines(keepends=True))
-    rows = list(reader)
+    try:
+        rows = [(reader.line_num, row) for row in reader]
+    except csv.Error as exc:
+        raise KitError(f"not valid CSV: {exc}; check the quotes.", path, reader.line_num) from exc
     if not rows:
         raise KitError("the file is empty; the first row must name the columns.", path, 1)
-    header = [name.strip() for name in rows[0]]
+    header = [name.strip() for name in rows[0][1]]
     if any(not name for name in header):
         raise KitError("a column has no name in the header row.", path, 1)
+    if len(set(header)) != len(header):
+        twice = next(name for name in header if header.count(name) > 1)
+        raise KitError(f"the column '{twice}' appears twice in the header row.", path, 1)
     records = []
-    for number, row in enumerate(rows[1:], start=2):
+    # Rows are numbered as a spreadsheet shows them (the header is row 1); the line number
+    # differs when a quoted cell holds line breaks.
+    for number, (line, row) in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
@@ -208,7 +224,7 @@ def read_csv(path: Path) -> list[dict[str, str]]:
                 f"row {number} has {len(row)} cells but the header has {len(header)}; "
                 "check for a stray comma or a missing quote.",
                 path,
-                number,
+                line,
             )
         records.append(dict(zip(header, (cell.strip() for cell in row), strict=True)))
     return records

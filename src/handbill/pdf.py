@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from weasyprint import HTML
 from weasyprint.document import Document
 
+from handbill.characters import describe
 from handbill.errors import FetchError
 from handbill.fetcher import KitURLFetcher, RefusedURL
+from handbill.glyphs import MissingGlyphError
 from handbill.kit import Kit, stock_dir
 from handbill.templating import RenderedHTML
 
@@ -40,34 +44,51 @@ class _WarningCollector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def render(kit: Kit, rendered: RenderedHTML) -> tuple[Document, list[str]]:
-    """Lay out the HTML into pages, with the kit folder as base URL; fetching stays offline."""
-    fetcher = KitURLFetcher((kit.root, stock_dir()))
+@contextmanager
+def weasyprint_warnings() -> Iterator[list[str]]:
+    """Gather what WeasyPrint logs while the block runs, instead of printing it."""
     logger = logging.getLogger("weasyprint")
     collector = _WarningCollector()
     logger.addHandler(collector)
     try:
-        html = HTML(
-            string=rendered.html,
-            base_url=kit.root.as_uri() + "/",
-            url_fetcher=fetcher,
-        )
-        document = html.render()
-    except RefusedURL as exc:
-        raise FetchError(
-            f"{rendered.material.name}: refused to fetch {exc.url} ({exc.reason})",
-            rendered.material.path,
-        ) from None
+        yield collector.messages
     finally:
         logger.removeHandler(collector)
-    return document, collector.messages
 
 
-def write_pdf(document: Document, title: str, language: str) -> bytes:
-    """The finished PDF as bytes, so the caller decides where and how to store it."""
+def render(kit: Kit, rendered: RenderedHTML) -> tuple[Document, list[str]]:
+    """Lay out the HTML into pages, with the kit folder as base URL; fetching stays offline."""
+    fetcher = KitURLFetcher((kit.root, stock_dir()))
+    with weasyprint_warnings() as messages:
+        try:
+            html = HTML(string=rendered.html, base_url=kit.root.as_uri() + "/", url_fetcher=fetcher)
+            document = html.render()
+        except RefusedURL as exc:
+            raise FetchError(
+                f"{rendered.material.name}: refused to fetch {exc.url} ({exc.reason})",
+                rendered.material.path,
+            ) from None
+    return document, messages
+
+
+def write_pdf(document: Document, title: str, language: str, label: str = "") -> bytes:
+    """The finished PDF as bytes, so the caller decides where and how to store it.
+
+    Raises MissingGlyphError if WeasyPrint had to draw a "tofu" box (.notdef) for a character
+    no font has: a backstop for what the coverage check cannot see (e.g. combining marks).
+    """
     document.metadata.title = title
     document.metadata.lang = language
-    data: bytes = document.write_pdf()
+    with weasyprint_warnings() as messages:
+        data: bytes = document.write_pdf()
+    for message in messages:
+        match = re.search(r"\.notdef glyph rendered .*\(U\+([0-9A-Fa-f]+)\)", message)
+        if match:
+            character = chr(int(match[1], 16))
+            raise MissingGlyphError(
+                f"{label or title}: no font in the kit can draw {describe(character)}; remove it, "
+                "or add a font that has it under [[fonts]] in handbill.toml"
+            )
     return data
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +13,7 @@ from markdown_it import MarkdownIt
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from handbill.characters import control_character, describe
 from handbill.config import LANGUAGE_TAG, Config
 from handbill.errors import KitError, did_you_mean
 from handbill.paper import Paper, parse_paper
@@ -132,7 +134,31 @@ def _parse_yaml(path: Path, source: str) -> tuple[dict[str, Any], dict[str, int]
             lines[str(key)] = positions.key(key)[0] + 2
         except (AttributeError, KeyError, TypeError):
             lines[str(key)] = 2
-    return _plain(data), lines
+    plain = _plain(data)
+    for key, value in plain.items():
+        for text in _strings(value):
+            bad = next(
+                (c for c in text if unicodedata.category(c) in ("Cs", "Cc") and c not in "\t\n"),
+                None,
+            )
+            if bad is not None:
+                raise KitError(
+                    f"field '{key}': {describe(bad)} cannot be printed; write the text itself "
+                    "rather than an escape such as \\u001b.",
+                    path,
+                    lines.get(key, 2),
+                )
+    return plain, lines
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in _strings(item)]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item)]
+    return []
 
 
 def _plain(value: Any) -> Any:
@@ -157,6 +183,13 @@ def read_markdown(path: Path, config: Config) -> Material:
             f"{len(text):,} characters is far more than printed material holds (at most "
             f"{MAX_CONTENT_CHARS:,}); split it into several materials.",
             path,
+        )
+    control = control_character(text)
+    if control:
+        raise KitError(
+            f"{describe(control[1])} cannot be printed (often pasted in by accident); delete it.",
+            path,
+            control[0],
         )
     front, body, _ = split_front_matter(path, text)
     data, lines = _parse_yaml(path, front)

@@ -57,10 +57,14 @@ def ensure_writable(folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise HandbillError(f"cannot create the output folder {folder}: {exc.strerror}") from exc
-    if not os.access(folder, os.W_OK):
+    try:  # a real write: permission bits, read-only mounts and immutable folders all show here
+        with tempfile.TemporaryFile(dir=folder, prefix=".handbill-tmp-"):
+            pass
+    except OSError as exc:
         raise HandbillError(
-            f"cannot write to the output folder {folder}; choose another with --out"
-        )
+            f"cannot write to the output folder {folder} ({exc.strerror}); "
+            "choose another with --out"
+        ) from exc
 
 
 def read_manifest(out_dir: Path) -> dict[str, Any]:

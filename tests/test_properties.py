@@ -1,0 +1,67 @@
+"""Property: any text in any field builds a PDF that shows it, or fails with a handled error."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import unicodedata
+from pathlib import Path
+
+from click.testing import CliRunner
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from conftest import FIXTURE_KIT
+from handbill.cli import cli
+from handbill.glyphs import coverage, font_files
+from handbill.kit import load_kit
+from pdftools import page_texts
+
+# Characters the bundled font can draw: text made of them must build. Arbitrary text (most of
+# Unicode) must build or be refused with a clear error.
+DRAWABLE = sorted(
+    chr(code) for code in coverage(font_files(load_kit(FIXTURE_KIT))) if chr(code).isprintable()
+)
+ANY_TEXT = st.one_of(st.text(alphabet=DRAWABLE, max_size=60), st.text(max_size=60))
+# Markdown gives meaning to some characters in content (emphasis, links, headings, code,
+# escapes), and the typographer turns quotes and dashes into typographic ones, so content is
+# drawn from the rest and compared word by word.
+WORD = st.text(
+    alphabet=[c for c in DRAWABLE if c not in "*_`[]<>#\\!~|&=+-.:;'\"()"],
+    min_size=1,
+    max_size=12,
+).filter(lambda s: s.strip() != "")
+
+
+def normalised(text: str) -> str:
+    """Letters only: spacing and combining marks left out. PDF text extraction may split a
+    letter from its mark with a space (the mark is drawn either way) and lines wrap anywhere."""
+    text = "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+    return "".join(text.split())
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(title=ANY_TEXT, subtitle=ANY_TEXT, words=st.lists(WORD, max_size=8))
+def test_any_text_builds_or_fails_cleanly(title: str, subtitle: str, words: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        kit = Path(folder) / "kit"
+        shutil.copytree(FIXTURE_KIT, kit)
+        # JSON strings are valid YAML 1.2 scalars, so any text can be written into front matter.
+        quoted = [json.dumps(text, ensure_ascii=False) for text in (title, subtitle)]
+        front = f"template: faq\ntitle: {quoted[0]}\nsubtitle: {quoted[1]}\n"
+        body = " ".join(words)
+        (kit / "materials" / "sheet.md").write_text(f"---\n{front}---\n{body}\n", encoding="utf-8")
+        result = CliRunner().invoke(cli, ["build", "sheet", "--kit", str(kit), "-j", "1"])
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise result.exception  # an unhandled error: the property fails with its traceback
+        event("built" if result.exit_code == 0 else "refused")
+        if result.exit_code != 0:
+            assert result.exit_code == 1
+            assert result.stderr.startswith("Error: ") and "Traceback" not in result.stderr
+            return
+        text = normalised(" ".join(page_texts(kit / "dist" / "sheet.pdf")))
+        assert normalised(title) in text
+        assert normalised(subtitle) in text
+        for word in words:
+            assert normalised(word) in text

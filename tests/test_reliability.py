@@ -1,0 +1,150 @@
+"""What handbill promises about files: reproducible bytes, no half-written output, clear errors."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import REPO, write
+from handbill.build import build
+from handbill.errors import HandbillError
+from handbill.kit import load_kit
+
+
+def handbill(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "handbill", *args],
+        env={**os.environ, "PYTHONPATH": str(REPO / "src"), **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.iterdir())
+        if p.is_file()
+    }
+
+
+def test_example_kit_builds_byte_identical_in_separate_processes(tmp_path: Path) -> None:
+    runs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"out-{seed}"
+        process = handbill(
+            "build", "--kit", str(REPO), "--out", str(out), "-q", env={"PYTHONHASHSEED": seed}
+        )
+        runs.append((process, out))
+    for process, _ in runs:
+        _, stderr = process.communicate(timeout=300)
+        assert process.returncode == 0, stderr
+    first, second = (digests(out) for _, out in runs)
+    assert len(first) >= 26  # 19 PDFs, 6 editable copies and the manifest
+    assert first == second
+
+
+@pytest.fixture
+def busy_kit(kit_dir: Path) -> Path:
+    """The fixture kit with a dozen materials, so that a build takes long enough to interrupt."""
+    for number in range(12):
+        shutil.copy(kit_dir / "materials" / "sheet.md", kit_dir / "materials" / f"s{number}.md")
+    return kit_dir
+
+
+def test_interrupted_builds_leave_only_complete_files(busy_kit: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    old = build(load_kit(busy_kit), out_dir=out, jobs=2)
+    assert not old.failures
+    old_digests = digests(out)
+    for path in (busy_kit / "materials").glob("*.md"):
+        path.write_text(path.read_text().replace("The first answer", "A changed answer"))
+    new_outputs = tmp_path / "new"
+    build(load_kit(busy_kit), out_dir=new_outputs, jobs=2)
+    new_digests = digests(new_outputs)
+    interrupted = 0
+    for delay in (0.4, 0.9, 1.4, 1.9, 2.4):
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            process = handbill("build", "--kit", str(busy_kit), "--out", str(out), "-j", "2")
+            time.sleep(delay)
+            process.send_signal(sig)
+            _, stderr = process.communicate(timeout=120)
+            if process.returncode != 0:
+                interrupted += 1
+                assert process.returncode == 130, stderr
+                assert stderr.strip().endswith(
+                    "Interrupted: the files already written are complete, and no half-written "
+                    "file was left behind. Run the build again to finish."
+                )
+            for name, digest in digests(out).items():
+                assert not name.startswith(".handbill-tmp"), name
+                if name.endswith(".pdf"):
+                    assert digest in (old_digests[name], new_digests[name]), name
+                    assert len(PdfReader(out / name).pages) == 1
+    assert interrupted >= 5  # most signals arrive while the build is still running
+
+
+def test_two_builds_at_once_into_one_folder(busy_kit: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = handbill("build", "card", "--kit", str(busy_kit), "--out", str(out), "-j", "1")
+    second = handbill(
+        "build", "sheet", "s1", "s2", "--kit", str(busy_kit), "--out", str(out), "-j", "1"
+    )
+    for process in (first, second):
+        _, stderr = process.communicate(timeout=120)
+        assert process.returncode == 0, stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert sorted(e["path"] for e in manifest["outputs"]) == [
+        "card.pdf",
+        "s1.pdf",
+        "s2.pdf",
+        "sheet.pdf",
+    ]
+    for entry in manifest["outputs"]:
+        assert hashlib.sha256((out / entry["path"]).read_bytes()).hexdigest() == entry["sha256"]
+
+
+def test_read_only_output_folder(kit_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "locked"
+    out.mkdir()
+    if os.geteuid() == 0:
+        # Permission bits do not bind root; the immutable attribute does.
+        if subprocess.run(["chattr", "+i", str(out)], check=False).returncode != 0:
+            pytest.skip("running as root on a file system without chattr +i: cannot lock a folder")
+    else:
+        out.chmod(0o555)
+    try:
+        with pytest.raises(
+            HandbillError,
+            match=r"cannot write to the output folder .*locked "
+            r"\(.*\); choose another with --out",
+        ):
+            build(load_kit(kit_dir), out_dir=out, jobs=1)
+    finally:
+        if os.geteuid() == 0:
+            subprocess.run(["chattr", "-i", str(out)], check=True)
+        out.chmod(0o755)
+    assert list(out.iterdir()) == []
+
+
+def test_no_clock_in_outputs(kit_dir: Path, tmp_path: Path) -> None:
+    write(
+        kit_dir / "materials" / "card.md",
+        "---\ntemplate: card\ntitle: T\nexports: [docx, txt]\nvars: {slogan: x}\n---\nHello\n",
+    )
+    first = build(load_kit(kit_dir), out_dir=tmp_path / "a", jobs=1)
+    time.sleep(2.1)  # zip timestamps have two-second resolution
+    second = build(load_kit(kit_dir), out_dir=tmp_path / "b", jobs=1)
+    assert [e["sha256"] for e in first.entries] == [e["sha256"] for e in second.entries]
+    assert digests(tmp_path / "a") == digests(tmp_path / "b")
