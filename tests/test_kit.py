@@ -68,7 +68,7 @@ def test_csv_rows_and_bom(tmp_path: Path) -> None:
     [
         (b"", r"groups.csv:1: the file is empty"),
         (b"name,town\nLeeds\n", r"groups.csv:2: row 2 has 1 cells but the header has 2"),
-        (b"name,town\nCaf\xe9,Leeds\n", r"groups.csv: not UTF-8 text .*'CSV UTF-8'"),
+        (b"name,town\nCaf\xe9,Leeds\n", r"groups.csv:2: not UTF-8 text .*'CSV UTF-8'"),
     ],
 )
 def test_bad_csv(tmp_path: Path, content: bytes, message: str) -> None:

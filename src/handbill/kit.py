@@ -185,13 +185,15 @@ def load_data(folder: Path) -> dict[str, Any]:
 
 def read_csv(path: Path) -> list[dict[str, str]]:
     """Rows of a CSV file as dicts keyed by its header; ragged rows are reported by row number."""
+    raw = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise KitError(
             f"not UTF-8 text (byte {exc.start}); in your spreadsheet choose "
             "'CSV UTF-8' when saving.",
             path,
+            raw[: exc.start].count(b"\n") + 1,
         ) from exc
     control = control_character(text)
     if control:
