@@ -10,7 +10,7 @@ import click
 
 from handbill import __version__, signals
 from handbill.errors import BuildError, display_path
-from handbill.kit import load_kit, rows_of
+from handbill.kit import Kit, load_kit, rows_of
 from handbill.scaffold import new_kit
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -55,6 +55,9 @@ def cli() -> None:
     metavar="FIELD=VALUE",
     help="Fill in a field, e.g. --set town=Leeds (repeat for more).",
 )
+@click.option(
+    "--check", "run_check", is_flag=True, help="Check the PDFs afterwards; fail on errors."
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
 def build(
     names: tuple[str, ...],
@@ -62,6 +65,7 @@ def build(
     out_dir: Path | None,
     jobs: int | None,
     settings: tuple[str, ...],
+    run_check: bool,
     quiet: bool,
 ) -> None:
     """Build the named materials, or all of them, into PDFs (and .docx/.txt where listed)."""
@@ -86,6 +90,44 @@ def build(
         raise BuildError("\n".join([*report.failures, report.summary]))
     if not quiet:
         click.echo(f"{report.summary} -> {display_path(report.out_dir)}/")
+    if run_check:
+        _report_check(kit, names, report.out_dir, jobs, as_json=False)
+
+
+@cli.command("check", epilog="Example: handbill check faq leaflet-a5 --json")
+@click.argument("names", nargs=-1, metavar="[NAME]...")
+@kit_option
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where the PDFs are (built first if stale).  [default: KIT/dist]",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as a JSON list.")
+def check_command(
+    names: tuple[str, ...], kit_dir: Path, out_dir: Path | None, as_json: bool
+) -> None:
+    """Check the built PDFs (building them first where stale) for what ruins a print run."""
+    _report_check(load_kit(kit_dir), names, out_dir, None, as_json)
+
+
+def _report_check(
+    kit: Kit, names: tuple[str, ...], out_dir: Path | None, jobs: int | None, as_json: bool
+) -> None:
+    from handbill.check import CheckFailed, check
+
+    report = check(kit, names, out_dir, jobs)
+    if as_json:
+        click.echo(report.to_json())
+    else:
+        for finding in report.findings:
+            colour = "red" if finding.severity == "error" else "yellow"
+            click.secho(finding.line, fg=colour)
+        click.echo(report.summary)
+    if report.errors:
+        raise CheckFailed(
+            f"{report.errors} error{'s' * (report.errors != 1)} found; fix them before printing"
+        )
 
 
 def parse_settings(settings: tuple[str, ...]) -> dict[str, str]:

@@ -63,3 +63,33 @@ def check_glyphs(kit: Kit, document: Document, material: str) -> None:
                         f"{number}; remove it, or add a font that has it under [[fonts]] in "
                         "handbill.toml"
                     )
+
+
+@cache
+def _family_names(paths: tuple[Path, ...]) -> frozenset[str]:
+    names = set()
+    for path in paths:
+        fonts = (
+            TTCollection(str(path)).fonts if path.suffix.lower() == ".ttc" else [TTFont(str(path))]
+        )
+        for font in fonts:
+            for name_id in (1, 16):  # family, typographic family
+                name = font["name"].getDebugName(name_id)
+                if name:
+                    names.add(name)
+    return frozenset(names)
+
+
+def kit_font_families(kit: Kit) -> set[str]:
+    """Family names of every font the kit may use: its files' own and its [[fonts]] names."""
+    return set(_family_names(font_files(kit))) | {font.family for font in kit.config.fonts}
+
+
+def from_kit_font(pdf_font_name: str, families: set[str]) -> bool:
+    """Whether a PDF font name ("ABCDEF+Atkinson-Hyperlegible-Bold") is one of the families.
+
+    WeasyPrint names embedded fonts from their description: family and style, spaces as
+    hyphens, behind a subset tag.
+    """
+    base = pdf_font_name.lstrip("/").split("+")[-1].replace("-", " ").lower()
+    return any(base.startswith(family.replace("-", " ").lower()) for family in families)

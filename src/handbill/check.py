@@ -1,0 +1,435 @@
+"""Preflight: check the built PDFs for what ruins a print run, before anything is printed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import zxingcpp
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
+from handbill.build import Job, build
+from handbill.config import url_problem
+from handbill.errors import HandbillError
+from handbill.glyphs import from_kit_font, kit_font_families
+from handbill.kit import Kit, rows_of
+from handbill.legibility import legibility_findings
+from handbill.pdf import render
+from handbill.qr import MIN_WIDTH_MM, QUIET_ZONE, qr_matrix
+from handbill.templating import render_html
+from handbill.writers import read_manifest
+
+PT_PER_MM = 72 / 25.4
+QR_FORMAT: Any = zxingcpp.BarcodeFormat.QRCode
+RASTER_DPI = 200
+
+
+@dataclass
+class Finding:
+    """One problem: where it is, how bad, what is wrong and what to change."""
+
+    severity: str  # "error" or "warning"
+    material: str
+    check: str  # fit, qr, fonts, imprint, legibility, links, pdf
+    message: str
+    page: int | None = None
+
+    @property
+    def line(self) -> str:
+        where = self.material + (f" p.{self.page}" if self.page else "")
+        return f"{where}: {self.severity}: {self.check}: {self.message}"
+
+
+@dataclass
+class CheckReport:
+    findings: list[Finding] = field(default_factory=list)
+    checked: int = 0
+    seconds: float = 0.0
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity == "error" for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.severity == "warning" for f in self.findings)
+
+    @property
+    def summary(self) -> str:
+        errors, warnings = self.errors, self.warnings
+        status = "clean"
+        if self.findings:
+            status = (
+                f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+            )
+        plural = "s" * (self.checked != 1)
+        return f"Checked {self.checked} PDF{plural}: {status} ({self.seconds:.1f} s)"
+
+    def to_json(self) -> str:
+        return json.dumps([asdict(f) for f in self.findings], indent=2, ensure_ascii=False)
+
+
+def check(
+    kit: Kit,
+    names: tuple[str, ...] | list[str] = (),
+    out_dir: Path | None = None,
+    jobs: int | None = None,
+) -> CheckReport:
+    """Build the named materials (all by default) if they are stale, then check every PDF."""
+    started = time.perf_counter()
+    report = CheckReport()
+    out_dir = (out_dir or kit.root / "dist").resolve()
+    materials = kit.select(names)
+    report.findings += _link_findings(kit)
+    if _stale(kit, out_dir, {m.name for m in materials}):
+        built = build(kit, names, out_dir, jobs)
+        for failure in built.failures:
+            failed = failure.split(":")[0].strip()
+            report.findings.append(Finding("error", failed, "build", failure))
+    entries = [
+        e
+        for e in read_manifest(out_dir).get("outputs", [])
+        if e.get("kind") == "pdf" and e.get("material") in {m.name for m in materials}
+    ]
+    fonts = kit_font_families(kit)
+    for entry in entries:
+        report.checked += 1
+        material = kit.materials[entry["material"]]
+        label = material.name + (f" row {entry['row']}" if entry.get("row") else "")
+        path = out_dir / entry["path"]
+        reader = _open_strictly(path, label, report)
+        if reader is None:
+            continue
+        report.findings += _fit(entry, label, reader)
+        report.findings += _font_findings(reader, label, fonts)
+        report.findings += _imprint(kit, material, entry, label)
+        report.findings += _qr_findings(path, entry, label, material.vars)
+        report.findings += _press_boxes(entry, label, reader)
+        job = Job(material.name, entry.get("row", 0))
+        row = rows_of(kit, material)[job.row - 1] if job.row else None
+        rendered = render_html(kit, material, row, job.row)
+        document, _ = render(kit, rendered)
+        report.findings += legibility_findings(document, label, material, rendered.html)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _stale(kit: Kit, out_dir: Path, names: set[str]) -> bool:
+    """True when a named material has no output, or any kit file is newer than the outputs."""
+    manifest = read_manifest(out_dir)
+    entries = [e for e in manifest.get("outputs", []) if e.get("material") in names]
+    built = {e["material"] for e in entries}
+    if built != names or not all((out_dir / e["path"]).is_file() for e in entries):
+        return True
+    oldest = min((out_dir / e["path"]).stat().st_mtime for e in entries)
+    sources = [kit.root / "handbill.toml"]
+    for folder in ("materials", "templates", "assets", "data"):
+        if (kit.root / folder).is_dir():
+            sources += [p for p in (kit.root / folder).rglob("*") if p.is_file()]
+    return any(p.stat().st_mtime > oldest for p in sources)
+
+
+def _open_strictly(path: Path, label: str, report: CheckReport) -> PdfReader | None:
+    try:
+        reader = PdfReader(path, strict=True)
+        _ = [page.mediabox for page in reader.pages]
+    except (OSError, PdfReadError, ValueError) as exc:
+        report.findings.append(
+            Finding("error", label, "pdf", f"{path.name} does not parse: {exc}; build it again")
+        )
+        return None
+    if shutil.which("qpdf"):
+        result = subprocess.run(
+            ["qpdf", "--check", str(path)], capture_output=True, text=True, check=False
+        )
+        if result.returncode not in (0, 3):  # 3: warnings only
+            report.findings.append(
+                Finding(
+                    "error",
+                    label,
+                    "pdf",
+                    f"qpdf --check fails for {path.name}: "
+                    f"{(result.stdout + result.stderr).strip().splitlines()[-1]}",
+                )
+            )
+    return reader
+
+
+def _fit(entry: dict[str, Any], label: str, reader: PdfReader) -> list[Finding]:
+    expected, pages = entry.get("expected_pages"), entry["pages"]
+    if not expected or pages == expected:
+        return []
+    if pages < expected:
+        return [
+            Finding(
+                "warning",
+                label,
+                "fit",
+                f"{pages} pages, expected {expected}: add content, "
+                "or change 'pages:' in the front matter",
+            )
+        ]
+    lines = 0
+    for page in reader.pages[expected:]:
+        text = page.extract_text() or ""
+        # The footer (imprint, page number) repeats on every page: it is not overflow.
+        lines += sum(
+            1
+            for line in text.splitlines()
+            if line.strip()
+            and not line.strip().startswith("Promoted by")
+            and "/" not in line.strip()[-7:]
+        )
+    return [
+        Finding(
+            "error",
+            label,
+            "fit",
+            f"{pages} pages, expected {expected} (about {lines} lines over); "
+            "shorten the text, or change 'pages:' if the extra page is wanted",
+            page=expected + 1,
+        )
+    ]
+
+
+def _font_findings(reader: PdfReader, label: str, allowed: set[str]) -> list[Finding]:
+    findings = []
+    seen: set[str] = set()
+    for number, page in enumerate(reader.pages, start=1):
+        resources = page.get("/Resources")
+        fonts = resources.get_object().get("/Font", {}) if resources else {}
+        for ref in fonts.values():
+            font = ref.get_object()
+            name = str(font.get("/BaseFont", "?")).lstrip("/").split("+")[-1]
+            if name in seen:
+                continue
+            seen.add(name)
+            descendants = font.get("/DescendantFonts")
+            target = descendants[0].get_object() if descendants else font
+            descriptor = target.get("/FontDescriptor")
+            descriptor = descriptor.get_object() if descriptor is not None else {}
+            if not any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
+                findings.append(
+                    Finding(
+                        "error",
+                        label,
+                        "fonts",
+                        f"font {name} is not embedded; print shops need every font embedded",
+                        page=number,
+                    )
+                )
+            elif not from_kit_font(name, allowed):
+                findings.append(
+                    Finding(
+                        "error",
+                        label,
+                        "fonts",
+                        f"text is set in {name}, a font from this "
+                        "computer, not from the kit: a character is missing from the "
+                        "kit's fonts; add a font that has it under [[fonts]]",
+                        page=number,
+                    )
+                )
+    return findings
+
+
+def _imprint(kit: Kit, material: Any, entry: dict[str, Any], label: str) -> list[Finding]:
+    if not material.published:
+        return []
+    imprint = kit.config.imprint
+    if not imprint.complete:
+        return [
+            Finding(
+                "error",
+                label,
+                "imprint",
+                f"the imprint is incomplete (missing "
+                f"{', '.join(imprint.missing)}); complete [imprint] in handbill.toml",
+            )
+        ]
+    return []
+
+
+def _qr_findings(
+    path: Path, entry: dict[str, Any], label: str, variables: dict[str, Any]
+) -> list[Finding]:
+    import pypdfium2 as pdfium  # imported here: only checks need the rasteriser and decoder
+
+    codes = entry.get("qr_codes", [])
+    if not codes:
+        return []
+    findings = []
+    scale = RASTER_DPI / 72
+    px_per_mm = RASTER_DPI / 25.4
+    document = pdfium.PdfDocument(str(path))
+    try:
+        for page_number in sorted({code["page"] for code in codes}):
+            image = document[page_number - 1].render(scale=scale).to_pil().convert("L")
+            found = zxingcpp.read_barcodes(image, formats=QR_FORMAT)
+            for code in (c for c in codes if c["page"] == page_number):
+                findings += _one_qr(code, found, image, px_per_mm, label, variables)
+    finally:
+        document.close()
+    return findings
+
+
+def _one_qr(
+    code: dict[str, Any],
+    found: list[Any],
+    image: Any,
+    px_per_mm: float,
+    label: str,
+    variables: dict[str, Any],
+) -> list[Finding]:
+    page, link, url = code["page"], code["link"], code["url"]
+    problem = url_problem(url)
+    if problem or not url.lower().startswith(("http://", "https://")):
+        return [
+            Finding(
+                "error",
+                label,
+                "links",
+                f"QR code '{link}' encodes {url!r}: only http(s) addresses belong in a QR code",
+                page=page,
+            )
+        ]
+    matches = [c for c in found if c.text == url]
+    if not matches:
+        others = ", ".join(repr(c.text) for c in found) or "nothing"
+        return [
+            Finding(
+                "error",
+                label,
+                "qr",
+                f"the QR code for '{link}' could not be read from the "
+                f"printed page (found {others}); make it larger or move what covers it",
+                page=page,
+            )
+        ]
+    symbol = matches[0]
+    xs = [
+        p.x
+        for p in (
+            symbol.position.top_left,
+            symbol.position.top_right,
+            symbol.position.bottom_right,
+            symbol.position.bottom_left,
+        )
+    ]
+    ys = [
+        p.y
+        for p in (
+            symbol.position.top_left,
+            symbol.position.top_right,
+            symbol.position.bottom_right,
+            symbol.position.bottom_left,
+        )
+    ]
+    modules = len(qr_matrix(url)) - 2 * QUIET_ZONE
+    module_px = (max(xs) - min(xs)) / modules
+    width_mm = (max(xs) - min(xs) + 2 * QUIET_ZONE * module_px) / px_per_mm
+    findings = []
+    if width_mm < MIN_WIDTH_MM - 0.5:
+        findings.append(
+            Finding(
+                "error",
+                label,
+                "qr",
+                f"the QR code for '{link}' is {width_mm:.0f} mm wide; "
+                f"make it at least {MIN_WIDTH_MM:.0f} mm so phones can scan it",
+                page=page,
+            )
+        )
+    distance = float(variables.get("scan_distance_m", 0) or 0)
+    if distance and width_mm < distance * 100:
+        findings.append(
+            Finding(
+                "warning",
+                label,
+                "qr",
+                f"the QR code for '{link}' is {width_mm:.0f} mm wide; "
+                f"read from {distance:g} m it should be about {distance * 100:.0f} mm",
+                page=page,
+            )
+        )
+    # The quiet zone: four modules of blank paper around the symbol.
+    zone = QUIET_ZONE * module_px
+    left, top, right, bottom = min(xs), min(ys), max(xs), max(ys)
+    # The ring between the symbol's edge and the quiet zone's edge, as four strips (a pixel
+    # of margin on each side allows for antialiasing at the symbol's edge).
+    outer = (left - zone + 1, top - zone + 1, right + zone - 1, bottom + zone - 1)
+    inner = (left - 2, top - 2, right + 2, bottom + 2)
+    strips = [
+        (outer[0], outer[1], outer[2], inner[1]),
+        (outer[0], inner[3], outer[2], outer[3]),
+        (outer[0], inner[1], inner[0], inner[3]),
+        (inner[2], inner[1], outer[2], inner[3]),
+    ]
+    inked = sum(sum(image.crop(tuple(int(v) for v in strip)).histogram()[:128]) for strip in strips)
+    if inked > max(4, module_px * module_px):
+        findings.append(
+            Finding(
+                "error",
+                label,
+                "qr",
+                f"something is printed inside the quiet zone of the QR "
+                f"code for '{link}' (it needs {QUIET_ZONE} modules, "
+                f"{zone / px_per_mm:.1f} mm, of blank paper on every side); move it away",
+                page=page,
+            )
+        )
+    return findings
+
+
+def _press_boxes(entry: dict[str, Any], label: str, reader: PdfReader) -> list[Finding]:
+    if entry.get("mode") != "press":
+        return []
+    findings = []
+    bleed = float(entry.get("bleed_mm", 3))
+    for number, page in enumerate(reader.pages, start=1):
+        if "/TrimBox" not in page or "/BleedBox" not in page:
+            findings.append(
+                Finding(
+                    "error",
+                    label,
+                    "pdf",
+                    "a press PDF needs a TrimBox and a BleedBox; build it again with --mode press",
+                    page=number,
+                )
+            )
+            continue
+        trim, bleed_box = page.trimbox, page.bleedbox
+        margin = (float(trim.left) - float(bleed_box.left)) / PT_PER_MM
+        if abs(margin - bleed) > 0.5:
+            findings.append(
+                Finding(
+                    "error",
+                    label,
+                    "pdf",
+                    f"the bleed is {margin:.1f} mm, the kit asks for "
+                    f"{bleed:g} mm; build it again with --mode press",
+                    page=number,
+                )
+            )
+    return findings
+
+
+def _link_findings(kit: Kit) -> list[Finding]:
+    findings = []
+    for link in kit.config.links.values():
+        problem = url_problem(link.url)
+        if problem:
+            findings.append(
+                Finding("error", "handbill.toml", "links", f"link '{link.name}': {problem}")
+            )
+    return findings
+
+
+class CheckFailed(HandbillError):
+    """The check found errors; the findings have already been printed."""

@@ -1,0 +1,209 @@
+"""handbill check: each check caught on a deliberately broken kit; the example kit passes clean."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from conftest import REPO, write
+from handbill.check import Finding, _press_boxes, check
+from handbill.cli import cli
+from handbill.kit import load_kit
+
+
+def findings(kit_dir: Path, *names: str) -> list[Finding]:
+    return check(load_kit(kit_dir), names, out_dir=kit_dir / "dist", jobs=1).findings
+
+
+def card_template(kit_dir: Path, body: str, style: str = "") -> None:
+    write(
+        kit_dir / "templates" / "card.html",
+        '{% extends "_base.html" %}{% block stylesheets %}<style>' + style + "</style>"
+        "{% endblock %}{% block body %}" + body + "{% endblock %}",
+    )
+
+
+def test_fixture_kit_is_clean(kit_dir: Path) -> None:
+    assert findings(kit_dir) == []
+
+
+def test_example_kit_is_clean(example_out: Path) -> None:
+    report = check(load_kit(REPO), out_dir=example_out)
+    assert report.findings == []
+    assert report.checked == 19
+    assert report.summary.startswith("Checked 19 PDFs: clean (")
+
+
+def test_overflowing_faq(kit_dir: Path) -> None:
+    answers = "\n\n".join(
+        f"## Question {n}?\n\n" + "An answer that goes on. " * 12 for n in range(12)
+    )
+    write(
+        kit_dir / "materials" / "sheet.md",
+        f"---\ntemplate: faq\ntitle: T\npages: 1\n---\nLead.\n\n{answers}\n",
+    )
+    found = [f for f in findings(kit_dir, "sheet") if f.check == "fit"]
+    assert len(found) == 1
+    assert found[0].severity == "error" and found[0].page == 2
+    assert found[0].line.startswith("sheet p.2: error: fit: 2 pages, expected 1 (about ")
+    assert found[0].message.endswith(
+        "lines over); shorten the text, or change 'pages:' if the extra page is wanted"
+    )
+
+
+def test_qr_code_printed_at_12_mm(kit_dir: Path) -> None:
+    # The template asks for a legal size, but its CSS shrinks the code on the page.
+    card_template(kit_dir, "{{ qr('petition', 25) }}", "svg.qr-code { width: 12mm; height: 12mm }")
+    found = [f for f in findings(kit_dir, "card") if f.check == "qr"]
+    assert [f.line for f in found] == [
+        "card p.1: error: qr: the QR code for 'petition' is 12 mm wide; make it at least 20 mm so "
+        "phones can scan it"
+    ]
+
+
+def overlapped(kit_dir: Path, left_mm: float, width_mm: float) -> list[Finding]:
+    # The code is 30 mm wide: 29 modules plus a 4-module (3.2 mm) quiet zone on each side.
+    card_template(
+        kit_dir,
+        "<div style='position: relative; width: 30mm'>{{ qr('petition', 30) }}"
+        f"<img src='assets/img/dot.png' style='position: absolute; left: {left_mm}mm; top: 8mm; "
+        f"width: {width_mm}mm; height: 10mm'></div>",
+    )
+    return [f for f in findings(kit_dir, "card") if f.check == "qr"]
+
+
+def test_image_in_the_quiet_zone(kit_dir: Path) -> None:
+    found = overlapped(kit_dir, left_mm=27.4, width_mm=1.8)
+    assert [f.line for f in found] == [
+        "card p.1: error: qr: something is printed inside the quiet zone of the QR code for "
+        "'petition' (it needs 4 modules, 3.2 mm, of blank paper on every side); move it away"
+    ]
+
+
+def test_image_over_the_code(kit_dir: Path) -> None:
+    found = overlapped(kit_dir, left_mm=12, width_mm=8)
+    assert [f.line for f in found] == [
+        "card p.1: error: qr: the QR code for 'petition' could not be read from the printed page "
+        "(found nothing); make it larger or move what covers it"
+    ]
+
+
+def test_font_lacking_a_character(kit_dir: Path) -> None:
+    write(
+        kit_dir / "materials" / "sheet.md", "---\ntemplate: faq\ntitle: T\n---\nCroeso i Gymru ŵ\n"
+    )
+    found = [f for f in findings(kit_dir) if f.check == "build"]
+    assert [f.message for f in found] == [
+        "sheet: no font in the kit has the character 'ŵ' (U+0175 LATIN SMALL LETTER W WITH "
+        "CIRCUMFLEX) on page 1; remove it, or add a font that has it under [[fonts]] in "
+        "handbill.toml"
+    ]
+
+
+def test_blank_imprint(kit_dir: Path) -> None:
+    text = (kit_dir / "handbill.toml").read_text()
+    write(kit_dir / "handbill.toml", text[: text.index("[imprint]")])
+    found = [f.line for f in findings(kit_dir) if f.check == "imprint"]
+    assert found == [
+        "card: error: imprint: the imprint is incomplete (missing promoter, promoter_address, "
+        "printer, printer_address); complete [imprint] in handbill.toml",
+        "sheet: error: imprint: the imprint is incomplete (missing promoter, promoter_address, "
+        "printer, printer_address); complete [imprint] in handbill.toml",
+    ]
+
+
+def test_grey_on_red_text(kit_dir: Path) -> None:
+    card_template(kit_dir, "<p style='color: #999; background: #c00'>Sign today</p>")
+    found = [f.line for f in findings(kit_dir, "card") if f.check == "legibility"]
+    assert found == [
+        "card p.1: error: legibility: text in #999999 on #cc0000 has a contrast of 2.1:1, under "
+        "the 4.5:1 that WCAG AA asks for ('Sign today'); darken the text or lighten the "
+        "background in [brand.colours] or the template's CSS"
+    ]
+
+
+def test_body_text_under_the_templates_minimum(kit_dir: Path) -> None:
+    card_template(
+        kit_dir,
+        "<p>" + "Words for the speaker to read. " * 20 + "</p>",
+        "p { font-size: 12pt }",
+    )
+    template = (kit_dir / "templates" / "card.html").read_text()
+    write(
+        kit_dir / "templates" / "card.html",
+        template.replace(
+            "{% block stylesheets %}",
+            '{% block stylesheets %}<meta name="handbill-min-font-size" content="16">',
+        ),
+    )
+    found = [f.line for f in findings(kit_dir, "card") if f.check == "legibility"]
+    assert found == [
+        "card: error: legibility: body text is 12 pt; the card template asks for at least 16 pt; "
+        "make the text larger (or shorter, so it fits at that size)"
+    ]
+
+
+def test_javascript_link(runner: CliRunner, kit_dir: Path) -> None:
+    text = (
+        (kit_dir / "handbill.toml")
+        .read_text()
+        .replace('"https://example.org/petition"', '"javascript:alert(1)"')
+    )
+    write(kit_dir / "handbill.toml", text)
+    result = runner.invoke(cli, ["check", "--kit", str(kit_dir)])
+    assert result.exit_code == 1
+    assert (
+        "handbill.toml:9: Config value 'links.petition': 'javascript:alert(1)' is not a web "
+        in (result.stderr)
+    )
+
+
+def test_press_pdf_without_bleed(kit_dir: Path) -> None:
+    findings(kit_dir, "card")  # builds dist/card.pdf: trimmed at the paper's edge, no bleed
+    reader = PdfReader(kit_dir / "dist" / "card.pdf")
+    found = _press_boxes({"mode": "press", "bleed_mm": 3}, "card", reader)
+    assert [f.line for f in found] == [
+        "card p.1: error: pdf: the bleed is 0.0 mm, the kit asks for 3 mm; build it again with "
+        "--mode press"
+    ]
+    del reader.pages[0]["/TrimBox"]
+    found = _press_boxes({"mode": "press", "bleed_mm": 3}, "card", reader)
+    assert [f.line for f in found] == [
+        "card p.1: error: pdf: a press PDF needs a TrimBox and a BleedBox; build it again with "
+        "--mode press"
+    ]
+
+
+def test_cli_lines_json_and_exit_status(runner: CliRunner, kit_dir: Path) -> None:
+    card_template(kit_dir, "<p style='color: #999; background: #c00'>Sign today</p>")
+    result = runner.invoke(cli, ["check", "--kit", str(kit_dir)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0].startswith("card p.1: error: legibility: text in #999999 on #cc0000")
+    assert lines[1].startswith("Checked 2 PDFs: 1 error, 0 warnings (")
+    assert result.stderr.endswith("Error: 1 error found; fix them before printing\n")
+    as_json = runner.invoke(cli, ["check", "--kit", str(kit_dir), "--json"])
+    assert as_json.exit_code == 1
+    assert json.loads(as_json.stdout) == [
+        {
+            "severity": "error",
+            "material": "card",
+            "check": "legibility",
+            "message": lines[0].split("legibility: ", 1)[1],
+            "page": 1,
+        }
+    ]
+
+
+def test_build_check_fails_the_build(runner: CliRunner, kit_dir: Path) -> None:
+    card_template(kit_dir, "<p style='color: #999; background: #c00'>Sign today</p>")
+    result = runner.invoke(cli, ["build", "--check", "--kit", str(kit_dir), "-j", "1"])
+    assert result.exit_code == 1
+    assert result.output.startswith("Built 2 PDFs, 2 pages in ")
+    assert "card p.1: error: legibility:" in result.output
+    clean = runner.invoke(cli, ["build", "sheet", "--check", "--kit", str(kit_dir), "-j", "1"])
+    assert clean.exit_code == 0, clean.output
+    assert "Checked 1 PDF: clean" in clean.output
