@@ -207,3 +207,16 @@ def test_build_check_fails_the_build(runner: CliRunner, kit_dir: Path) -> None:
     clean = runner.invoke(cli, ["build", "sheet", "--check", "--kit", str(kit_dir), "-j", "1"])
     assert clean.exit_code == 0, clean.output
     assert "Checked 1 PDF: clean" in clean.output
+
+
+def test_text_pushed_out_of_a_fixed_box(kit_dir: Path) -> None:
+    card_template(
+        kit_dir,
+        "<div style='width: 60mm; height: 12mm; font-size: 14pt'>I support the campaign because "
+        "it matters to me and to my town</div>",
+    )
+    found = [f.line for f in findings(kit_dir, "card") if f.check == "fit"]
+    assert found == [
+        "card p.1: error: fit: 'because it matters to me' spills out of its box (and 1 more); "
+        "shorten the text or make the box larger"
+    ]

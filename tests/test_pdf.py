@@ -33,7 +33,7 @@ def test_placements_and_metadata(kit_dir: Path, tmp_path: Path) -> None:
 
 
 def test_spill_checker_finds_text_outside_a_fixed_box(kit_dir: Path) -> None:
-    from layout import spilled_text
+    from handbill.overflow import spilled_text
 
     write(
         kit_dir / "templates" / "card.html",

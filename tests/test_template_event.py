@@ -12,9 +12,9 @@ import pytest
 from conftest import REPO, write
 from handbill.build import build
 from handbill.kit import Kit, load_kit, rows_of
+from handbill.overflow import spilled_text
 from handbill.pdf import render
 from handbill.templating import render_html
-from layout import spilled_text
 from pdftools import decode_qr_codes, page_sizes_mm, page_texts
 
 # Material name: (paper width, height in mm).

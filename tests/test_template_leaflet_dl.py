@@ -15,9 +15,9 @@ import pytest
 from conftest import REPO
 from handbill.build import build
 from handbill.kit import Kit, load_kit
+from handbill.overflow import spilled_text
 from handbill.pdf import render
 from handbill.templating import render_html
-from layout import spilled_text
 from pdftools import decode_qr_codes, page_sizes_mm, page_texts
 
 NAME = "leaflet-dl"

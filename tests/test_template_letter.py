@@ -14,9 +14,9 @@ from handbill.build import build
 from handbill.cli import cli
 from handbill.exporters import blocks_of
 from handbill.kit import Kit, load_kit
+from handbill.overflow import spilled_text
 from handbill.pdf import render
 from handbill.templating import render_html
-from layout import spilled_text
 from pdftools import decode_qr_codes, page_sizes_mm, page_texts
 
 LETTERS = ("letter-to-mp", "letter-to-editor")

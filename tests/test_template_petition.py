@@ -14,9 +14,9 @@ import pytest
 from conftest import REPO
 from handbill.build import build
 from handbill.kit import Kit, load_kit
+from handbill.overflow import spilled_text
 from handbill.pdf import render, write_pdf
 from handbill.templating import render_html
-from layout import spilled_text
 from pdftools import decode_qr_codes, page_sizes_mm, page_texts
 
 PX_PER_MM = 96 / 25.4

@@ -20,6 +20,7 @@ from handbill.errors import HandbillError
 from handbill.glyphs import from_kit_font, kit_font_families
 from handbill.kit import Kit, rows_of
 from handbill.legibility import legibility_findings
+from handbill.overflow import spilled_text
 from handbill.pdf import render
 from handbill.qr import MIN_WIDTH_MM, QUIET_ZONE, qr_matrix
 from handbill.templating import render_html
@@ -116,6 +117,7 @@ def check(
         rendered = render_html(kit, material, row, job.row)
         document, _ = render(kit, rendered)
         report.findings += legibility_findings(document, label, material, rendered.html)
+        report.findings += _spills(spilled_text(document), label)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -195,6 +197,28 @@ def _fit(entry: dict[str, Any], label: str, reader: PdfReader) -> list[Finding]:
             "shorten the text, or change 'pages:' if the extra page is wanted",
             page=expected + 1,
         )
+    ]
+
+
+def _spills(spills: list[str], label: str) -> list[Finding]:
+    """One finding per page, for the first piece of text that spills out of its box."""
+    first: dict[int, tuple[str, int]] = {}
+    for spill in spills:
+        page, what = spill.split(": ", 1)
+        number = int(page.removeprefix("page "))
+        text, count = first.get(number, (what, 0))
+        first[number] = (text, count + 1)
+    return [
+        Finding(
+            "error",
+            label,
+            "fit",
+            f"{what}"
+            + (f" (and {count - 1} more)" if count > 1 else "")
+            + "; shorten the text or make the box larger",
+            page=number,
+        )
+        for number, (what, count) in sorted(first.items())
     ]
 
 

@@ -1,4 +1,4 @@
-"""Layout checks on WeasyPrint's boxes: text that spills out of its box or off the page."""
+"""Overflow on the laid-out pages: text that spills out of a fixed-size box or off the page."""
 
 from __future__ import annotations
 
