@@ -1,6 +1,8 @@
-"""Benchmark: build the example kit from an empty output folder; print wall time, pages/s, peak RSS.
+"""Benchmark: build the example kit from an empty output folder, then check it.
 
-Run with:  .venv/bin/python bench/build_example.py [--jobs N] [--repeat N] [--json FILE]
+Prints wall time, pages/s and peak RSS of the build, and the time `handbill check` takes on the
+built outputs. Run with:
+    .venv/bin/python bench/build_example.py [--jobs N] [--repeat N] [--json FILE]
 """
 
 from __future__ import annotations
@@ -18,29 +20,21 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 
+def handbill(*args: str) -> float:
+    """Run a handbill command in a fresh process; return its wall time in seconds."""
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "handbill", *args], check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
 def run_once(jobs: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as out:
-        started = time.perf_counter()
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "handbill",
-                "build",
-                "--kit",
-                str(REPO),
-                "--out",
-                out,
-                "--jobs",
-                str(jobs),
-                "--quiet",
-            ],
-            check=True,
-        )
-        seconds = time.perf_counter() - started
+        seconds = handbill("build", "--kit", str(REPO), "--out", out, "--jobs", str(jobs), "-q")
         manifest = json.loads((Path(out) / "manifest.json").read_text())
-    pages = sum(entry["pages"] for entry in manifest["outputs"])
-    return {"seconds": seconds, "pages": pages, "outputs": len(manifest["outputs"])}
+        check_seconds = handbill("check", "--kit", str(REPO), "--out", out)
+    pdfs = [entry for entry in manifest["outputs"] if entry["kind"] == "pdf"]
+    pages = sum(entry["pages"] for entry in pdfs)
+    return {"seconds": seconds, "pages": pages, "outputs": len(pdfs), "check": check_seconds}
 
 
 def main() -> None:
@@ -61,6 +55,7 @@ def main() -> None:
         "median_seconds": round(seconds, 3),
         "pages_per_second": round(runs[0]["pages"] / seconds, 2),
         "peak_rss_mb": round(peak_kib / 1024, 1),
+        "check_median_seconds": round(statistics.median(run["check"] for run in runs), 3),
     }
     for key, value in figures.items():
         print(f"{key:>18}: {value}")
