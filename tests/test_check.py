@@ -220,3 +220,12 @@ def test_text_pushed_out_of_a_fixed_box(kit_dir: Path) -> None:
         "card p.1: error: fit: 'because it matters to me' spills out of its box (and 1 more); "
         "shorten the text or make the box larger"
     ]
+
+
+def test_imprint_not_printed(kit_dir: Path) -> None:
+    card_template(kit_dir, "<p>Sign today</p>{% endblock %}{% block footer %}")
+    found = [f.line for f in findings(kit_dir, "card") if f.check == "imprint"]
+    assert found == [
+        "card: error: imprint: the imprint line is not printed on the material; its template must "
+        "show {{ imprint.line }} (the stock page footer does)"
+    ]

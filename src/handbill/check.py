@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import time
@@ -14,6 +15,7 @@ import zxingcpp
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
+from handbill import __version__
 from handbill.build import Job, build
 from handbill.config import url_problem
 from handbill.errors import HandbillError
@@ -109,7 +111,7 @@ def check(
             continue
         report.findings += _fit(entry, label, reader)
         report.findings += _font_findings(reader, label, fonts)
-        report.findings += _imprint(kit, material, entry, label)
+        report.findings += _imprint(kit, material, reader, label)
         report.findings += _qr_findings(path, entry, label, material.vars)
         report.findings += _press_boxes(entry, label, reader)
         job = Job(material.name, entry.get("row", 0))
@@ -129,6 +131,8 @@ def _stale(kit: Kit, out_dir: Path, names: set[str]) -> bool:
     built = {e["material"] for e in entries}
     if built != names or not all((out_dir / e["path"]).is_file() for e in entries):
         return True
+    if manifest.get("generator") != f"handbill {__version__}":
+        return True  # another handbill (other stock templates) made them
     oldest = min((out_dir / e["path"]).stat().st_mtime for e in entries)
     sources = [kit.root / "handbill.toml"]
     for folder in ("materials", "templates", "assets", "data"):
@@ -177,17 +181,18 @@ def _fit(entry: dict[str, Any], label: str, reader: PdfReader) -> list[Finding]:
                 "or change 'pages:' in the front matter",
             )
         ]
-    lines = 0
-    for page in reader.pages[expected:]:
-        text = page.extract_text() or ""
-        # The footer (imprint, page number) repeats on every page: it is not overflow.
-        lines += sum(
-            1
-            for line in text.splitlines()
-            if line.strip()
-            and not line.strip().startswith("Promoted by")
-            and "/" not in line.strip()[-7:]
-        )
+    pages_lines = [
+        [line.strip() for line in (page.extract_text() or "").splitlines() if line.strip()]
+        for page in reader.pages
+    ]
+    # What every page repeats (the footer, the imprint) and page numbers are not overflow.
+    repeated = set.intersection(*(set(lines) for lines in pages_lines))
+    lines = sum(
+        1
+        for page_lines in pages_lines[expected:]
+        for line in page_lines
+        if line not in repeated and not re.fullmatch(r"\d+ / \d+", line)
+    )
     return [
         Finding(
             "error",
@@ -263,11 +268,23 @@ def _font_findings(reader: PdfReader, label: str, allowed: set[str]) -> list[Fin
     return findings
 
 
-def _imprint(kit: Kit, material: Any, entry: dict[str, Any], label: str) -> list[Finding]:
+def _imprint(kit: Kit, material: Any, reader: PdfReader, label: str) -> list[Finding]:
     if not material.published:
         return []
     imprint = kit.config.imprint
-    if not imprint.complete:
+    if imprint.complete:
+        printed = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+        if imprint.line not in printed:
+            return [
+                Finding(
+                    "error",
+                    label,
+                    "imprint",
+                    "the imprint line is not printed on the material; its template must show "
+                    "{{ imprint.line }} (the stock page footer does)",
+                )
+            ]
+    else:
         return [
             Finding(
                 "error",
