@@ -27,7 +27,11 @@ def test_placements_and_metadata(kit_dir: Path, tmp_path: Path) -> None:
     target.write_bytes(write_pdf(document, "Test sheet - Test Campaign", "en-GB"))
     reader = PdfReader(target)
     assert reader.metadata.title == "Test sheet - Test Campaign"
-    assert reader.trailer["/Root"]["/Lang"] == "en-GB"
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en-GB"
+    # Tagged for screen readers (PDF/UA-1): a structure tree and the Marked flag.
+    assert "/StructTreeRoot" in root and bool(root["/MarkInfo"]["/Marked"])
+    assert 'pdfuaid:part="1"' in reader.xmp_metadata.stream.get_data().decode()
     fonts = embedded_font_names(target)
     assert fonts and all("Atkinson-Hyperlegible" in name for name in fonts)
 

@@ -14,7 +14,7 @@ from handbill.errors import HandbillError, KitError
 from handbill.exporters import blocks_of, to_docx, to_text
 from handbill.glyphs import check_glyphs
 from handbill.kit import Kit, rows_of
-from handbill.pdf import qr_placements, render, write_pdf
+from handbill.pdf import PDF_VARIANT, qr_placements, render, write_pdf
 from handbill.readers import Material
 from handbill.templating import RenderedHTML, output_stem, render_html
 from handbill.writers import ensure_writable, write_atomic, write_manifest
@@ -136,6 +136,8 @@ def build_job(kit: Kit, job: Job, out_dir: Path, overrides: dict[str, str]) -> O
         "expected_pages": material.pages,
         "duplex": material.duplex,
         "proof": rendered.proof,
+        "tagged": True,
+        "pdf_variant": PDF_VARIANT,
         "fields": rendered.values,
         **_write(out_dir, f"{rendered.stem}.pdf", data),
         "qr_codes": [

@@ -20,6 +20,7 @@ from handbill.kit import Kit, stock_dir
 from handbill.templating import RenderedHTML
 
 PX_PER_MM = 96 / 25.4
+PDF_VARIANT = "pdf/ua-1"
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,9 @@ def write_pdf(document: Document, title: str, language: str, label: str = "") ->
     document.metadata.title = title
     document.metadata.lang = language
     with weasyprint_warnings() as messages:
-        data: bytes = document.write_pdf()
+        # Tagged PDF (PDF/UA-1): screen readers read the material in order; title and
+        # language are set above, as PDF/UA requires.
+        data: bytes = document.write_pdf(pdf_variant=PDF_VARIANT)
     for message in messages:
         match = re.search(r"\.notdef glyph rendered .*\(U\+([0-9A-Fa-f]+)\)", message)
         if match:
