@@ -90,7 +90,7 @@ def check(
     out_dir = (out_dir or kit.root / "dist").resolve()
     materials = kit.select(names)
     report.findings += _link_findings(kit)
-    if _stale(kit, out_dir, {m.name for m in materials}):
+    if outputs_stale(kit, out_dir, {m.name for m in materials}):
         built = build(kit, names, out_dir, jobs)
         for failure in built.failures:
             failed = failure.split(":")[0].strip()
@@ -124,7 +124,7 @@ def check(
     return report
 
 
-def _stale(kit: Kit, out_dir: Path, names: set[str]) -> bool:
+def outputs_stale(kit: Kit, out_dir: Path, names: set[str]) -> bool:
     """True when a named material has no output, or any kit file is newer than the outputs."""
     manifest = read_manifest(out_dir)
     entries = [e for e in manifest.get("outputs", []) if e.get("material") in names]

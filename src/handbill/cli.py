@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from handbill import __version__, signals
-from handbill.errors import BuildError, display_path
+from handbill.errors import BuildError, HandbillError, display_path
 from handbill.kit import Kit, load_kit, rows_of
 from handbill.scaffold import new_kit
 
@@ -128,6 +128,70 @@ def _report_check(
         raise CheckFailed(
             f"{report.errors} error{'s' * (report.errors != 1)} found; fix them before printing"
         )
+
+
+@cli.command("site", epilog="Example: handbill site --out public/")
+@kit_option
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The build's output folder; index.html is written there.  [default: KIT/dist]",
+)
+def site_command(kit_dir: Path, out_dir: Path | None) -> None:
+    """Write a download page (index.html) for the built materials; it works offline, anywhere."""
+    from handbill.build import build as build_kit
+    from handbill.check import outputs_stale
+    from handbill.site import write_site
+
+    kit = load_kit(kit_dir)
+    out = (out_dir or kit.root / "dist").resolve()
+    if outputs_stale(kit, out, set(kit.materials)):
+        report = build_kit(kit, (), out)
+        if report.failures:
+            raise BuildError("\n".join([*report.failures, report.summary]))
+        click.echo(f"{report.summary} -> {display_path(out)}/")
+    page = write_site(kit, out)
+    click.echo(f"Wrote {display_path(page)}: open it in a browser, or copy the folder anywhere")
+
+
+@cli.command("serve", epilog="Example: handbill serve --port 8080")
+@kit_option
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to build.  [default: KIT/dist]",
+)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+def serve_command(kit_dir: Path, out_dir: Path | None, port: int) -> None:
+    """Serve the download page on this computer, rebuilding when the kit changes."""
+    import time
+
+    from handbill.serve import start
+
+    load_kit(kit_dir)  # a kit that does not load is reported here, before serving
+
+    def rebuilt(site: object) -> None:
+        errors = getattr(site, "errors", [])
+        stamp = time.strftime("%H:%M:%S")
+        click.echo(
+            f"{stamp} rebuilt" + (f": {len(errors)} error(s), shown on the page" if errors else "")
+        )
+
+    try:
+        server, _ = start(kit_dir, out_dir, port, on_rebuild=rebuilt)
+    except OSError as exc:
+        raise HandbillError(
+            f"cannot serve on port {port} ({exc.strerror}); try --port 8080"
+        ) from exc
+    host, bound = str(server.server_address[0]), server.server_address[1]
+    click.echo(
+        f"Serving http://{host}:{bound}/ (this computer only). Edit the kit and the page "
+        "reloads. Ctrl-C to stop."
+    )
+    while True:
+        time.sleep(3600)
 
 
 def parse_settings(settings: tuple[str, ...]) -> dict[str, str]:
