@@ -10,13 +10,14 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1
 SONAMES := libpango-1.0.so.0 libpangoft2-1.0.so.0 libharfbuzz-subset.so.0
 
-.PHONY: build test system-deps lint clean
+.PHONY: build test system-deps test-system-deps clean
 
 build: system-deps $(BIN)/python
 	$(BIN)/pip install --quiet .
 	$(BIN)/handbill build --out dist
+	$(BIN)/handbill site --out dist
 
-test: system-deps $(BIN)/python
+test: system-deps test-system-deps $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[test]"
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
@@ -28,6 +29,13 @@ system-deps:
 	if [ $$missing = 1 ]; then \
 		echo "Installing WeasyPrint's system libraries: $(DEBIAN_PACKAGES)"; \
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(DEBIAN_PACKAGES); \
+	fi
+
+# The browser tests drive Debian's Chromium with Playwright (which never downloads a browser).
+test-system-deps:
+	@if ! [ -x /usr/bin/chromium ]; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; \
 	fi
 
 $(BIN)/python:

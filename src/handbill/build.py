@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -225,7 +227,15 @@ def build(
             if progress:
                 progress(job.material)
     else:
-        pool = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(kit, overrides))
+        # Forking a process that runs other threads (handbill serve, a test's browser) can
+        # copy a held lock and hang the child; a fork server starts workers from a clean process.
+        method = "fork" if threading.active_count() == 1 else "forkserver"
+        pool = ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context(method),
+            initializer=_init_worker,
+            initargs=(kit, overrides),
+        )
         try:
             futures = {pool.submit(_build_in_worker, job, out_dir): job for job in todo}
             for future in as_completed(futures):

@@ -165,6 +165,7 @@ def _page(kit: Kit, cards: list[Card], out_dir: Path, live: bool, errors: list[s
 :root {{ --primary: {colours["primary"]}; --secondary: {colours["secondary"]};
   --accent: {colours["accent"]}; --text: {colours["text"]}; --muted: {colours["muted"]}; }}
 * {{ box-sizing: border-box; }}
+[hidden] {{ display: none !important; }}
 body {{ margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
   color: var(--text); background: #f4f6f8; }}
 header.top {{ background: var(--secondary); color: #fff; padding: 1.5rem 1.25rem; }}

@@ -1,0 +1,126 @@
+"""The download page in a real browser (Debian's Chromium driven by Playwright)."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import write
+from handbill.cli import cli
+from handbill.serve import start
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# The project's test set-up (make test) installs Debian's chromium; a developer machine without
+# it skips these tests, saying why. CI always has it.
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (make test installs it)"
+)
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TYPES = {
+    ".pdf": "application/pdf",
+    ".txt": "text/plain",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1200, "height": 1400})
+    yield context.new_page()
+    context.close()
+
+
+def all_images_loaded(page) -> bool:  # type: ignore[no-untyped-def]
+    return bool(
+        page.evaluate("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
+    )
+
+
+def test_page_from_file_url(page, runner: CliRunner, kit_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert runner.invoke(cli, ["site", "--kit", str(kit_dir)]).exit_code == 0
+    index = kit_dir / "dist" / "index.html"
+    page.goto(index.as_uri())
+    assert page.title() == "Test Campaign: materials to download and print"
+    assert page.locator("img").count() == 2 and all_images_loaded(page)
+    hrefs = page.eval_on_selector_all("a[download]", "links => links.map(a => a.href)")
+    assert len(hrefs) == 2
+    for href in hrefs:
+        assert href.startswith("file://") and Path(href.removeprefix("file://")).is_file()
+    # The filter: typing narrows the list, and says how many are shown.
+    page.fill("#filter", "card")
+    assert page.locator(".material:visible").count() == 1
+    assert page.inner_text("#filter-status") == "1 of 2 materials shown"
+    assert "Test card" in page.inner_text(".material:visible h3")
+    page.fill("#filter", "")
+    assert page.locator(".material:visible").count() == 2
+    # Keyboard: from the top of the page, Tab reaches the filter first, then the downloads.
+    page.reload()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "filter"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == (
+        "Download Test card as PDF"
+    )
+    page.screenshot(path=str(tmp_path / "site.png"), full_page=True)
+    assert (tmp_path / "site.png").stat().st_size > 10_000
+
+
+def test_example_page_downloads_resolve(page, example_out: Path) -> None:  # type: ignore[no-untyped-def]
+    from conftest import REPO
+    from handbill.kit import load_kit
+    from handbill.site import write_site
+
+    write_site(load_kit(REPO), example_out)
+    server, _ = start(REPO, example_out, port=0, poll=60)
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        page.goto(base)
+        assert all_images_loaded(page)
+        assert page.locator(".material").count() == 13
+        hrefs = page.eval_on_selector_all("a[download]", "links => links.map(a => a.href)")
+        assert len(hrefs) == 25  # 19 PDFs and 6 editable copies
+        for href in hrefs:
+            response = page.request.get(href)
+            assert response.status == 200, href
+            expected = TYPES[Path(href).suffix]
+            assert response.headers["content-type"].startswith(expected), href
+        page.screenshot(path=str(example_out / "site-screenshot.png"), full_page=True)
+    finally:
+        server.shutdown()
+
+
+def test_serve_shows_an_edit_without_a_manual_reload(page, kit_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    server, _ = start(kit_dir, port=0, poll=0.2)
+    try:
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/")
+        assert "Test sheet" in page.inner_text("main")
+        text = (kit_dir / "materials" / "sheet.md").read_text().replace("Test sheet", "Live edit")
+        write(kit_dir / "materials" / "sheet.md", text)
+        page.wait_for_function("document.body.innerText.includes('Live edit')", timeout=30_000)
+        time.sleep(0.5)
+        assert "Live edit" in page.inner_text("main")
+    finally:
+        server.shutdown()
