@@ -35,7 +35,7 @@ system-deps:
 test-system-deps:
 	@if ! [ -x /usr/bin/chromium ]; then \
 		echo "Installing Debian's chromium for the browser tests"; \
-		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; \
 	fi
 
 $(BIN)/python:

@@ -234,7 +234,8 @@ def _card(card: Card, out_dir: Path) -> str:
     if len(card.pdfs) > 1:
         facts.append(f"{len(card.pdfs)} variants")
     links = []
-    for entry in card.entries:
+    order = list(KIND_LABELS)
+    for entry in sorted(card.entries, key=lambda x: (order.index(x["kind"]), x["path"])):
         label = KIND_LABELS.get(entry["kind"], entry["kind"])
         name = Path(entry["path"]).name
         variant = f" {e(name)}" if len(card.pdfs) > 1 else ""
