@@ -1,0 +1,198 @@
+"""Page work with pypdf: crop marks for press, n-up sheets and poster tiles for home printers."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+from pypdf.generic import ContentStream, RectangleObject
+
+PT = 72 / 25.4  # points per millimetre
+A4 = (210.0, 297.0)
+MARK_LENGTH_MM = 5.0
+HAIRLINE_PT = 0.25  # the thinnest line print shops accept
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Where one copy of an item goes on a sheet, in millimetres from the sheet's bottom left."""
+
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How copies of an item fill a sheet: the sheet size, the slots and the cut lines."""
+
+    sheet: tuple[float, float]
+    slots: tuple[Slot, ...]
+    cuts_x: tuple[float, ...] = ()
+    cuts_y: tuple[float, ...] = ()
+
+
+def n_up_layout(width: float, height: float) -> Layout | None:
+    """The A4 layout for an item smaller than A4: A5 2-up, DL 3-up, A6 4-up (centred)."""
+    candidates = []
+    for sheet in ((A4[1], A4[0]), A4):  # landscape first, then portrait
+        # Half a millimetre of tolerance: sizes read back from points are not exact.
+        columns, rows = int((sheet[0] + 0.5) // width), int((sheet[1] + 0.5) // height)
+        if columns * rows >= 2:
+            candidates.append((columns * rows, sheet, columns, rows))
+    if not candidates:
+        return None
+    _, sheet, columns, rows = max(candidates, key=lambda c: c[0])
+    left = (sheet[0] - columns * width) / 2
+    bottom = (sheet[1] - rows * height) / 2
+    slots = tuple(
+        Slot(left + c * width, bottom + r * height) for r in range(rows) for c in range(columns)
+    )
+    cuts_x = tuple(left + c * width for c in range(columns + 1))
+    cuts_y = tuple(bottom + r * height for r in range(rows + 1))
+    return Layout(sheet, slots, cuts_x, cuts_y)
+
+
+def _lines(commands: list[str]) -> ContentStream:
+    stream = ContentStream(None, None)
+    stream.set_data("\n".join(commands).encode("latin-1"))
+    return stream
+
+
+def _append(page: PageObject, writer: PdfWriter, commands: list[str]) -> None:
+    """Draw vector lines (given as PDF operators in points) on top of a page."""
+    overlay = PageObject.create_blank_page(
+        writer, float(page.mediabox.width), float(page.mediabox.height)
+    )
+    overlay.replace_contents(_lines(["q", *commands, "Q"]))
+    page.merge_page(overlay)
+
+
+def _dashed(x1: float, y1: float, x2: float, y2: float, grey: float = 0.6) -> list[str]:
+    return [f"{grey} G {HAIRLINE_PT} w [2 2] 0 d {x1:.2f} {y1:.2f} m {x2:.2f} {y2:.2f} l S"]
+
+
+def impose_n_up(data: bytes, duplex: bool, flip: str = "short") -> tuple[bytes, Layout] | None:
+    """Fill A4 sheets with copies of each page, with light dashed cut lines between them.
+
+    Each page of the item becomes one sheet side. Copies are identical and the slot grid is
+    centred, so a back lands behind its front; on landscape sheets printed "flip on long edge"
+    the backs are turned 180 degrees so that they come out the right way up.
+    """
+    reader = PdfReader(io.BytesIO(data))
+    first = reader.pages[0]
+    width, height = float(first.mediabox.width) / PT, float(first.mediabox.height) / PT
+    layout = n_up_layout(width, height)
+    if layout is None:
+        return None
+    writer = PdfWriter()
+    sheet_w, sheet_h = layout.sheet[0] * PT, layout.sheet[1] * PT
+    for number, page in enumerate(reader.pages):
+        sheet = writer.add_blank_page(sheet_w, sheet_h)
+        turn = duplex and number % 2 == 1 and flip == "long" and sheet_w > sheet_h
+        for slot in layout.slots:
+            move = Transformation().translate(slot.x * PT, slot.y * PT)
+            if turn:
+                move = move.rotate(180).translate(sheet_w, sheet_h)
+            sheet.merge_transformed_page(page, move)
+        commands = [cmd for x in layout.cuts_x for cmd in _dashed(x * PT, 0, x * PT, sheet_h)]
+        commands += [cmd for y in layout.cuts_y for cmd in _dashed(0, y * PT, sheet_w, y * PT)]
+        _append(sheet, writer, commands)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue(), layout
+
+
+def tile(data: bytes, overlap_mm: float = 10.0, margin_mm: float = 10.0) -> tuple[bytes, int, int]:
+    """Tile a page larger than A4 over A4 landscape sheets, with an overlap strip to glue.
+
+    Each sheet shows its part of the poster inside a margin that home printers can reach,
+    with the overlap strip marked by a dashed line and corner alignment marks. Returns the
+    PDF, and the number of rows and columns.
+    """
+    reader = PdfReader(io.BytesIO(data))
+    poster = reader.pages[0]
+    width, height = float(poster.mediabox.width) / PT, float(poster.mediabox.height) / PT
+    sheet_w, sheet_h = A4[1], A4[0]
+    area_w, area_h = sheet_w - 2 * margin_mm, sheet_h - 2 * margin_mm
+    step_w, step_h = area_w - overlap_mm, area_h - overlap_mm
+    columns = max(1, -(-(width - overlap_mm) // step_w))
+    rows = max(1, -(-(height - overlap_mm) // step_h))
+    columns, rows = int(columns), int(rows)
+    contents = poster.get_contents()
+    original = (contents.get_data() if contents is not None else b"").decode("latin-1")
+    writer = PdfWriter()
+    for row in range(rows):  # row 1 is the top of the poster
+        for column in range(columns):
+            x0 = column * step_w
+            y0 = height - (row * step_h) - area_h  # bottom of this tile's region on the poster
+            sheet = writer.add_blank_page(sheet_w * PT, sheet_h * PT)
+            part = writer.add_page(poster)  # a copy, clipped to this tile's region
+            clip = f"{x0 * PT:.2f} {y0 * PT:.2f} {area_w * PT:.2f} {area_h * PT:.2f} re W n"
+            # Built from the original each time: the copies share the poster's content stream.
+            part.replace_contents(_lines(["q", clip, original, "Q"]))
+            move = Transformation().translate((margin_mm - x0) * PT, (margin_mm - y0) * PT)
+            sheet.merge_transformed_page(part, move)
+            writer.remove_page(len(writer.pages) - 1)
+            left, bottom = margin_mm * PT, margin_mm * PT
+            right, top = (margin_mm + area_w) * PT, (margin_mm + area_h) * PT
+            commands: list[str] = []
+            if column < columns - 1:  # the strip the next tile overlaps: glue here
+                x = right - overlap_mm * PT
+                commands += _dashed(x, bottom, x, top, grey=0.4)
+            if row < rows - 1:
+                y = bottom + overlap_mm * PT
+                commands += _dashed(left, y, right, y, grey=0.4)
+            for cx, cy in ((left, bottom), (left, top), (right, bottom), (right, top)):
+                commands.append(
+                    f"0 G {HAIRLINE_PT} w [] 0 d {cx - 8:.2f} {cy:.2f} m {cx + 8:.2f} {cy:.2f} l S "
+                    f"{cx:.2f} {cy - 8:.2f} m {cx:.2f} {cy + 8:.2f} l S"
+                )
+            _append(sheet, writer, commands)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue(), rows, columns
+
+
+def add_crop_marks(data: bytes, bleed_mm: float, offset_mm: float) -> bytes:
+    """Enlarge each page to hold crop marks outside the bleed, offset from the trim.
+
+    The TrimBox and BleedBox stay where WeasyPrint put them; the MediaBox grows by
+    offset + mark length beyond the bleed, and hairline marks are drawn in line with the trim.
+    """
+    reader = PdfReader(io.BytesIO(data))
+    writer = PdfWriter(clone_from=reader)
+    extra = (max(offset_mm, bleed_mm) + MARK_LENGTH_MM) * PT
+    for page in writer.pages:
+        trim = page.trimbox
+        left, bottom = float(trim.left), float(trim.bottom)
+        right, top = float(trim.right), float(trim.top)
+        page.mediabox = RectangleObject([left - extra, bottom - extra, right + extra, top + extra])
+        page.cropbox = page.mediabox
+        start = max(offset_mm, bleed_mm) * PT
+        end = start + MARK_LENGTH_MM * PT
+        commands = ["q", f"0 G {HAIRLINE_PT} w"]
+        for x in (left, right):
+            commands += [
+                f"{x:.2f} {bottom - start:.2f} m {x:.2f} {bottom - end:.2f} l S",
+                f"{x:.2f} {top + start:.2f} m {x:.2f} {top + end:.2f} l S",
+            ]
+        for y in (bottom, top):
+            commands += [
+                f"{left - start:.2f} {y:.2f} m {left - end:.2f} {y:.2f} l S",
+                f"{right + start:.2f} {y:.2f} m {right + end:.2f} {y:.2f} l S",
+            ]
+        commands.append("Q")
+        page.merge_page(_marks_page(writer, page, commands))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _marks_page(writer: PdfWriter, page: PageObject, commands: list[str]) -> PageObject:
+    overlay = PageObject.create_blank_page(
+        writer, float(page.mediabox.width), float(page.mediabox.height)
+    )
+    overlay.mediabox = page.mediabox
+    overlay.replace_contents(_lines(commands))
+    return overlay

@@ -1,0 +1,107 @@
+"""Page work on real handbill PDFs: n-up sheets, poster tiles, crop marks; vector stays vector."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from weasyprint import HTML
+
+from handbill.impose import add_crop_marks, impose_n_up, n_up_layout, tile
+from handbill.paper import parse_paper
+from handbill.qr import qr_svg
+from pdftools import decode_qr_codes, page_sizes_mm
+
+MM = 25.4 / 72
+
+
+def built(kit_dir: Path, tmp_path: Path, paper: str, pages: int = 1) -> bytes:
+    """A PDF of the given paper size: page N shows "Page N" and a QR code to the case page."""
+    size = parse_paper(paper)
+    code = qr_svg("https://example.org/case", 25, "case")
+    body = "".join(
+        f"<section style='break-after: page'><p>Page {n + 1}</p>{code}</section>"
+        for n in range(pages)
+    )
+    return HTML(
+        string=f"<style>@page {{ size: {size.css}; margin: 12mm }}</style>{body}"
+    ).write_pdf()
+
+
+def save(tmp_path: Path, data: bytes, name: str) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("size", "sheet", "copies"),
+    [((148, 210), (297, 210), 2), ((105, 148), (210, 297), 4), ((99, 210), (297, 210), 3)],
+)
+def test_layouts(size: tuple[float, float], sheet: tuple[float, float], copies: int) -> None:
+    layout = n_up_layout(*size)
+    assert layout is not None
+    assert layout.sheet == sheet and len(layout.slots) == copies
+    # Slots are side by side, centred, inside the sheet; cut lines at their edges.
+    for slot in layout.slots:
+        assert slot.x >= 0 and slot.x + size[0] <= sheet[0] + 0.01
+        assert slot.y >= 0 and slot.y + size[1] <= sheet[1] + 0.01
+    assert n_up_layout(210, 297) is None  # A4 is printed as it is
+
+
+def test_a5_two_up_duplex(kit_dir: Path, tmp_path: Path) -> None:
+    data, layout = impose_n_up(built(kit_dir, tmp_path, "A5", pages=2), duplex=True) or (b"", None)
+    path = save(tmp_path, data, "a5.home.pdf")
+    assert page_sizes_mm(path) == [(297.0, 210.0), (297.0, 210.0)]
+    assert layout is not None and [round(s.x, 1) for s in layout.slots] == [0.5, 148.5]
+    codes = decode_qr_codes(path)
+    assert codes.count((2, "https://example.org/case")) == 2  # the back page's code, twice
+
+
+def test_a6_four_up(kit_dir: Path, tmp_path: Path) -> None:
+    data, _ = impose_n_up(built(kit_dir, tmp_path, "A6"), duplex=False) or (b"", None)
+    path = save(tmp_path, data, "a6.home.pdf")
+    assert page_sizes_mm(path) == [(210.0, 297.0)]
+    assert decode_qr_codes(path) == [(1, "https://example.org/case")] * 4
+    page = PdfReader(path).pages[0]
+    assert "/Image" not in str(page["/Resources"].get("/XObject", {}))  # vector, not rasterised
+
+
+def test_long_edge_flip_turns_the_backs(kit_dir: Path, tmp_path: Path) -> None:
+    source = built(kit_dir, tmp_path, "A5", pages=2)
+    short, _ = impose_n_up(source, duplex=True, flip="short") or (b"", None)
+    long_, _ = impose_n_up(source, duplex=True, flip="long") or (b"", None)
+    short_back = PdfReader(io.BytesIO(short)).pages[1].get_contents().get_data()
+    long_back = PdfReader(io.BytesIO(long_)).pages[1].get_contents().get_data()
+    rotated = re.compile(rb"^-1 \S+ \S+ -1 \S+ \S+ cm$", re.MULTILINE)  # a 180-degree turn
+    assert not rotated.search(short_back) and rotated.search(long_back)
+
+
+def test_a3_tiled_on_a4(kit_dir: Path, tmp_path: Path) -> None:
+    data, rows, columns = tile(built(kit_dir, tmp_path, "A3 landscape"))
+    path = save(tmp_path, data, "a3.home.pdf")
+    assert (rows, columns) == (2, 2)
+    assert page_sizes_mm(path) == [(297.0, 210.0)] * 4
+    # Each tile shows 277 x 190 mm of the poster; neighbours overlap by 10 mm, so two
+    # columns cover 544 mm (at least 420) and two rows 370 mm (at least 297).
+    assert len(decode_qr_codes(path)) >= 1
+
+
+def test_crop_marks_sit_outside_the_bleed(tmp_path: Path) -> None:
+    source = HTML(
+        string="<style>@page { size: 148mm 210mm; bleed: 3mm }</style><p>x</p>"
+    ).write_pdf()
+    page = PdfReader(io.BytesIO(add_crop_marks(source, bleed_mm=3, offset_mm=3))).pages[0]
+
+    def box(rect) -> list[float]:  # type: ignore[no-untyped-def]
+        return [round(float(v) * MM, 1) for v in rect]
+
+    assert box(page.trimbox) == [0.0, 0.0, 148.0, 210.0]
+    assert box(page.bleedbox) == [-3.0, -3.0, 151.0, 213.0]
+    assert box(page.mediabox) == [-8.0, -8.0, 156.0, 218.0]  # offset 3 mm + 5 mm marks
+    marks = page.get_contents().get_data().decode()
+    assert "0.0 -8.50" not in marks  # nothing drawn past the media box
+    assert "-8.50 m" in marks or " -8.50 l" in marks or "-22.68" in marks
