@@ -66,7 +66,7 @@ def test_page_from_file_url(page, runner: CliRunner, kit_dir: Path, tmp_path: Pa
     assert page.title() == "Test Campaign: materials to download and print"
     assert page.locator("img").count() == 2 and all_images_loaded(page)
     hrefs = page.eval_on_selector_all("a[download]", "links => links.map(a => a.href)")
-    assert len(hrefs) == 2
+    assert len(hrefs) == 3  # card.pdf, its A4 sheets (4-up), sheet.pdf
     for href in hrefs:
         assert href.startswith("file://") and Path(href.removeprefix("file://")).is_file()
     # The filter: typing narrows the list, and says how many are shown.
@@ -101,7 +101,9 @@ def test_example_page_downloads_resolve(page, example_out: Path) -> None:  # typ
         assert all_images_loaded(page)
         assert page.locator(".material").count() == 13
         hrefs = page.eval_on_selector_all("a[download]", "links => links.map(a => a.href)")
-        assert len(hrefs) == 25  # 19 PDFs and 6 editable copies
+        # 19 PDFs, 6 editable copies, and A4 sheets for the A5 leaflet, the four A6 flyers
+        # and the tiled A3 placard.
+        assert len(hrefs) == 31
         for href in hrefs:
             response = page.request.get(href)
             assert response.status == 200, href

@@ -29,14 +29,22 @@ def test_help_has_an_example(runner: CliRunner, command: list[str]) -> None:
 def test_build_prints_one_summary_line(runner: CliRunner, kit_dir: Path, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["build", "--kit", str(kit_dir), "--out", str(tmp_path / "o")])
     assert result.exit_code == 0, result.output
-    assert re.fullmatch(r"Built 2 PDFs, 2 pages in \d+\.\d s -> .*/o/\n", result.output)
+    assert re.fullmatch(
+        r"Built 2 PDFs, 2 pages in \d+\.\d s; 1 also as A4 sheets for home printers -> .*/o/\n",
+        result.output,
+    )
 
 
 def test_build_named_material_only(runner: CliRunner, kit_dir: Path) -> None:
     result = runner.invoke(cli, ["build", "card", "--kit", str(kit_dir), "-j", "1"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("Built 1 PDF, 1 page in ")
-    assert sorted(p.name for p in (kit_dir / "dist").iterdir()) == ["card.pdf", "manifest.json"]
+    # The A6 card, and four copies of it on an A4 sheet for a home printer.
+    assert sorted(p.name for p in (kit_dir / "dist").iterdir()) == [
+        "card.home.pdf",
+        "card.pdf",
+        "manifest.json",
+    ]
 
 
 def test_build_warns_on_page_count(runner: CliRunner, kit_dir: Path) -> None:

@@ -105,3 +105,55 @@ def test_crop_marks_sit_outside_the_bleed(tmp_path: Path) -> None:
     marks = page.get_contents().get_data().decode()
     assert "0.0 -8.50" not in marks  # nothing drawn past the media box
     assert "-8.50 m" in marks or " -8.50 l" in marks or "-22.68" in marks
+
+
+def test_build_press_mode(kit_dir: Path, tmp_path: Path) -> None:
+    from handbill.build import Options, build
+    from handbill.kit import load_kit
+
+    report = build(load_kit(kit_dir), ["card"], out_dir=tmp_path, jobs=1, options=Options("press"))
+    entry = report.entries[0]
+    assert (entry["path"], entry["mode"], entry["bleed_mm"], entry["crop_marks"]) == (
+        "card.press.pdf",
+        "press",
+        3.0,
+        True,
+    )
+    page = PdfReader(tmp_path / "card.press.pdf").pages[0]
+    boxes = [
+        [round(float(v) * MM, 1) for v in box]
+        for box in (page.trimbox, page.bleedbox, page.mediabox)
+    ]
+    assert boxes == [
+        [0.0, 0.0, 148.0, 105.0],
+        [-3.0, -3.0, 151.0, 108.0],
+        [-8.0, -8.0, 156.0, 113.0],
+    ]
+    unmarked = build(
+        load_kit(kit_dir),
+        ["card"],
+        out_dir=tmp_path / "u",
+        jobs=1,
+        options=Options("press", marks=False),
+    )
+    page = PdfReader(tmp_path / "u" / "card.press.pdf").pages[0]
+    assert page.mediabox == page.bleedbox and unmarked.entries[0]["crop_marks"] is False
+
+
+def test_build_home_sheets_record_every_code(kit_dir: Path, tmp_path: Path) -> None:
+    from handbill.build import build
+    from handbill.kit import load_kit
+
+    report = build(load_kit(kit_dir), ["card"], out_dir=tmp_path, jobs=1)
+    sheets = next(e for e in report.entries if e.get("imposition"))
+    assert (sheets["path"], sheets["imposition"], sheets["mode"]) == (
+        "card.home.pdf",
+        "4-up",
+        "home",
+    )
+    # The A6 landscape card: 2 x 2 copies on an A4 landscape sheet.
+    assert sheets["paper"] == {"name": "A4 landscape", "width_mm": 297.0, "height_mm": 210.0}
+    assert page_sizes_mm(tmp_path / "card.home.pdf") == [(297.0, 210.0)]
+    expected = sorted((code["page"], code["url"]) for code in sheets["qr_codes"])
+    assert expected == [(1, "https://example.org/petition")] * 4
+    assert decode_qr_codes(tmp_path / "card.home.pdf") == expected

@@ -106,6 +106,7 @@ def test_two_builds_at_once_into_one_folder(busy_kit: Path, tmp_path: Path) -> N
         assert process.returncode == 0, stderr
     manifest = json.loads((out / "manifest.json").read_text())
     assert sorted(e["path"] for e in manifest["outputs"]) == [
+        "card.home.pdf",
         "card.pdf",
         "s1.pdf",
         "s2.pdf",

@@ -43,7 +43,7 @@ def test_page_lists_every_output_with_working_links(built_site: Path) -> None:
     parser = Links()
     parser.feed(page)
     refs = {ref for _, ref, _ in parser.refs}
-    assert refs == {"thumbs/card.png", "thumbs/sheet.png", "card.pdf", "sheet.pdf"}
+    assert refs == {"thumbs/card.png", "thumbs/sheet.png", "card.pdf", "card.home.pdf", "sheet.pdf"}
     for ref in refs:
         assert (built_site / ref).is_file(), ref
     images = [attrs for tag, _, attrs in parser.refs if tag == "img"]

@@ -46,7 +46,9 @@ def out(kit: Kit, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def entry(out: Path, material: str, number: int) -> dict[str, Any]:
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     found: dict[str, Any] = next(
-        e for e in manifest["outputs"] if e["material"] == material and e.get("row") == number
+        e
+        for e in manifest["outputs"]
+        if e["material"] == material and e.get("row") == number and not e.get("imposition")
     )
     return found
 

@@ -42,7 +42,9 @@ def rendered(kit: Kit) -> RenderedHTML:
 
 def entry(out: Path) -> dict[str, Any]:
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    found: dict[str, Any] = next(e for e in manifest["outputs"] if e["material"] == NAME)
+    found: dict[str, Any] = next(
+        e for e in manifest["outputs"] if e["material"] == NAME and not e.get("imposition")
+    )
     return found
 
 

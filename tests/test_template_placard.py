@@ -45,7 +45,9 @@ def documents(kit: Kit) -> dict[str, Any]:
 
 def entry(out: Path, material: str) -> dict[str, Any]:
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    found: dict[str, Any] = next(e for e in manifest["outputs"] if e["material"] == material)
+    found: dict[str, Any] = next(
+        e for e in manifest["outputs"] if e["material"] == material and not e.get("imposition")
+    )
     return found
 
 

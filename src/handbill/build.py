@@ -17,11 +17,20 @@ from handbill.exporters import blocks_of, to_docx, to_text
 from handbill.glyphs import check_glyphs
 from handbill.kit import Kit, rows_of
 from handbill.pdf import PDF_VARIANT, qr_placements, render, write_pdf
+from handbill.printing import home_sheets, press_pdf, with_bleed
 from handbill.readers import Material
 from handbill.templating import RenderedHTML, output_stem, render_html
 from handbill.writers import ensure_writable, write_atomic, write_manifest
 
 Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to print: ``home`` (finished pages, plus A4 sheets for other sizes) or ``press``."""
+
+    mode: str = "home"
+    marks: bool | None = None  # crop marks in press mode; None: as handbill.toml [print] says
 
 
 @dataclass(frozen=True)
@@ -59,19 +68,26 @@ class BuildReport:
         return [entry for entry in self.entries if entry["kind"] == "pdf"]
 
     @property
+    def sheets(self) -> list[dict[str, Any]]:
+        """The A4 sheets made for home printers (n-up or tiled) beside the PDFs."""
+        return [entry for entry in self.pdfs if entry.get("imposition")]
+
+    @property
     def pages(self) -> int:
-        return sum(int(entry["pages"]) for entry in self.pdfs)
+        return sum(int(entry["pages"]) for entry in self.pdfs if not entry.get("imposition"))
 
     @property
     def summary(self) -> str:
-        count, pages = len(self.pdfs), self.pages
+        count, pages = len(self.pdfs) - len(self.sheets), self.pages
         text = (
             f"Built {count} PDF{'' if count == 1 else 's'}, {pages} page{'' if pages == 1 else 's'}"
         )
-        others = len(self.entries) - count
+        others = len(self.entries) - len(self.pdfs)
         if others:
             text += f" and {others} editable cop{'y' if others == 1 else 'ies'}"
         text += f" in {self.seconds:.1f} s"
+        if self.sheets:
+            text += f"; {len(self.sheets)} also as A4 sheets for home printers"
         if self.failures:
             text += f"; {len(self.failures)} failed"
         return text
@@ -99,11 +115,18 @@ def jobs_for(kit: Kit, materials: list[Material]) -> list[Job]:
     return jobs
 
 
-def build_job(kit: Kit, job: Job, out_dir: Path, overrides: dict[str, str]) -> Output:
-    """Render one output through every stage and write its PDF and exports."""
+def build_job(
+    kit: Kit, job: Job, out_dir: Path, overrides: dict[str, str], options: Options | None = None
+) -> Output:
+    """Render one output through every stage and write its PDF(s) and exports."""
+    options = options or Options()
+    printing = kit.config.printing
     material = kit.materials[job.material]
     row = rows_of(kit, material)[job.row - 1] if job.row else None
     rendered = render_html(kit, material, row, job.row, overrides)
+    press = options.mode == "press"
+    if press:
+        rendered.html = with_bleed(rendered.html, printing.bleed_mm)
     document, warnings = render(kit, rendered)
     label = material.name + (f" row {job.row}" if job.row else "")
     check_glyphs(kit, document, label)
@@ -118,6 +141,9 @@ def build_job(kit: Kit, job: Job, out_dir: Path, overrides: dict[str, str]) -> O
     codes = {code.link: code for code in rendered.qr_codes}
     title = f"{material.title} - {kit.config.name}"
     data = write_pdf(document, title, material.language, label)
+    if press:
+        marks = printing.crop_marks if options.marks is None else options.marks
+        data = press_pdf(data, printing, marks)
     common: dict[str, Any] = {
         "material": material.name,
         "title": material.title,
@@ -141,7 +167,9 @@ def build_job(kit: Kit, job: Job, out_dir: Path, overrides: dict[str, str]) -> O
         "tagged": True,
         "pdf_variant": PDF_VARIANT,
         "fields": rendered.values,
-        **_write(out_dir, f"{rendered.stem}.pdf", data),
+        "mode": options.mode,
+        **({"bleed_mm": printing.bleed_mm, "crop_marks": marks} if press else {}),
+        **_write(out_dir, f"{rendered.stem}{'.press' if press else ''}.pdf", data),
         "qr_codes": [
             {
                 "link": spot.link,
@@ -155,7 +183,14 @@ def build_job(kit: Kit, job: Job, out_dir: Path, overrides: dict[str, str]) -> O
             for spot in placed
         ],
     }
-    entries = [entry, *_exports(material, rendered, out_dir, common)]
+    entries = [entry]
+    sheets = None if press else home_sheets(data, entry, printing)
+    if sheets is not None:
+        sheet_data, fields = sheets
+        entries.append(
+            {**entry, **fields, **_write(out_dir, f"{rendered.stem}.home.pdf", sheet_data)}
+        )
+    entries += _exports(material, rendered, out_dir, common)
     return Output(entries, [f"{label}: {w}" for w in dict.fromkeys(warnings)])
 
 
@@ -181,23 +216,25 @@ def _exports(
     return entries
 
 
-_WORKER: tuple[Kit, dict[str, str]] | None = None
+_WORKER: tuple[Kit, dict[str, str], Options] | None = None
 
 
-def _init_worker(kit: Kit, overrides: dict[str, str]) -> None:
+def _init_worker(kit: Kit, overrides: dict[str, str], options: Options) -> None:
     global _WORKER
-    _WORKER = (kit, overrides)
+    _WORKER = (kit, overrides, options)
 
 
 def _build_in_worker(job: Job, out_dir: Path) -> Output | str:
     assert _WORKER is not None
-    return _build_or_message(_WORKER[0], job, out_dir, _WORKER[1])
+    return _build_or_message(_WORKER[0], job, out_dir, _WORKER[1], _WORKER[2])
 
 
-def _build_or_message(kit: Kit, job: Job, out_dir: Path, overrides: dict[str, str]) -> Output | str:
+def _build_or_message(
+    kit: Kit, job: Job, out_dir: Path, overrides: dict[str, str], options: Options
+) -> Output | str:
     # Errors travel back from worker processes as their one-line message.
     try:
-        return build_job(kit, job, out_dir, overrides)
+        return build_job(kit, job, out_dir, overrides, options)
     except HandbillError as exc:
         return exc.format_message()
 
@@ -209,11 +246,14 @@ def build(
     jobs: int | None = None,
     progress: Progress | None = None,
     overrides: dict[str, str] | None = None,
+    options: Options | None = None,
 ) -> BuildReport:
     """Build the named materials (all when none are named) into ``out_dir`` (default KIT/dist).
 
-    ``overrides`` are fill-in field values that take precedence over the kit's (``--set``).
+    ``overrides`` are fill-in field values that take precedence over the kit's (``--set``);
+    ``options`` choose the print mode.
     """
+    options = options or Options()
     started = time.perf_counter()
     todo = jobs_for(kit, kit.select(names))
     overrides = dict(overrides or {})
@@ -223,7 +263,7 @@ def build(
     results: list[Output | str] = []
     if workers == 1:
         for job in todo:
-            results.append(_build_or_message(kit, job, out_dir, overrides))
+            results.append(_build_or_message(kit, job, out_dir, overrides, options))
             if progress:
                 progress(job.material)
     else:
@@ -234,7 +274,7 @@ def build(
             workers,
             mp_context=multiprocessing.get_context(method),
             initializer=_init_worker,
-            initargs=(kit, overrides),
+            initargs=(kit, overrides, options),
         )
         try:
             futures = {pool.submit(_build_in_worker, job, out_dir): job for job in todo}

@@ -109,6 +109,10 @@ def check(
         reader = _open_strictly(path, label, report)
         if reader is None:
             continue
+        if entry.get("imposition"):
+            # A4 sheets made from a PDF checked below: the codes must survive imposition.
+            report.findings += _qr_findings(path, entry, f"{label} (A4 sheets)", material.vars)
+            continue
         report.findings += _fit(entry, label, reader)
         report.findings += _font_findings(reader, label, fonts)
         report.findings += _imprint(kit, material, reader, label)

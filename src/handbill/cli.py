@@ -56,6 +56,19 @@ def cli() -> None:
     help="Fill in a field, e.g. --set town=Leeds (repeat for more).",
 )
 @click.option(
+    "--mode",
+    type=click.Choice(["home", "press"]),
+    default="home",
+    show_default=True,
+    help="home: finished pages, plus A4 sheets (n-up or tiled) for other sizes. "
+    "press: single pages with bleed, trim and bleed boxes, for a print shop (NAME.press.pdf).",
+)
+@click.option(
+    "--marks/--no-marks",
+    default=None,
+    help="Crop marks on press PDFs.  [default: as handbill.toml [print] says, else on]",
+)
+@click.option(
     "--check", "run_check", is_flag=True, help="Check the PDFs afterwards; fail on errors."
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
@@ -65,24 +78,27 @@ def build(
     out_dir: Path | None,
     jobs: int | None,
     settings: tuple[str, ...],
+    mode: str,
+    marks: bool | None,
     run_check: bool,
     quiet: bool,
 ) -> None:
     """Build the named materials, or all of them, into PDFs (and .docx/.txt where listed)."""
     # Imported here: WeasyPrint takes a while to import, and --help or list do not need it.
+    from handbill.build import Options, jobs_for
     from handbill.build import build as build_kit
-    from handbill.build import jobs_for
 
     overrides = parse_settings(settings)
+    options = Options(mode, marks)
     kit = load_kit(kit_dir)
     count = len(jobs_for(kit, kit.select(names)))
     if not quiet and count > 2 and sys.stderr.isatty():
         with click.progressbar(length=count, label="Building", file=sys.stderr) as bar:
             report = build_kit(
-                kit, names, out_dir, jobs, lambda name: bar.update(1), overrides=overrides
+                kit, names, out_dir, jobs, lambda name: bar.update(1), overrides, options
             )
     else:
-        report = build_kit(kit, names, out_dir, jobs, overrides=overrides)
+        report = build_kit(kit, names, out_dir, jobs, overrides=overrides, options=options)
     warnings = [*report.warnings, *(w for output in report.outputs for w in output.warnings)]
     for warning in warnings:
         click.secho(f"Warning: {warning}", fg="yellow", err=True)

@@ -27,6 +27,7 @@ SECTIONS: dict[str, set[str] | None] = {
     "defaults": {"paper", "language"},
     "imprint": {"promoter", "promoter_address", "printer", "printer_address", "on_behalf_of"},
     "fields": None,  # values for fill-in fields, any names
+    "print": {"bleed_mm", "crop_marks", "mark_offset_mm", "duplex_flip", "tile_overlap_mm"},
 }
 COLOUR_NAMES = ("primary", "secondary", "accent", "text", "background", "muted")
 DEFAULT_COLOURS = {
@@ -108,6 +109,17 @@ class Imprint:
 
 
 @dataclass(frozen=True)
+class PrintSettings:
+    """How outputs are prepared for a print shop (press) and for home printers."""
+
+    bleed_mm: float = 3.0
+    crop_marks: bool = True
+    mark_offset_mm: float = 3.0
+    duplex_flip: str = "short"
+    tile_overlap_mm: float = 10.0
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything handbill.toml says about a kit."""
 
@@ -123,6 +135,7 @@ class Config:
     language: str
     imprint: Imprint = field(default_factory=Imprint)
     fields: dict[str, str] = field(default_factory=dict)
+    printing: PrintSettings = field(default_factory=PrintSettings)
 
 
 def link_label(url: str) -> str:
@@ -292,6 +305,8 @@ def _validate(root: Path, path: Path, text: str, data: dict[str, Any]) -> Config
         else:
             fields[key] = str(value)
 
+    printing = _print_settings(tables["print"], check)
+
     if check.problems:
         raise ConfigError(path, check.problems)
     return Config(
@@ -307,7 +322,40 @@ def _validate(root: Path, path: Path, text: str, data: dict[str, Any]) -> Config
         language=language,
         imprint=imprint,
         fields=fields,
+        printing=printing,
     )
+
+
+def _print_settings(data: dict[str, Any], check: _Checker) -> PrintSettings:
+    defaults = PrintSettings()
+    values: dict[str, Any] = {}
+    for key, low, high in (
+        ("bleed_mm", 0, 10),
+        ("mark_offset_mm", 0, 10),
+        ("tile_overlap_mm", 5, 30),
+    ):
+        value = data.get(key, getattr(defaults, key))
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not low <= value <= high
+        ):
+            check.add("print", key, f"must be a number of millimetres from {low} to {high}")
+        else:
+            values[key] = float(value)
+    marks = data.get("crop_marks", True)
+    if not isinstance(marks, bool):
+        check.add("print", "crop_marks", "must be true or false")
+    else:
+        values["crop_marks"] = marks
+    flip = data.get("duplex_flip", "short")
+    if flip not in ("short", "long"):
+        check.add(
+            "print", "duplex_flip", "must be 'short' or 'long' (the edge your printer flips on)"
+        )
+    else:
+        values["duplex_flip"] = flip
+    return PrintSettings(**values)
 
 
 def _brand(root: Path, data: dict[str, Any], check: _Checker) -> Brand:

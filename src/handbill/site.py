@@ -71,7 +71,8 @@ class Card:
 
     @property
     def pdfs(self) -> list[dict[str, Any]]:
-        return [e for e in self.entries if e["kind"] == "pdf"]
+        """The finished-size PDFs (one per variant), not the A4 sheets made for home printers."""
+        return [e for e in self.entries if e["kind"] == "pdf" and not e.get("imposition")]
 
 
 def thumbnail(pdf: Path, target: Path) -> None:
@@ -235,8 +236,14 @@ def _card(card: Card, out_dir: Path) -> str:
         facts.append(f"{len(card.pdfs)} variants")
     links = []
     order = list(KIND_LABELS)
-    for entry in sorted(card.entries, key=lambda x: (order.index(x["kind"]), x["path"])):
+
+    def rank(entry: dict[str, Any]) -> tuple[int, int, str]:
+        return (order.index(entry["kind"]), bool(entry.get("imposition")), entry["path"])
+
+    for entry in sorted(card.entries, key=rank):
         label = KIND_LABELS.get(entry["kind"], entry["kind"])
+        if entry.get("imposition"):
+            label = f"A4 sheets for home printers ({entry['imposition']})"
         name = Path(entry["path"]).name
         variant = f" {e(name)}" if len(card.pdfs) > 1 else ""
         described = f"Download {material.title}{variant and ', ' + name} as {label}"
