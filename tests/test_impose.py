@@ -13,7 +13,7 @@ from weasyprint import HTML
 from handbill.impose import add_crop_marks, impose_n_up, n_up_layout, tile
 from handbill.paper import parse_paper
 from handbill.qr import qr_svg
-from pdftools import decode_qr_codes, page_sizes_mm
+from pdftools import decode_qr_codes, page_sizes_mm, page_texts
 
 MM = 25.4 / 72
 
@@ -157,3 +157,48 @@ def test_build_home_sheets_record_every_code(kit_dir: Path, tmp_path: Path) -> N
     expected = sorted((code["page"], code["url"]) for code in sheets["qr_codes"])
     assert expected == [(1, "https://example.org/petition")] * 4
     assert decode_qr_codes(tmp_path / "card.home.pdf") == expected
+
+
+def test_booklet_order_pads_to_four() -> None:
+    from handbill.impose import booklet_order
+
+    assert booklet_order(6) == [(0, 1), (2, 0), (6, 3), (4, 5)]  # pages 7 and 8 are blank
+    assert booklet_order(8) == [(8, 1), (2, 7), (6, 3), (4, 5)]
+
+
+def test_six_page_booklet(kit_dir: Path, tmp_path: Path) -> None:
+    from handbill.impose import impose_booklet
+
+    data, _ = impose_booklet(built(kit_dir, tmp_path, "A5", pages=6))
+    path = save(tmp_path, data, "booklet.pdf")
+    assert page_sizes_mm(path) == [(296.0, 210.0)] * 4  # two A5 pages side by side, 4 sides
+    texts = [" ".join(t.split()) for t in page_texts(path)]
+    # Sheet 1: (8: blank, 1) then (2, 7: blank); sheet 2: (6, 3) then (4, 5).
+    assert texts[0] == "Page 1" and texts[1] == "Page 2"
+    assert texts[2] == "Page 6 Page 3" and texts[3] == "Page 4 Page 5"
+
+
+def test_build_booklet_sheets(kit_dir: Path, tmp_path: Path) -> None:
+    from conftest import write
+    from handbill.build import build
+    from handbill.kit import load_kit
+
+    answers = "\n\n".join(
+        f"## Question {n}?\n\n" + "An answer that goes on. " * 25 for n in range(8)
+    )
+    write(
+        kit_dir / "materials" / "sheet.md",
+        "---\ntemplate: faq\ntitle: T\npaper: A5\nbooklet: true\nqr: [case]\n---\n"
+        f"Lead.\n\n{answers}\n",
+    )
+    report = build(load_kit(kit_dir), ["sheet"], out_dir=tmp_path, jobs=1)
+    single, sheets = report.entries[0], report.entries[1]
+    padded = -(-single["pages"] // 4) * 4
+    assert single["pages"] >= 3 and sheets["imposition"] == f"booklet of {padded} pages"
+    assert page_sizes_mm(tmp_path / "sheet.home.pdf") == [(296.0, 210.0)] * (padded // 2)
+    expected = sorted((code["page"], code["url"]) for code in sheets["qr_codes"])
+    assert (
+        decode_qr_codes(tmp_path / "sheet.home.pdf")
+        == expected
+        == [(expected[0][0], "https://example.org/case")]
+    )

@@ -196,3 +196,35 @@ def _marks_page(writer: PdfWriter, page: PageObject, commands: list[str]) -> Pag
     overlay.mediabox = page.mediabox
     overlay.replace_contents(_lines(commands))
     return overlay
+
+
+def booklet_order(pages: int) -> list[tuple[int, int]]:
+    """Saddle-stitch order: (left, right) page numbers for each sheet side, 0 for a blank.
+
+    Pages are padded to a multiple of 4; sheet 1 carries n,1 on its front and 2,n-1 on its back.
+    """
+    total = -(-pages // 4) * 4
+    sides = []
+    for sheet in range(total // 4):
+        sides.append((total - 2 * sheet, 2 * sheet + 1))
+        sides.append((2 * sheet + 2, total - 2 * sheet - 1))
+    return [(left if left <= pages else 0, right if right <= pages else 0) for left, right in sides]
+
+
+def impose_booklet(data: bytes) -> tuple[bytes, list[tuple[int, int]]]:
+    """A5 pages as a folded A4 booklet: two pages side by side on each A4 landscape side."""
+    reader = PdfReader(io.BytesIO(data))
+    first = reader.pages[0]
+    width, height = float(first.mediabox.width), float(first.mediabox.height)
+    order = booklet_order(len(reader.pages))
+    writer = PdfWriter()
+    for left, right in order:
+        side = writer.add_blank_page(2 * width, height)
+        for slot, number in enumerate((left, right)):
+            if number:
+                move = Transformation().translate(slot * width, 0)
+                side.merge_transformed_page(reader.pages[number - 1], move)
+        _append(side, writer, _dashed(width, 0, width, height, grey=0.8))  # the fold
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue(), order

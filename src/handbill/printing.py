@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from handbill.config import PrintSettings
-from handbill.impose import A4, add_crop_marks, impose_n_up, n_up_layout, tile
+from handbill.impose import A4, add_crop_marks, impose_booklet, impose_n_up, n_up_layout, tile
 
 MODES = ("home", "press")
 
@@ -35,7 +35,25 @@ def home_sheets(
     """
     width, height = entry["paper"]["width_mm"], entry["paper"]["height_mm"]
     codes = entry["qr_codes"]
-    if n_up_layout(width, height) is not None:
+    if entry.get("booklet"):
+        sheets, order = impose_booklet(data)
+        where = {
+            number: (side, slot)
+            for side, pair in enumerate(order, 1)
+            for slot, number in enumerate(pair)
+            if number
+        }
+        moved = [
+            {
+                **code,
+                "page": where[code["page"]][0],
+                "x_mm": round(where[code["page"]][1] * width + code["x_mm"], 2),
+            }
+            for code in codes
+        ]
+        pages, arrangement = len(order), f"booklet of {len(order) * 2} pages"
+        sheet = (2 * width, height)
+    elif n_up_layout(width, height) is not None:
         imposed = impose_n_up(data, entry["duplex"], printing.duplex_flip)
         assert imposed is not None
         sheets, layout = imposed

@@ -37,6 +37,7 @@ FIELDS = {
     "per": "a data table (data/NAME.csv): one output per row",
     "exports": "editable copies to write as well: docx, txt",
     "published": "false for material that is not handed out (no imprint needed)",
+    "booklet": "true to print the pages as a folded, saddle-stitched booklet at home",
 }
 EXPORTS = ("docx", "txt")
 REQUIRED = ("template", "title")
@@ -67,6 +68,7 @@ class Material:
     per: str = ""
     exports: tuple[str, ...] = ()
     published: bool = True
+    booklet: bool = False
 
     @property
     def output_name(self) -> str:
@@ -271,6 +273,9 @@ def build_material(
     published = data.get("published", True)
     if not isinstance(published, bool):
         raise fail("published", "must be true or false.")
+    booklet = data.get("booklet", False)
+    if not isinstance(booklet, bool):
+        raise fail("booklet", "must be true or false.")
     variables = data.get("vars", {})
     if not isinstance(variables, dict):
         raise fail("vars", "must be a mapping of names to values.")
@@ -297,6 +302,7 @@ def build_material(
         per=per,
         exports=tuple(dict.fromkeys(exports)),
         published=published,
+        booklet=booklet,
         body_html=body_html,
     )
 
