@@ -88,6 +88,15 @@ def test_a3_tiled_on_a4(kit_dir: Path, tmp_path: Path) -> None:
     # Each tile shows 277 x 190 mm of the poster; neighbours overlap by 10 mm, so two
     # columns cover 544 mm (at least 420) and two rows 370 mm (at least 297).
     assert len(decode_qr_codes(path)) >= 1
+    labels = [" ".join(text.split()) for text in page_texts(path)]
+    assert [label[label.index("Tile:") :][:30] for label in labels] == [
+        "Tile: row 1, column 1 of 2 x 2",
+        "Tile: row 1, column 2 of 2 x 2",
+        "Tile: row 2, column 1 of 2 x 2",
+        "Tile: row 2, column 2 of 2 x 2",
+    ]
+    assert all("the next tile overlaps the dashed strip" in label for label in labels[:3])
+    assert "overlaps" not in labels[3]
 
 
 def test_crop_marks_sit_outside_the_bleed(tmp_path: Path) -> None:

@@ -149,9 +149,33 @@ def tile(data: bytes, overlap_mm: float = 10.0, margin_mm: float = 10.0) -> tupl
                     f"{cx:.2f} {cy - 8:.2f} m {cx:.2f} {cy + 8:.2f} l S"
                 )
             _append(sheet, writer, commands)
+            label = f"Tile: row {row + 1}, column {column + 1} of {rows} x {columns}"
+            if column < columns - 1 or row < rows - 1:
+                label += " · the next tile overlaps the dashed strip"
+            sheet.merge_page(_label_page(label, sheet_w, sheet_h, margin_mm))
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue(), rows, columns
+
+
+def _label_page(text: str, width_mm: float, height_mm: float, margin_mm: float) -> PageObject:
+    """A page with one small line of text in the top margin, set in the bundled font."""
+    from html import escape
+
+    from weasyprint import HTML
+
+    from handbill.fetcher import KitURLFetcher
+    from handbill.kit import stock_dir
+
+    css = (stock_dir() / "assets" / "css" / "handbill.css").as_uri()
+    page = (
+        f'<link rel="stylesheet" href="{css}"><style>@page {{ size: {width_mm}mm {height_mm}mm; '
+        f"margin: 0 }} html {{ font-family: 'Atkinson Hyperlegible' }} p {{ position: absolute; "
+        f"top: {margin_mm / 2 - 1.5}mm; left: {margin_mm}mm; margin: 0; font-size: 7pt; "
+        f"color: #555 }}</style><p>{escape(text)}</p>"
+    )
+    data = HTML(string=page, url_fetcher=KitURLFetcher((stock_dir(),))).write_pdf()
+    return PdfReader(io.BytesIO(data)).pages[0]
 
 
 def add_crop_marks(data: bytes, bleed_mm: float, offset_mm: float) -> bytes:
