@@ -210,6 +210,25 @@ def serve_command(kit_dir: Path, out_dir: Path | None, port: int) -> None:
         time.sleep(3600)
 
 
+@cli.command("pack", epilog="Example: handbill pack runs/stall-day.toml")
+@click.argument("run", type=click.Path(dir_okay=False, path_type=Path))
+@kit_option
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Build folder; the pack goes in OUT/packs/RUN/.  [default: KIT/dist]",
+)
+def pack_command(run: Path, kit_dir: Path, out_dir: Path | None) -> None:
+    """Make a print run: every material in RUN.toml, in its quantity, one PDF per paper stock."""
+    from handbill.pack import make_pack
+
+    kit = load_kit(kit_dir)
+    folder = make_pack(kit, run, (out_dir or kit.root / "dist").resolve())
+    click.echo((folder / "packing-list.txt").read_text(encoding="utf-8").rstrip())
+    click.echo(f"Pack written to {display_path(folder)}/")
+
+
 def parse_settings(settings: tuple[str, ...]) -> dict[str, str]:
     """``("town=Leeds", "speaker=Asha Patel")`` to a dict; a malformed one is a usage error."""
     values = {}
