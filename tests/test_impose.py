@@ -211,3 +211,24 @@ def test_build_booklet_sheets(kit_dir: Path, tmp_path: Path) -> None:
         == expected
         == [(expected[0][0], "https://example.org/case")]
     )
+
+
+def test_greyscale_variant_has_no_colour(kit_dir: Path, tmp_path: Path) -> None:
+    import pypdfium2 as pdfium
+
+    from handbill.build import Options, build
+    from handbill.kit import load_kit
+
+    report = build(
+        load_kit(kit_dir), ["sheet"], out_dir=tmp_path, jobs=1, options=Options(greyscale=True)
+    )
+    entry = report.entries[0]
+    assert (entry["path"], entry["greyscale"]) == ("sheet.grey.pdf", True)
+    image = pdfium.PdfDocument(str(tmp_path / "sheet.grey.pdf"))[0].render(scale=1).to_pil()
+    spread = max(max(pixel) - min(pixel) for pixel in image.convert("RGB").getdata())
+    assert spread <= 8  # every pixel grey: nothing depends on colour
+    assert decode_qr_codes(tmp_path / "sheet.grey.pdf") == [
+        (1, "https://example.org/case"),
+        (1, "https://example.org/donate?from=print"),
+    ]
+    assert "Test sheet" in page_texts(tmp_path / "sheet.grey.pdf")[0]

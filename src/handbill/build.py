@@ -17,7 +17,7 @@ from handbill.exporters import blocks_of, to_docx, to_text
 from handbill.glyphs import check_glyphs
 from handbill.kit import Kit, rows_of
 from handbill.pdf import PDF_VARIANT, qr_placements, render, write_pdf
-from handbill.printing import home_sheets, press_pdf, with_bleed
+from handbill.printing import home_sheets, press_pdf, with_bleed, with_greyscale
 from handbill.readers import Material
 from handbill.templating import RenderedHTML, output_stem, render_html
 from handbill.writers import ensure_writable, write_atomic, write_manifest
@@ -31,6 +31,7 @@ class Options:
 
     mode: str = "home"
     marks: bool | None = None  # crop marks in press mode; None: as handbill.toml [print] says
+    greyscale: bool = False  # black on white for mono printers: NAME.grey.pdf
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,9 @@ def build_job(
     press = options.mode == "press"
     if press:
         rendered.html = with_bleed(rendered.html, printing.bleed_mm)
+    if options.greyscale:
+        rendered.html = with_greyscale(rendered.html)
+        rendered.stem += ".grey"
     document, warnings = render(kit, rendered)
     label = material.name + (f" row {job.row}" if job.row else "")
     check_glyphs(kit, document, label)
@@ -169,6 +173,7 @@ def build_job(
         "pdf_variant": PDF_VARIANT,
         "fields": rendered.values,
         "mode": options.mode,
+        "greyscale": options.greyscale,
         **({"bleed_mm": printing.bleed_mm, "crop_marks": marks} if press else {}),
         **_write(out_dir, f"{rendered.stem}{'.press' if press else ''}.pdf", data),
         "qr_codes": [

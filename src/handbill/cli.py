@@ -69,6 +69,11 @@ def cli() -> None:
     help="Crop marks on press PDFs.  [default: as handbill.toml [print] says, else on]",
 )
 @click.option(
+    "--greyscale",
+    is_flag=True,
+    help="Black on white, no background fills, for mono printers (NAME.grey.pdf).",
+)
+@click.option(
     "--check", "run_check", is_flag=True, help="Check the PDFs afterwards; fail on errors."
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
@@ -80,6 +85,7 @@ def build(
     settings: tuple[str, ...],
     mode: str,
     marks: bool | None,
+    greyscale: bool,
     run_check: bool,
     quiet: bool,
 ) -> None:
@@ -89,7 +95,7 @@ def build(
     from handbill.build import build as build_kit
 
     overrides = parse_settings(settings)
-    options = Options(mode, marks)
+    options = Options(mode, marks, greyscale)
     kit = load_kit(kit_dir)
     count = len(jobs_for(kit, kit.select(names)))
     if not quiet and count > 2 and sys.stderr.isatty():

@@ -19,6 +19,19 @@ def with_bleed(html: str, bleed_mm: float) -> str:
     return html.replace("</head>", rule + "</head>", 1)
 
 
+# For mono laser printers and photocopiers: black text and rules on white, no tinted or solid
+# backgrounds (heavy toner, unreadable text on grey), so nothing depends on colour.
+GREYSCALE_CSS = """<style>
+*, *::before, *::after { color: #000 !important; background: transparent !important;
+  border-color: #000 !important; box-shadow: none !important; }
+.proof-mark { color: rgba(0, 0, 0, 0.2) !important; }
+</style>"""
+
+
+def with_greyscale(html: str) -> str:
+    return html.replace("</head>", GREYSCALE_CSS + "</head>", 1)
+
+
 def press_pdf(data: bytes, printing: PrintSettings, marks: bool) -> bytes:
     if not marks:
         return data
