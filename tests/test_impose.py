@@ -225,7 +225,8 @@ def test_greyscale_variant_has_no_colour(kit_dir: Path, tmp_path: Path) -> None:
     entry = report.entries[0]
     assert (entry["path"], entry["greyscale"]) == ("sheet.grey.pdf", True)
     image = pdfium.PdfDocument(str(tmp_path / "sheet.grey.pdf"))[0].render(scale=1).to_pil()
-    spread = max(max(pixel) - min(pixel) for pixel in image.convert("RGB").getdata())
+    red, green, blue = (channel.tobytes() for channel in image.convert("RGB").split())
+    spread = max(max(rgb) - min(rgb) for rgb in zip(red, green, blue, strict=True))
     assert spread <= 8  # every pixel grey: nothing depends on colour
     assert decode_qr_codes(tmp_path / "sheet.grey.pdf") == [
         (1, "https://example.org/case"),

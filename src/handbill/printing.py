@@ -25,6 +25,7 @@ GREYSCALE_CSS = """<style>
 *, *::before, *::after { color: #000 !important; background: transparent !important;
   border-color: #000 !important; box-shadow: none !important; }
 .proof-mark { color: rgba(0, 0, 0, 0.2) !important; }
+@page { @bottom-left { color: #000 } @bottom-right { color: #000 } @bottom-center { color: #000 } }
 </style>"""
 
 
