@@ -70,6 +70,15 @@ def test_a6_four_up(kit_dir: Path, tmp_path: Path) -> None:
     assert "/Image" not in str(page["/Resources"].get("/XObject", {}))  # vector, not rasterised
 
 
+def test_dl_three_up_and_a_blank_back(kit_dir: Path, tmp_path: Path) -> None:
+    data, layout = impose_n_up(built(kit_dir, tmp_path, "DL", pages=3), duplex=True) or (b"", None)
+    path = save(tmp_path, data, "dl.home.pdf")
+    assert layout is not None and [round(s.x, 1) for s in layout.slots] == [0.0, 99.0, 198.0]
+    assert page_sizes_mm(path) == [(297.0, 210.0)] * 4  # 3 sides and a blank back
+    assert decode_qr_codes(path) == sorted([(n, "https://example.org/case") for n in (1, 2, 3)] * 3)
+    assert page_texts(path)[3].strip() == ""
+
+
 def test_long_edge_flip_turns_the_backs(kit_dir: Path, tmp_path: Path) -> None:
     source = built(kit_dir, tmp_path, "A5", pages=2)
     short, _ = impose_n_up(source, duplex=True, flip="short") or (b"", None)
@@ -88,6 +97,8 @@ def test_a3_tiled_on_a4(kit_dir: Path, tmp_path: Path) -> None:
     # Each tile shows 277 x 190 mm of the poster; neighbours overlap by 10 mm, so two
     # columns cover 544 mm (at least 420) and two rows 370 mm (at least 297).
     assert len(decode_qr_codes(path)) >= 1
+    for page in PdfReader(path).pages:  # tiles stay vector: no page was turned into an image
+        assert "/Image" not in str(page["/Resources"].get("/XObject", {}))
     labels = [" ".join(text.split()) for text in page_texts(path)]
     assert [label[label.index("Tile:") :][:30] for label in labels] == [
         "Tile: row 1, column 1 of 2 x 2",

@@ -98,6 +98,8 @@ def impose_n_up(data: bytes, duplex: bool, flip: str = "short") -> tuple[bytes, 
         commands = [cmd for x in layout.cuts_x for cmd in _dashed(x * PT, 0, x * PT, sheet_h)]
         commands += [cmd for y in layout.cuts_y for cmd in _dashed(0, y * PT, sheet_w, y * PT)]
         _append(sheet, writer, commands)
+    if duplex and len(reader.pages) % 2:
+        writer.add_blank_page(sheet_w, sheet_h)  # a blank back, so the next copy starts afresh
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue(), layout
