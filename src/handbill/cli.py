@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -13,6 +15,7 @@ from handbill.errors import BuildError, HandbillError, display_path
 from handbill.kit import Kit, load_kit, rows_of
 from handbill.scaffold import new_kit
 
+F = TypeVar("F", bound=Callable[..., Any])
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 kit_option = click.option(
@@ -23,6 +26,16 @@ kit_option = click.option(
     show_default=True,
     help="The kit folder (the one holding handbill.toml).",
 )
+
+
+def out_option(help_text: str) -> Callable[[F], F]:
+    """The --out option every command shares; only its help text differs."""
+    return click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        help=f"{help_text}  [default: KIT/dist]",
+    )
 
 
 @click.group(context_settings=CONTEXT, epilog="Example: handbill build faq --kit my-campaign")
@@ -36,12 +49,7 @@ def cli() -> None:
 )
 @click.argument("names", nargs=-1, metavar="[NAME]...")
 @kit_option
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Where to write the PDFs and manifest.json.  [default: KIT/dist]",
-)
+@out_option("Where to write the PDFs and manifest.json.")
 @click.option(
     "--jobs",
     "-j",
@@ -119,12 +127,7 @@ def build(
 @cli.command("check", epilog="Example: handbill check faq leaflet-a5 --json")
 @click.argument("names", nargs=-1, metavar="[NAME]...")
 @kit_option
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Where the PDFs are (built first if stale).  [default: KIT/dist]",
-)
+@out_option("Where the PDFs are (built first if stale).")
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as a JSON list.")
 def check_command(
     names: tuple[str, ...], kit_dir: Path, out_dir: Path | None, as_json: bool
@@ -154,12 +157,7 @@ def _report_check(
 
 @cli.command("site", epilog="Example: handbill site --out public/")
 @kit_option
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The build's output folder; index.html is written there.  [default: KIT/dist]",
-)
+@out_option("The build's output folder; index.html is written there.")
 def site_command(kit_dir: Path, out_dir: Path | None) -> None:
     """Write a download page (index.html) for the built materials; it works offline, anywhere."""
     from handbill.build import build as build_kit
@@ -179,12 +177,7 @@ def site_command(kit_dir: Path, out_dir: Path | None) -> None:
 
 @cli.command("serve", epilog="Example: handbill serve --port 8080")
 @kit_option
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Where to build.  [default: KIT/dist]",
-)
+@out_option("Where to build.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 def serve_command(kit_dir: Path, out_dir: Path | None, port: int) -> None:
     """Serve the download page on this computer, rebuilding when the kit changes."""
@@ -219,12 +212,7 @@ def serve_command(kit_dir: Path, out_dir: Path | None, port: int) -> None:
 @cli.command("pack", epilog="Example: handbill pack runs/stall-day.toml")
 @click.argument("run", type=click.Path(dir_okay=False, path_type=Path))
 @kit_option
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Build folder; the pack goes in OUT/packs/RUN/.  [default: KIT/dist]",
-)
+@out_option("Build folder; the pack goes in OUT/packs/RUN/.")
 def pack_command(run: Path, kit_dir: Path, out_dir: Path | None) -> None:
     """Make a print run: every material in RUN.toml, in its quantity, one PDF per paper stock."""
     from handbill.pack import make_pack
