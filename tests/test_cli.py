@@ -41,6 +41,7 @@ def test_build_named_material_only(runner: CliRunner, kit_dir: Path) -> None:
     assert result.output.startswith("Built 1 PDF, 1 page in ")
     # The A6 card, and four copies of it on an A4 sheet for a home printer.
     assert sorted(p.name for p in (kit_dir / "dist").iterdir()) == [
+        ".handbill-cache.json",  # what went into each output, so unchanged ones are not rebuilt
         "card.home.pdf",
         "card.pdf",
         "manifest.json",

@@ -6,21 +6,21 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from handbill.cache import BuildCache, Cached, input_key
 from handbill.errors import HandbillError, KitError
-from handbill.exporters import blocks_of, to_docx, to_text
-from handbill.glyphs import check_glyphs
 from handbill.kit import Kit, rows_of
-from handbill.pdf import PDF_VARIANT, qr_placements, render, write_pdf
-from handbill.printing import home_sheets, press_pdf, with_bleed, with_greyscale
 from handbill.readers import Material
 from handbill.templating import RenderedHTML, output_stem, render_html
 from handbill.writers import ensure_writable, write_atomic, write_manifest
+
+# The layout stages (WeasyPrint, fontTools, pypdf) are imported where they are used, so that
+# a rebuild with nothing to do never pays for importing them.
 
 Progress = Callable[[str], None]
 
@@ -32,6 +32,7 @@ class Options:
     mode: str = "home"
     marks: bool | None = None  # crop marks in press mode; None: as handbill.toml [print] says
     greyscale: bool = False  # black on white for mono printers: NAME.grey.pdf
+    keep_html: bool = False  # also write each output's final HTML beside its PDF
 
 
 @dataclass(frozen=True)
@@ -44,10 +45,17 @@ class Job:
 
 @dataclass
 class Output:
-    """The files one job wrote (the PDF, then any exports) and warnings for the user."""
+    """The files one job wrote (the PDF, then any exports) and warnings for the user.
+
+    ``key`` and ``deps`` (the files read while rendering) are what the build cache keeps;
+    ``cached`` says the files were already up to date and nothing was rendered.
+    """
 
     entries: list[dict[str, Any]]
     warnings: list[str] = field(default_factory=list)
+    key: str = ""
+    deps: dict[str, str] = field(default_factory=dict)
+    cached: bool = False
 
 
 @dataclass
@@ -83,12 +91,15 @@ class BuildReport:
         text = (
             f"Built {count} PDF{'' if count == 1 else 's'}, {pages} page{'' if pages == 1 else 's'}"
         )
-        others = len(self.entries) - len(self.pdfs)
+        others = sum(entry["kind"] in ("docx", "txt") for entry in self.entries)
         if others:
             text += f" and {others} editable cop{'y' if others == 1 else 'ies'}"
         text += f" in {self.seconds:.1f} s"
         if self.sheets:
             text += f"; {len(self.sheets)} also as A4 sheets for home printers"
+        reused = sum(output.cached for output in self.outputs)
+        if reused:
+            text += f"; {reused} of {len(self.outputs)} up to date, not rebuilt"
         if self.failures:
             text += f"; {len(self.failures)} failed"
         return text
@@ -116,22 +127,57 @@ def jobs_for(kit: Kit, materials: list[Material]) -> list[Job]:
     return jobs
 
 
+def prepare(kit: Kit, job: Job, overrides: dict[str, str], options: Options) -> RenderedHTML:
+    """The job's final HTML (templates, content, data row, print mode): quick, no layout."""
+    material = kit.materials[job.material]
+    row = rows_of(kit, material)[job.row - 1] if job.row else None
+    rendered = render_html(kit, material, row, job.row, overrides)
+    if options.mode == "press" or options.greyscale:
+        from handbill.printing import with_bleed, with_greyscale
+
+        if options.mode == "press":
+            rendered.html = with_bleed(rendered.html, kit.config.printing.bleed_mm)
+        if options.greyscale:
+            rendered.html = with_greyscale(rendered.html)
+            rendered.stem += ".grey"
+    return rendered
+
+
+def pdf_name(rendered: RenderedHTML, options: Options) -> str:
+    """The main output's file name, which also names the job in the build cache."""
+    return f"{rendered.stem}{'.press' if options.mode == 'press' else ''}.pdf"
+
+
+def cache_key(kit: Kit, rendered: RenderedHTML, options: Options) -> str:
+    """Everything but files read during layout that decides a job's outputs (see cache.py)."""
+    return input_key(
+        rendered.html,
+        rendered.content,
+        repr(rendered.material),
+        rendered.values,
+        rendered.proof,
+        kit.config.name,
+        repr(kit.config.printing),
+        # --keep-html only adds a file written from the HTML, so it does not force a layout.
+        repr(replace(options, keep_html=False)),
+    )
+
+
 def build_job(
     kit: Kit, job: Job, out_dir: Path, overrides: dict[str, str], options: Options | None = None
 ) -> Output:
     """Render one output through every stage and write its PDF(s) and exports."""
+    from handbill.glyphs import check_glyphs
+    from handbill.pdf import PDF_VARIANT, qr_placements, render, write_pdf
+    from handbill.printing import home_sheets, press_pdf
+
     options = options or Options()
     printing = kit.config.printing
     material = kit.materials[job.material]
-    row = rows_of(kit, material)[job.row - 1] if job.row else None
-    rendered = render_html(kit, material, row, job.row, overrides)
+    rendered = prepare(kit, job, overrides, options)
     press = options.mode == "press"
-    if press:
-        rendered.html = with_bleed(rendered.html, printing.bleed_mm)
-    if options.greyscale:
-        rendered.html = with_greyscale(rendered.html)
-        rendered.stem += ".grey"
-    document, warnings = render(kit, rendered)
+    deps: dict[str, str] = {}
+    document, warnings = render(kit, rendered, deps)
     label = material.name + (f" row {job.row}" if job.row else "")
     check_glyphs(kit, document, label)
     pages = len(document.pages)
@@ -175,7 +221,7 @@ def build_job(
         "mode": options.mode,
         "greyscale": options.greyscale,
         **({"bleed_mm": printing.bleed_mm, "crop_marks": marks} if press else {}),
-        **_write(out_dir, f"{rendered.stem}{'.press' if press else ''}.pdf", data),
+        **_write(out_dir, pdf_name(rendered, options), data),
         "qr_codes": [
             {
                 "link": spot.link,
@@ -197,7 +243,12 @@ def build_job(
             {**entry, **fields, **_write(out_dir, f"{rendered.stem}.home.pdf", sheet_data)}
         )
     entries += _exports(material, rendered, out_dir, common)
-    return Output(entries, [f"{label}: {w}" for w in dict.fromkeys(warnings)])
+    return Output(
+        entries,
+        [f"{label}: {w}" for w in dict.fromkeys(warnings)],
+        key=cache_key(kit, rendered, options),
+        deps=deps,
+    )
 
 
 def _write(out_dir: Path, name: str, data: bytes) -> dict[str, Any]:
@@ -210,6 +261,8 @@ def _exports(
 ) -> list[dict[str, Any]]:
     if not material.exports:
         return []
+    from handbill.exporters import blocks_of, to_docx, to_text
+
     blocks = blocks_of(rendered.content)
     entries = []
     for kind in material.exports:
@@ -253,11 +306,13 @@ def build(
     progress: Progress | None = None,
     overrides: dict[str, str] | None = None,
     options: Options | None = None,
+    use_cache: bool = True,
 ) -> BuildReport:
     """Build the named materials (all when none are named) into ``out_dir`` (default KIT/dist).
 
     ``overrides`` are fill-in field values that take precedence over the kit's (``--set``);
-    ``options`` choose the print mode.
+    ``options`` choose the print mode. Outputs whose inputs have not changed since the last
+    build into ``out_dir`` are kept as they are, unless ``use_cache`` is false.
     """
     options = options or Options()
     started = time.perf_counter()
@@ -265,33 +320,37 @@ def build(
     overrides = dict(overrides or {})
     out_dir = (out_dir or kit.root / "dist").resolve()
     ensure_writable(out_dir)
-    workers = min(jobs or os.cpu_count() or 1, len(todo)) or 1
+    cache = BuildCache(out_dir, enabled=use_cache)
     results: list[Output | str] = []
-    if workers == 1:
-        for job in todo:
-            results.append(_build_or_message(kit, job, out_dir, overrides, options))
-            if progress:
-                progress(job.material)
-    else:
-        # Forking a process that runs other threads (handbill serve, a test's browser) can
-        # copy a held lock and hang the child; a fork server starts workers from a clean process.
-        method = "fork" if threading.active_count() == 1 else "forkserver"
-        pool = ProcessPoolExecutor(
-            workers,
-            mp_context=multiprocessing.get_context(method),
-            initializer=_init_worker,
-            initargs=(kit, overrides, options),
-        )
+    pending: dict[Job, str] = {}  # jobs to render -> their main output's name
+    html_files: dict[Job, dict[str, Any]] = {}
+    for job in todo:
+        # The HTML is quick to make; only when it, the options or a file the last layout
+        # read has changed is the job laid out again.
         try:
-            futures = {pool.submit(_build_in_worker, job, out_dir): job for job in todo}
-            for future in as_completed(futures):
-                results.append(future.result())
-                if progress:
-                    progress(futures[future].material)
-        finally:
-            # On Ctrl-C or SIGTERM, start nothing new; jobs already running finish their
-            # (atomic) writes or are interrupted inside them, which removes their temporaries.
-            pool.shutdown(wait=True, cancel_futures=True)
+            rendered = prepare(kit, job, overrides, options)
+        except HandbillError as exc:
+            results.append(exc.format_message())
+            continue
+        slot = pdf_name(rendered, options)
+        if options.keep_html:
+            html_files[job] = _keep_html(kit, job, rendered, out_dir, slot)
+        hit = cache.lookup(slot, cache_key(kit, rendered, options))
+        if hit is None:
+            pending[job] = slot
+            continue
+        output = Output(hit.entries, hit.warnings, hit.key, hit.deps, cached=True)
+        results.append(_with_html(output, html_files.get(job)))
+        if progress:
+            progress(job.material)
+    for job, result in _run(kit, list(pending), out_dir, jobs, progress, overrides, options):
+        if isinstance(result, Output):
+            cached = Cached(result.key, result.deps, result.entries, result.warnings)
+            cache.store(pending[job], cached)
+            result = _with_html(result, html_files.get(job))
+        else:
+            cache.store(pending[job], None)
+        results.append(result)
     outputs = sorted(
         (r for r in results if isinstance(r, Output)), key=lambda o: o.entries[0]["path"]
     )
@@ -299,8 +358,61 @@ def build(
     report = BuildReport(out_dir, outputs, failures, 0.0, warnings=_kit_warnings(kit, todo))
     if outputs:
         write_manifest(out_dir, kit.config.name, report.entries)
+    cache.save()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _keep_html(
+    kit: Kit, job: Job, rendered: RenderedHTML, out_dir: Path, slot: str
+) -> dict[str, Any]:
+    """Write the final HTML beside the PDF: plain WeasyPrint renders it with the kit as base URL."""
+    entry: dict[str, Any] = {"material": job.material, "kind": "html"}
+    if job.row:
+        entry["row"] = job.row
+    return {**entry, **_write(out_dir, slot.removesuffix(".pdf") + ".html", rendered.html.encode())}
+
+
+def _with_html(output: Output, html: dict[str, Any] | None) -> Output:
+    return replace(output, entries=[*output.entries, html]) if html else output
+
+
+def _run(
+    kit: Kit,
+    todo: list[Job],
+    out_dir: Path,
+    jobs: int | None,
+    progress: Progress | None,
+    overrides: dict[str, str],
+    options: Options,
+) -> Iterator[tuple[Job, Output | str]]:
+    """Build each job, in worker processes when there is more than one to do."""
+    workers = min(jobs or os.cpu_count() or 1, len(todo))
+    if workers <= 1:
+        for job in todo:
+            yield job, _build_or_message(kit, job, out_dir, overrides, options)
+            if progress:
+                progress(job.material)
+        return
+    # Forking a process that runs other threads (handbill serve, a test's browser) can
+    # copy a held lock and hang the child; a fork server starts workers from a clean process.
+    method = "fork" if threading.active_count() == 1 else "forkserver"
+    pool = ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context(method),
+        initializer=_init_worker,
+        initargs=(kit, overrides, options),
+    )
+    try:
+        futures = {pool.submit(_build_in_worker, job, out_dir): job for job in todo}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+            if progress:
+                progress(futures[future].material)
+    finally:
+        # On Ctrl-C or SIGTERM, start nothing new; jobs already running finish their
+        # (atomic) writes or are interrupted inside them, which removes their temporaries.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _kit_warnings(kit: Kit, todo: list[Job]) -> list[str]:

@@ -82,6 +82,18 @@ def cli() -> None:
     help="Black on white, no background fills, for mono printers (NAME.grey.pdf).",
 )
 @click.option(
+    "--keep-html",
+    is_flag=True,
+    help="Also write each output's final HTML beside its PDF (NAME.html), to open in a "
+    "browser or render with WeasyPrint.",
+)
+@click.option(
+    "--no-cache",
+    "no_cache",
+    is_flag=True,
+    help="Rebuild every output, even those whose inputs have not changed since the last build.",
+)
+@click.option(
     "--check", "run_check", is_flag=True, help="Check the PDFs afterwards; fail on errors."
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
@@ -94,25 +106,40 @@ def build(
     mode: str,
     marks: bool | None,
     greyscale: bool,
+    keep_html: bool,
+    no_cache: bool,
     run_check: bool,
     quiet: bool,
 ) -> None:
-    """Build the named materials, or all of them, into PDFs (and .docx/.txt where listed)."""
+    """Build the named materials, or all of them, into PDFs (and .docx/.txt where listed).
+
+    Outputs whose inputs (content, data, templates, CSS, fonts, images, handbill.toml,
+    options) have not changed since the last build into the same folder are not rebuilt.
+    """
     # Imported here: WeasyPrint takes a while to import, and --help or list do not need it.
     from handbill.build import Options, jobs_for
     from handbill.build import build as build_kit
 
     overrides = parse_settings(settings)
-    options = Options(mode, marks, greyscale)
+    options = Options(mode, marks, greyscale, keep_html)
     kit = load_kit(kit_dir)
     count = len(jobs_for(kit, kit.select(names)))
     if not quiet and count > 2 and sys.stderr.isatty():
         with click.progressbar(length=count, label="Building", file=sys.stderr) as bar:
             report = build_kit(
-                kit, names, out_dir, jobs, lambda name: bar.update(1), overrides, options
+                kit,
+                names,
+                out_dir,
+                jobs,
+                lambda name: bar.update(1),
+                overrides,
+                options,
+                use_cache=not no_cache,
             )
     else:
-        report = build_kit(kit, names, out_dir, jobs, overrides=overrides, options=options)
+        report = build_kit(
+            kit, names, out_dir, jobs, overrides=overrides, options=options, use_cache=not no_cache
+        )
     warnings = [*report.warnings, *(w for output in report.outputs for w in output.warnings)]
     for warning in warnings:
         click.secho(f"Warning: {warning}", fg="yellow", err=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 import os
 import stat
@@ -55,6 +56,8 @@ class KitURLFetcher(URLFetcher):  # type: ignore[misc]
     def __init__(self, roots: tuple[Path, ...]):
         super().__init__(fail_on_errors=True)
         self.roots = tuple(Path(os.path.realpath(root)) for root in roots)
+        # Every file served, with the sha256 of the bytes served: the build cache's inputs.
+        self.read: dict[str, str] = {}
 
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
         scheme = url.split(":", 1)[0].lower() if ":" in url else ""
@@ -78,7 +81,9 @@ class KitURLFetcher(URLFetcher):  # type: ignore[misc]
         )
         if content_type.startswith("image/") and content_type != "image/svg+xml":
             _check_image_size(url, path)
-        return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": content_type})
+        body = path.read_bytes()
+        self.read[str(path)] = hashlib.sha256(body).hexdigest()
+        return URLFetcherResponse(path.as_uri(), body, {"Content-Type": content_type})
 
     def _allowed_path(self, url: str) -> Path:
         parts = urlsplit(url)

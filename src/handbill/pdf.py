@@ -17,6 +17,7 @@ from handbill.errors import FetchError
 from handbill.fetcher import KitURLFetcher, RefusedURL
 from handbill.glyphs import MissingGlyphError
 from handbill.kit import Kit, stock_dir
+from handbill.linecache import remembering_lines
 from handbill.templating import RenderedHTML
 
 PX_PER_MM = 96 / 25.4
@@ -57,13 +58,21 @@ def weasyprint_warnings() -> Iterator[list[str]]:
         logger.removeHandler(collector)
 
 
-def render(kit: Kit, rendered: RenderedHTML) -> tuple[Document, list[str]]:
-    """Lay out the HTML into pages, with the kit folder as base URL; fetching stays offline."""
+def render(
+    kit: Kit, rendered: RenderedHTML, read: dict[str, str] | None = None
+) -> tuple[Document, list[str]]:
+    """Lay out the HTML into pages, with the kit folder as base URL; fetching stays offline.
+
+    ``read``, when given, receives every file the layout read (path -> sha256).
+    """
     fetcher = KitURLFetcher((kit.root, stock_dir()))
+    if read is not None:
+        fetcher.read = read
     with weasyprint_warnings() as messages:
         try:
             html = HTML(string=rendered.html, base_url=kit.root.as_uri() + "/", url_fetcher=fetcher)
-            document = html.render()
+            with remembering_lines():
+                document = html.render()
         except RefusedURL as exc:
             raise FetchError(
                 f"{rendered.material.name}: refused to fetch {exc.url} ({exc.reason})",

@@ -1,0 +1,106 @@
+"""The build cache: an output is rebuilt only when something that went into it has changed."""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from handbill import __version__
+from handbill.writers import write_atomic
+
+CACHE_NAME = ".handbill-cache.json"
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def input_key(*parts: object) -> str:
+    """The cache key of one output: a hash of everything, other than files, that shapes it.
+
+    Callers pass the final HTML (which already holds the content, data row, links, imprint
+    and template output), the options and the material's settings. handbill's version is
+    always part of it, so an upgrade rebuilds everything.
+    """
+    text = json.dumps([__version__, *parts], sort_keys=True, default=repr, ensure_ascii=False)
+    return digest(text.encode("utf-8"))
+
+
+@dataclass
+class Cached:
+    """What a cached build of one output left: its manifest entries, warnings and inputs."""
+
+    key: str
+    deps: dict[str, str]  # file read while rendering (CSS, fonts, images) -> its sha256
+    entries: list[dict[str, Any]]
+    warnings: list[str] = field(default_factory=list)
+
+
+class BuildCache:
+    """Cached outputs of earlier builds into one output folder, kept in OUT/.handbill-cache.json.
+
+    An entry is used only when the key matches, every file the renderer read still has the
+    same contents, and every output file it made is still there, unchanged: so editing or
+    deleting an output by hand makes it rebuild rather than trusting the record.
+    """
+
+    def __init__(self, out_dir: Path, enabled: bool = True):
+        self.out_dir = out_dir
+        self.enabled = enabled
+        self.entries: dict[str, Cached] = self._load() if enabled else {}
+        self.updates: dict[str, Cached | None] = {}
+        self._file_digests: dict[str, str | None] = {}
+
+    def _load(self) -> dict[str, Cached]:
+        try:
+            data = json.loads((self.out_dir / CACHE_NAME).read_text(encoding="utf-8"))
+            if data.get("generator") != f"handbill {__version__}":
+                return {}
+            return {name: Cached(**entry) for name, entry in data["outputs"].items()}
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            return {}  # a missing or damaged cache only means a full build
+
+    def file_digest(self, path: str) -> str | None:
+        if path not in self._file_digests:
+            try:
+                self._file_digests[path] = digest(Path(path).read_bytes())
+            except OSError:
+                self._file_digests[path] = None
+        return self._file_digests[path]
+
+    def lookup(self, slot: str, key: str) -> Cached | None:
+        """The cached result for ``slot`` (an output's file name) if it is still valid."""
+        cached = self.entries.get(slot) if self.enabled else None
+        if cached is None or cached.key != key:
+            return None
+        if any(self.file_digest(path) != sha for path, sha in cached.deps.items()):
+            return None
+        for entry in cached.entries:
+            if self.file_digest(str(self.out_dir / entry["path"])) != entry["sha256"]:
+                return None
+        return cached
+
+    def store(self, slot: str, cached: Cached | None) -> None:
+        """Record a fresh result (or None for a failed output, which forgets the old one)."""
+        self.updates[slot] = cached
+
+    def save(self) -> None:
+        """Merge this build's results into the cache file, under the output folder's lock."""
+        if not self.updates:
+            return
+        folder = os.open(self.out_dir, os.O_RDONLY)
+        try:
+            fcntl.flock(folder, fcntl.LOCK_EX)
+            merged = {**self._load(), **self.updates}
+            outputs = {
+                name: vars(cached) for name, cached in sorted(merged.items()) if cached is not None
+            }
+            data = {"generator": f"handbill {__version__}", "outputs": outputs}
+            write_atomic(self.out_dir / CACHE_NAME, json.dumps(data, indent=1).encode("utf-8"))
+        finally:
+            os.close(folder)

@@ -1,0 +1,172 @@
+"""The build cache: unchanged outputs are reused; each kind of change rebuilds exactly its own."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+import handbill.cache
+from conftest import REPO, write
+from handbill.build import BuildReport, Options, build
+from handbill.cache import CACHE_NAME
+from handbill.kit import load_kit, stock_dir
+
+FONT = stock_dir() / "assets" / "fonts" / "atkinson-hyperlegible"
+
+
+def rebuilt(report: BuildReport) -> set[str]:
+    """The materials whose outputs this build laid out again (not taken from the cache)."""
+    assert not report.failures, report.failures
+    return {output.entries[0]["material"] for output in report.outputs if not output.cached}
+
+
+def run(kit_dir: Path, out: Path, **kwargs: object) -> BuildReport:
+    return build(load_kit(kit_dir), out_dir=out, jobs=1, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def built(kit_dir: Path, tmp_path: Path) -> Path:
+    """The fixture kit with a CSS file and a font only the card uses, built once."""
+    write(kit_dir / "assets" / "css" / "card.css", "h1 { font-family: CardFont; color: navy; }")
+    shutil.copy(FONT / "AtkinsonHyperlegible-Regular.ttf", kit_dir / "assets" / "card-font.ttf")
+    template = kit_dir / "templates" / "card.html"
+    template.write_text(
+        template.read_text().replace(
+            "{% block body %}",
+            '{% block stylesheets %}<link rel="stylesheet" href="{{ asset(\'css/card.css\') }}">'
+            "<style>@font-face { font-family: CardFont; "
+            "src: url(\"{{ asset('card-font.ttf') }}\"); }</style>{% endblock %}\n"
+            "{% block body %}",
+        )
+    )
+    out = tmp_path / "out"
+    assert rebuilt(run(kit_dir, out)) == {"sheet", "card"}
+    return out
+
+
+def test_nothing_changed_rebuilds_nothing(kit_dir: Path, built: Path) -> None:
+    before = (built / "sheet.pdf").stat().st_mtime_ns
+    report = run(kit_dir, built)
+    assert rebuilt(report) == set()
+    assert (built / "sheet.pdf").stat().st_mtime_ns == before
+    assert "2 of 2 up to date, not rebuilt" in report.summary
+    # The manifest still lists both, with their QR codes, from the cache.
+    manifest = json.loads((built / "manifest.json").read_text())
+    assert {e["path"] for e in manifest["outputs"]} == {"sheet.pdf", "card.pdf", "card.home.pdf"}
+    card = next(e for e in manifest["outputs"] if e["path"] == "card.pdf")
+    assert [q["link"] for q in card["qr_codes"]] == ["petition"]
+
+
+def test_content_change_rebuilds_that_material(kit_dir: Path, built: Path) -> None:
+    sheet = kit_dir / "materials" / "sheet.md"
+    sheet.write_text(sheet.read_text() + "\nOne more sentence.\n")
+    assert rebuilt(run(kit_dir, built)) == {"sheet"}
+
+
+def test_template_change_rebuilds_its_materials(kit_dir: Path, built: Path) -> None:
+    template = kit_dir / "templates" / "card.html"
+    template.write_text(template.read_text().replace("<h1>", '<h1 class="big">'))
+    assert rebuilt(run(kit_dir, built)) == {"card"}
+
+
+def test_css_change_rebuilds_the_materials_that_load_it(kit_dir: Path, built: Path) -> None:
+    css = kit_dir / "assets" / "css" / "card.css"
+    css.write_text(css.read_text().replace("navy", "teal"))
+    assert rebuilt(run(kit_dir, built)) == {"card"}
+
+
+def test_font_change_rebuilds_the_materials_that_load_it(kit_dir: Path, built: Path) -> None:
+    shutil.copy(FONT / "AtkinsonHyperlegible-Bold.ttf", kit_dir / "assets" / "card-font.ttf")
+    report = run(kit_dir, built)
+    assert rebuilt(report) == {"card"}
+
+
+def test_link_change_rebuilds_the_materials_with_that_code(kit_dir: Path, built: Path) -> None:
+    toml = kit_dir / "handbill.toml"
+    toml.write_text(toml.read_text().replace("example.org/petition", "example.org/sign"))
+    assert rebuilt(run(kit_dir, built)) == {"card"}  # the sheet's codes are case and donate
+    card = json.loads((built / "manifest.json").read_text())["outputs"][0]
+    assert card["qr_codes"][0]["url"] == "https://example.org/sign"
+
+
+def test_mode_change_builds_that_mode_and_keeps_the_other(kit_dir: Path, built: Path) -> None:
+    assert rebuilt(run(kit_dir, built, options=Options(mode="press"))) == {"sheet", "card"}
+    assert (built / "sheet.press.pdf").is_file()
+    assert rebuilt(run(kit_dir, built, options=Options(mode="press", marks=False))) == {
+        "sheet",
+        "card",
+    }
+    assert rebuilt(run(kit_dir, built)) == set()  # home outputs are still up to date
+    assert rebuilt(run(kit_dir, built, options=Options(greyscale=True))) == {"sheet", "card"}
+
+
+def test_an_edited_or_deleted_output_is_rebuilt(kit_dir: Path, built: Path) -> None:
+    (built / "card.pdf").unlink()
+    data = (built / "sheet.pdf").read_bytes()
+    (built / "sheet.pdf").write_bytes(data.replace(b"%%EOF", b"%%EOF\n% edited"))
+    assert rebuilt(run(kit_dir, built)) == {"sheet", "card"}
+    assert (built / "sheet.pdf").read_bytes() == data
+
+
+def test_no_cache_and_a_new_version_rebuild_everything(
+    kit_dir: Path, built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert rebuilt(run(kit_dir, built, use_cache=False)) == {"sheet", "card"}
+    monkeypatch.setattr(handbill.cache, "__version__", "99.0")
+    assert rebuilt(run(kit_dir, built)) == {"sheet", "card"}
+
+
+def test_a_damaged_cache_file_means_a_full_build(kit_dir: Path, built: Path) -> None:
+    (built / CACHE_NAME).write_text("{not json")
+    assert rebuilt(run(kit_dir, built)) == {"sheet", "card"}
+    assert json.loads((built / CACHE_NAME).read_text())["outputs"]
+
+
+def test_a_failed_output_is_tried_again_not_reported_up_to_date(kit_dir: Path, built: Path) -> None:
+    card = kit_dir / "materials" / "card.md"
+    card.write_text(card.read_text() + "\n![map](http://example.org/map.png)\n")
+    for _ in range(2):
+        report = build(load_kit(kit_dir), out_dir=built, jobs=1)
+        assert len(report.failures) == 1 and "refused to fetch" in report.failures[0]
+        assert rebuilt(BuildReport(built, report.outputs, [], 0.0)) == set()  # sheet reused
+
+
+def test_keep_html_writes_renderable_html_without_a_new_layout(kit_dir: Path, built: Path) -> None:
+    import weasyprint
+
+    report = run(kit_dir, built, options=Options(keep_html=True))
+    assert rebuilt(report) == set()
+    html = built / "sheet.html"
+    assert "<h1" in html.read_text()
+    plain = weasyprint.HTML(filename=str(html), base_url=kit_dir.as_uri() + "/").render()
+    assert len(plain.pages) == 1
+    kinds = {
+        e["path"]: e["kind"] for e in json.loads((built / "manifest.json").read_text())["outputs"]
+    }
+    assert kinds["sheet.html"] == kinds["card.html"] == "html"
+
+
+def sha256s(out: Path) -> dict[str, str]:
+    manifest = json.loads((out / "manifest.json").read_text())
+    return {
+        e["path"]: hashlib.sha256((out / e["path"]).read_bytes()).hexdigest()
+        for e in manifest["outputs"]
+    }
+
+
+def test_fast_path_outputs_equal_a_plain_serial_uncached_build(
+    example_out: Path, tmp_path: Path
+) -> None:
+    """The parallel, cached build writes the same bytes as one process rendering each output."""
+    fast = sha256s(example_out)
+    kit = load_kit(REPO)
+    assert rebuilt(build(kit, out_dir=example_out, jobs=2)) == set()  # all from the cache
+    assert sha256s(example_out) == fast
+    plain = tmp_path / "plain"
+    build(kit, out_dir=plain, jobs=1, use_cache=False)
+    assert sha256s(plain) == fast
+    assert len(fast) > 20
