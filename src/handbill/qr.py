@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import qrcode
 from markupsafe import Markup, escape
@@ -30,6 +31,14 @@ def qr_matrix(url: str) -> list[list[bool]]:
     return [list(row) for row in code.get_matrix()]
 
 
+@lru_cache(maxsize=4096)
+def _path_for(url: str) -> tuple[int, str]:
+    # Choosing the best of eight masks takes about 25 ms a code; the same links recur on
+    # every material and every data row, so each is computed once per process.
+    matrix = qr_matrix(url)
+    return len(matrix), svg_path(matrix)
+
+
 def svg_path(matrix: list[list[bool]]) -> str:
     """One SVG path drawing every dark module, joining runs along each row."""
     commands = []
@@ -48,12 +57,11 @@ def svg_path(matrix: list[list[bool]]) -> str:
 
 def qr_svg(url: str, width_mm: float, link: str) -> Markup:
     """An inline ``<svg>`` of the code, ``width_mm`` wide, tagged with its link name."""
-    matrix = qr_matrix(url)
-    size = len(matrix)
+    size, path = _path_for(url)
     return Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="qr-code" data-link="{escape(link)}" '
         f'viewBox="0 0 {size} {size}" width="{width_mm:g}mm" height="{width_mm:g}mm" '
         f'role="img" aria-label="QR code: {escape(url)}" shape-rendering="crispEdges">'
         f'<rect width="{size}" height="{size}" fill="#fff"/>'
-        f'<path fill="#000" d="{svg_path(matrix)}"/></svg>'
+        f'<path fill="#000" d="{path}"/></svg>'
     )
