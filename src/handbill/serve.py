@@ -50,7 +50,7 @@ class Site:
                 kit = load_kit(self.kit_dir)
                 report = build(kit, out_dir=self.out_dir)
                 self.errors = report.failures
-                write_site(kit, self.out_dir, live=True, errors=self.errors)
+                write_site(kit, self.out_dir, live=self.version + 1, errors=self.errors)
             except HandbillError as exc:
                 self.errors = [exc.format_message()]
                 self._error_page()
@@ -59,14 +59,14 @@ class Site:
     def _error_page(self) -> None:
         # The kit itself does not load (e.g. bad TOML): show the error where the page was.
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        from handbill.site import LIVE_RELOAD
+        from handbill.site import live_reload
 
         lines = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in self.errors)
         page = (
             '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Build failed'
             '</title></head><body><main><section role="alert"><h1>The kit has an error</h1>'
             f"<ul>{lines}</ul><p>Fix it and this page reloads.</p></section></main>"
-            f"{LIVE_RELOAD}</body></html>"
+            f"{live_reload(self.version + 1)}</body></html>"
         )
         (self.out_dir / "index.html").write_text(page, encoding="utf-8")
 

@@ -25,9 +25,9 @@ AUDIENCES = {
 KIND_LABELS = {"pdf": "PDF", "docx": "Word (.docx)", "txt": "Plain text (.txt)"}
 LIVE_RELOAD = """
 <script>
-/* handbill serve: reload when the kit has been rebuilt. */
+/* handbill serve: reload when the kit has been rebuilt since this page was written. */
 (function () {
-  var seen = null;
+  var seen = VERSION;
   setInterval(function () {
     fetch("/__handbill/version", {cache: "no-store"}).then(function (r) { return r.json(); })
       .then(function (d) {
@@ -97,9 +97,12 @@ def _size(count: int) -> str:
 
 
 def write_site(
-    kit: Kit, out_dir: Path, live: bool = False, errors: list[str] | None = None
+    kit: Kit, out_dir: Path, live: int | None = None, errors: list[str] | None = None
 ) -> Path:
-    """Write OUT/index.html (and OUT/thumbs/) from the manifest of a build in ``out_dir``."""
+    """Write OUT/index.html (and OUT/thumbs/) from the manifest of a build in ``out_dir``.
+
+    ``live`` is the build number for handbill serve: the page then reloads after a rebuild.
+    """
     manifest = read_manifest(out_dir)
     if not manifest.get("outputs") and not errors:
         raise HandbillError(f"nothing built in {out_dir} yet; run 'handbill build' first")
@@ -118,7 +121,16 @@ def write_site(
     return target
 
 
-def _page(kit: Kit, cards: list[Card], out_dir: Path, live: bool, errors: list[str]) -> str:
+def live_reload(version: int) -> str:
+    """The reload script for a page written by build ``version`` of handbill serve.
+
+    The page knows its own version, so a rebuild that finishes before the page first asks
+    still makes it reload.
+    """
+    return LIVE_RELOAD.replace("VERSION", str(version))
+
+
+def _page(kit: Kit, cards: list[Card], out_dir: Path, live: int | None, errors: list[str]) -> str:
     e = html.escape
     colours = kit.config.brand.colours
     sections = []
@@ -219,7 +231,7 @@ download and print.</p>
 </section>
 </main>
 {FILTER_SCRIPT}
-{LIVE_RELOAD if live else ""}
+{"" if live is None else live_reload(live)}
 </body>
 </html>
 """
