@@ -99,11 +99,11 @@ def test_example_page_downloads_resolve(page, example_out: Path) -> None:  # typ
         base = f"http://127.0.0.1:{server.server_address[1]}/"
         page.goto(base)
         assert all_images_loaded(page)
-        assert page.locator(".material").count() == 13
+        assert page.locator(".material").count() == 16  # 13, and the A5 leaflet in cy, pl, ur
         hrefs = page.eval_on_selector_all("a[download]", "links => links.map(a => a.href)")
-        # 19 PDFs, 6 editable copies, and A4 sheets for the A5 leaflet, the four A6 flyers
-        # and the tiled A3 placard.
-        assert len(hrefs) == 31
+        # 22 PDFs, 6 editable copies, and A4 sheets for the four A5 leaflets, the four A6
+        # flyers and the tiled A3 placard.
+        assert len(hrefs) == 37
         for href in hrefs:
             response = page.request.get(href)
             assert response.status == 200, href

@@ -170,3 +170,38 @@ def test_fast_path_outputs_equal_a_plain_serial_uncached_build(
     build(kit, out_dir=plain, jobs=1, use_cache=False)
     assert sha256s(plain) == fast
     assert len(fast) > 20
+
+
+def test_unchanged_rebuild_is_answered_without_reading_the_kit(
+    kit_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    import handbill.kit
+    from handbill.cli import cli
+
+    runner = CliRunner()
+    args = ["build", "--kit", str(kit_dir), "-j", "1"]
+    first = runner.invoke(cli, args)
+    assert first.exit_code == 0, first.output
+
+    def no_reading(root: object) -> None:
+        raise AssertionError("the kit was read")
+
+    monkeypatch.setattr(handbill.kit, "load_kit", no_reading)
+    again = runner.invoke(cli, args)
+    assert again.exit_code == 0, again.output
+    assert "2 of 2 up to date, not rebuilt" in again.output
+    monkeypatch.undo()
+    # Any change to a kit file, an option or an output goes through the full build.
+    sheet = kit_dir / "materials" / "sheet.md"
+    sheet.write_text(sheet.read_text() + "\nMore.\n")
+    monkeypatch.setattr(handbill.kit, "load_kit", no_reading)
+    changed = runner.invoke(cli, args)
+    assert changed.exit_code == 1 and "the kit was read" in str(changed.exception)
+    assert runner.invoke(cli, [*args, "--greyscale"]).exit_code == 1
+    monkeypatch.undo()
+    assert runner.invoke(cli, args).exit_code == 0
+    (kit_dir / "dist" / "card.pdf").unlink()
+    monkeypatch.setattr(handbill.kit, "load_kit", no_reading)
+    assert runner.invoke(cli, args).exit_code == 1

@@ -37,10 +37,11 @@ def test_fixture_kit_is_clean(kit_dir: Path) -> None:
 def test_example_kit_is_clean(example_out: Path) -> None:
     report = check(load_kit(REPO), out_dir=example_out)
     assert report.findings == []
-    # 19 PDFs, and the A4 sheets made for the A5 leaflet, the four A6 flyers and the A3 placard,
-    # whose QR codes must still decode after imposition and tiling.
-    assert report.checked == 25
-    assert report.summary.startswith("Checked 25 PDFs: clean (")
+    # 22 PDFs (the A5 leaflet also in Welsh, Polish and Urdu), and the A4 sheets made for the
+    # four A5 leaflets, the four A6 flyers and the A3 placard, whose QR codes must still decode
+    # after imposition and tiling.
+    assert report.checked == 31
+    assert report.summary.startswith("Checked 31 PDFs: clean (")
 
 
 def test_overflowing_faq(kit_dir: Path) -> None:
@@ -98,14 +99,11 @@ def test_image_over_the_code(kit_dir: Path) -> None:
 
 
 def test_font_lacking_a_character(kit_dir: Path) -> None:
-    write(
-        kit_dir / "materials" / "sheet.md", "---\ntemplate: faq\ntitle: T\n---\nCroeso i Gymru ŵ\n"
-    )
+    write(kit_dir / "materials" / "sheet.md", "---\ntemplate: faq\ntitle: T\n---\nΚαλώς ήρθατε\n")
     found = [f for f in findings(kit_dir) if f.check == "build"]
     assert [f.message for f in found] == [
-        "sheet: no font in the kit has the character 'ŵ' (U+0175 LATIN SMALL LETTER W WITH "
-        "CIRCUMFLEX) on page 1; remove it, or add a font that has it under [[fonts]] in "
-        "handbill.toml"
+        "sheet: no font in the kit has the character 'Κ' (U+039A GREEK CAPITAL LETTER KAPPA) "
+        "on page 1; remove it, or add a font that has it under [[fonts]] in handbill.toml"
     ]
 
 

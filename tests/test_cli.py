@@ -42,6 +42,7 @@ def test_build_named_material_only(runner: CliRunner, kit_dir: Path) -> None:
     # The A6 card, and four copies of it on an A4 sheet for a home printer.
     assert sorted(p.name for p in (kit_dir / "dist").iterdir()) == [
         ".handbill-cache.json",  # what went into each output, so unchanged ones are not rebuilt
+        ".handbill-snapshot.json",  # file times of the last build, for a quick no-op rebuild
         "card.home.pdf",
         "card.pdf",
         "manifest.json",

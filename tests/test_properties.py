@@ -36,8 +36,10 @@ WORD = st.text(
 
 def has_mark(text: str) -> bool:
     """Text with a combining mark is drawn correctly, but WeasyPrint's text layer can drop the
-    letter before the mark (seen with "È" + U+0326), so extraction cannot confirm it."""
-    return any(unicodedata.category(c) == "Mn" for c in text)
+    letter before the mark (seen with "È" + U+0326), so extraction cannot confirm it. The same
+    holds for Arabic script, drawn by the bundled Urdu font: WeasyPrint maps some shaped glyphs
+    to the wrong or no characters in the text layer (Kozea/WeasyPrint#2841)."""
+    return any(unicodedata.category(c) == "Mn" or "ARABIC" in unicodedata.name(c, "") for c in text)
 
 
 def normalised(text: str) -> str:

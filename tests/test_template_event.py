@@ -11,6 +11,7 @@ import pytest
 
 from conftest import REPO, write
 from handbill.build import build
+from handbill.config import tracked_url
 from handbill.kit import Kit, load_kit, rows_of
 from handbill.overflow import spilled_text
 from handbill.pdf import render
@@ -110,7 +111,11 @@ def test_qr_code_goes_to_the_booking_link_or_the_events_link(
         expected = ("booking", row["booking_link"])
     else:
         expected = ("events", kit.config.links["events"].url)
-    assert [(q["link"], q["url"]) for q in codes] == [expected]
+    # The kit adds UTM parameters naming this output (see test_tracking.py).
+    stem = entry(out, name, number)["path"].removesuffix(".pdf")
+    assert [(q["link"], q["url"]) for q in codes] == [
+        (expected[0], tracked_url(expected[1], kit.config.tracking, stem))
+    ]
     assert all(q["width_mm"] >= 20 for q in codes)
     assert decode_qr_codes(pdf(out, name, number)) == [(q["page"], q["url"]) for q in codes]
 
@@ -165,7 +170,10 @@ def test_long_rows_still_fit_and_a_kit_without_events_link_uses_case(tmp_path: P
     for name in MATERIALS:
         path = tmp_path / "dist" / f"{name}-2030-03-14.pdf"
         assert len(page_sizes_mm(path)) == 1
-        assert decode_qr_codes(path) == [(1, "https://example.org/our-case")]
+        # A new kit tracks its links (handbill.toml [tracking]); the code names this poster.
+        assert decode_qr_codes(path) == [
+            (1, tracked_url("https://example.org/our-case", kit.config.tracking, path.stem))
+        ]
         material = kit.materials[name]
         document, _ = render(kit, render_html(kit, material, rows_of(kit, material)[0], 1))
         assert spilled_text(document) == []

@@ -84,7 +84,11 @@ def test_petition_is_one_a4_landscape_page(out: Path) -> None:
 def test_petition_qr_code_decodes_to_the_online_petition(out: Path) -> None:
     codes = entry(out)["qr_codes"]
     assert [(q["link"], q["url"]) for q in codes] == [
-        ("petition", "https://weownit.org.uk/ICP-petition-NHS")
+        (
+            "petition",
+            "https://weownit.org.uk/ICP-petition-NHS?utm_source=handbill&utm_medium=print"
+            "&utm_campaign=justice4nhs&utm_content=petition",
+        )
     ]
     assert codes[0]["width_mm"] >= 25
     assert decode_qr_codes(out / "petition.pdf") == [(q["page"], q["url"]) for q in codes]

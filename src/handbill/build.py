@@ -12,12 +12,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from handbill.cache import BuildCache, Cached, input_key
-from handbill.errors import HandbillError, KitError
-from handbill.kit import Kit, rows_of
+from handbill.cache import KIT_PARTS, BuildCache, Cached, input_key, request_key, save_snapshot
+from handbill.errors import HandbillError, KitError, did_you_mean
+from handbill.kit import Kit, rows_of, stock_dir
 from handbill.readers import Material
 from handbill.templating import RenderedHTML, output_stem, render_html
-from handbill.writers import ensure_writable, write_atomic, write_manifest
+from handbill.writers import MANIFEST_NAME, ensure_writable, write_atomic, write_manifest
 
 # The layout stages (WeasyPrint, fontTools, pypdf) are imported where they are used, so that
 # a rebuild with nothing to do never pays for importing them.
@@ -105,8 +105,14 @@ class BuildReport:
         return text
 
 
-def jobs_for(kit: Kit, materials: list[Material]) -> list[Job]:
-    """One job per material, or per data row for a ``per:`` material."""
+def jobs_for(kit: Kit, materials: list[Material], group: str | None = None) -> list[Job]:
+    """One job per material, or per data row for a ``per:`` material.
+
+    With a ``group`` (an id in data/groups.csv), only the materials made per group are built,
+    for that group's row alone.
+    """
+    if group is not None:
+        materials = _per_group(kit, materials, group)
     jobs = []
     for material in materials:
         if not material.per:
@@ -114,6 +120,8 @@ def jobs_for(kit: Kit, materials: list[Material]) -> list[Job]:
             continue
         made: dict[str, int] = {}
         for number, row in enumerate(rows_of(kit, material), start=1):
+            if group is not None and row.get("id") != group:
+                continue
             stem = output_stem(material, row, number)
             if stem in made:
                 raise KitError(
@@ -125,6 +133,27 @@ def jobs_for(kit: Kit, materials: list[Material]) -> list[Job]:
             made[stem] = number
             jobs.append(Job(material.name, number))
     return jobs
+
+
+def _per_group(kit: Kit, materials: list[Material], group: str) -> list[Material]:
+    rows = kit.data.get("groups")
+    if not isinstance(rows, list) or (rows and "id" not in rows[0]):
+        raise KitError(
+            "--group needs data/groups.csv with an 'id' column (one short id per group, e.g. leeds)"
+        )
+    ids = [row["id"] for row in rows]
+    if group not in ids:
+        raise KitError(
+            f"no group '{group}' in data/groups.csv.{did_you_mean(group, ids)} "
+            f"Groups: {', '.join(ids) or 'none'}."
+        )
+    chosen = [m for m in materials if m.per == "groups"]
+    if not chosen:
+        raise KitError(
+            "none of these materials is made per group; give one 'per: groups' in its "
+            "front matter to make a copy for each row of data/groups.csv"
+        )
+    return chosen
 
 
 def prepare(kit: Kit, job: Job, overrides: dict[str, str], options: Options) -> RenderedHTML:
@@ -307,20 +336,26 @@ def build(
     overrides: dict[str, str] | None = None,
     options: Options | None = None,
     use_cache: bool = True,
+    language: str | None = None,
+    group: str | None = None,
 ) -> BuildReport:
     """Build the named materials (all when none are named) into ``out_dir`` (default KIT/dist).
 
     ``overrides`` are fill-in field values that take precedence over the kit's (``--set``);
     ``options`` choose the print mode. Outputs whose inputs have not changed since the last
-    build into ``out_dir`` are kept as they are, unless ``use_cache`` is false.
+    build into ``out_dir`` are kept as they are, unless ``use_cache`` is false. ``language``
+    and ``group`` narrow the build to one language's versions and one local group's copies.
     """
     options = options or Options()
     started = time.perf_counter()
-    todo = jobs_for(kit, kit.select(names))
+    todo = jobs_for(kit, kit.select(names, language), group)
     overrides = dict(overrides or {})
     out_dir = (out_dir or kit.root / "dist").resolve()
     ensure_writable(out_dir)
     cache = BuildCache(out_dir, enabled=use_cache)
+    roots = [kit.root / part for part in KIT_PARTS]
+    roots += [stock_dir() / "templates", stock_dir() / "assets"]
+    request = request_key(kit.root, names, language, group, option_values(options), overrides)
     results: list[Output | str] = []
     pending: dict[Job, str] = {}  # jobs to render -> their main output's name
     html_files: dict[Job, dict[str, Any]] = {}
@@ -359,8 +394,24 @@ def build(
     if outputs:
         write_manifest(out_dir, kit.config.name, report.entries)
     cache.save()
+    if outputs and not failures:
+        _snapshot(report, out_dir, request, roots)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def option_values(options: Options) -> tuple[object, ...]:
+    """The options as plain values, as the command line's quick up-to-date check sees them."""
+    return (options.mode, options.marks, options.greyscale, options.keep_html)
+
+
+def _snapshot(report: BuildReport, out_dir: Path, request: str, roots: list[Path]) -> None:
+    again = replace(report, outputs=[replace(o, cached=True) for o in report.outputs])
+    summary = again.summary.replace(" in 0.0 s", " in {seconds} s", 1)
+    warnings = [*report.warnings, *(w for output in report.outputs for w in output.warnings)]
+    deps = [path for output in report.outputs for path in output.deps]
+    paths = [str(entry["path"]) for entry in report.entries] + [MANIFEST_NAME]
+    save_snapshot(out_dir, request, roots, deps, summary, warnings, paths)
 
 
 def _keep_html(

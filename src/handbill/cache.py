@@ -104,3 +104,90 @@ class BuildCache:
             write_atomic(self.out_dir / CACHE_NAME, json.dumps(data, indent=1).encode("utf-8"))
         finally:
             os.close(folder)
+
+
+# A rebuild with nothing changed is answered from a snapshot, before the kit is even read:
+# the sizes and modification times of every file that can affect an output, and of the
+# outputs themselves, as they were after the last complete build of the same request.
+KIT_PARTS = ("handbill.toml", "materials", "templates", "assets", "data")
+SNAPSHOT_NAME = ".handbill-snapshot.json"
+
+
+def request_key(
+    kit_root: Path,
+    names: tuple[str, ...] | list[str],
+    language: str | None,
+    group: str | None,
+    options: tuple[object, ...],
+    overrides: dict[str, str],
+) -> str:
+    """What was asked for: the kit, the materials named and every option that shapes outputs."""
+    return input_key(
+        str(kit_root.resolve()), sorted(names), language, group, options, sorted(overrides.items())
+    )
+
+
+def _stat(path: Path) -> list[int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return [info.st_size, info.st_mtime_ns]
+
+
+def file_state(roots: list[str], extra: list[str]) -> dict[str, list[int] | None]:
+    """Size and mtime of every file under ``roots`` (kit and stock parts) and of ``extra``."""
+    state: dict[str, list[int] | None] = {}
+    for root in roots:
+        top = Path(root)
+        if top.is_file():
+            state[root] = _stat(top)
+            continue
+        for folder, dirs, files in os.walk(top):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in files:
+                path = os.path.join(folder, name)
+                state[path] = _stat(Path(path))
+    for path in extra:
+        state.setdefault(path, _stat(Path(path)))
+    return state
+
+
+def save_snapshot(
+    out_dir: Path,
+    request: str,
+    roots: list[Path],
+    deps: list[str],
+    summary: str,
+    warnings: list[str],
+    outputs: list[str],
+) -> None:
+    """Remember a complete build, so the same request with nothing changed can skip it all."""
+    names = [str(root) for root in roots if root.exists()]
+    snapshot = {
+        "generator": f"handbill {__version__}",
+        "request": request,
+        "roots": names,
+        "deps": sorted(set(deps)),
+        "state": file_state(names, sorted(set(deps))),
+        "outputs": {name: _stat(out_dir / name) for name in outputs},
+        "summary": summary,
+        "warnings": warnings,
+    }
+    write_atomic(out_dir / SNAPSHOT_NAME, json.dumps(snapshot).encode("utf-8"))
+
+
+def unchanged_build(out_dir: Path, request: str) -> tuple[str, list[str]] | None:
+    """The summary and warnings of the last build if nothing has changed since, else None."""
+    try:
+        snapshot = json.loads((out_dir / SNAPSHOT_NAME).read_text(encoding="utf-8"))
+        if snapshot["generator"] != f"handbill {__version__}" or snapshot["request"] != request:
+            return None
+        outputs_now = {name: _stat(out_dir / name) for name in snapshot["outputs"]}
+        if outputs_now != snapshot["outputs"]:
+            return None
+        if file_state(snapshot["roots"], snapshot["deps"]) != snapshot["state"]:
+            return None
+        return str(snapshot["summary"]), [str(w) for w in snapshot["warnings"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import re
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from handbill import __version__, signals
 from handbill.errors import BuildError, HandbillError, display_path
-from handbill.kit import Kit, load_kit, rows_of
-from handbill.scaffold import new_kit
+
+if TYPE_CHECKING:
+    from handbill.kit import Kit
+
+# The kit reader, the templates and the layout stages are imported inside the commands that
+# use them: `handbill --help`, and a rebuild with nothing to do, never pay for them.
 
 F = TypeVar("F", bound=Callable[..., Any])
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -82,6 +87,32 @@ def cli() -> None:
     help="Black on white, no background fills, for mono printers (NAME.grey.pdf).",
 )
 @click.option(
+    "--lang",
+    "language",
+    metavar="LANG",
+    help="Build the versions in this language only, e.g. --lang cy (translations: NAME.cy.md).",
+)
+@click.option(
+    "--group",
+    metavar="ID",
+    help="Build for one local group only: the row of data/groups.csv with this id.",
+)
+@click.option(
+    "--merge",
+    "merge_table",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="CSV",
+    help="Mail merge: one copy of the material per row of CSV, as one PDF (NAME.merge.pdf).",
+)
+@click.option("--split", is_flag=True, help="With --merge: also one PDF per row (NAME.merge/).")
+@click.option(
+    "--on-bad-row",
+    type=click.Choice(["fail", "skip"]),
+    default="fail",
+    show_default=True,
+    help="With --merge: stop on a row with a missing field or an unknown value, or leave it out.",
+)
+@click.option(
     "--keep-html",
     is_flag=True,
     help="Also write each output's final HTML beside its PDF (NAME.html), to open in a "
@@ -106,6 +137,11 @@ def build(
     mode: str,
     marks: bool | None,
     greyscale: bool,
+    language: str | None,
+    group: str | None,
+    merge_table: Path | None,
+    split: bool,
+    on_bad_row: str,
     keep_html: bool,
     no_cache: bool,
     run_check: bool,
@@ -121,25 +157,41 @@ def build(
     from handbill.build import build as build_kit
 
     overrides = parse_settings(settings)
+    if not (no_cache or run_check or merge_table or split) and _unchanged(
+        kit_dir,
+        out_dir,
+        names,
+        language,
+        group,
+        (mode, marks, greyscale, keep_html),
+        overrides,
+        quiet,
+    ):
+        return
+    from handbill.kit import load_kit
+
     options = Options(mode, marks, greyscale, keep_html)
     kit = load_kit(kit_dir)
-    count = len(jobs_for(kit, kit.select(names)))
+    if merge_table is not None:
+        _merge(kit, names, merge_table, out_dir, split, on_bad_row, jobs, overrides, quiet)
+        return
+    if split:
+        raise click.UsageError("--split only works with --merge CSV")
+    count = len(jobs_for(kit, kit.select(names, language), group))
+    settings_used: dict[str, Any] = {
+        "overrides": overrides,
+        "options": options,
+        "use_cache": not no_cache,
+        "language": language,
+        "group": group,
+    }
     if not quiet and count > 2 and sys.stderr.isatty():
         with click.progressbar(length=count, label="Building", file=sys.stderr) as bar:
             report = build_kit(
-                kit,
-                names,
-                out_dir,
-                jobs,
-                lambda name: bar.update(1),
-                overrides,
-                options,
-                use_cache=not no_cache,
+                kit, names, out_dir, jobs, lambda name: bar.update(1), **settings_used
             )
     else:
-        report = build_kit(
-            kit, names, out_dir, jobs, overrides=overrides, options=options, use_cache=not no_cache
-        )
+        report = build_kit(kit, names, out_dir, jobs, **settings_used)
     warnings = [*report.warnings, *(w for output in report.outputs for w in output.warnings)]
     for warning in warnings:
         click.secho(f"Warning: {warning}", fg="yellow", err=True)
@@ -151,6 +203,60 @@ def build(
         _report_check(kit, names, report.out_dir, jobs, as_json=False)
 
 
+def _unchanged(
+    kit_dir: Path,
+    out_dir: Path | None,
+    names: tuple[str, ...],
+    language: str | None,
+    group: str | None,
+    options: tuple[object, ...],
+    overrides: dict[str, str],
+    quiet: bool,
+) -> bool:
+    """Report the last build again, and say True, when nothing it used has changed since."""
+    from handbill.cache import request_key, unchanged_build
+
+    started = time.perf_counter()
+    out = (out_dir or kit_dir / "dist").resolve()
+    found = unchanged_build(out, request_key(kit_dir, names, language, group, options, overrides))
+    if found is None:
+        return False
+    summary, warnings = found
+    for warning in warnings:
+        click.secho(f"Warning: {warning}", fg="yellow", err=True)
+    if not quiet:
+        seconds = f"{time.perf_counter() - started:.1f}"
+        click.echo(f"{summary.replace('{seconds}', seconds)} -> {display_path(out)}/")
+    return True
+
+
+def _merge(
+    kit: Kit,
+    names: tuple[str, ...],
+    table: Path,
+    out_dir: Path | None,
+    split: bool,
+    on_bad_row: str,
+    jobs: int | None,
+    overrides: dict[str, str],
+    quiet: bool,
+) -> None:
+    from handbill.merge import merge
+
+    if len(names) != 1:
+        raise click.UsageError(
+            "--merge needs the one material to merge, e.g. "
+            "handbill build letter-to-mp --merge data/supporters.csv"
+        )
+    material = kit.select(names)[0]
+    report = merge(kit, material, table, out_dir, split, on_bad_row == "skip", jobs, overrides)
+    for line in [*report.skipped, *report.warnings]:
+        click.secho(f"Warning: {line}", fg="yellow", err=True)
+    if not quiet:
+        out = display_path((out_dir or kit.root / "dist").resolve())
+        click.echo(f"{report.summary} -> {out}/")
+
+
 @cli.command("check", epilog="Example: handbill check faq leaflet-a5 --json")
 @click.argument("names", nargs=-1, metavar="[NAME]...")
 @kit_option
@@ -160,6 +266,8 @@ def check_command(
     names: tuple[str, ...], kit_dir: Path, out_dir: Path | None, as_json: bool
 ) -> None:
     """Check the built PDFs (building them first where stale) for what ruins a print run."""
+    from handbill.kit import load_kit
+
     _report_check(load_kit(kit_dir), names, out_dir, None, as_json)
 
 
@@ -189,6 +297,7 @@ def site_command(kit_dir: Path, out_dir: Path | None) -> None:
     """Write a download page (index.html) for the built materials; it works offline, anywhere."""
     from handbill.build import build as build_kit
     from handbill.check import outputs_stale
+    from handbill.kit import load_kit
     from handbill.site import write_site
 
     kit = load_kit(kit_dir)
@@ -210,6 +319,7 @@ def serve_command(kit_dir: Path, out_dir: Path | None, port: int) -> None:
     """Serve the download page on this computer, rebuilding when the kit changes."""
     import time
 
+    from handbill.kit import load_kit
     from handbill.serve import start
 
     load_kit(kit_dir)  # a kit that does not load is reported here, before serving
@@ -242,6 +352,7 @@ def serve_command(kit_dir: Path, out_dir: Path | None, port: int) -> None:
 @out_option("Build folder; the pack goes in OUT/packs/RUN/.")
 def pack_command(run: Path, kit_dir: Path, out_dir: Path | None) -> None:
     """Make a print run: every material in RUN.toml, in its quantity, one PDF per paper stock."""
+    from handbill.kit import load_kit
     from handbill.pack import make_pack
 
     kit = load_kit(kit_dir)
@@ -269,6 +380,8 @@ def parse_settings(settings: tuple[str, ...]) -> dict[str, str]:
 @kit_option
 def list_materials(kit_dir: Path) -> None:
     """List the kit's materials with their templates, paper sizes and outputs."""
+    from handbill.kit import load_kit, rows_of
+
     kit = load_kit(kit_dir)
     rows = [("NAME", "TEMPLATE", "PAPER", "PAGES", "OUTPUT", "TITLE")]
     for material in kit.materials.values():
@@ -297,6 +410,8 @@ def list_materials(kit_dir: Path) -> None:
 @click.option("--name", default="Our Campaign", show_default=True, help="The campaign's name.")
 def new(directory: Path, name: str) -> None:
     """Create a new kit in DIRECTORY, with one example material per stock template."""
+    from handbill.scaffold import new_kit
+
     created = new_kit(directory, name)
     noun = "material" if len(created) == 1 else "materials"
     click.echo(f"Created a kit with {len(created)} {noun} in {display_path(directory)}/")

@@ -7,7 +7,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from handbill.errors import ConfigError, KitError, did_you_mean
 from handbill.paper import Paper, parse_paper
@@ -28,6 +28,7 @@ SECTIONS: dict[str, set[str] | None] = {
     "imprint": {"promoter", "promoter_address", "printer", "printer_address", "on_behalf_of"},
     "fields": None,  # values for fill-in fields, any names
     "print": {"bleed_mm", "crop_marks", "mark_offset_mm", "duplex_flip", "tile_overlap_mm"},
+    "tracking": {"utm", "campaign", "source"},
 }
 COLOUR_NAMES = ("primary", "secondary", "accent", "text", "background", "muted")
 DEFAULT_COLOURS = {
@@ -120,6 +121,15 @@ class PrintSettings:
 
 
 @dataclass(frozen=True)
+class Tracking:
+    """UTM parameters added to every QR code's URL, so the campaign sees what was scanned."""
+
+    utm: bool = True
+    campaign: str = ""  # utm_campaign; empty: the campaign name as a slug
+    source: str = "handbill"  # utm_source
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything handbill.toml says about a kit."""
 
@@ -136,6 +146,26 @@ class Config:
     imprint: Imprint = field(default_factory=Imprint)
     fields: dict[str, str] = field(default_factory=dict)
     printing: PrintSettings = field(default_factory=PrintSettings)
+    tracking: Tracking = field(default_factory=Tracking)
+
+
+def tracked_url(url: str, tracking: Tracking, content: str) -> str:
+    """``url`` with utm_source, utm_medium=print, utm_campaign and utm_content added.
+
+    ``content`` names the output (material and variant: group, language, row). Parameters
+    already in the URL are kept as they are, including utm_ ones the campaign chose itself.
+    """
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    present = {key for key, _ in query}
+    added = {
+        "utm_source": tracking.source,
+        "utm_medium": "print",
+        "utm_campaign": tracking.campaign,
+        "utm_content": content,
+    }
+    query += [(key, value) for key, value in added.items() if key not in present and value]
+    return urlunsplit(parts._replace(query=urlencode(query, safe="/")))
 
 
 def link_label(url: str) -> str:
@@ -306,6 +336,7 @@ def _validate(root: Path, path: Path, text: str, data: dict[str, Any]) -> Config
             fields[key] = str(value)
 
     printing = _print_settings(tables["print"], check)
+    tracking = _tracking(tables["tracking"], check, name)
 
     if check.problems:
         raise ConfigError(path, check.problems)
@@ -323,7 +354,23 @@ def _validate(root: Path, path: Path, text: str, data: dict[str, Any]) -> Config
         imprint=imprint,
         fields=fields,
         printing=printing,
+        tracking=tracking,
     )
+
+
+def _tracking(data: dict[str, Any], check: _Checker, campaign: str) -> Tracking:
+    utm = data.get("utm", True)
+    if not isinstance(utm, bool):
+        check.add("tracking", "utm", "must be true or false")
+        utm = True
+    values = {}
+    for key in ("campaign", "source"):
+        text = check.string(data, "tracking", key, "")
+        if text and not re.match(r"^[A-Za-z0-9._-]+$", text):
+            check.add("tracking", key, "use letters, digits, '.', '-' and '_' only, e.g. jr-2018")
+        values[key] = text
+    slug = re.sub(r"[^a-z0-9]+", "-", campaign.lower()).strip("-")
+    return Tracking(utm, values["campaign"] or slug, values["source"] or "handbill")
 
 
 def _print_settings(data: dict[str, Any], check: _Checker) -> PrintSettings:

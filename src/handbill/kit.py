@@ -15,6 +15,7 @@ from handbill.config import Config, load_config
 from handbill.errors import KitError, did_you_mean
 from handbill.fields import field_names
 from handbill.readers import READERS, Material
+from handbill.translations import select_language
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -56,23 +57,27 @@ class Kit:
     def asset_dirs(self) -> tuple[Path, ...]:
         return (self.root / "assets", stock_dir() / "assets")
 
-    def select(self, names: tuple[str, ...] | list[str]) -> list[Material]:
-        """The materials named (all when none are), or a KitError naming the unknown one."""
-        if not names:
-            if not self.materials:
-                raise KitError(
-                    f"No materials to build in {self.root / 'materials'}; add one such as "
-                    "materials/faq.md (see docs/kit-format.md), or start from 'handbill new DIR'."
-                )
-            return list(self.materials.values())
-        chosen = []
+    def select(
+        self, names: tuple[str, ...] | list[str], language: str | None = None
+    ) -> list[Material]:
+        """The materials named (all when none are), or a KitError naming the unknown one.
+
+        With a ``language``, each named material (every original when none are named) is
+        replaced by its version in that language: see ``handbill.translations``.
+        """
+        if not names and not self.materials:
+            raise KitError(
+                f"No materials to build in {self.root / 'materials'}; add one such as "
+                "materials/faq.md (see docs/kit-format.md), or start from 'handbill new DIR'."
+            )
         for name in names:
             if name not in self.materials:
                 known = ", ".join(self.materials) or "none"
                 hint = did_you_mean(name, self.materials)
                 raise KitError(f"No material named '{name}'.{hint} Materials in this kit: {known}.")
-            chosen.append(self.materials[name])
-        return chosen
+        if language is not None:
+            return select_language(self.materials, names, language)
+        return [self.materials[name] for name in names] or list(self.materials.values())
 
 
 def find_template(kit: Kit, name: str) -> Path | None:
@@ -101,6 +106,9 @@ def load_kit(root: Path | str) -> Kit:
         if material.name in materials:
             raise KitError(f"two materials are named '{material.name}'; rename one.", path)
         materials[material.name] = material
+    # Name order, each original followed by its translations (sheet, sheet.cy, sheet.pl).
+    order = sorted(materials.values(), key=lambda m: (m.translation_of or m.name, m.name))
+    materials = {m.name: m for m in order}
     kit = Kit(root=root, config=config, materials=materials, data=load_data(root / "data"))
     for material in materials.values():
         if find_template(kit, material.template) is None:
@@ -154,6 +162,17 @@ def check_fields(kit: Kit, material: Material) -> None:
                     material.path,
                     2,
                 )
+    for link in material.qr:
+        if link not in kit.config.links and material.per:
+            rows = rows_of(kit, material)
+            if rows and link not in rows[0]:
+                hint = did_you_mean(link, [*kit.config.links, *rows[0]])
+                raise KitError(
+                    f"field 'qr': '{link}' is neither a link in handbill.toml [links] nor a "
+                    f"column of data/{material.per}.csv.{hint}",
+                    material.path,
+                    2,
+                )
     for name in field_names(material.body_html):
         if name not in known:
             source = material.path.read_text(encoding="utf-8-sig").splitlines()
@@ -185,6 +204,11 @@ def load_data(folder: Path) -> dict[str, Any]:
 
 def read_csv(path: Path) -> list[dict[str, str]]:
     """Rows of a CSV file as dicts keyed by its header; ragged rows are reported by row number."""
+    return [record for _, record in numbered_rows(path)]
+
+
+def numbered_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """The rows of a CSV file with their row numbers as a spreadsheet shows them (header: 1)."""
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
@@ -215,7 +239,7 @@ def read_csv(path: Path) -> list[dict[str, str]]:
     if len(set(header)) != len(header):
         twice = next(name for name in header if header.count(name) > 1)
         raise KitError(f"the column '{twice}' appears twice in the header row.", path, 1)
-    records = []
+    records: list[tuple[int, dict[str, str]]] = []
     # Rows are numbered as a spreadsheet shows them (the header is row 1); the line number
     # differs when a quoted cell holds line breaks.
     for number, (line, row) in enumerate(rows[1:], start=2):
@@ -228,5 +252,5 @@ def read_csv(path: Path) -> list[dict[str, str]]:
                 path,
                 line,
             )
-        records.append(dict(zip(header, (cell.strip() for cell in row), strict=True)))
+        records.append((number, dict(zip(header, (cell.strip() for cell in row), strict=True))))
     return records

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from handbill.characters import control_character, describe
 from handbill.config import LANGUAGE_TAG, Config
 from handbill.errors import KitError, did_you_mean
 from handbill.paper import Paper, parse_paper
+from handbill.translations import inherit, translation_parts
 
 AUDIENCES = ("organisers", "speakers", "volunteers")
 FIELDS = {
@@ -38,6 +39,7 @@ FIELDS = {
     "exports": "editable copies to write as well: docx, txt",
     "published": "false for material that is not handed out (no imprint needed)",
     "booklet": "true to print the pages as a folded, saddle-stitched booklet at home",
+    "merge": "checks for a mail merge, e.g. known: {constituency: constituencies}",
 }
 EXPORTS = ("docx", "txt")
 REQUIRED = ("template", "title")
@@ -69,6 +71,9 @@ class Material:
     exports: tuple[str, ...] = ()
     published: bool = True
     booklet: bool = False
+    # Mail merge: a column whose values must appear in the same column of a data table.
+    merge_known: dict[str, str] = field(default_factory=dict)
+    translation_of: str = ""
 
     @property
     def output_name(self) -> str:
@@ -174,8 +179,8 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def read_markdown(path: Path, config: Config) -> Material:
-    """Read a ``.md`` material: YAML front matter, then a Markdown body."""
+def _read_source(path: Path) -> tuple[dict[str, Any], dict[str, int], str]:
+    """A ``.md`` file's front matter, the line of each field, and its body as HTML."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -195,7 +200,32 @@ def read_markdown(path: Path, config: Config) -> Material:
         )
     front, body, _ = split_front_matter(path, text)
     data, lines = _parse_yaml(path, front)
-    return build_material(path, data, lines, _MARKDOWN.render(body), config)
+    return data, lines, _MARKDOWN.render(body)
+
+
+def read_markdown(path: Path, config: Config) -> Material:
+    """Read a ``.md`` material: YAML front matter, then a Markdown body.
+
+    ``NAME.LANG.md`` beside ``NAME.md`` is a translation: see ``handbill.translations``.
+    """
+    data, lines, body_html = _read_source(path)
+    parts = translation_parts(path)
+    if parts is None:
+        return build_material(path, data, lines, body_html, config)
+    original, language = parts
+    base = _effective_front_matter(original)
+    merged = inherit(base, data, language)
+    material = build_material(path, merged, lines, body_html, config)
+    return replace(material, translation_of=original.stem)
+
+
+def _effective_front_matter(path: Path) -> dict[str, Any]:
+    """The front matter of ``path`` with whatever it inherits (a translation of a translation)."""
+    data, _, _ = _read_source(path)
+    parts = translation_parts(path)
+    if parts is None:
+        return data
+    return inherit(_effective_front_matter(parts[0]), data, parts[1])
 
 
 def build_material(
@@ -245,7 +275,9 @@ def build_material(
     if not isinstance(qr, list) or not all(isinstance(item, str) for item in qr):
         raise fail("qr", "must be a list of link names, e.g. [case, donate].")
     for link in qr:
-        if link not in config.links:
+        # A per: material may also name a column of its table holding each row's own URL
+        # (e.g. a local group's page); kit.check_fields checks those once the data is read.
+        if link not in config.links and not data.get("per"):
             known = ", ".join(config.links) or "none defined yet"
             hint = did_you_mean(link, config.links)
             raise fail("qr", f"no link named '{link}' in handbill.toml [links] ({known}).{hint}")
@@ -276,6 +308,18 @@ def build_material(
     booklet = data.get("booklet", False)
     if not isinstance(booklet, bool):
         raise fail("booklet", "must be true or false.")
+    merge = data.get("merge", {})
+    merge_known = merge.get("known", {}) if isinstance(merge, dict) else None
+    if (
+        not isinstance(merge_known, dict)
+        or set(merge) - {"known"}
+        or not all(isinstance(k, str) and isinstance(v, str) for k, v in merge_known.items())
+    ):
+        raise fail(
+            "merge",
+            "write it as 'known: {column: table}', e.g. known: {constituency: constituencies} "
+            "to accept only constituencies listed in data/constituencies.csv.",
+        )
     variables = data.get("vars", {})
     if not isinstance(variables, dict):
         raise fail("vars", "must be a mapping of names to values.")
@@ -303,6 +347,7 @@ def build_material(
         exports=tuple(dict.fromkeys(exports)),
         published=published,
         booklet=booklet,
+        merge_known=dict(merge_known),
         body_html=body_html,
     )
 

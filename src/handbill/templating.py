@@ -14,10 +14,11 @@ import jinja2
 from markupsafe import Markup, escape
 
 from handbill import __version__
-from handbill.config import Link, link_label, url_problem
+from handbill.config import Link, link_label, tracked_url, url_problem
 from handbill.errors import TemplateError, did_you_mean
 from handbill.fields import field_names, fill_html, split_sections
 from handbill.kit import Kit
+from handbill.languages import text_direction, translator
 from handbill.qr import MIN_WIDTH_MM, QRCode, qr_svg
 from handbill.readers import Material
 
@@ -162,6 +163,14 @@ def render_html(
             if problem:
                 raise TemplateError(f"qr(): {problem}")
             link = Link(link_name or "url", name, link_label(name))
+        if link is None and (row or {}).get(name, "").startswith(("http://", "https://")):
+            url = (row or {})[name]  # a column of the data row, e.g. a local group's page
+            problem = url_problem(url)
+            if problem:
+                raise TemplateError(
+                    f"qr('{name}'): data/{material.per}.csv row {number}: {problem}"
+                )
+            link = Link(name, url, link_label(url))
         if link is None:
             hint = did_you_mean(name, config.links)
             raise TemplateError(f"qr('{name}'): no link named '{name}' in handbill.toml.{hint}")
@@ -171,13 +180,19 @@ def render_html(
                 f"qr('{name}') is {width_mm:g} mm wide; make it at least {MIN_WIDTH_MM:g} mm "
                 "so that phones can scan it"
             )
+        # The code carries the tracked URL; the words under it stay the short label.
+        url = (
+            tracked_url(link.url, config.tracking, rendered.stem)
+            if config.tracking.utm
+            else link.url
+        )
         rendered.qr_codes.append(
-            QRCode(link=link.name, url=link.url, width_mm=width_mm, label=link.label)
+            QRCode(link=link.name, url=url, width_mm=width_mm, label=link.label)
         )
         return Markup(
             f'<figure class="qr" data-link="{escape(link.name)}">'
-            f"{qr_svg(link.url, width_mm, link.name)}"
-            f"<figcaption>{escape(link.label)}</figcaption></figure>"
+            f"{qr_svg(url, width_mm, link.name)}"
+            f'<figcaption dir="ltr">{escape(link.label)}</figcaption></figure>'
         )
 
     context: dict[str, Any] = {
@@ -204,6 +219,8 @@ def render_html(
         "qr": qr,
         "asset": lambda name: asset_url(kit, name),
         "font_faces": font_faces(kit),
+        "_": translator(kit.template_dirs, material.language),
+        "direction": text_direction(material.language),
         "handbill_version": __version__,
     }
     try:

@@ -1,0 +1,357 @@
+"""Mail merge: one letter per data row, laid out in chunks, as one PDF and optionally one each."""
+
+from __future__ import annotations
+
+import html
+import multiprocessing
+import os
+import re
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from handbill.characters import describe, needs_glyph
+from handbill.errors import BuildError, HandbillError, KitError, did_you_mean, display_path
+from handbill.glyphs import coverage, font_files
+from handbill.kit import Kit, numbered_rows
+from handbill.readers import Material
+from handbill.templating import render_html, slug
+from handbill.writers import ensure_writable, write_atomic, write_manifest
+
+CHUNK = 40  # letters per layout pass: enough to share the set-up, small enough to stream
+_BODY = re.compile(r"<body[^>]*>(.*)</body>", re.S)
+_FOOTER = re.compile(r'<footer class="page-footer">(.*?)</footer>', re.S)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of the merge table: its number as a spreadsheet shows it, and its cells."""
+
+    number: int
+    cells: dict[str, str]
+
+
+@dataclass
+class Chunk:
+    """What a worker made of a run of rows: its PDF file, and each letter's pages and file."""
+
+    path: Path
+    pages: int
+    letters: list[dict[str, Any]]
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class MergeReport:
+    """The merged PDF's manifest entry, the rows left out and what went wrong or looks wrong."""
+
+    entry: dict[str, Any]
+    skipped: list[str]
+    warnings: list[str]
+    seconds: float
+
+    @property
+    def summary(self) -> str:
+        letters, pages = self.entry["letters"], self.entry["pages"]
+        text = (
+            f"Merged {letters} letter{'s' if letters != 1 else ''} ({pages} page"
+            f"{'s' if pages != 1 else ''}) into {self.entry['path']}"
+        )
+        if self.entry.get("split_folder"):
+            text += f", and one PDF each in {self.entry['split_folder']}/"
+        text += f" in {self.seconds:.1f} s"
+        if self.skipped:
+            text += f"; {len(self.skipped)} row{'s' if len(self.skipped) != 1 else ''} skipped"
+        return text
+
+
+def check_rows(
+    kit: Kit, material: Material, table: Path, overrides: dict[str, str]
+) -> tuple[list[Row], list[tuple[int, str]]]:
+    """The rows of ``table`` fit to print, and one line per row that is not (its number, why).
+
+    A row is bad when a field the letter uses would print as a blank (empty cell, and no value
+    in handbill.toml or --set), or when a column listed under ``merge: known:`` holds a value
+    missing from that data table.
+    """
+    rows = numbered_rows(table)
+    where = display_path(table)
+    if not rows:
+        raise KitError("has no rows to merge; add one row per letter under the header.", table)
+    given = {k for k, v in {**kit.config.fields, **overrides}.items() if v.strip()}
+    required = [name for name in material.fields if name not in given]
+    missing = [name for name in required if name not in rows[0][1]]
+    if missing:
+        raise KitError(
+            f"has no column {', '.join(repr(m) for m in missing)}, which {material.name} fills "
+            f"in; add {'it' if len(missing) == 1 else 'them'} to the header row.",
+            table,
+            1,
+        )
+    known = {
+        column: _known_values(kit, material, column, name)
+        for column, name in material.merge_known.items()
+    }
+    covered = coverage(font_files(kit))
+    good: list[Row] = []
+    bad: list[tuple[int, str]] = []
+    for number, cells in rows:
+        problems = [f"'{name}' is empty" for name in required if not cells.get(name, "").strip()]
+        # A character no font has would print as an empty box ("tofu") in that letter only.
+        for name in material.fields:
+            lacking = [c for c in cells.get(name, "") if needs_glyph(c) and ord(c) not in covered]
+            if lacking:
+                problems.append(f"no font in the kit has {describe(lacking[0])} (in '{name}')")
+        for column, (values, source) in known.items():
+            value = cells.get(column, "").strip()
+            if value and value.casefold() not in values:
+                hint = did_you_mean(value, [v for v in values.values()])
+                problems.append(f"{column} '{value}' is not in {source}.{hint}".rstrip("."))
+        if problems:
+            bad.append((number, f"{where} row {number}: {'; '.join(problems)}"))
+        else:
+            good.append(Row(number, cells))
+    return good, bad
+
+
+def _known_values(
+    kit: Kit, material: Material, column: str, table: str
+) -> tuple[dict[str, str], str]:
+    rows = kit.data.get(table)
+    if not isinstance(rows, list) or (rows and column not in rows[0]):
+        raise KitError(
+            f"field 'merge': data/{table}.csv with a '{column}' column is needed to check "
+            f"'{column}'; add it, or remove '{column}' from merge: known:.",
+            material.path,
+        )
+    return {r[column].strip().casefold(): r[column].strip() for r in rows}, f"data/{table}.csv"
+
+
+def merge(
+    kit: Kit,
+    material: Material,
+    table: Path,
+    out_dir: Path | None = None,
+    split: bool = False,
+    skip_bad_rows: bool = False,
+    jobs: int | None = None,
+    overrides: dict[str, str] | None = None,
+) -> MergeReport:
+    """Build one letter per good row of ``table`` into OUT/NAME.merge.pdf (and NAME.merge/).
+
+    With ``skip_bad_rows`` false, any bad row stops the merge before anything is written.
+    """
+    started = time.perf_counter()
+    overrides = dict(overrides or {})
+    rows, bad = check_rows(kit, material, table, overrides)
+    lines = [line for _, line in bad]
+    if bad and not skip_bad_rows:
+        many = len(bad) != 1
+        lines.append(
+            f"{len(bad)} row{'s' if many else ''} cannot be merged: fix "
+            f"{'them' if many else 'it'}, or pass --on-bad-row skip to leave "
+            f"{'them' if many else 'it'} out"
+        )
+        raise BuildError("\n".join(lines))
+    if not rows:
+        raise BuildError(f"no row of {display_path(table)} can be merged; fix the rows above")
+    out_dir = (out_dir or kit.root / "dist").resolve()
+    ensure_writable(out_dir)
+    name = f"{material.output_name.removesuffix('.pdf')}.merge"
+    folder = out_dir / name if split else None
+    if folder is not None:
+        folder.mkdir(exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".handbill-merge-", dir=out_dir))
+    try:
+        chunks = list(_chunks(kit, material, rows, work, folder, jobs, overrides))
+        data = _concatenate(chunks)
+        letters, offset = [], 0
+        for chunk in chunks:
+            for letter in chunk.letters:
+                letters.append({**letter, "first_page": letter["first_page"] + offset})
+            offset += chunk.pages
+        entry = {
+            "material": material.name,
+            "title": material.title,
+            "template": material.template,
+            "language": material.language,
+            "kind": "pdf",
+            "merge": display_path(table),
+            "letters": len(letters),
+            "pages": sum(chunk.pages for chunk in chunks),
+            "duplex": material.duplex,
+            "skipped_rows": [number for number, _ in bad],
+            "path": f"{name}.pdf",
+            "bytes": len(data),
+            "sha256": write_atomic(out_dir / f"{name}.pdf", data),
+            "rows": letters,
+        }
+        if folder is not None:
+            entry["split_folder"] = name
+        write_manifest(out_dir, kit.config.name, [entry])
+        warnings = [w for chunk in chunks for w in chunk.warnings]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return MergeReport(entry, lines, warnings, time.perf_counter() - started)
+
+
+def _chunks(
+    kit: Kit,
+    material: Material,
+    rows: list[Row],
+    work: Path,
+    folder: Path | None,
+    jobs: int | None,
+    overrides: dict[str, str],
+) -> Iterator[Chunk]:
+    """Lay out the rows CHUNK at a time, over worker processes, in order."""
+    workers = min(jobs or os.cpu_count() or 1, len(rows))
+    size = min(CHUNK, -(-len(rows) // workers))  # a small merge still uses every worker
+    parts = [rows[i : i + size] for i in range(0, len(rows), size)]
+    args = [
+        (kit, material, part, work / f"{n:05d}.pdf", folder, overrides)
+        for n, part in enumerate(parts)
+    ]
+    if workers <= 1:
+        yield from (_layout_chunk(*a) for a in args)
+        return
+    method = "fork" if threading.active_count() == 1 else "forkserver"
+    context = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        # map() hands results back in order while later chunks are still being laid out;
+        # chunks go to the workers as they ask, so memory holds about one chunk per worker.
+        yield from pool.map(_layout_chunk_args, args)
+
+
+def _layout_chunk_args(args: tuple[Any, ...]) -> Chunk:
+    return _layout_chunk(*args)
+
+
+def _layout_chunk(
+    kit: Kit,
+    material: Material,
+    rows: list[Row],
+    path: Path,
+    folder: Path | None,
+    overrides: dict[str, str],
+) -> Chunk:
+    """One layout pass for a run of letters, each starting on a new sheet."""
+    from handbill.glyphs import check_glyphs
+    from handbill.pdf import render, write_pdf
+    from handbill.templating import RenderedHTML
+
+    head, footer, bodies = "", "", []
+    for row in rows:
+        rendered = render_html(kit, material, row.cells, row.number, overrides)
+        head = head or rendered.html[: rendered.html.index("<body")]
+        match = _BODY.search(rendered.html)
+        if match is None:
+            raise HandbillError(f"template '{material.template}' has no <body> element")
+        found = _FOOTER.search(match[1])
+        footer = footer or (found[1] if found else "")
+        body = _FOOTER.sub("", match[1])
+        bodies.append(f'<div class="merge-letter" id="merge-row-{row.number}">{body}</div>')
+    # Two-sided letters start on a front (right-hand) page, so a blank back is added after a
+    # letter with an odd number of pages; one-sided letters just start on a new sheet. Page
+    # numbers are left out: counted across the whole batch they would be wrong.
+    # The footer (imprint, title) is the same for every letter: it is printed as the text of
+    # the page's bottom-left margin box, which WeasyPrint lays out once per page, where the
+    # template's running element would make it lay out every page twice.
+    start = "right" if material.duplex else "page"
+    muted = kit.config.brand.colours["muted"]
+    style = (
+        f"<style>.merge-letter + .merge-letter {{ break-before: {start}; }}"
+        f"@page {{ @bottom-right {{ content: none; }} @bottom-left {{ content: "
+        f"{_css_string(footer)}; white-space: pre-line; font-size: 7.5pt; line-height: 1.3; "
+        f"color: {muted}; }} }}"
+        "@page :blank { @bottom-left { content: none; } }</style></head>"
+    )
+    body = f'<body class="template-{material.template} merge">{"".join(bodies)}</body></html>'
+    html = head.replace("</head>", style, 1) + body
+    document, warnings = render(kit, RenderedHTML(material=material, html=html))
+    check_glyphs(kit, document, f"{material.name} rows {rows[0].number}-{rows[-1].number}")
+    starts = {
+        int(anchor.removeprefix("merge-row-")): index
+        for index, page in enumerate(document.pages)
+        for anchor in page.anchors
+        if anchor.startswith("merge-row-")
+    }
+    data = write_pdf(document, f"{material.title} - {kit.config.name}", material.language)
+    path.write_bytes(data)
+    letters, notes = [], list(warnings)
+    ends = [starts[row.number] for row in rows[1:]] + [len(document.pages)]
+    for row, end in zip(rows, ends, strict=True):
+        first = starts[row.number]
+        letter: dict[str, Any] = {"row": row.number, "first_page": first + 1, "pages": end - first}
+        printed = end - first - (1 if material.duplex and (end - first) % 2 == 0 else 0)
+        if material.pages is not None and printed > material.pages:
+            notes.append(
+                f"{material.name} row {row.number}: {printed} pages, expected {material.pages}; "
+                "shorten the row's text or the letter"
+            )
+        letters.append(letter)
+    if folder is not None:
+        _split(data, letters, rows, folder, material)
+    # A two-sided chunk ending on a front gets a blank back, so the next chunk's first letter
+    # starts on a front too (see _concatenate).
+    pages = len(document.pages) + (1 if material.duplex and len(document.pages) % 2 else 0)
+    return Chunk(path, pages, letters, notes)
+
+
+def _css_string(fragment: str) -> str:
+    """HTML ``fragment`` as the text of a CSS string, one line per block."""
+    text = html.unescape(
+        re.sub(r"<[^>]+>", " ", re.sub(r"</(strong|span|p)>\s*<", "\n<", fragment))
+    )
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    joined = "\\A ".join(line for line in lines if line)
+    return '"' + joined.replace('"', '\\"') + '"'
+
+
+def split_name(number: int, cells: dict[str, str]) -> str:
+    """A safe, unique file name for one row's letter: its row number, then its name as a slug."""
+    label = cells.get("name") or cells.get("full_name") or ""
+    return f"{number:05d}-{slug(label, 40)}.pdf"
+
+
+def _split(
+    data: bytes, letters: list[dict[str, Any]], rows: list[Row], folder: Path, material: Material
+) -> None:
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    reader = PdfReader(io.BytesIO(data))
+    for letter, row in zip(letters, rows, strict=True):
+        writer = PdfWriter()
+        first = letter["first_page"] - 1
+        for index in range(first, first + letter["pages"]):
+            writer.add_page(reader.pages[index])
+        out = io.BytesIO()
+        writer.write(out)
+        name = split_name(row.number, row.cells)
+        letter["path"] = f"{folder.name}/{name}"
+        letter["sha256"] = write_atomic(folder / name, out.getvalue())
+
+
+def _concatenate(chunks: list[Chunk]) -> bytes:
+    """The chunks' PDFs as one, in order, each padded with blank pages to its page count."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for chunk in chunks:
+        before = len(writer.pages)
+        writer.append(str(chunk.path))
+        for _ in range(chunk.pages - (len(writer.pages) - before)):
+            writer.add_blank_page()
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -1,0 +1,412 @@
+"""Translations: NAME.LANG.md inherits NAME.md, versions chosen by language, _() strings, fonts."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import REPO, write
+from handbill.build import build
+from handbill.errors import KitError
+from handbill.kit import Kit, load_kit, stock_dir
+from handbill.languages import text_direction, translator
+from handbill.pdf import render
+from handbill.templating import render_html
+from pdftools import decode_qr_codes, embedded_font_names, page_sizes_mm, page_texts
+
+LEAFLETS = ("leaflet-a5.cy", "leaflet-a5.pl", "leaflet-a5.ur")
+
+
+def message_of(error: pytest.ExceptionInfo[KitError]) -> str:
+    return " ".join(error.value.format_message().split())
+
+
+# Loading ---------------------------------------------------------------------------------------
+
+
+def test_translation_inherits_and_overrides_front_matter(kit_dir: Path) -> None:
+    write(kit_dir / "materials" / "sheet.cy.md", "---\ntitle: Taflen brawf\n---\nCorff\n")
+    kit = load_kit(kit_dir)
+    original, welsh = kit.materials["sheet"], kit.materials["sheet.cy"]
+    assert welsh.title == "Taflen brawf" and welsh.body_html == "<p>Corff</p>\n"
+    assert (welsh.template, welsh.subtitle, welsh.pages, welsh.qr) == (
+        original.template,
+        original.subtitle,
+        original.pages,
+        original.qr,
+    )
+    assert welsh.paper == original.paper
+    assert (welsh.language, welsh.translation_of, welsh.output_name) == (
+        "cy",
+        "sheet",
+        "sheet.cy.pdf",
+    )
+    assert original.translation_of == "" and original.language == "en-GB"
+
+
+def test_translation_overrides_any_field_and_its_language(kit_dir: Path) -> None:
+    write(
+        kit_dir / "materials" / "sheet.pt-BR.md",
+        "---\ntitle: Folha\npaper: A5\nqr: [petition]\nlanguage: pt\n---\nTexto\n",
+    )
+    brazil = load_kit(kit_dir).materials["sheet.pt-BR"]
+    assert (brazil.paper.name, brazil.qr, brazil.language) == ("A5", ("petition",), "pt")
+
+
+def test_vars_and_fields_are_merged_key_by_key(kit_dir: Path) -> None:
+    write(
+        kit_dir / "materials" / "sheet.md",
+        """
+        ---
+        template: faq
+        title: Sheet
+        fields: {town: your town, group: your group}
+        vars:
+          links_heading: Read more
+          keep: kept
+          qr_titles: {case: Read about the case, donate: Give}
+        ---
+        [[town]] and [[group]]
+        """,
+    )
+    write(
+        kit_dir / "materials" / "sheet.pl.md",
+        """
+        ---
+        fields: {town: twoje miasto}
+        vars:
+          links_heading: Czytaj więcej
+          qr_titles: {case: Przeczytaj o sprawie}
+        ---
+        [[town]] i [[group]]
+        """,
+    )
+    polish = load_kit(kit_dir).materials["sheet.pl"]
+    assert polish.vars == {
+        "links_heading": "Czytaj więcej",
+        "keep": "kept",
+        "qr_titles": {"case": "Przeczytaj o sprawie", "donate": "Give"},
+    }
+    assert polish.fields == {"town": "twoje miasto", "group": "your group"}
+
+
+def test_inherited_output_name_gets_the_language(kit_dir: Path) -> None:
+    write(kit_dir / "materials" / "sheet.md", "---\ntemplate: faq\ntitle: T\noutput: jr\n---\n")
+    write(kit_dir / "materials" / "sheet.cy.md", "---\ntitle: T\n---\n")
+    kit = load_kit(kit_dir)
+    assert kit.materials["sheet"].output_name == "jr.pdf"
+    assert kit.materials["sheet.cy"].output_name == "jr.cy.pdf"
+
+
+def test_translation_without_its_original_names_the_likely_one(kit_dir: Path) -> None:
+    write(kit_dir / "materials" / "shete.cy.md", "---\ntitle: T\n---\n")
+    with pytest.raises(KitError) as error:
+        load_kit(kit_dir)
+    assert message_of(error).endswith(
+        "shete.cy.md: a translation into 'cy' of 'shete', but there is no shete.md. Did you "
+        "mean 'sheet'? Name a translation after the material it translates, NAME.cy.md "
+        "(materials: card, sheet); if this file is not a translation, take '.cy' out of its name."
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("---\ntitle: T\ntitel: T\n---\n", "sheet.cy.md:3: unknown field 'titel'. Did you mean"),
+        ("---\ntitle: T\npages: two\n---\n", "sheet.cy.md:3: field 'pages': must be a whole"),
+        ("---\ntitle: T\nqr: [donat]\n---\n", "sheet.cy.md:3: field 'qr': no link named 'donat'"),
+        ("---\ntitle: [T\n---\n", "sheet.cy.md:3: front matter:"),
+    ],
+)
+def test_errors_in_a_translation_point_at_its_file_and_line(
+    kit_dir: Path, text: str, expected: str
+) -> None:
+    write(kit_dir / "materials" / "sheet.cy.md", text)
+    with pytest.raises(KitError) as error:
+        load_kit(kit_dir)
+    assert expected in message_of(error)
+
+
+def test_dotted_names_that_are_not_language_tags_stay_materials(kit_dir: Path) -> None:
+    write(kit_dir / "materials" / "sheet.v2.md", "---\ntemplate: faq\ntitle: T\n---\n")
+    material = load_kit(kit_dir).materials["sheet.v2"]
+    assert (material.translation_of, material.language) == ("", "en-GB")
+
+
+# Selecting by language -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def kit(kit_dir: Path) -> Kit:
+    """The fixture kit with sheet in Welsh and Polish, card in Polish."""
+    write(kit_dir / "materials" / "sheet.cy.md", "---\ntitle: Taflen\n---\n")
+    write(kit_dir / "materials" / "sheet.pl.md", "---\ntitle: Arkusz\n---\n")
+    write(kit_dir / "materials" / "card.pl.md", "---\ntitle: Karta\n---\n")
+    return load_kit(kit_dir)
+
+
+def names(materials: list[Any]) -> list[str]:
+    return [material.name for material in materials]
+
+
+def test_without_a_language_select_is_unchanged(kit: Kit) -> None:
+    assert names(kit.select([])) == ["card", "card.pl", "sheet", "sheet.cy", "sheet.pl"]
+    assert names(kit.select(["sheet", "sheet.cy"])) == ["sheet", "sheet.cy"]
+
+
+def test_every_material_in_a_language(kit: Kit) -> None:
+    assert names(kit.select([], "pl")) == ["card.pl", "sheet.pl"]
+    assert names(kit.select([], "cy")) == ["sheet.cy"]  # card has no Welsh version: left out
+    assert names(kit.select([], "en")) == ["card", "sheet"]  # en matches en-GB
+    assert names(kit.select([], "en-GB")) == ["card", "sheet"]
+
+
+def test_named_materials_in_a_language(kit: Kit) -> None:
+    assert names(kit.select(["sheet", "card"], "pl")) == ["sheet.pl", "card.pl"]
+    assert names(kit.select(["sheet"], "en-GB")) == ["sheet"]
+    assert names(kit.select(["sheet.cy"], "cy")) == ["sheet.cy"]
+    assert names(kit.select(["sheet.cy"])) == ["sheet.cy"]
+
+
+def test_named_material_without_that_language(kit: Kit) -> None:
+    with pytest.raises(KitError) as error:
+        kit.select(["card"], "cy")
+    assert message_of(error) == (
+        "'card' has no version in 'cy' (it has: en-GB, pl). Add materials/card.cy.md to "
+        "translate it, or choose one of those languages."
+    )
+
+
+def test_translation_named_with_another_language(kit: Kit) -> None:
+    with pytest.raises(KitError) as error:
+        kit.select(["sheet.cy"], "pl")
+    assert message_of(error) == (
+        "'sheet.cy' is the 'cy' version of 'sheet', not 'pl'. Name 'sheet' to get its "
+        "version in 'pl' (it has: en-GB, cy, pl), or leave out the language."
+    )
+
+
+def test_no_material_in_that_language(kit: Kit) -> None:
+    with pytest.raises(KitError) as error:
+        kit.select([], "de")
+    assert message_of(error) == (
+        "No material in this kit is in 'de' (languages: cy, en-GB, pl). Add a translation "
+        "beside its original, e.g. materials/NAME.de.md (see docs/kit-format.md), or choose "
+        "one of those languages."
+    )
+
+
+def test_unknown_name_or_language_tag(kit: Kit) -> None:
+    with pytest.raises(KitError, match=r"No material named 'shet'. Did you mean 'sheet'\?"):
+        kit.select(["shet"], "cy")
+    with pytest.raises(KitError, match=r"'Welsh!' is not a language tag such as en-GB"):
+        kit.select([], "Welsh!")
+
+
+# Template strings ------------------------------------------------------------------------------
+
+
+def test_strings_full_tag_then_primary_subtag_then_stock_then_english(tmp_path: Path) -> None:
+    kit_templates, stock_templates = tmp_path / "kit", tmp_path / "stock"
+    write(kit_templates / "strings" / "pt-BR.toml", '"Sign" = "Assine (BR)"\n')
+    write(kit_templates / "strings" / "pt.toml", '"Sign" = "Assine"\n"Read" = "Leia"\n')
+    write(stock_templates / "strings" / "pt.toml", '"Read" = "x"\n"Give" = "Doe"\n')
+    _ = translator((kit_templates, stock_templates), "pt-BR")
+    assert [_("Sign"), _("Read"), _("Give"), _("Untranslated")] == [
+        "Assine (BR)",
+        "Leia",
+        "Doe",
+        "Untranslated",
+    ]
+    assert translator((kit_templates, stock_templates), "pt")("Sign") == "Assine"
+    assert translator((kit_templates, stock_templates), "en-GB")("Sign") == "Sign"
+
+
+def test_strings_fill_named_parts_after_the_lookup(tmp_path: Path) -> None:
+    write(tmp_path / "strings" / "cy.toml", '"Add {missing}." = "Ychwanegwch {missing}."\n')
+    _ = translator((tmp_path,), "cy")
+    assert _("Add {missing}.", missing="printer") == "Ychwanegwch printer."
+    assert _("Keep {other}.", missing="printer") == "Keep {other}."
+
+
+def test_bad_strings_table_names_the_file_and_line(tmp_path: Path) -> None:
+    write(tmp_path / "strings" / "cy.toml", '"Sign" = "Llofnodwch"\n"Read" = \n')
+    with pytest.raises(KitError, match=r"cy.toml:2: TOML syntax error: .*\"English text\""):
+        translator((tmp_path,), "cy")
+    write(tmp_path / "strings" / "cy.toml", '"Sign" = 3\n')
+    with pytest.raises(KitError, match=r"'Sign' must be followed by its translation in quotes"):
+        translator((tmp_path,), "cy")
+
+
+def test_templates_translate_with_the_materials_language(kit_dir: Path) -> None:
+    write(
+        kit_dir / "templates" / "hello.html", '{{ _("Turn over to find out how") }}|{{ direction }}'
+    )
+    write(kit_dir / "materials" / "hello.md", "---\ntemplate: hello\ntitle: T\n---\n")
+    write(kit_dir / "materials" / "hello.ur.md", "---\ntitle: T\n---\n")
+    kit = load_kit(kit_dir)
+    assert render_html(kit, kit.materials["hello"]).html == "Turn over to find out how|ltr"
+    assert render_html(kit, kit.materials["hello.ur"]).html == "طریقہ جاننے کے لیے صفحہ پلٹیں|rtl"
+    write(kit_dir / "templates" / "strings" / "ur.toml", '"Turn over to find out how" = "x"\n')
+    assert render_html(kit, kit.materials["hello.ur"]).html == "x|rtl"  # the kit's table first
+
+
+def test_stock_tables_translate_every_string_the_leaflet_uses() -> None:
+    used = set()
+    for template in ("_base.html", "leaflet-a5.html"):
+        source = (stock_dir() / "templates" / template).read_text(encoding="utf-8")
+        used |= set(re.findall(r'_\("([^"]+)"', source))
+    assert "Turn over to find out how" in used
+    for language in ("cy", "pl", "ur"):
+        _ = translator((stock_dir() / "templates",), language)
+        assert all(_(text) != text for text in used), language
+
+
+def test_text_direction() -> None:
+    assert [text_direction(tag) for tag in ("ur", "ar-EG", "cy", "en-GB", "pl")] == [
+        "rtl",
+        "rtl",
+        "ltr",
+        "ltr",
+        "ltr",
+    ]
+
+
+# The example kit's leaflets in Welsh, Polish and Urdu ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def example() -> Kit:
+    return load_kit(REPO)
+
+
+@pytest.fixture(scope="module")
+def out(example: Kit, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("languages")
+    report = build(example, list(LEAFLETS), out_dir=folder, jobs=1)
+    assert not report.failures, report.failures  # includes the glyph coverage check
+    assert not report.warnings, report.warnings  # includes "N pages, expected 2"
+    return folder
+
+
+def manifest_entry(out: Path, name: str) -> dict[str, Any]:
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    found: dict[str, Any] = next(
+        e for e in manifest["outputs"] if e["material"] == name and not e.get("imposition")
+    )
+    return found
+
+
+def words(text: str) -> list[str]:
+    """Words without punctuation, direction marks or no-break spaces, in logical order."""
+    text = unicodedata.normalize("NFC", text.replace("\u200e", "").replace("\u00a0", " "))
+    return re.findall(r"[\w£#@.-]+", re.sub(r"[.\-](?=\s|$)", "", text))
+
+
+def body_paragraphs(name: str) -> list[str]:
+    """The .md's paragraphs and list items (headings and ## markers left out)."""
+    body = (REPO / "materials" / f"{name}.md").read_text(encoding="utf-8").split("---", 2)[2]
+    return [
+        line.removeprefix("- ")
+        for line in body.splitlines()
+        if line.strip() and not line.startswith("#") and "[[" not in line
+    ]
+
+
+def laid_out_text(kit: Kit, name: str) -> str:
+    """The text of every line WeasyPrint laid out, each line in logical (reading) order."""
+    document, _ = render(kit, render_html(kit, kit.materials[name]))
+    texts: list[str] = []
+
+    def walk(box: Any) -> None:
+        if type(box).__name__ == "TextBox":
+            texts.append(box.text)
+        for child in getattr(box, "children", ()):
+            walk(child)
+
+    for page in document.pages:
+        walk(page._page_box)
+    return " ".join(texts)
+
+
+def appear_in_order(needles: list[str], haystack: list[str]) -> bool:
+    remaining = iter(haystack)
+    return all(any(word == candidate for candidate in remaining) for word in needles)
+
+
+def test_example_kit_selects_leaflets_by_language(example: Kit) -> None:
+    assert names(example.select(["leaflet-a5"], "ur")) == ["leaflet-a5.ur"]
+    assert "leaflet-a5.cy" in names(example.select([], "cy"))
+    assert example.materials["leaflet-a5.pl"].template == "leaflet-a5"
+
+
+@pytest.mark.parametrize("name", LEAFLETS)
+def test_each_translation_is_two_a5_pages(out: Path, name: str) -> None:
+    sizes = page_sizes_mm(out / f"{name}.pdf")
+    assert len(sizes) == 2
+    assert all(abs(w - 148) <= 0.5 and abs(h - 210) <= 0.5 for w, h in sizes)
+    entry = manifest_entry(out, name)
+    assert entry["pages"] == entry["expected_pages"] == 2 and entry["language"] == name[-2:]
+
+
+def test_urdu_paragraphs_are_laid_out_whole_and_in_reading_order(example: Kit) -> None:
+    laid_out = words(laid_out_text(example, "leaflet-a5.ur"))
+    for paragraph in body_paragraphs("leaflet-a5.ur"):
+        assert appear_in_order(words(paragraph), laid_out), paragraph
+
+
+def test_urdu_pdf_text_is_urdu_and_keeps_names_and_addresses(out: Path) -> None:
+    # Noto Nastaliq Urdu draws one letter shape for several letters (the dots are separate
+    # glyphs), so the text a PDF reader copies back out is only approximately the Urdu that
+    # was set; the names, numbers and addresses in Latin letters come out exactly.
+    text = " ".join(" ".join(page_texts(out / "leaflet-a5.ur.pdf")).split())
+    assert len(re.findall(r"[\u0600-\u06ff]", text)) > 500
+    for phrase in (
+        "NHS England",
+        "999 Call for the NHS",
+        "Leigh Day",
+        "Health and Social Care Act 2012",
+        "999callfornhs.org.uk/our-judicial-review",
+        "weownit.org.uk/ICP-petition-NHS",
+        "#Justice4NHS",
+        "Promoted by 999 Call for the NHS",
+    ):
+        assert phrase in text, phrase
+
+
+def test_urdu_fonts_are_embedded_and_nastaliq_is_used(out: Path) -> None:
+    fonts = {name.split("+")[-1] for name in embedded_font_names(out / "leaflet-a5.ur.pdf")}
+    assert "Noto-Nastaliq-Urdu" in fonts and "Noto-Nastaliq-Urdu-Bold" in fonts
+    assert "Atkinson-Hyperlegible" in fonts  # the imprint, addresses and hashtag
+
+
+def test_urdu_page_is_right_to_left(example: Kit, out: Path) -> None:
+    html = render_html(example, example.materials["leaflet-a5.ur"]).html
+    assert '<html lang="ur" dir="rtl">' in html
+    assert '<figcaption dir="ltr">999callfornhs.org.uk/our-judicial-review</figcaption>' in html
+    assert '<bdi dir="ltr">@999CallforNHS</bdi>' in html
+    # Mirrored: the first code (case) is on the right, and both still decode.
+    codes = manifest_entry(out, "leaflet-a5.ur")["qr_codes"]
+    assert [q["link"] for q in codes] == ["case", "petition"]
+    assert codes[0]["x_mm"] > codes[1]["x_mm"]
+    found = decode_qr_codes(out / "leaflet-a5.ur.pdf")
+    assert found == sorted((q["page"], q["url"]) for q in codes)
+
+
+def test_welsh_has_w_circumflex_in_a_font_that_has_it(out: Path) -> None:
+    text = " ".join(page_texts(out / "leaflet-a5.cy.pdf"))
+    assert "ŵ" in text and "grŵp" in text
+    fonts = {name.split("+")[-1] for name in embedded_font_names(out / "leaflet-a5.cy.pdf")}
+    assert fonts == {"Atkinson-Hyperlegible-Next", "Atkinson-Hyperlegible-Next-Bold"}
+
+
+def test_polish_text_and_template_strings(out: Path) -> None:
+    front, back = (" ".join(t.split()) for t in page_texts(out / "leaflet-a5.pl.pdf"))
+    assert "Odwróć, aby dowiedzieć się jak" in front
+    for phrase in ("Jak możesz pomóc", "Podpisz petycję", "Promoted by 999 Call for the NHS"):
+        assert phrase in back, phrase
