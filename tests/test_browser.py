@@ -101,9 +101,9 @@ def test_example_page_downloads_resolve(page, example_out: Path) -> None:  # typ
         assert all_images_loaded(page)
         assert page.locator(".material").count() == 16  # 13, and the A5 leaflet in cy, pl, ur
         hrefs = page.eval_on_selector_all("a[download]", "links => links.map(a => a.href)")
-        # 22 PDFs, 6 editable copies, and A4 sheets for the four A5 leaflets, the four A6
-        # flyers and the tiled A3 placard.
-        assert len(hrefs) == 37
+        # 34 PDFs (the A5 leaflets: 4 local groups x 4 languages), 6 editable copies, and A4
+        # sheets for the 16 A5 leaflets, the four A6 flyers and the tiled A3 placard.
+        assert len(hrefs) == 61
         for href in hrefs:
             response = page.request.get(href)
             assert response.status == 200, href

@@ -89,7 +89,7 @@ def test_example_run_file_is_valid() -> None:
     title, items = read_run(REPO / "runs" / "stall-day.toml", load_kit(REPO))
     assert title == "Saturday stall"
     assert [(i.output, i.copies) for i in items] == [
-        ("leaflet-a5", 50),
+        ("leaflet-a5-leeds", 50),
         ("faq", 20),
         ("placard-a3", 5),
         ("petition", 10),

@@ -12,13 +12,14 @@ import pytest
 
 from conftest import REPO
 from handbill.build import build
-from handbill.kit import Kit, load_kit
+from handbill.kit import Kit, load_kit, rows_of
 from handbill.overflow import spilled_text
 from handbill.pdf import render
 from handbill.templating import RenderedHTML, render_html
 from pdftools import decode_qr_codes, page_sizes_mm, page_texts
 
 NAME = "leaflet-a5"
+PDF = "leaflet-a5-leeds.pdf"  # one leaflet per local group: the Leeds group's (data/groups.csv)
 
 
 @pytest.fixture(scope="module")
@@ -29,15 +30,20 @@ def kit() -> Kit:
 @pytest.fixture(scope="module")
 def out(kit: Kit, tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("leaflet-a5")
-    report = build(kit, [NAME], out_dir=folder, jobs=1)
+    report = build(kit, [NAME], out_dir=folder, jobs=1, group="leeds")
     assert not report.failures, report.failures
     assert not report.warnings, report.warnings
     return folder
 
 
+def leeds(kit: Kit) -> RenderedHTML:
+    material = kit.materials[NAME]
+    return render_html(kit, material, rows_of(kit, material)[0], 1)
+
+
 @pytest.fixture(scope="module")
 def rendered(kit: Kit) -> RenderedHTML:
-    return render_html(kit, kit.materials[NAME])
+    return leeds(kit)
 
 
 def entry(out: Path) -> dict[str, Any]:
@@ -49,11 +55,11 @@ def entry(out: Path) -> dict[str, Any]:
 
 
 def texts(out: Path) -> list[str]:
-    return [" ".join(t.split()) for t in page_texts(out / f"{NAME}.pdf")]
+    return [" ".join(t.split()) for t in page_texts(out / PDF)]
 
 
 def test_leaflet_a5_is_two_a5_pages(out: Path) -> None:
-    sizes = page_sizes_mm(out / f"{NAME}.pdf")
+    sizes = page_sizes_mm(out / PDF)
     assert len(sizes) == 2
     assert all(abs(w - 148) <= 0.5 and abs(h - 210) <= 0.5 for w, h in sizes)
     info = entry(out)
@@ -62,9 +68,11 @@ def test_leaflet_a5_is_two_a5_pages(out: Path) -> None:
 
 def test_leaflet_a5_qr_codes_are_on_the_back_and_decode(out: Path) -> None:
     codes = entry(out)["qr_codes"]
-    assert [q["link"] for q in codes] == ["case", "petition"]
+    assert [q["link"] for q in codes] == ["case", "petition", "page"]
     assert all(q["page"] == 2 and q["width_mm"] >= 20 for q in codes)
-    assert decode_qr_codes(out / f"{NAME}.pdf") == sorted((q["page"], q["url"]) for q in codes)
+    assert decode_qr_codes(out / PDF) == sorted((q["page"], q["url"]) for q in codes)
+    # The third code goes to the group's own page, from its row of data/groups.csv.
+    assert codes[2]["url"].startswith("https://999callfornhs.org.uk/local/leeds?utm_")
 
 
 def test_leaflet_a5_front_has_headline_text_and_call_to_action(out: Path) -> None:
@@ -88,7 +96,8 @@ def test_leaflet_a5_front_shows_the_cover_picture(rendered: RenderedHTML) -> Non
 
 
 def test_leaflet_a5_back_has_the_case_help_codes_and_imprint(out: Path) -> None:
-    back = texts(out)[1]
+    # Under three codes side by side, a long address wraps after a '-' or '/'.
+    back = re.sub(r"(?<=[-/]) (?=[a-z])", "", texts(out)[1])
     for phrase in (
         "The case in short",
         "Leigh Day",
@@ -98,6 +107,8 @@ def test_leaflet_a5_back_has_the_case_help_codes_and_imprint(out: Path) -> None:
         "Sign our petition to scrap ICP and ACO contracts.",
         "Read about the case",
         "Sign the petition",
+        "Your local group",
+        "Join 999 Call for the NHS Leeds in Leeds: we meet First Tuesday of the month at 7 pm",
         "999callfornhs.org.uk/our-judicial-review",
         "#Justice4NHS",
         "Promoted by 999 Call for the NHS",
@@ -123,8 +134,9 @@ def test_leaflet_a5_proof_note_fits_on_the_back(tmp_path: Path) -> None:
     )
     (tmp_path / "materials").mkdir()
     shutil.copy(REPO / "materials" / f"{NAME}.md", tmp_path / "materials")
+    shutil.copytree(REPO / "data", tmp_path / "data")
     proof_kit = load_kit(tmp_path)
-    rendered = render_html(proof_kit, proof_kit.materials[NAME])
+    rendered = leeds(proof_kit)
     assert rendered.proof
     assert "PROOF - NOT FOR PRINT: the imprint is incomplete (add printer to" in rendered.html
     document, _ = render(proof_kit, rendered)

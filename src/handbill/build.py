@@ -310,6 +310,10 @@ _WORKER: tuple[Kit, dict[str, str], Options] | None = None
 def _init_worker(kit: Kit, overrides: dict[str, str], options: Options) -> None:
     global _WORKER
     _WORKER = (kit, overrides, options)
+    from handbill.pdf import sharing_fonts
+
+    # The pool lives for one build, so the worker's shared fonts do too.
+    sharing_fonts().__enter__()
 
 
 def _build_in_worker(job: Job, out_dir: Path) -> Output | str:
@@ -440,10 +444,13 @@ def _run(
     """Build each job, in worker processes when there is more than one to do."""
     workers = min(jobs or os.cpu_count() or 1, len(todo))
     if workers <= 1:
-        for job in todo:
-            yield job, _build_or_message(kit, job, out_dir, overrides, options)
-            if progress:
-                progress(job.material)
+        from handbill.pdf import sharing_fonts
+
+        with sharing_fonts():
+            for job in todo:
+                yield job, _build_or_message(kit, job, out_dir, overrides, options)
+                if progress:
+                    progress(job.material)
         return
     # Forking a process that runs other threads (handbill serve, a test's browser) can
     # copy a held lock and hang the child; a fork server starts workers from a clean process.

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from weasyprint import HTML
 from weasyprint.document import Document
+from weasyprint.text.fonts import FontConfiguration
 
 from handbill.characters import describe
 from handbill.errors import FetchError
@@ -58,6 +64,47 @@ def weasyprint_warnings() -> Iterator[list[str]]:
         logger.removeHandler(collector)
 
 
+class SharedFonts(FontConfiguration):  # type: ignore[misc]
+    """One font configuration for the documents of one build in one process.
+
+    WeasyPrint loads every @font-face of a document into a fresh configuration; the documents
+    of a kit declare the same bundled fonts, so sharing one loads each font once per build
+    instead of once per document. The files are still reported to each document's fetcher, so
+    the build cache knows which outputs a font change affects.
+    """
+
+    def add_font_face(self, rule_descriptors: Any, url_fetcher: Any) -> Any:
+        read = getattr(url_fetcher, "read", None)
+        if read is not None:
+            for font_type, url in rule_descriptors.get("src", ()):
+                if font_type == "external" and url and url.startswith("file:"):
+                    path = os.path.realpath(unquote(urlsplit(url).path))
+                    read[path] = _digest(path)
+        return super().add_font_face(rule_descriptors, url_fetcher)
+
+
+def _digest(path: str) -> str:
+    info = os.stat(path)
+    key = (path, info.st_size, info.st_mtime_ns)
+    if key not in _DIGESTS:
+        _DIGESTS[key] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return _DIGESTS[key]
+
+
+_DIGESTS: dict[tuple[str, int, int], str] = {}
+_shared = threading.local()
+
+
+@contextmanager
+def sharing_fonts() -> Iterator[None]:
+    """Documents rendered in this thread inside the block share one SharedFonts."""
+    _shared.fonts = SharedFonts()
+    try:
+        yield
+    finally:
+        _shared.fonts = None
+
+
 def render(
     kit: Kit, rendered: RenderedHTML, read: dict[str, str] | None = None
 ) -> tuple[Document, list[str]]:
@@ -71,8 +118,9 @@ def render(
     with weasyprint_warnings() as messages:
         try:
             html = HTML(string=rendered.html, base_url=kit.root.as_uri() + "/", url_fetcher=fetcher)
+            fonts = getattr(_shared, "fonts", None)
             with remembering_lines():
-                document = html.render()
+                document = html.render(**({"font_config": fonts} if fonts else {}))
         except RefusedURL as exc:
             raise FetchError(
                 f"{rendered.material.name}: refused to fetch {exc.url} ({exc.reason})",
