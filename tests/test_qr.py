@@ -25,7 +25,8 @@ def test_path_draws_exactly_the_dark_modules() -> None:
     matrix = qr_matrix(URL)
     image = Image.new("L", (len(matrix), len(matrix)), 255)
     for x, y, width in (
-        (int(a), int(b), int(c)) for a, b, c in re.findall(r"M(\d+) (\d+)h(\d+)", svg_path(matrix))
+        (int(a), int(b), int(c))
+        for a, b, c in re.findall(r"M(\d+) (\d+)\.5h(\d+)", svg_path(matrix))
     ):
         for dx in range(width):
             image.putpixel((x + dx, y), 0)

@@ -15,6 +15,7 @@ from typing import Any
 from handbill.cache import KIT_PARTS, BuildCache, Cached, input_key, request_key, save_snapshot
 from handbill.errors import HandbillError, KitError, did_you_mean
 from handbill.kit import Kit, rows_of, stock_dir
+from handbill.qr import known_matrices, remember_matrices
 from handbill.readers import Material
 from handbill.templating import RenderedHTML, output_stem, render_html
 from handbill.writers import MANIFEST_NAME, ensure_writable, write_atomic, write_manifest
@@ -56,6 +57,7 @@ class Output:
     key: str = ""
     deps: dict[str, str] = field(default_factory=dict)
     cached: bool = False
+    qr: dict[str, str] = field(default_factory=dict)  # QR matrices made (qr.known_matrices)
 
 
 @dataclass
@@ -193,17 +195,26 @@ def cache_key(kit: Kit, rendered: RenderedHTML, options: Options) -> str:
 
 
 def build_job(
-    kit: Kit, job: Job, out_dir: Path, overrides: dict[str, str], options: Options | None = None
+    kit: Kit,
+    job: Job,
+    out_dir: Path,
+    overrides: dict[str, str],
+    options: Options | None = None,
+    rendered: RenderedHTML | None = None,
 ) -> Output:
-    """Render one output through every stage and write its PDF(s) and exports."""
+    """Render one output through every stage and write its PDF(s) and exports.
+
+    ``rendered`` is the job's HTML when the caller has already made it (see ``prepare``).
+    """
     from handbill.glyphs import check_glyphs
     from handbill.pdf import PDF_VARIANT, qr_placements, render, write_pdf
     from handbill.printing import home_sheets, press_pdf
+    from handbill.qr import known_matrices
 
     options = options or Options()
     printing = kit.config.printing
     material = kit.materials[job.material]
-    rendered = prepare(kit, job, overrides, options)
+    rendered = rendered or prepare(kit, job, overrides, options)
     press = options.mode == "press"
     deps: dict[str, str] = {}
     document, warnings = render(kit, rendered, deps)
@@ -277,6 +288,7 @@ def build_job(
         [f"{label}: {w}" for w in dict.fromkeys(warnings)],
         key=cache_key(kit, rendered, options),
         deps=deps,
+        qr=known_matrices([code.url for code in rendered.qr_codes]),
     )
 
 
@@ -316,17 +328,22 @@ def _init_worker(kit: Kit, overrides: dict[str, str], options: Options) -> None:
     sharing_fonts().__enter__()
 
 
-def _build_in_worker(job: Job, out_dir: Path) -> Output | str:
+def _build_in_worker(job: Job, out_dir: Path, rendered: RenderedHTML | None) -> Output | str:
     assert _WORKER is not None
-    return _build_or_message(_WORKER[0], job, out_dir, _WORKER[1], _WORKER[2])
+    return _build_or_message(_WORKER[0], job, out_dir, _WORKER[1], _WORKER[2], rendered)
 
 
 def _build_or_message(
-    kit: Kit, job: Job, out_dir: Path, overrides: dict[str, str], options: Options
+    kit: Kit,
+    job: Job,
+    out_dir: Path,
+    overrides: dict[str, str],
+    options: Options,
+    rendered: RenderedHTML | None,
 ) -> Output | str:
     # Errors travel back from worker processes as their one-line message.
     try:
-        return build_job(kit, job, out_dir, overrides, options)
+        return build_job(kit, job, out_dir, overrides, options, rendered)
     except HandbillError as exc:
         return exc.format_message()
 
@@ -357,13 +374,17 @@ def build(
     out_dir = (out_dir or kit.root / "dist").resolve()
     ensure_writable(out_dir)
     cache = BuildCache(out_dir, enabled=use_cache)
+    remember_matrices(cache.qr)
     roots = [kit.root / part for part in KIT_PARTS]
     roots += [stock_dir() / "templates", stock_dir() / "assets"]
     request = request_key(kit.root, names, language, group, option_values(options), overrides)
     results: list[Output | str] = []
-    pending: dict[Job, str] = {}  # jobs to render -> their main output's name
+    pending: dict[Job, RenderedHTML | None] = {}  # jobs to lay out, with their HTML if made
     html_files: dict[Job, dict[str, Any]] = {}
-    for job in todo:
+    # With nothing cached (a first build, or --no-cache) there is nothing to compare, and the
+    # workers make the HTML themselves, in parallel.
+    compare = bool(cache.entries) or options.keep_html
+    for job in todo if compare else ():
         # The HTML is quick to make; only when it, the options or a file the last layout
         # read has changed is the job laid out again.
         try:
@@ -376,24 +397,36 @@ def build(
             html_files[job] = _keep_html(kit, job, rendered, out_dir, slot)
         hit = cache.lookup(slot, cache_key(kit, rendered, options))
         if hit is None:
-            pending[job] = slot
+            pending[job] = rendered
             continue
         output = Output(hit.entries, hit.warnings, hit.key, hit.deps, cached=True)
         results.append(_with_html(output, html_files.get(job)))
         if progress:
             progress(job.material)
-    for job, result in _run(kit, list(pending), out_dir, jobs, progress, overrides, options):
+    if not compare:
+        pending = dict.fromkeys(todo)
+    for job, result in _run(
+        kit, list(pending.items()), out_dir, jobs, progress, overrides, options
+    ):
         if isinstance(result, Output):
             cached = Cached(result.key, result.deps, result.entries, result.warnings)
-            cache.store(pending[job], cached)
+            cache.store(result.entries[0]["path"], cached)
             result = _with_html(result, html_files.get(job))
         else:
-            cache.store(pending[job], None)
+            made = pending[job]
+            if made is not None:
+                cache.store(pdf_name(made, options), None)  # forget the old result
         results.append(result)
     outputs = sorted(
         (r for r in results if isinstance(r, Output)), key=lambda o: o.entries[0]["path"]
     )
     failures = [r for r in results if isinstance(r, str)]
+    urls = [
+        code["url"]
+        for entry in (e for o in outputs for e in o.entries)
+        for code in entry.get("qr_codes", ())
+    ]
+    cache.qr = {**known_matrices(urls), **{u: b for o in outputs for u, b in o.qr.items()}}
     report = BuildReport(out_dir, outputs, failures, 0.0, warnings=_kit_warnings(kit, todo))
     if outputs:
         write_manifest(out_dir, kit.config.name, report.entries)
@@ -434,7 +467,7 @@ def _with_html(output: Output, html: dict[str, Any] | None) -> Output:
 
 def _run(
     kit: Kit,
-    todo: list[Job],
+    todo: list[tuple[Job, RenderedHTML | None]],
     out_dir: Path,
     jobs: int | None,
     progress: Progress | None,
@@ -447,8 +480,8 @@ def _run(
         from handbill.pdf import sharing_fonts
 
         with sharing_fonts():
-            for job in todo:
-                yield job, _build_or_message(kit, job, out_dir, overrides, options)
+            for job, rendered in todo:
+                yield job, _build_or_message(kit, job, out_dir, overrides, options, rendered)
                 if progress:
                     progress(job.material)
         return
@@ -462,7 +495,9 @@ def _run(
         initargs=(kit, overrides, options),
     )
     try:
-        futures = {pool.submit(_build_in_worker, job, out_dir): job for job in todo}
+        futures = {
+            pool.submit(_build_in_worker, job, out_dir, rendered): job for job, rendered in todo
+        }
         for future in as_completed(futures):
             yield futures[future], future.result()
             if progress:

@@ -54,6 +54,8 @@ class BuildCache:
         self.enabled = enabled
         self.entries: dict[str, Cached] = self._load() if enabled else {}
         self.updates: dict[str, Cached | None] = {}
+        # QR code matrices by URL (see qr.known_matrices), kept between builds.
+        self.qr: dict[str, str] = self._load_qr() if enabled else {}
         self._file_digests: dict[str, str | None] = {}
 
     def _load(self) -> dict[str, Cached]:
@@ -64,6 +66,14 @@ class BuildCache:
             return {name: Cached(**entry) for name, entry in data["outputs"].items()}
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return {}  # a missing or damaged cache only means a full build
+
+    def _load_qr(self) -> dict[str, str]:
+        try:
+            data = json.loads((self.out_dir / CACHE_NAME).read_text(encoding="utf-8"))
+            qr = data.get("qr", {}) if data.get("generator") == f"handbill {__version__}" else {}
+            return {str(url): str(bits) for url, bits in qr.items()}
+        except (OSError, ValueError, AttributeError):
+            return {}
 
     def file_digest(self, path: str) -> str | None:
         if path not in self._file_digests:
@@ -91,7 +101,7 @@ class BuildCache:
 
     def save(self) -> None:
         """Merge this build's results into the cache file, under the output folder's lock."""
-        if not self.updates:
+        if not self.updates and not self.qr:
             return
         folder = os.open(self.out_dir, os.O_RDONLY)
         try:
@@ -100,7 +110,7 @@ class BuildCache:
             outputs = {
                 name: vars(cached) for name, cached in sorted(merged.items()) if cached is not None
             }
-            data = {"generator": f"handbill {__version__}", "outputs": outputs}
+            data = {"generator": f"handbill {__version__}", "outputs": outputs, "qr": self.qr}
             write_atomic(self.out_dir / CACHE_NAME, json.dumps(data, indent=1).encode("utf-8"))
         finally:
             os.close(folder)
