@@ -116,7 +116,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument(
         "--merge-rows",
-        default="",
+        default="1000,10000",
         help="supporter rows for the mail-merge step, comma-separated ('' to skip)",
     )
     args = parser.parse_args()

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from handbill.characters import describe, needs_glyph
+from handbill.concat import concatenate
 from handbill.errors import BuildError, HandbillError, KitError, did_you_mean, display_path
 from handbill.glyphs import coverage, font_files
 from handbill.kit import Kit, numbered_rows
@@ -42,9 +43,10 @@ class Chunk:
     """What a worker made of a run of rows: its PDF file, and each letter's pages and file."""
 
     path: Path
-    pages: int
+    pages: int  # in the merged PDF: the pages drawn, and a blank back if one is needed
     letters: list[dict[str, Any]]
     warnings: list[str] = field(default_factory=list)
+    drawn: int = 0  # pages in the chunk's own PDF
 
 
 @dataclass
@@ -170,7 +172,12 @@ def merge(
     work = Path(tempfile.mkdtemp(prefix=".handbill-merge-", dir=out_dir))
     try:
         chunks = list(_chunks(kit, material, rows, work, folder, jobs, overrides))
-        data = _concatenate(chunks)
+        title = f"{material.title} - {kit.config.name}"
+        joined = _padded(chunks, work)
+        target = out_dir / f"{name}.pdf"
+        digest = write_atomic(
+            target, lambda out: concatenate(joined, out, title, material.language)
+        )
         letters, offset = [], 0
         for chunk in chunks:
             for letter in chunk.letters:
@@ -188,8 +195,8 @@ def merge(
             "duplex": material.duplex,
             "skipped_rows": [number for number, _ in bad],
             "path": f"{name}.pdf",
-            "bytes": len(data),
-            "sha256": write_atomic(out_dir / f"{name}.pdf", data),
+            "bytes": target.stat().st_size,
+            "sha256": digest,
             "rows": letters,
         }
         if folder is not None:
@@ -300,8 +307,9 @@ def _layout_chunk(
         _split(data, letters, rows, folder, material)
     # A two-sided chunk ending on a front gets a blank back, so the next chunk's first letter
     # starts on a front too (see _concatenate).
-    pages = len(document.pages) + (1 if material.duplex and len(document.pages) % 2 else 0)
-    return Chunk(path, pages, letters, notes)
+    drawn = len(document.pages)
+    pages = drawn + (1 if material.duplex and drawn % 2 else 0)
+    return Chunk(path, pages, letters, notes, drawn)
 
 
 def _css_string(fragment: str) -> str:
@@ -340,18 +348,19 @@ def _split(
         letter["sha256"] = write_atomic(folder / name, out.getvalue())
 
 
-def _concatenate(chunks: list[Chunk]) -> bytes:
-    """The chunks' PDFs as one, in order, each padded with blank pages to its page count."""
-    import io
+def _padded(chunks: list[Chunk], work: Path) -> list[Path]:
+    """The chunks' PDFs in order, each followed by a blank page where its count says so."""
+    from pypdf import PdfReader, PdfWriter
 
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
+    paths = []
     for chunk in chunks:
-        before = len(writer.pages)
-        writer.append(str(chunk.path))
-        for _ in range(chunk.pages - (len(writer.pages) - before)):
-            writer.add_blank_page()
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+        paths.append(chunk.path)
+        if chunk.pages > chunk.drawn:
+            blank = work / f"{chunk.path.stem}-blank.pdf"
+            box = PdfReader(chunk.path).pages[0].mediabox
+            writer = PdfWriter()
+            writer.add_blank_page(float(box.width), float(box.height))
+            with blank.open("wb") as out:
+                writer.write(out)
+            paths.append(blank)
+    return paths

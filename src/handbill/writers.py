@@ -8,8 +8,9 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from handbill import __version__
 from handbill.errors import HandbillError
@@ -17,11 +18,13 @@ from handbill.errors import HandbillError
 MANIFEST_NAME = "manifest.json"
 
 
-def write_atomic(path: Path, data: bytes) -> str:
+def write_atomic(path: Path, data: bytes | Callable[[IO[bytes]], object]) -> str:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never a part.
 
-    The bytes go to a temporary file in the same folder, are flushed to disk, and the file is
-    renamed over ``path``; on any failure the temporary file is removed. Returns the sha256.
+    ``data`` is the bytes, or a function that writes them to the stream it is given (for a
+    file too large to hold in memory). The bytes go to a temporary file in the same folder,
+    are flushed to disk, and the file is renamed over ``path``; on any failure the temporary
+    file is removed. Returns the sha256.
     """
     try:
         handle, temporary = tempfile.mkstemp(
@@ -32,8 +35,18 @@ def write_atomic(path: Path, data: bytes) -> str:
             f"could not write {path.name}: {exc.strerror or exc}", path.parent
         ) from exc
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+        with os.fdopen(handle, "w+b") as stream:
+            if isinstance(data, bytes):
+                stream.write(data)
+                digest = hashlib.sha256(data).hexdigest()
+            else:
+                data(stream)
+                stream.flush()
+                stream.seek(0)
+                hasher = hashlib.sha256()
+                for block in iter(lambda: stream.read(1 << 20), b""):
+                    hasher.update(block)
+                digest = hasher.hexdigest()
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, 0o644)
@@ -48,7 +61,7 @@ def write_atomic(path: Path, data: bytes) -> str:
                 path.parent,
             ) from exc
         raise
-    return hashlib.sha256(data).hexdigest()
+    return digest
 
 
 def ensure_writable(folder: Path) -> None:
