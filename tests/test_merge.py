@@ -176,6 +176,14 @@ def test_cli_merge_and_its_usage_errors(letter_kit: Path, tmp_path: Path) -> Non
     assert done.output.startswith("Merged 1 letter (1 page) into note.merge.pdf, and one PDF")
     manifest = json.loads((letter_kit / "dist" / "manifest.json").read_text())
     assert [e["path"] for e in manifest["outputs"]] == ["note.merge.pdf"]
+    # The download page lists the merged letters; check leaves them out (their material's
+    # own PDF is checked) rather than stumbling on them.
+    site = runner.invoke(cli, ["site", "--kit", str(letter_kit)])
+    assert site.exit_code == 0, site.output
+    assert "note.merge.pdf" in (letter_kit / "dist" / "index.html").read_text()
+    checked = runner.invoke(cli, ["check", "--kit", str(letter_kit)])
+    assert checked.exception is None or isinstance(checked.exception, SystemExit)
+    assert "note.merge" not in checked.output
     two = runner.invoke(cli, [*args[:1], "note", "card", *args[1:]])
     assert two.exit_code == 2 and "--merge needs the one material to merge" in two.output
     alone = runner.invoke(cli, ["build", "--kit", str(letter_kit), "--split"])
