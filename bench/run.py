@@ -1,7 +1,7 @@
 """The benchmark suite: baseline, cold build, no-op rebuild and one edit of the example kit.
 
 Run from the repository (after `make build`):
-    .venv/bin/python bench/run.py [--jobs N] [--json FILE] [--merge-rows 1000,10000]
+    .venv/bin/python bench/run.py [--jobs N] [--repeat N] [--json FILE] [--merge-rows 1000,10000]
 
 Each step runs in a fresh process on a copy of the example kit; wall time includes Python and
 library start-up, and peak RSS is the sum over the command's processes (workers included),
@@ -85,6 +85,9 @@ def build_suite(jobs: list[str]) -> dict[str, Any]:
         path.write_text(path.read_text().replace("judicial review", "judicial-review case", 1))
         edit = handbill(kit, out, "-q", *jobs)
         after = outputs(out)
+        checked = run(
+            [sys.executable, "-m", "handbill", "check", "--kit", str(kit), "--out", str(out)]
+        )
     rebuilt = sorted({after[p]["material"] for p in after if after[p] != unchanged.get(p)})
     pages = pages_of(built)
     steps = [
@@ -102,6 +105,7 @@ def build_suite(jobs: list[str]) -> dict[str, Any]:
             pages_of({p: after[p] for p in after if after[p]["material"] in rebuilt}),
             rebuilt=rebuilt,
         ),
+        figures("check", checked, pages, outputs=len(built)),
     ]
     return {
         "steps": steps,
@@ -110,10 +114,17 @@ def build_suite(jobs: list[str]) -> dict[str, Any]:
     }
 
 
+def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run whose cold build took the median time (a whole run, so its ratios agree)."""
+    ordered = sorted(runs, key=lambda r: r["steps"][1]["seconds"])
+    return ordered[len(ordered) // 2]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, help="passed to handbill build (default: all cores)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of the build steps (median)")
     parser.add_argument(
         "--merge-rows",
         default="1000,10000",
@@ -121,7 +132,8 @@ def main() -> None:
     )
     args = parser.parse_args()
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
-    results: dict[str, Any] = {"build": build_suite(jobs)}
+    runs = [build_suite(jobs) for _ in range(args.repeat)]
+    results: dict[str, Any] = {"build": median_run(runs), "runs": runs}
     for step in results["build"]["steps"]:
         print(
             f"{step['step']:>14}: {step['seconds']:7.2f} s  {step['pages']:4} pages  "
