@@ -118,6 +118,11 @@ def test_no_cache_and_a_new_version_rebuild_everything(
     assert rebuilt(run(kit_dir, built, use_cache=False)) == {"sheet", "card"}
     monkeypatch.setattr(handbill.cache, "__version__", "99.0")
     assert rebuilt(run(kit_dir, built)) == {"sheet", "card"}
+    assert rebuilt(run(kit_dir, built)) == set()
+    # So does a new version of a library that draws the PDFs.
+    assert "weasyprint-" in handbill.cache.library_versions()[0]
+    monkeypatch.setattr(handbill.cache, "library_versions", lambda: ("weasyprint-99.0",))
+    assert rebuilt(run(kit_dir, built)) == {"sheet", "card"}
 
 
 def test_a_damaged_cache_file_means_a_full_build(kit_dir: Path, built: Path) -> None:

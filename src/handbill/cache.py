@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
+import importlib.util
 import json
 import os
 from dataclasses import dataclass, field
@@ -20,14 +22,42 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+@functools.cache
+def library_versions() -> tuple[str, ...]:
+    """The installed versions of the libraries that lay out and write the PDFs.
+
+    Read from the names of their .dist-info folders: importing them, or importlib.metadata,
+    would cost a rebuild with nothing to do most of its time.
+    """
+    found = []
+    for module, distribution in (
+        ("weasyprint", "weasyprint"),
+        ("pydyf", "pydyf"),
+        ("pypdf", "pypdf"),
+        ("qrcode", "qrcode"),
+        ("docx", "python_docx"),
+    ):
+        spec = importlib.util.find_spec(module)
+        origin = Path(spec.origin) if spec is not None and spec.origin else None
+        infos = sorted(origin.parent.parent.glob(f"{distribution}-*.dist-info")) if origin else []
+        found.append(infos[0].name.removesuffix(".dist-info") if infos else f"{module} ?")
+    return tuple(found)
+
+
 def input_key(*parts: object) -> str:
     """The cache key of one output: a hash of everything, other than files, that shapes it.
 
     Callers pass the final HTML (which already holds the content, data row, links, imprint
-    and template output), the options and the material's settings. handbill's version is
-    always part of it, so an upgrade rebuilds everything.
+    and template output), the options and the material's settings. The versions of handbill
+    and of the libraries that draw the PDFs are always part of it, so an upgrade of any of
+    them rebuilds everything.
     """
-    text = json.dumps([__version__, *parts], sort_keys=True, default=repr, ensure_ascii=False)
+    text = json.dumps(
+        [__version__, library_versions(), *parts],
+        sort_keys=True,
+        default=repr,
+        ensure_ascii=False,
+    )
     return digest(text.encode("utf-8"))
 
 
