@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import re
 import shutil
 import subprocess
+import threading
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -105,31 +109,50 @@ def check(
         and not e.get("merge")
     ]
     fonts = kit_font_families(kit)
-    for entry in entries:
-        report.checked += 1
-        material = kit.materials[entry["material"]]
-        label = material.name + (f" row {entry['row']}" if entry.get("row") else "")
-        path = out_dir / entry["path"]
-        reader = _open_strictly(path, label, report)
-        if reader is None:
-            continue
-        if entry.get("imposition"):
-            # A4 sheets made from a PDF checked below: the codes must survive imposition.
-            report.findings += _qr_findings(path, entry, f"{label} (A4 sheets)", material.vars)
-            continue
-        report.findings += _fit(entry, label, reader)
-        report.findings += _font_findings(reader, label, fonts)
-        report.findings += _imprint(kit, material, reader, label)
-        report.findings += _qr_findings(path, entry, label, material.vars)
-        report.findings += _press_boxes(entry, label, reader)
-        job = Job(material.name, entry.get("row", 0))
-        row = rows_of(kit, material)[job.row - 1] if job.row else None
-        rendered = render_html(kit, material, row, job.row)
-        document, _ = render(kit, rendered)
-        report.findings += legibility_findings(document, label, material, rendered.html)
-        report.findings += _spills(spilled_text(document), label)
+    report.checked += len(entries)
+    # Each PDF is checked on its own (opened, rasterised for its QR codes, laid out again for
+    # legibility), so the PDFs are spread over the cores; results come back in order.
+    workers = min(jobs or os.cpu_count() or 1, len(entries))
+    if workers <= 1:
+        found = [_check_entry(kit, entry, out_dir, fonts) for entry in entries]
+    else:
+        method = "fork" if threading.active_count() == 1 else "forkserver"
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
+            count = len(entries)
+            found = list(
+                pool.map(_check_entry, [kit] * count, entries, [out_dir] * count, [fonts] * count)
+            )
+    for findings in found:
+        report.findings += findings
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _check_entry(kit: Kit, entry: dict[str, Any], out_dir: Path, fonts: Any) -> list[Finding]:
+    """Every check of one PDF of the manifest."""
+    material = kit.materials[entry["material"]]
+    label = material.name + (f" row {entry['row']}" if entry.get("row") else "")
+    path = out_dir / entry["path"]
+    report = CheckReport()
+    reader = _open_strictly(path, label, report)
+    if reader is None:
+        return report.findings
+    if entry.get("imposition"):
+        # A4 sheets made from a PDF checked below: the codes must survive imposition.
+        return report.findings + _qr_findings(path, entry, f"{label} (A4 sheets)", material.vars)
+    findings = report.findings
+    findings += _fit(entry, label, reader)
+    findings += _font_findings(reader, label, fonts)
+    findings += _imprint(kit, material, reader, label)
+    findings += _qr_findings(path, entry, label, material.vars)
+    findings += _press_boxes(entry, label, reader)
+    job = Job(material.name, entry.get("row", 0))
+    row = rows_of(kit, material)[job.row - 1] if job.row else None
+    rendered = render_html(kit, material, row, job.row)
+    document, _ = render(kit, rendered)
+    findings += legibility_findings(document, label, material, rendered.html)
+    findings += _spills(spilled_text(document), label)
+    return findings
 
 
 def outputs_stale(kit: Kit, out_dir: Path, names: set[str]) -> bool:
