@@ -78,7 +78,11 @@ def test_interrupted_builds_leave_only_complete_files(busy_kit: Path, tmp_path: 
     interrupted = 0
     for delay in (0.4, 0.9, 1.4, 1.9, 2.4):
         for sig in (signal.SIGINT, signal.SIGTERM):
-            process = handbill("build", "--kit", str(busy_kit), "--out", str(out), "-j", "2")
+            # --no-cache: every build lays out everything again, so there is a build to
+            # interrupt even after an earlier one has finished.
+            process = handbill(
+                "build", "--kit", str(busy_kit), "--out", str(out), "-j", "2", "--no-cache"
+            )
             time.sleep(delay)
             process.send_signal(sig)
             _, stderr = process.communicate(timeout=120)
