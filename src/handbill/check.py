@@ -385,24 +385,10 @@ def _one_qr(
             )
         ]
     symbol = matches[0]
-    xs = [
-        p.x
-        for p in (
-            symbol.position.top_left,
-            symbol.position.top_right,
-            symbol.position.bottom_right,
-            symbol.position.bottom_left,
-        )
-    ]
-    ys = [
-        p.y
-        for p in (
-            symbol.position.top_left,
-            symbol.position.top_right,
-            symbol.position.bottom_right,
-            symbol.position.bottom_left,
-        )
-    ]
+    where = symbol.position
+    corners = (where.top_left, where.top_right, where.bottom_right, where.bottom_left)
+    xs = [corner.x for corner in corners]
+    ys = [corner.y for corner in corners]
     modules = len(qr_matrix(url)) - 2 * QUIET_ZONE
     module_px = (max(xs) - min(xs)) / modules
     width_mm = (max(xs) - min(xs) + 2 * QUIET_ZONE * module_px) / px_per_mm
