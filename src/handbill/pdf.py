@@ -24,6 +24,7 @@ from handbill.fetcher import KitURLFetcher, RefusedURL
 from handbill.glyphs import MissingGlyphError
 from handbill.kit import Kit, stock_dir
 from handbill.linecache import remembering_lines
+from handbill.qrdraw import drawing_qr_paths
 from handbill.templating import RenderedHTML
 
 PX_PER_MM = 96 / 25.4
@@ -137,7 +138,7 @@ def write_pdf(document: Document, title: str, language: str, label: str = "") ->
     """
     document.metadata.title = title
     document.metadata.lang = language
-    with weasyprint_warnings() as messages:
+    with weasyprint_warnings() as messages, drawing_qr_paths():
         # Tagged PDF (PDF/UA-1): screen readers read the material in order; title and
         # language are set above, as PDF/UA requires.
         data: bytes = document.write_pdf(pdf_variant=PDF_VARIANT)

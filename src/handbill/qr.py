@@ -11,6 +11,7 @@ from qrcode.constants import ERROR_CORRECT_M
 
 QUIET_ZONE = 4  # modules of blank margin on every side (ISO/IEC 18004)
 MIN_WIDTH_MM = 20.0
+MODULES_CLASS = "qr-modules"  # the dark modules' path, which qrdraw.py draws the quick way
 
 
 @dataclass(frozen=True)
@@ -106,5 +107,6 @@ def qr_svg(url: str, width_mm: float, link: str) -> Markup:
         f'viewBox="0 0 {size} {size}" width="{width_mm:g}mm" height="{width_mm:g}mm" '
         f'role="img" aria-label="QR code: {escape(url)}" shape-rendering="crispEdges">'
         f'<rect width="{size}" height="{size}" fill="#fff"/>'
-        f'<path fill="none" stroke="#000" stroke-width="1" d="{path}"/></svg>'
+        f'<path class="{MODULES_CLASS}" fill="none" stroke="#000" stroke-width="1" d="{path}"/>'
+        "</svg>"
     )
