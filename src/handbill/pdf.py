@@ -25,6 +25,7 @@ from handbill.glyphs import MissingGlyphError
 from handbill.kit import Kit, stock_dir
 from handbill.linecache import remembering_lines
 from handbill.qrdraw import drawing_qr_paths
+from handbill.stylecache import install as install_stylecache
 from handbill.templating import RenderedHTML
 
 PX_PER_MM = 96 / 25.4
@@ -71,8 +72,14 @@ class SharedFonts(FontConfiguration):  # type: ignore[misc]
     WeasyPrint loads every @font-face of a document into a fresh configuration; the documents
     of a kit declare the same bundled fonts, so sharing one loads each font once per build
     instead of once per document. The files are still reported to each document's fetcher, so
-    the build cache knows which outputs a font change affects.
+    the build cache knows which outputs a font change affects. The configuration also keeps
+    the build's parsed stylesheets (see stylecache.py).
     """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stylesheets: dict[tuple[str, ...], Any] = {}
+        install_stylecache()
 
     def add_font_face(self, rule_descriptors: Any, url_fetcher: Any) -> Any:
         read = getattr(url_fetcher, "read", None)
