@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import random
 import re
 
+import qrcode
 import zxingcpp
 from PIL import Image
+from qrcode.constants import ERROR_CORRECT_M
 
-from handbill.qr import QUIET_ZONE, qr_matrix, qr_svg, svg_path
+from handbill.qr import QUIET_ZONE, _penalty, qr_matrix, qr_svg, svg_path
 
 URL = "https://example.org/case"
 
@@ -50,3 +53,36 @@ def test_svg_is_sized_in_mm_and_labelled() -> None:
     assert 'data-link="case"' in svg
     assert 'aria-label="QR code: https://example.org/case"' in svg
     assert "<image" not in svg  # vector, never a bitmap
+
+
+def test_matrices_equal_qrcodes_own_across_versions() -> None:
+    """The quicker mask choice picks qrcode's mask: the same matrix, from version 1 to 13."""
+    rng = random.Random(1)
+    alphabet = "abcdefghijklmnopqrstuvwxyz0123456789-_/?=&"
+    urls = ["https://a.b", "https://example.org/" + "x" * 280]
+    urls += [
+        "https://example.org/" + "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 300)))
+        for _ in range(40)
+    ]
+    versions = set()
+    for url in urls:
+        code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=QUIET_ZONE, box_size=1)
+        code.add_data(url)
+        code.make(fit=True)
+        assert qr_matrix(url) == [list(row) for row in code.get_matrix()], url
+        versions.add(code.version)
+    assert min(versions) <= 2 and max(versions) >= 10  # version information from 7 on
+
+
+def test_penalties_equal_qrcodes_lost_points() -> None:
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M)
+    code.add_data("https://www.999callfornhs.org.uk/petition?utm_source=handbill")
+    code.best_fit()
+    for pattern in range(8):
+        code.makeImpl(True, pattern)
+        size = code.modules_count
+        rows = [int("".join("1" if m else "0" for m in row), 2) for row in code.modules]
+        columns = [
+            int("".join("1" if row[c] else "0" for row in code.modules), 2) for c in range(size)
+        ]
+        assert _penalty(rows, columns, size) == qrcode.util.lost_point(code.modules), pattern
