@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
+import handbill.build
 import handbill.cache
 from conftest import REPO, write
-from handbill.build import BuildReport, Options, build
+from handbill.build import BuildReport, build
 from handbill.cache import CACHE_NAME
+from handbill.jobs import Options
 from handbill.kit import load_kit, stock_dir
 
 FONT = stock_dir() / "assets" / "fonts" / "atkinson-hyperlegible"
@@ -210,3 +212,35 @@ def test_unchanged_rebuild_is_answered_without_reading_the_kit(
     (kit_dir / "dist" / "card.pdf").unlink()
     monkeypatch.setattr(handbill.kit, "load_kit", no_reading)
     assert runner.invoke(cli, args).exit_code == 1
+
+
+def test_an_edit_to_one_material_makes_only_its_html(
+    kit_dir: Path, built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only material files changed: the other materials' outputs are taken without their HTML
+    being made. A translation follows its original; a template change compares every job."""
+    write(kit_dir / "materials" / "sheet.cy.md", "---\ntitle: Taflen\n---\nDiolch.\n")
+    assert rebuilt(run(kit_dir, built)) == {"sheet.cy"}
+    prepared: list[str] = []
+    real = handbill.build.prepare
+    monkeypatch.setattr(
+        handbill.build,
+        "prepare",
+        lambda kit, job, *a: prepared.append(job.material) or real(kit, job, *a),
+    )
+    sheet = kit_dir / "materials" / "sheet.md"
+    sheet.write_text(sheet.read_text() + "\nOne more sentence.\n")
+    assert rebuilt(run(kit_dir, built)) == {"sheet"}  # the Welsh text is its own
+    assert sorted(prepared) == ["sheet", "sheet.cy"]
+    prepared.clear()
+    card = kit_dir / "materials" / "card.md"
+    card.write_text(card.read_text() + "\nAnd another.\n")
+    (kit_dir / "materials" / "sheet.cy.md").unlink()
+    report = run(kit_dir, built)
+    assert rebuilt(report) == {"card"} and sorted(prepared) == ["card"]
+    assert len(report.outputs) == 2
+    prepared.clear()
+    template = kit_dir / "templates" / "card.html"
+    template.write_text(template.read_text().replace("<h1>", '<h1 class="big">'))
+    assert rebuilt(run(kit_dir, built)) == {"card"}
+    assert sorted(prepared) == ["card", "sheet"]

@@ -128,7 +128,8 @@ def test_crop_marks_sit_outside_the_bleed(tmp_path: Path) -> None:
 
 
 def test_build_press_mode(kit_dir: Path, tmp_path: Path) -> None:
-    from handbill.build import Options, build
+    from handbill.build import build
+    from handbill.jobs import Options
     from handbill.kit import load_kit
 
     report = build(load_kit(kit_dir), ["card"], out_dir=tmp_path, jobs=1, options=Options("press"))
@@ -227,7 +228,8 @@ def test_build_booklet_sheets(kit_dir: Path, tmp_path: Path) -> None:
 def test_greyscale_variant_has_no_colour(kit_dir: Path, tmp_path: Path) -> None:
     import pypdfium2 as pdfium
 
-    from handbill.build import Options, build
+    from handbill.build import build
+    from handbill.jobs import Options
     from handbill.kit import load_kit
 
     report = build(

@@ -7,8 +7,8 @@ from weasyprint import HTML
 
 import handbill.linecache
 from conftest import REPO
-from handbill.build import Options, jobs_for, prepare
 from handbill.fetcher import KitURLFetcher
+from handbill.jobs import Options, jobs_for, prepare
 from handbill.kit import load_kit, stock_dir
 from handbill.pdf import PDF_VARIANT, render, sharing_fonts, write_pdf
 

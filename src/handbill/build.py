@@ -12,52 +12,28 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from handbill.cache import KIT_PARTS, BuildCache, Cached, input_key, request_key, save_snapshot
-from handbill.errors import HandbillError, KitError, did_you_mean
-from handbill.kit import Kit, rows_of, stock_dir
+from handbill.cache import KIT_PARTS, BuildCache, Cached, changes_since, request_key, save_snapshot
+from handbill.errors import HandbillError
+from handbill.jobs import (
+    Job,
+    Options,
+    Output,
+    build_job,
+    cache_key,
+    jobs_for,
+    pdf_name,
+    prepare,
+    write_output,
+)
+from handbill.kit import Kit, stock_dir
 from handbill.qr import known_matrices, remember_matrices
-from handbill.readers import Material
-from handbill.templating import RenderedHTML, output_stem, render_html
-from handbill.writers import MANIFEST_NAME, ensure_writable, write_atomic, write_manifest
+from handbill.templating import RenderedHTML
+from handbill.writers import MANIFEST_NAME, ensure_writable, write_manifest
 
 # The layout stages (WeasyPrint, fontTools, pypdf) are imported where they are used, so that
 # a rebuild with nothing to do never pays for importing them.
 
 Progress = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class Options:
-    """How to print: ``home`` (finished pages, plus A4 sheets for other sizes) or ``press``."""
-
-    mode: str = "home"
-    marks: bool | None = None  # crop marks in press mode; None: as handbill.toml [print] says
-    greyscale: bool = False  # black on white for mono printers: NAME.grey.pdf
-    keep_html: bool = False  # also write each output's final HTML beside its PDF
-
-
-@dataclass(frozen=True)
-class Job:
-    """One output to make: a material, and for a ``per:`` material the data row (1-based)."""
-
-    material: str
-    row: int = 0
-
-
-@dataclass
-class Output:
-    """The files one job wrote (the PDF, then any exports) and warnings for the user.
-
-    ``key`` and ``deps`` (the files read while rendering) are what the build cache keeps;
-    ``cached`` says the files were already up to date and nothing was rendered.
-    """
-
-    entries: list[dict[str, Any]]
-    warnings: list[str] = field(default_factory=list)
-    key: str = ""
-    deps: dict[str, str] = field(default_factory=dict)
-    cached: bool = False
-    qr: dict[str, str] = field(default_factory=dict)  # QR matrices made (qr.known_matrices)
 
 
 @dataclass
@@ -105,215 +81,6 @@ class BuildReport:
         if self.failures:
             text += f"; {len(self.failures)} failed"
         return text
-
-
-def jobs_for(kit: Kit, materials: list[Material], group: str | None = None) -> list[Job]:
-    """One job per material, or per data row for a ``per:`` material.
-
-    With a ``group`` (an id in data/groups.csv), only the materials made per group are built,
-    for that group's row alone.
-    """
-    if group is not None:
-        materials = _per_group(kit, materials, group)
-    jobs = []
-    for material in materials:
-        if not material.per:
-            jobs.append(Job(material.name))
-            continue
-        made: dict[str, int] = {}
-        for number, row in enumerate(rows_of(kit, material), start=1):
-            if group is not None and row.get("id") != group:
-                continue
-            stem = output_stem(material, row, number)
-            if stem in made:
-                raise KitError(
-                    f"rows {made[stem]} and {number} of data/{material.per}.csv would both be "
-                    f"written to {stem}.pdf; add a column to 'output:' (or use {{n}}) so that "
-                    "each row gets its own file name",
-                    material.path,
-                )
-            made[stem] = number
-            jobs.append(Job(material.name, number))
-    return jobs
-
-
-def _per_group(kit: Kit, materials: list[Material], group: str) -> list[Material]:
-    rows = kit.data.get("groups")
-    if not isinstance(rows, list) or (rows and "id" not in rows[0]):
-        raise KitError(
-            "--group needs data/groups.csv with an 'id' column (one short id per group, e.g. leeds)"
-        )
-    ids = [row["id"] for row in rows]
-    if group not in ids:
-        raise KitError(
-            f"no group '{group}' in data/groups.csv.{did_you_mean(group, ids)} "
-            f"Groups: {', '.join(ids) or 'none'}."
-        )
-    chosen = [m for m in materials if m.per == "groups"]
-    if not chosen:
-        raise KitError(
-            "none of these materials is made per group; give one 'per: groups' in its "
-            "front matter to make a copy for each row of data/groups.csv"
-        )
-    return chosen
-
-
-def prepare(kit: Kit, job: Job, overrides: dict[str, str], options: Options) -> RenderedHTML:
-    """The job's final HTML (templates, content, data row, print mode): quick, no layout."""
-    material = kit.materials[job.material]
-    row = rows_of(kit, material)[job.row - 1] if job.row else None
-    rendered = render_html(kit, material, row, job.row, overrides)
-    if options.mode == "press" or options.greyscale:
-        from handbill.printing import with_bleed, with_greyscale
-
-        if options.mode == "press":
-            rendered.html = with_bleed(rendered.html, kit.config.printing.bleed_mm)
-        if options.greyscale:
-            rendered.html = with_greyscale(rendered.html)
-            rendered.stem += ".grey"
-    return rendered
-
-
-def pdf_name(rendered: RenderedHTML, options: Options) -> str:
-    """The main output's file name, which also names the job in the build cache."""
-    return f"{rendered.stem}{'.press' if options.mode == 'press' else ''}.pdf"
-
-
-def cache_key(kit: Kit, rendered: RenderedHTML, options: Options) -> str:
-    """Everything but files read during layout that decides a job's outputs (see cache.py)."""
-    return input_key(
-        rendered.html,
-        rendered.content,
-        repr(rendered.material),
-        rendered.values,
-        rendered.proof,
-        kit.config.name,
-        repr(kit.config.printing),
-        # --keep-html only adds a file written from the HTML, so it does not force a layout.
-        repr(replace(options, keep_html=False)),
-    )
-
-
-def build_job(
-    kit: Kit,
-    job: Job,
-    out_dir: Path,
-    overrides: dict[str, str],
-    options: Options | None = None,
-    rendered: RenderedHTML | None = None,
-) -> Output:
-    """Render one output through every stage and write its PDF(s) and exports.
-
-    ``rendered`` is the job's HTML when the caller has already made it (see ``prepare``).
-    """
-    from handbill.glyphs import check_glyphs
-    from handbill.pdf import PDF_VARIANT, qr_placements, render, write_pdf
-    from handbill.printing import home_sheets, press_pdf
-    from handbill.qr import known_matrices
-
-    options = options or Options()
-    printing = kit.config.printing
-    material = kit.materials[job.material]
-    rendered = rendered or prepare(kit, job, overrides, options)
-    press = options.mode == "press"
-    deps: dict[str, str] = {}
-    document, warnings = render(kit, rendered, deps)
-    label = material.name + (f" row {job.row}" if job.row else "")
-    check_glyphs(kit, document, label)
-    pages = len(document.pages)
-    if material.pages is not None and pages != material.pages:
-        warnings.append(
-            f"{pages} page{'s' if pages != 1 else ''}, expected {material.pages}: "
-            + ("shorten the text" if pages > material.pages else "add content")
-            + f" or change 'pages:' in {material.path.name}"
-        )
-    placed = qr_placements(document)
-    codes = {code.link: code for code in rendered.qr_codes}
-    title = f"{material.title} - {kit.config.name}"
-    data = write_pdf(document, title, material.language, label)
-    if press:
-        marks = printing.crop_marks if options.marks is None else options.marks
-        data = press_pdf(data, printing, marks)
-    common: dict[str, Any] = {
-        "material": material.name,
-        "title": material.title,
-        "template": material.template,
-        "language": material.language,
-    }
-    if job.row:
-        common["row"] = job.row
-    entry = {
-        **common,
-        "kind": "pdf",
-        "paper": {
-            "name": material.paper.label,
-            "width_mm": material.paper.width_mm,
-            "height_mm": material.paper.height_mm,
-        },
-        "pages": pages,
-        "expected_pages": material.pages,
-        "duplex": material.duplex or material.booklet,
-        "booklet": material.booklet,
-        "proof": rendered.proof,
-        "tagged": True,
-        "pdf_variant": PDF_VARIANT,
-        "fields": rendered.values,
-        "mode": options.mode,
-        "greyscale": options.greyscale,
-        **({"bleed_mm": printing.bleed_mm, "crop_marks": marks} if press else {}),
-        **_write(out_dir, pdf_name(rendered, options), data),
-        "qr_codes": [
-            {
-                "link": spot.link,
-                "url": codes[spot.link].url,
-                "label": codes[spot.link].label,
-                "page": spot.page,
-                "width_mm": spot.width_mm,
-                "x_mm": spot.x_mm,
-                "y_mm": spot.y_mm,
-            }
-            for spot in placed
-        ],
-    }
-    entries = [entry]
-    sheets = None if press else home_sheets(data, entry, printing)
-    if sheets is not None:
-        sheet_data, fields = sheets
-        entries.append(
-            {**entry, **fields, **_write(out_dir, f"{rendered.stem}.home.pdf", sheet_data)}
-        )
-    entries += _exports(material, rendered, out_dir, common)
-    return Output(
-        entries,
-        [f"{label}: {w}" for w in dict.fromkeys(warnings)],
-        key=cache_key(kit, rendered, options),
-        deps=deps,
-        qr=known_matrices([code.url for code in rendered.qr_codes]),
-    )
-
-
-def _write(out_dir: Path, name: str, data: bytes) -> dict[str, Any]:
-    digest = write_atomic(out_dir / name, data)
-    return {"path": name, "bytes": len(data), "sha256": digest}
-
-
-def _exports(
-    material: Material, rendered: RenderedHTML, out_dir: Path, common: dict[str, Any]
-) -> list[dict[str, Any]]:
-    if not material.exports:
-        return []
-    from handbill.exporters import blocks_of, to_docx, to_text
-
-    blocks = blocks_of(rendered.content)
-    entries = []
-    for kind in material.exports:
-        if kind == "txt":
-            data = to_text(material.title, material.subtitle, blocks).encode("utf-8")
-        else:
-            size = float(material.vars.get("export_font_size", 12))
-            data = to_docx(material.title, material.subtitle, blocks, size)
-        entries.append({**common, "kind": kind, **_write(out_dir, f"{rendered.stem}.{kind}", data)})
-    return entries
 
 
 _WORKER: tuple[Kit, dict[str, str], Options] | None = None
@@ -381,10 +148,20 @@ def build(
     results: list[Output | str] = []
     pending: dict[Job, RenderedHTML | None] = {}  # jobs to lay out, with their HTML if made
     html_files: dict[Job, dict[str, Any]] = {}
+    made: dict[Job, str] = {}  # each job's main output, for the snapshot
+    untouched = {} if options.keep_html or not cache.entries else _untouched(kit, out_dir, request)
     # With nothing cached (a first build, or --no-cache) there is nothing to compare, and the
     # workers make the HTML themselves, in parallel.
     compare = bool(cache.entries) or options.keep_html
     for job in todo if compare else ():
+        hit = cache.entries.get(untouched.get(job, ""))
+        if hit is not None:
+            # Nothing this job's HTML is made from has changed since the last build.
+            made[job] = untouched[job]
+            results.append(Output(hit.entries, hit.warnings, hit.key, hit.deps, cached=True))
+            if progress:
+                progress(job.material)
+            continue
         # The HTML is quick to make; only when it, the options or a file the last layout
         # read has changed is the job laid out again.
         try:
@@ -399,6 +176,7 @@ def build(
         if hit is None:
             pending[job] = rendered
             continue
+        made[job] = slot
         output = Output(hit.entries, hit.warnings, hit.key, hit.deps, cached=True)
         results.append(_with_html(output, html_files.get(job)))
         if progress:
@@ -409,13 +187,14 @@ def build(
         kit, list(pending.items()), out_dir, jobs, progress, overrides, options
     ):
         if isinstance(result, Output):
+            made[job] = result.entries[0]["path"]
             cached = Cached(result.key, result.deps, result.entries, result.warnings)
-            cache.store(result.entries[0]["path"], cached)
+            cache.store(made[job], cached)
             result = _with_html(result, html_files.get(job))
         else:
-            made = pending[job]
-            if made is not None:
-                cache.store(pdf_name(made, options), None)  # forget the old result
+            failed = pending[job]
+            if failed is not None:
+                cache.store(pdf_name(failed, options), None)  # forget the old result
         results.append(result)
     outputs = sorted(
         (r for r in results if isinstance(r, Output)), key=lambda o: o.entries[0]["path"]
@@ -432,7 +211,8 @@ def build(
         write_manifest(out_dir, kit.config.name, report.entries)
     cache.save()
     if outputs and not failures:
-        _snapshot(report, out_dir, request, roots)
+        slots = {_job_id(job): pdf for job, pdf in made.items()}
+        _snapshot(report, out_dir, request, roots, slots)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -442,13 +222,44 @@ def option_values(options: Options) -> tuple[object, ...]:
     return (options.mode, options.marks, options.greyscale, options.keep_html)
 
 
-def _snapshot(report: BuildReport, out_dir: Path, request: str, roots: list[Path]) -> None:
+def _job_id(job: Job) -> str:
+    return f"{job.material}#{job.row}"
+
+
+def _untouched(kit: Kit, out_dir: Path, request: str) -> dict[Job, str]:
+    """The jobs whose HTML cannot have changed since the last build of ``request``, each with
+    its main output then: when only material files changed, the other materials' jobs.
+
+    Templates, data, assets and handbill.toml reach every output, so a change to any of them
+    (or an output touched since) leaves nothing untouched and every job's HTML is compared.
+    """
+    found = changes_since(out_dir, request)
+    materials = os.path.join(kit.root, "materials", "")
+    if found is None or not all(path.startswith(materials) for path in found[0]):
+        return {}
+    changed, slots = found
+    untouched = {}
+    for material in kit.materials.values():
+        sources = {str(material.path)}
+        if material.translation_of:
+            sources.add(str(kit.materials[material.translation_of].path))
+        if sources & changed:
+            continue
+        for job_id, slot in slots.items():
+            if job_id.rsplit("#", 1)[0] == material.name:
+                untouched[Job(material.name, int(job_id.rsplit("#", 1)[1]))] = slot
+    return untouched
+
+
+def _snapshot(
+    report: BuildReport, out_dir: Path, request: str, roots: list[Path], slots: dict[str, str]
+) -> None:
     again = replace(report, outputs=[replace(o, cached=True) for o in report.outputs])
     summary = again.summary.replace(" in 0.0 s", " in {seconds} s", 1)
     warnings = [*report.warnings, *(w for output in report.outputs for w in output.warnings)]
     deps = [path for output in report.outputs for path in output.deps]
     paths = [str(entry["path"]) for entry in report.entries] + [MANIFEST_NAME]
-    save_snapshot(out_dir, request, roots, deps, summary, warnings, paths)
+    save_snapshot(out_dir, request, roots, deps, summary, warnings, paths, slots)
 
 
 def _keep_html(
@@ -458,7 +269,10 @@ def _keep_html(
     entry: dict[str, Any] = {"material": job.material, "kind": "html"}
     if job.row:
         entry["row"] = job.row
-    return {**entry, **_write(out_dir, slot.removesuffix(".pdf") + ".html", rendered.html.encode())}
+    return {
+        **entry,
+        **write_output(out_dir, slot.removesuffix(".pdf") + ".html", rendered.html.encode()),
+    }
 
 
 def _with_html(output: Output, html: dict[str, Any] | None) -> Output:

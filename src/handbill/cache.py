@@ -201,8 +201,13 @@ def save_snapshot(
     summary: str,
     warnings: list[str],
     outputs: list[str],
+    jobs: dict[str, str],
 ) -> None:
-    """Remember a complete build, so the same request with nothing changed can skip it all."""
+    """Remember a complete build, so the same request with nothing changed can skip it all.
+
+    ``jobs`` names each job's main output, so that a later build of the same request in which
+    only some materials changed can take the other jobs' outputs without making their HTML.
+    """
     names = [str(root) for root in roots if root.exists()]
     snapshot = {
         "generator": f"handbill {__version__}",
@@ -213,21 +218,45 @@ def save_snapshot(
         "outputs": {name: _stat(out_dir / name) for name in outputs},
         "summary": summary,
         "warnings": warnings,
+        "jobs": jobs,
     }
     write_atomic(out_dir / SNAPSHOT_NAME, json.dumps(snapshot).encode("utf-8"))
 
 
-def unchanged_build(out_dir: Path, request: str) -> tuple[str, list[str]] | None:
-    """The summary and warnings of the last build if nothing has changed since, else None."""
+def _snapshot_of(out_dir: Path, request: str) -> dict[str, Any] | None:
+    """The last complete build of ``request`` into ``out_dir``, if its outputs are untouched."""
     try:
-        snapshot = json.loads((out_dir / SNAPSHOT_NAME).read_text(encoding="utf-8"))
+        snapshot: dict[str, Any] = json.loads((out_dir / SNAPSHOT_NAME).read_text("utf-8"))
         if snapshot["generator"] != f"handbill {__version__}" or snapshot["request"] != request:
             return None
         outputs_now = {name: _stat(out_dir / name) for name in snapshot["outputs"]}
-        if outputs_now != snapshot["outputs"]:
-            return None
-        if file_state(snapshot["roots"], snapshot["deps"]) != snapshot["state"]:
+        return snapshot if outputs_now == snapshot["outputs"] else None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def unchanged_build(out_dir: Path, request: str) -> tuple[str, list[str]] | None:
+    """The summary and warnings of the last build if nothing has changed since, else None."""
+    snapshot = _snapshot_of(out_dir, request)
+    try:
+        if snapshot is None or file_state(snapshot["roots"], snapshot["deps"]) != snapshot["state"]:
             return None
         return str(snapshot["summary"]), [str(w) for w in snapshot["warnings"]]
     except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def changes_since(out_dir: Path, request: str) -> tuple[set[str], dict[str, str]] | None:
+    """The files added, removed or changed since the last complete build of ``request``, and
+    that build's main output for each job (see ``save_snapshot``); None if there is no such
+    build or an output has been touched since."""
+    snapshot = _snapshot_of(out_dir, request)
+    try:
+        if snapshot is None:
+            return None
+        then: dict[str, Any] = snapshot["state"]
+        now = file_state(snapshot["roots"], snapshot["deps"])
+        changed = {path for path in then.keys() | now.keys() if then.get(path) != now.get(path)}
+        return changed, {str(job): str(slot) for job, slot in snapshot["jobs"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None

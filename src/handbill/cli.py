@@ -153,8 +153,8 @@ def build(
     options) have not changed since the last build into the same folder are not rebuilt.
     """
     # Imported here: WeasyPrint takes a while to import, and --help or list do not need it.
-    from handbill.build import Options, jobs_for
     from handbill.build import build as build_kit
+    from handbill.jobs import Options, jobs_for
 
     overrides = parse_settings(settings)
     if not (no_cache or run_check or merge_table or split) and _unchanged(

@@ -13,8 +13,9 @@ from typing import Any
 
 from pypdf import PdfReader, PdfWriter
 
-from handbill.build import Options, build
+from handbill.build import build
 from handbill.errors import KitError, did_you_mean
+from handbill.jobs import Options
 from handbill.kit import Kit, rows_of
 from handbill.templating import output_stem
 from handbill.writers import write_atomic
