@@ -235,14 +235,24 @@ def _chunks(
         for n, part in enumerate(parts)
     ]
     if workers <= 1:
-        yield from (_layout_chunk(*a) for a in args)
+        from handbill.pdf import sharing_fonts
+
+        with sharing_fonts():
+            yield from (_layout_chunk(*a) for a in args)
         return
     method = "fork" if threading.active_count() == 1 else "forkserver"
     context = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker) as pool:
         # map() hands results back in order while later chunks are still being laid out;
         # chunks go to the workers as they ask, so memory holds about one chunk per worker.
         yield from pool.map(_layout_chunk_args, args)
+
+
+def _init_worker() -> None:
+    from handbill.pdf import sharing_fonts
+
+    # The chunks a worker lays out share its fonts and parsed stylesheets (see pdf.py).
+    sharing_fonts().__enter__()
 
 
 def _layout_chunk_args(args: tuple[Any, ...]) -> Chunk:
