@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
+from pypdf.generic import ContentStream
 
 from conftest import REPO, write
 from handbill.build import build
@@ -390,6 +392,31 @@ def test_urdu_pdf_text_is_urdu_and_keeps_names_and_addresses(out: Path) -> None:
         "Promoted by 999 Call for the NHS",
     ):
         assert phrase in text, phrase
+
+
+def actual_texts(path: Path) -> str:
+    """The /ActualText of every marked-content span on the pages, in content-stream order."""
+    found = []
+    for page in PdfReader(path).pages:
+        for operands, operator in ContentStream(page.get_contents(), page.pdf).operations:
+            properties = operands[1] if operator == b"BDC" else None
+            if isinstance(properties, dict) and "/ActualText" in properties:
+                found.append(str(properties["/ActualText"]))
+    return " ".join(found)
+
+
+def test_urdu_text_is_carried_exactly_as_actual_text(out: Path) -> None:
+    """Every Urdu paragraph, as written in the .md, is in the PDF word for word and in reading
+    order, as the /ActualText of its lines: what screen readers and Acrobat read and copy."""
+    carried = words(actual_texts(pdf(out, "leaflet-a5.ur")))
+    paragraphs = body_paragraphs("leaflet-a5.ur")
+    assert len(paragraphs) >= 8
+    for paragraph in paragraphs:
+        expected = words(paragraph)
+        starts = [i for i, word in enumerate(carried) if word == expected[0]]
+        assert any(carried[i : i + len(expected)] == expected for i in starts), paragraph
+    # Left-to-right pages carry none: their glyphs map back to their text exactly.
+    assert actual_texts(pdf(out, "leaflet-a5.pl")) == ""
 
 
 def test_urdu_fonts_are_embedded_and_nastaliq_is_used(out: Path) -> None:

@@ -18,6 +18,7 @@ from weasyprint import HTML
 from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 
+from handbill.actualtext import exact_text
 from handbill.characters import describe
 from handbill.errors import FetchError
 from handbill.fetcher import KitURLFetcher, RefusedURL
@@ -145,9 +146,10 @@ def write_pdf(document: Document, title: str, language: str, label: str = "") ->
     """
     document.metadata.title = title
     document.metadata.lang = language
-    with weasyprint_warnings() as messages, drawing_qr_paths():
+    with weasyprint_warnings() as messages, drawing_qr_paths(), exact_text():
         # Tagged PDF (PDF/UA-1): screen readers read the material in order; title and
-        # language are set above, as PDF/UA requires.
+        # language are set above, as PDF/UA requires. Right-to-left lines carry their exact
+        # text (actualtext.py).
         data: bytes = document.write_pdf(pdf_variant=PDF_VARIANT)
     for message in messages:
         match = re.search(r"\.notdef glyph rendered .*\(U\+([0-9A-Fa-f]+)\)", message)
