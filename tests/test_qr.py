@@ -10,7 +10,7 @@ import zxingcpp
 from PIL import Image
 from qrcode.constants import ERROR_CORRECT_M
 
-from handbill.qr import QUIET_ZONE, _penalty, qr_matrix, qr_svg, svg_path
+from handbill.qr import QUIET_ZONE, _penalty, bit_lines, qr_matrix, qr_svg, svg_path
 
 URL = "https://example.org/case"
 
@@ -81,8 +81,5 @@ def test_penalties_equal_qrcodes_lost_points() -> None:
     for pattern in range(8):
         code.makeImpl(True, pattern)
         size = code.modules_count
-        rows = [int("".join("1" if m else "0" for m in row), 2) for row in code.modules]
-        columns = [
-            int("".join("1" if row[c] else "0" for row in code.modules), 2) for c in range(size)
-        ]
+        rows, columns = bit_lines(code.modules)
         assert _penalty(rows, columns, size) == qrcode.util.lost_point(code.modules), pattern

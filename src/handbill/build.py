@@ -239,15 +239,16 @@ def _untouched(kit: Kit, out_dir: Path, request: str) -> dict[Job, str]:
         return {}
     changed, slots = found
     untouched = {}
-    for material in kit.materials.values():
+    for job_id, slot in slots.items():
+        name, row = job_id.rsplit("#", 1)
+        material = kit.materials.get(name)
+        if material is None:
+            continue
         sources = {str(material.path)}
         if material.translation_of:
             sources.add(str(kit.materials[material.translation_of].path))
-        if sources & changed:
-            continue
-        for job_id, slot in slots.items():
-            if job_id.rsplit("#", 1)[0] == material.name:
-                untouched[Job(material.name, int(job_id.rsplit("#", 1)[1]))] = slot
+        if not sources & changed:
+            untouched[Job(name, int(row))] = slot
     return untouched
 
 

@@ -45,8 +45,7 @@ def best_mask(code: qrcode.QRCode) -> int:
     """
     code.makeImpl(True, 0)
     size = code.modules_count
-    rows = [int("".join("1" if m else "0" for m in row), 2) for row in code.modules]
-    columns = [int("".join("1" if row[c] else "0" for row in code.modules), 2) for c in range(size)]
+    rows, columns = bit_lines(code.modules)
     data_rows, data_columns, masks = _mask_layout(code.version)
     scores = []
     for pattern in range(8):
@@ -81,18 +80,21 @@ def _mask_layout(
     if version >= 7:
         code.setup_type_number(True)
     data = [[m is None for m in row] for row in code.modules]
-
-    def bits(cells: list[list[bool]]) -> tuple[list[int], list[int]]:
-        by_row = [int("".join("1" if m else "0" for m in row), 2) for row in cells]
-        by_column = [int("".join("1" if row[c] else "0" for row in cells), 2) for c in range(size)]
-        return by_row, by_column
-
     first = qrcode.util.mask_func(0)
     flips = []
     for pattern in range(8):
         other = qrcode.util.mask_func(pattern)
-        flips.append(bits([[first(r, c) != other(r, c) for c in range(size)] for r in range(size)]))
-    return (*bits(data), flips)
+        cells = [[first(r, c) != other(r, c) for c in range(size)] for r in range(size)]
+        flips.append(bit_lines(cells))
+    return (*bit_lines(data), flips)
+
+
+def bit_lines(cells: list[list[bool]]) -> tuple[list[int], list[int]]:
+    """A square matrix's rows and columns as integers, the first module the highest bit."""
+    size = len(cells)
+    rows = [int("".join("1" if m else "0" for m in row), 2) for row in cells]
+    columns = [int("".join("1" if row[c] else "0" for row in cells), 2) for c in range(size)]
+    return rows, columns
 
 
 _RUN = re.compile(r"0{5,}|1{5,}")
