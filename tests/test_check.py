@@ -9,8 +9,9 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from conftest import REPO, write
-from handbill.check import Finding, _press_boxes, check
+from handbill.check import _press_boxes, check
 from handbill.cli import cli
+from handbill.findings import Finding
 from handbill.kit import load_kit
 
 

@@ -15,7 +15,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import zxingcpp
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
@@ -23,35 +22,18 @@ from handbill import __version__
 from handbill.build import build
 from handbill.config import url_problem
 from handbill.errors import HandbillError
+from handbill.findings import Finding
 from handbill.glyphs import from_kit_font, kit_font_families
 from handbill.jobs import Job
 from handbill.kit import Kit, rows_of
 from handbill.legibility import legibility_findings
 from handbill.overflow import spilled_text
 from handbill.pdf import render
-from handbill.qr import MIN_WIDTH_MM, QUIET_ZONE, qr_matrix
+from handbill.qrscan import qr_findings
 from handbill.templating import render_html
 from handbill.writers import read_manifest
 
 PT_PER_MM = 72 / 25.4
-QR_FORMAT: Any = zxingcpp.BarcodeFormat.QRCode
-RASTER_DPI = 200
-
-
-@dataclass
-class Finding:
-    """One problem: where it is, how bad, what is wrong and what to change."""
-
-    severity: str  # "error" or "warning"
-    material: str
-    check: str  # fit, qr, fonts, imprint, legibility, links, pdf
-    message: str
-    page: int | None = None
-
-    @property
-    def line(self) -> str:
-        where = self.material + (f" p.{self.page}" if self.page else "")
-        return f"{where}: {self.severity}: {self.check}: {self.message}"
 
 
 @dataclass
@@ -140,12 +122,12 @@ def _check_entry(kit: Kit, entry: dict[str, Any], out_dir: Path, fonts: Any) -> 
         return report.findings
     if entry.get("imposition"):
         # A4 sheets made from a PDF checked below: the codes must survive imposition.
-        return report.findings + _qr_findings(path, entry, f"{label} (A4 sheets)", material.vars)
+        return report.findings + qr_findings(path, entry, f"{label} (A4 sheets)", material.vars)
     findings = report.findings
     findings += _fit(entry, label, reader)
     findings += _font_findings(reader, label, fonts)
     findings += _imprint(kit, material, reader, label)
-    findings += _qr_findings(path, entry, label, material.vars)
+    findings += qr_findings(path, entry, label, material.vars)
     findings += _press_boxes(entry, label, reader)
     job = Job(material.name, entry.get("row", 0))
     row = rows_of(kit, material)[job.row - 1] if job.row else None
@@ -327,123 +309,6 @@ def _imprint(kit: Kit, material: Any, reader: PdfReader, label: str) -> list[Fin
             )
         ]
     return []
-
-
-def _qr_findings(
-    path: Path, entry: dict[str, Any], label: str, variables: dict[str, Any]
-) -> list[Finding]:
-    import pypdfium2 as pdfium  # imported here: only checks need the rasteriser and decoder
-
-    codes = entry.get("qr_codes", [])
-    if not codes:
-        return []
-    findings = []
-    scale = RASTER_DPI / 72
-    px_per_mm = RASTER_DPI / 25.4
-    document = pdfium.PdfDocument(str(path))
-    try:
-        for page_number in sorted({code["page"] for code in codes}):
-            image = document[page_number - 1].render(scale=scale).to_pil().convert("L")
-            found = zxingcpp.read_barcodes(image, formats=QR_FORMAT)
-            for code in (c for c in codes if c["page"] == page_number):
-                findings += _one_qr(code, found, image, px_per_mm, label, variables)
-    finally:
-        document.close()
-    return findings
-
-
-def _one_qr(
-    code: dict[str, Any],
-    found: list[Any],
-    image: Any,
-    px_per_mm: float,
-    label: str,
-    variables: dict[str, Any],
-) -> list[Finding]:
-    page, link, url = code["page"], code["link"], code["url"]
-    problem = url_problem(url)
-    if problem or not url.lower().startswith(("http://", "https://")):
-        return [
-            Finding(
-                "error",
-                label,
-                "links",
-                f"QR code '{link}' encodes {url!r}: only http(s) addresses belong in a QR code",
-                page=page,
-            )
-        ]
-    matches = [c for c in found if c.text == url]
-    if not matches:
-        others = ", ".join(repr(c.text) for c in found) or "nothing"
-        return [
-            Finding(
-                "error",
-                label,
-                "qr",
-                f"the QR code for '{link}' could not be read from the "
-                f"printed page (found {others}); make it larger or move what covers it",
-                page=page,
-            )
-        ]
-    symbol = matches[0]
-    where = symbol.position
-    corners = (where.top_left, where.top_right, where.bottom_right, where.bottom_left)
-    xs = [corner.x for corner in corners]
-    ys = [corner.y for corner in corners]
-    modules = len(qr_matrix(url)) - 2 * QUIET_ZONE
-    module_px = (max(xs) - min(xs)) / modules
-    width_mm = (max(xs) - min(xs) + 2 * QUIET_ZONE * module_px) / px_per_mm
-    findings = []
-    if width_mm < MIN_WIDTH_MM - 0.5:
-        findings.append(
-            Finding(
-                "error",
-                label,
-                "qr",
-                f"the QR code for '{link}' is {width_mm:.0f} mm wide; "
-                f"make it at least {MIN_WIDTH_MM:.0f} mm so phones can scan it",
-                page=page,
-            )
-        )
-    distance = float(variables.get("scan_distance_m", 0) or 0)
-    if distance and width_mm < distance * 100:
-        findings.append(
-            Finding(
-                "warning",
-                label,
-                "qr",
-                f"the QR code for '{link}' is {width_mm:.0f} mm wide; "
-                f"read from {distance:g} m it should be about {distance * 100:.0f} mm",
-                page=page,
-            )
-        )
-    # The quiet zone: four modules of blank paper around the symbol.
-    zone = QUIET_ZONE * module_px
-    left, top, right, bottom = min(xs), min(ys), max(xs), max(ys)
-    # The ring between the symbol's edge and the quiet zone's edge, as four strips (a pixel
-    # of margin on each side allows for antialiasing at the symbol's edge).
-    outer = (left - zone + 1, top - zone + 1, right + zone - 1, bottom + zone - 1)
-    inner = (left - 2, top - 2, right + 2, bottom + 2)
-    strips = [
-        (outer[0], outer[1], outer[2], inner[1]),
-        (outer[0], inner[3], outer[2], outer[3]),
-        (outer[0], inner[1], inner[0], inner[3]),
-        (inner[2], inner[1], outer[2], inner[3]),
-    ]
-    inked = sum(sum(image.crop(tuple(int(v) for v in strip)).histogram()[:128]) for strip in strips)
-    if inked > max(4, module_px * module_px):
-        findings.append(
-            Finding(
-                "error",
-                label,
-                "qr",
-                f"something is printed inside the quiet zone of the QR "
-                f"code for '{link}' (it needs {QUIET_ZONE} modules, "
-                f"{zone / px_per_mm:.1f} mm, of blank paper on every side); move it away",
-                page=page,
-            )
-        )
-    return findings
 
 
 def _press_boxes(entry: dict[str, Any], label: str, reader: PdfReader) -> list[Finding]:

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from weasyprint.document import Document
 
+from handbill.findings import Finding
+
 if TYPE_CHECKING:
-    from handbill.check import Finding
     from handbill.readers import Material
 
 PX_PER_PT = 96 / 72
@@ -61,8 +62,6 @@ def _classes(ancestors: tuple[Any, ...]) -> str:
 def legibility_findings(
     document: Document, label: str, material: Material, html: str = ""
 ) -> list[Finding]:
-    from handbill.check import Finding
-
     findings: list[Finding] = []
     reported: set[tuple[str, str]] = set()
     sizes: Counter[float] = Counter()
