@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from conftest import write
-from handbill.config import link_label, load_config
+from handbill.config import load_config
 from handbill.errors import ConfigError, KitError
+from handbill.links import link_label
 
 
 def config_text(kit_dir: Path) -> str:

@@ -11,8 +11,8 @@ import pytest
 
 from conftest import REPO, write
 from handbill.build import build
-from handbill.config import tracked_url
 from handbill.kit import Kit, load_kit, rows_of
+from handbill.links import tracked_url
 from handbill.overflow import spilled_text
 from handbill.pdf import render
 from handbill.templating import render_html

@@ -9,9 +9,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from handbill.build import build
-from handbill.config import Tracking, tracked_url
 from handbill.errors import ConfigError
 from handbill.kit import load_kit
+from handbill.links import Tracking, tracked_url
 from pdftools import decode_qr_codes, page_texts
 
 

@@ -20,13 +20,13 @@ from pypdf.errors import PdfReadError
 
 from handbill import __version__
 from handbill.build import build
-from handbill.config import url_problem
 from handbill.errors import HandbillError
 from handbill.findings import Finding
 from handbill.glyphs import from_kit_font, kit_font_families
 from handbill.jobs import Job
 from handbill.kit import Kit, rows_of
 from handbill.legibility import legibility_findings
+from handbill.links import url_problem
 from handbill.overflow import spilled_text
 from handbill.pdf import render
 from handbill.qrscan import qr_findings

@@ -7,9 +7,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from handbill.errors import ConfigError, KitError, did_you_mean
+from handbill.links import Link, Tracking, read_links, read_tracking
 from handbill.paper import Paper, parse_paper
 
 if sys.version_info >= (3, 11):
@@ -41,17 +41,7 @@ DEFAULT_COLOURS = {
 }
 STOCK_FONT = "Atkinson Hyperlegible"
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
-_LINK_NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
 LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*$")
-
-
-@dataclass(frozen=True)
-class Link:
-    """A named campaign URL, with the short form printed under its QR code."""
-
-    name: str
-    url: str
-    label: str
 
 
 @dataclass(frozen=True)
@@ -121,15 +111,6 @@ class PrintSettings:
 
 
 @dataclass(frozen=True)
-class Tracking:
-    """UTM parameters added to every QR code's URL, so the campaign sees what was scanned."""
-
-    utm: bool = True
-    campaign: str = ""  # utm_campaign; empty: the campaign name as a slug
-    source: str = "handbill"  # utm_source
-
-
-@dataclass(frozen=True)
 class Config:
     """Everything handbill.toml says about a kit."""
 
@@ -149,47 +130,6 @@ class Config:
     tracking: Tracking = field(default_factory=Tracking)
 
 
-def tracked_url(url: str, tracking: Tracking, content: str) -> str:
-    """``url`` with utm_source, utm_medium=print, utm_campaign and utm_content added.
-
-    ``content`` names the output (material and variant: group, language, row). Parameters
-    already in the URL are kept as they are, including utm_ ones the campaign chose itself.
-    """
-    parts = urlsplit(url)
-    query = parse_qsl(parts.query, keep_blank_values=True)
-    present = {key for key, _ in query}
-    added = {
-        "utm_source": tracking.source,
-        "utm_medium": "print",
-        "utm_campaign": tracking.campaign,
-        "utm_content": content,
-    }
-    query += [(key, value) for key, value in added.items() if key not in present and value]
-    return urlunsplit(parts._replace(query=urlencode(query, safe="/")))
-
-
-def link_label(url: str) -> str:
-    """Shorten a URL for print: no scheme, no "www.", no trailing slash."""
-    parts = urlsplit(url)
-    host = parts.netloc.removeprefix("www.")
-    rest = parts.path.rstrip("/")
-    if parts.query:
-        rest += "?" + parts.query
-    return host + rest
-
-
-def url_problem(url: object) -> str | None:
-    """Say what is wrong with a link URL, or None when it is a well-formed http(s) URL."""
-    if not isinstance(url, str):
-        return f"must be a URL in quotes, not {type(url).__name__}"
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return f"'{url}' is not a web address; write it in full, starting with https://"
-    if any(ch.isspace() for ch in url):
-        return f"'{url}' contains a space; remove it or write it as %20"
-    return None
-
-
 def _key_lines(text: str) -> dict[tuple[str, str], int]:
     """Map (table, key) to the line it is written on, so errors can point at it."""
     lines: dict[tuple[str, str], int] = {}
@@ -207,7 +147,7 @@ def _key_lines(text: str) -> dict[tuple[str, str], int]:
     return lines
 
 
-class _Checker:
+class Checker:
     """Collects problems as (line, text) pairs while values are read."""
 
     def __init__(self, text: str):
@@ -261,7 +201,7 @@ def load_config(root: Path) -> Config:
 
 
 def _validate(root: Path, path: Path, text: str, data: dict[str, Any]) -> Config:
-    check = _Checker(text)
+    check = Checker(text)
     for section in data:
         if section not in SECTIONS:
             hint = did_you_mean(section, SECTIONS) or f" Sections: {', '.join(SECTIONS)}."
@@ -285,25 +225,7 @@ def _validate(root: Path, path: Path, text: str, data: dict[str, Any]) -> Config
         check.add("campaign", "social", 'must be a table of text, e.g. twitter = "@group"')
         social = {}
 
-    links: dict[str, Link] = {}
-    for link_name, value in tables["links"].items():
-        url, label = value, None
-        if isinstance(value, dict):
-            url, label = value.get("url"), value.get("label")
-            extra = set(value) - {"url", "label"}
-            if extra:
-                check.add(
-                    "links", link_name, f"unknown setting '{sorted(extra)[0]}' (use url, label)"
-                )
-        if not _LINK_NAME.match(link_name):
-            check.add("links", link_name, "link names use lower-case letters, digits, - and _")
-        problem = url_problem(url)
-        if problem:
-            check.add("links", link_name, problem)
-            continue
-        assert isinstance(url, str)
-        links[link_name] = Link(link_name, url, str(label) if label else link_label(url))
-
+    links = read_links(tables["links"], check)
     brand = _brand(root, tables["brand"], check)
     fonts = _fonts(root, tables["fonts"], check)
 
@@ -336,7 +258,7 @@ def _validate(root: Path, path: Path, text: str, data: dict[str, Any]) -> Config
             fields[key] = str(value)
 
     printing = _print_settings(tables["print"], check)
-    tracking = _tracking(tables["tracking"], check, name)
+    tracking = read_tracking(tables["tracking"], check, name)
 
     if check.problems:
         raise ConfigError(path, check.problems)
@@ -358,22 +280,7 @@ def _validate(root: Path, path: Path, text: str, data: dict[str, Any]) -> Config
     )
 
 
-def _tracking(data: dict[str, Any], check: _Checker, campaign: str) -> Tracking:
-    utm = data.get("utm", True)
-    if not isinstance(utm, bool):
-        check.add("tracking", "utm", "must be true or false")
-        utm = True
-    values = {}
-    for key in ("campaign", "source"):
-        text = check.string(data, "tracking", key, "")
-        if text and not re.match(r"^[A-Za-z0-9._-]+$", text):
-            check.add("tracking", key, "use letters, digits, '.', '-' and '_' only, e.g. jr-2018")
-        values[key] = text
-    slug = re.sub(r"[^a-z0-9]+", "-", campaign.lower()).strip("-")
-    return Tracking(utm, values["campaign"] or slug, values["source"] or "handbill")
-
-
-def _print_settings(data: dict[str, Any], check: _Checker) -> PrintSettings:
+def _print_settings(data: dict[str, Any], check: Checker) -> PrintSettings:
     defaults = PrintSettings()
     values: dict[str, Any] = {}
     for key, low, high in (
@@ -405,7 +312,7 @@ def _print_settings(data: dict[str, Any], check: _Checker) -> PrintSettings:
     return PrintSettings(**values)
 
 
-def _brand(root: Path, data: dict[str, Any], check: _Checker) -> Brand:
+def _brand(root: Path, data: dict[str, Any], check: Checker) -> Brand:
     colours = dict(DEFAULT_COLOURS)
     given = data.get("colours", {})
     if not isinstance(given, dict):
@@ -445,7 +352,7 @@ def _brand(root: Path, data: dict[str, Any], check: _Checker) -> Brand:
     return Brand(colours=colours, logo=logo, font_body=body, font_heading=heading)
 
 
-def _fonts(root: Path, entries: Any, check: _Checker) -> tuple[FontFile, ...]:
+def _fonts(root: Path, entries: Any, check: Checker) -> tuple[FontFile, ...]:
     if not isinstance(entries, list):
         check.add("fonts", "", "write each font as a [[fonts]] table with family and file")
         return ()

@@ -7,8 +7,8 @@ from typing import Any
 
 import zxingcpp
 
-from handbill.config import url_problem
 from handbill.findings import Finding
+from handbill.links import url_problem
 from handbill.qr import MIN_WIDTH_MM, QUIET_ZONE, qr_matrix
 
 QR_FORMAT: Any = zxingcpp.BarcodeFormat.QRCode

@@ -14,11 +14,11 @@ import jinja2
 from markupsafe import Markup, escape
 
 from handbill import __version__
-from handbill.config import Link, link_label, tracked_url, url_problem
 from handbill.errors import TemplateError, did_you_mean
 from handbill.fields import field_names, fill_html, split_sections
 from handbill.kit import Kit
 from handbill.languages import text_direction, translator
+from handbill.links import Link, link_label, tracked_url, url_problem
 from handbill.qr import MIN_WIDTH_MM, QRCode, qr_svg
 from handbill.readers import Material
 
