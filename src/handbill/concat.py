@@ -58,7 +58,11 @@ class _Joiner:
         if isinstance(value, IndirectObject):
             if value.idnum not in self.numbers:
                 self.numbers[value.idnum] = self.number()
-                self.todo.append((self.numbers[value.idnum], value.get_object() or NullObject()))
+                # Not ``or``: a stream whose dictionary is empty is falsy, yet still a stream.
+                target = value.get_object()
+                self.todo.append(
+                    (self.numbers[value.idnum], NullObject() if target is None else target)
+                )
             return _Ref(self.numbers[value.idnum], 0, None)
         if isinstance(value, StreamObject):
             copy = StreamObject()

@@ -226,26 +226,72 @@ def _chunks(
     jobs: int | None,
     overrides: dict[str, str],
 ) -> Iterator[Chunk]:
-    """Lay out the rows CHUNK at a time, over worker processes, in order."""
+    """Lay out the rows, in chunks over worker processes; the chunks come back in order."""
+    from handbill.sharedmerge import SHARED_CHUNK, compose_chunk, lay_out_bases
+
     workers = min(jobs or os.cpu_count() or 1, len(rows))
-    size = min(CHUNK, -(-len(rows) // workers))  # a small merge still uses every worker
-    parts = [rows[i : i + size] for i in range(0, len(rows), size)]
+    plan = shared_plan(kit, material, rows, overrides)
+    if plan is None:
+        size = min(CHUNK, -(-len(rows) // workers))  # a small merge still uses every worker
+        parts = [rows[i : i + size] for i in range(0, len(rows), size)]
+        args: list[tuple[Any, ...]] = [
+            (kit, material, part, work / f"{n:05d}.pdf", folder, overrides)
+            for n, part in enumerate(parts)
+        ]
+        yield from _in_workers(layout_chunk, args, workers)
+        return
+    # Rows with the same cells but the per-letter ones share a base, laid out once.
+    groups: dict[tuple[tuple[str, str], ...], list[Row]] = {}
+    for row in rows:
+        groups.setdefault(plan.key(row.cells), []).append(row)
+    firsts = [members[0] for members in groups.values()]
+    size = min(CHUNK, -(-len(firsts) // workers))
     args = [
-        (kit, material, part, work / f"{n:05d}.pdf", folder, overrides)
-        for n, part in enumerate(parts)
+        (kit, material, plan, firsts[i : i + size], work / f"base-{i:05d}.pdf")
+        for i in range(0, len(firsts), size)
     ]
-    if workers <= 1:
+    found = [base for bases in _in_workers(lay_out_bases, args, workers) for base in bases]
+    bases = {
+        row.number: base
+        for members, base in zip(groups.values(), found, strict=True)
+        if base is not None
+        for row in members
+    }
+    size = min(SHARED_CHUNK, -(-len(rows) // workers))
+    args = [
+        (kit, material, plan, part, bases, work / f"{n:05d}.pdf", folder, overrides)
+        for n, part in enumerate(rows[i : i + size] for i in range(0, len(rows), size))
+    ]
+    yield from _in_workers(compose_chunk, args, workers)
+
+
+def shared_plan(kit: Kit, material: Material, rows: list[Row], overrides: dict[str, str]) -> Any:
+    """The plan for laying out the letter once per group of rows (see overlay.py), or None."""
+    from handbill.overlay import plan, tokenised
+
+    first = rows[0]
+    made = render_html(kit, material, tokenised(first.cells), first.number, overrides)
+    again = render_html(kit, material, tokenised(first.cells, 2), first.number + 1, overrides)
+    head, footer, body = letter_parts(made.html, material)
+    return plan(head, footer, body, letter_parts(again.html, material)[2], first.cells)
+
+
+def _in_workers(function: Any, args: list[tuple[Any, ...]], workers: int) -> Iterator[Any]:
+    """``function(*a)`` for each of ``args``, over worker processes, in order."""
+    if workers <= 1 or len(args) <= 1:
         from handbill.pdf import sharing_fonts
 
         with sharing_fonts():
-            yield from (_layout_chunk(*a) for a in args)
+            yield from (function(*a) for a in args)
         return
     method = "fork" if threading.active_count() == 1 else "forkserver"
     context = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker) as pool:
+    with ProcessPoolExecutor(
+        min(workers, len(args)), mp_context=context, initializer=_init_worker
+    ) as pool:
         # map() hands results back in order while later chunks are still being laid out;
         # chunks go to the workers as they ask, so memory holds about one chunk per worker.
-        yield from pool.map(_layout_chunk_args, args)
+        yield from pool.map(_call, [(function, a) for a in args])
 
 
 def _init_worker() -> None:
@@ -255,11 +301,12 @@ def _init_worker() -> None:
     sharing_fonts().__enter__()
 
 
-def _layout_chunk_args(args: tuple[Any, ...]) -> Chunk:
-    return _layout_chunk(*args)
+def _call(job: tuple[Any, tuple[Any, ...]]) -> Any:
+    function, args = job
+    return function(*args)
 
 
-def _layout_chunk(
+def layout_chunk(
     kit: Kit,
     material: Material,
     rows: list[Row],
@@ -275,31 +322,10 @@ def _layout_chunk(
     head, footer, bodies = "", "", []
     for row in rows:
         rendered = render_html(kit, material, row.cells, row.number, overrides)
-        head = head or rendered.html[: rendered.html.index("<body")]
-        match = _BODY.search(rendered.html)
-        if match is None:
-            raise HandbillError(f"template '{material.template}' has no <body> element")
-        found = _FOOTER.search(match[1])
-        footer = footer or (found[1] if found else "")
-        body = _FOOTER.sub("", match[1])
-        bodies.append(f'<div class="merge-letter" id="merge-row-{row.number}">{body}</div>')
-    # Two-sided letters start on a front (right-hand) page, so a blank back is added after a
-    # letter with an odd number of pages; one-sided letters just start on a new sheet. Page
-    # numbers are left out: counted across the whole batch they would be wrong.
-    # The footer (imprint, title) is the same for every letter: it is printed as the text of
-    # the page's bottom-left margin box, which WeasyPrint lays out once per page, where the
-    # template's running element would make it lay out every page twice.
-    start = "right" if material.duplex else "page"
-    muted = kit.config.brand.colours["muted"]
-    style = (
-        f"<style>.merge-letter + .merge-letter {{ break-before: {start}; }}"
-        f"@page {{ @bottom-right {{ content: none; }} @bottom-left {{ content: "
-        f"{_css_string(footer)}; white-space: pre-line; font-size: 7.5pt; line-height: 1.3; "
-        f"color: {muted}; }} }}"
-        "@page :blank { @bottom-left { content: none; } }</style></head>"
-    )
-    body = f'<body class="template-{material.template} merge">{"".join(bodies)}</body></html>'
-    html = head.replace("</head>", style, 1) + body
+        parts = letter_parts(rendered.html, material)
+        head, footer = head or parts[0], footer or parts[1]
+        bodies.append(f'<div class="merge-letter" id="merge-row-{row.number}">{parts[2]}</div>')
+    html = letters_html(kit, material, head, footer, bodies)
     document, warnings = render(kit, RenderedHTML(material=material, html=html))
     check_glyphs(kit, document, f"{material.name} rows {rows[0].number}-{rows[-1].number}")
     starts = {
@@ -329,6 +355,38 @@ def _layout_chunk(
     drawn = len(document.pages)
     pages = drawn + (1 if material.duplex and drawn % 2 else 0)
     return Chunk(path, pages, letters, notes, drawn)
+
+
+def letter_parts(page: str, material: Material) -> tuple[str, str, str]:
+    """A letter's HTML as its head (up to <body>), its page footer's HTML and its body."""
+    match = _BODY.search(page)
+    if match is None:
+        raise HandbillError(f"template '{material.template}' has no <body> element")
+    found = _FOOTER.search(match[1])
+    return page[: page.index("<body")], found[1] if found else "", _FOOTER.sub("", match[1])
+
+
+def letters_html(
+    kit: Kit, material: Material, head: str, footer: str, bodies: list[str], style: str = ""
+) -> str:
+    """One document of letters, each starting on a new sheet (see layout_chunk)."""
+    # Two-sided letters start on a front (right-hand) page, so a blank back is added after a
+    # letter with an odd number of pages; one-sided letters just start on a new sheet. Page
+    # numbers are left out: counted across the whole batch they would be wrong.
+    # The footer (imprint, title) is the same for every letter: it is printed as the text of
+    # the page's bottom-left margin box, which WeasyPrint lays out once per page, where the
+    # template's running element would make it lay out every page twice.
+    start = "right" if material.duplex else "page"
+    muted = kit.config.brand.colours["muted"]
+    style = style or (
+        f"<style>.merge-letter + .merge-letter {{ break-before: {start}; }}"
+        f"@page {{ @bottom-right {{ content: none; }} @bottom-left {{ content: "
+        f"{_css_string(footer)}; white-space: pre-line; font-size: 7.5pt; line-height: 1.3; "
+        f"color: {muted}; }} }}"
+        "@page :blank { @bottom-left { content: none; } }</style></head>"
+    )
+    body = f'<body class="template-{material.template} merge">{"".join(bodies)}</body></html>'
+    return head.replace("</head>", style, 1) + body
 
 
 def _css_string(fragment: str) -> str:

@@ -1,0 +1,311 @@
+"""Shared layouts for a mail merge: the letter laid out once, each row's own lines laid over it.
+
+In a letter-writing drive most of each letter is the same for every supporter of one MP: only
+the sign-off (name, address) is the row's own. Laying out every letter in full costs about
+100 ms a letter. Instead, the letter's HTML is made once with a marker in place of every cell
+of the row; the cells whose markers appear only in the letter's last blocks (``per-letter``
+cells) are set per letter, the rest decide the letter's shared part.
+
+- Rows with the same other cells share one **base**: their letter laid out in full once, and
+  drawn without the last blocks.
+- Each row's last blocks are laid out on their own (everything before them ``display: none``,
+  so they keep the page, width and styles they have in the letter) and drawn over the base's
+  last page, moved down to where the base has them.
+
+The plan is refused (and every letter laid out in full, as before) when the template uses a
+cell anywhere else (title, attributes, other blocks), changes it (``|upper``) or depends on its
+length or the row number. A base is used only when its first row's last blocks, laid out on
+their own, give the same lines at the same places as in the full letter; a row whose last
+blocks would not fit on the base's page is laid out in full.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from typing import Any
+from xml.etree.ElementTree import Element
+
+import tinyhtml5
+
+MARK = "data-merge-overlay"
+_TOKEN = re.compile("\ue000([a-j]+)\ue001")
+_BLOCKS = frozenset(
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "li",
+        "main",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "td",
+        "th",
+        "tr",
+        "ul",
+    ]
+)
+_VOID = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    ]
+)
+_RAW = frozenset(("script", "style"))
+_MARGIN_BOXES = [
+    "top-left-corner",
+    "top-left",
+    "top-center",
+    "top-right",
+    "top-right-corner",
+    "left-top",
+    "left-middle",
+    "left-bottom",
+    "right-top",
+    "right-middle",
+    "right-bottom",
+    "bottom-left-corner",
+    "bottom-left",
+    "bottom-center",
+    "bottom-right",
+    "bottom-right-corner",
+]
+# The overlay pages draw only the last blocks: no page furniture, no backgrounds, nothing else.
+OVERLAY_STYLE = (
+    "<style>.merge-letter + .merge-letter { break-before: page; }"
+    "@page { background: none; "
+    + " ".join(f"@{name} {{ content: none; }}" for name in _MARGIN_BOXES)
+    + "} html, body { background: none !important; }"
+    f".merge-letter {{ visibility: hidden !important; }} [{MARK}] {{ visibility: visible "
+    "!important; }</style></head>"
+)
+
+
+def token(index: int, repeat: int = 1) -> str:
+    """The marker for the row's ``index``-th cell: private-use characters round letters."""
+    return "\ue000" + "".join("abcdefghij"[int(d)] for d in str(index)) * repeat + "\ue001"
+
+
+def tokenised(cells: dict[str, str], repeat: int = 1) -> dict[str, str]:
+    return {name: token(i, repeat) for i, name in enumerate(cells)}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the merge lays out once and what it lays out per letter."""
+
+    head: str  # the letter's <head>, the same for every row
+    footer: str  # the page footer's HTML, the same for every row
+    per_letter: frozenset[str]  # the cells set per letter
+    full: str  # the letter's body with markers, its last blocks marked
+    overlay: str  # the same with everything but the last blocks hidden
+
+    def key(self, cells: dict[str, str]) -> tuple[tuple[str, str], ...]:
+        """Rows with the same key share a base."""
+        return tuple((k, v) for k, v in cells.items() if k not in self.per_letter)
+
+    def fill(self, body: str, cells: dict[str, str]) -> str:
+        values = list(cells.values())
+        return _TOKEN.sub(lambda m: html.escape(values[_index(m[1])], quote=False), body)
+
+
+def _index(letters: str) -> int:
+    return int("".join(str("abcdefghij".index(c)) for c in letters))
+
+
+def plan(head: str, footer: str, body: str, other: str, cells: dict[str, str]) -> Plan | None:
+    """The plan for a letter whose head and body were made with ``tokenised(cells)``, or None.
+
+    ``other`` is the body made with longer markers and the next row number: it must be the
+    same letter, or the template looks at the values themselves.
+    """
+    expected = {token(i) for i in range(len(cells))}
+    if "\ue000" in head + footer or _normalised(body) != _normalised(other):
+        return None
+    found = _TOKEN.findall(body)
+    if body.count("\ue000") != len(found) or any(f"\ue000{t}\ue001" not in expected for t in found):
+        return None  # a marker was changed (|upper, |truncate): the cell is not printed as is
+    root = tinyhtml5.parse(f"<body>{body}</body>")
+    tree = next(child for child in root if _tag(child) == "body")
+    parents = {child: parent for parent in tree.iter() for child in parent}
+    if any("\ue000" in value for el in tree.iter() for value in el.attrib.values()):
+        return None
+    blocks: list[Element] = []  # the blocks holding content, in document order
+    for el in tree.iter():
+        if _has_content(el):
+            block = _block_of(el, parents)
+            if not blocks or blocks[-1] is not block:
+                blocks.append(block)
+    last: list[Element] = []
+    for block in reversed(blocks):
+        if "\ue000" not in _text(block):
+            break
+        last.insert(0, block)
+    names = list(cells)
+    inside = {n for b in last for n in (names[_index(t)] for t in _TOKEN.findall(_text(b)))}
+    outside = {names[_index(t)] for b in blocks if b not in last for t in _TOKEN.findall(_text(b))}
+    per_letter = frozenset(inside - outside)
+    if not per_letter:
+        return None
+    last = [b for b in last if not _inside(b, last, parents)]
+    for block in last:
+        block.set(MARK, "")
+    full = _inner(tree)
+    kept = set(last)
+    for block in last:
+        kept.update(_ancestors(block, parents))
+    for el in list(tree.iter()):
+        if el in kept or _inside(el, last, parents) or el is tree:
+            continue
+        if el in parents and parents[el] in kept:
+            el.set("style", "display: none !important")
+            for child in list(el):
+                el.remove(child)
+            el.text = None
+    return Plan(head, footer, per_letter, full, _inner(tree))
+
+
+def _normalised(body: str) -> str:
+    return _TOKEN.sub(lambda m: f"\ue000{_index(m[1][: _width(m[1])])}\ue001", body)
+
+
+def _width(letters: str) -> int:
+    # A marker made with repeat=2 holds its letters twice; either way, read the first copy.
+    half = len(letters) // 2
+    return half if len(letters) % 2 == 0 and letters[:half] == letters[half:] else len(letters)
+
+
+def _tag(el: Element) -> str:
+    return el.tag.rsplit("}", 1)[-1] if isinstance(el.tag, str) else ""
+
+
+def _has_content(el: Element) -> bool:
+    own = (el.text or "").strip() or any((child.tail or "").strip() for child in el)
+    return bool(own) or _tag(el) in ("img", "svg", "object", "video", "canvas", "hr")
+
+
+def _block_of(el: Element, parents: dict[Element, Element]) -> Element:
+    while _tag(el) not in _BLOCKS and el in parents and _tag(parents[el]) != "body":
+        el = parents[el]
+    return el
+
+
+def _ancestors(el: Element, parents: dict[Element, Element]) -> list[Element]:
+    found = []
+    while el in parents:
+        el = parents[el]
+        found.append(el)
+    return found
+
+
+def _inside(el: Element, blocks: list[Element], parents: dict[Element, Element]) -> bool:
+    return any(a in blocks for a in _ancestors(el, parents))
+
+
+def _text(el: Element) -> str:
+    return "".join(el.itertext())
+
+
+def _inner(el: Element) -> str:
+    return (html.escape(el.text or "", quote=False)) + "".join(_html(c) for c in el)
+
+
+def _html(el: Element) -> str:
+    tag = _tag(el)
+    if not tag:  # a comment
+        return html.escape(el.tail or "", quote=False)
+    attrs = "".join(f' {_tag_name(k)}="{html.escape(v)}"' for k, v in el.attrib.items())
+    tail = html.escape(el.tail or "", quote=False)
+    if tag in _VOID:
+        return f"<{tag}{attrs}>{tail}"
+    inner = (el.text or "") + "".join(_html(c) for c in el) if tag in _RAW else _inner(el)
+    return f"<{tag}{attrs}>{inner}</{tag}>{tail}"
+
+
+def _tag_name(name: str) -> str:
+    if name.startswith("{http://www.w3.org/XML/1998/namespace}"):
+        return "xml:" + name.rsplit("}", 1)[-1]
+    return name.rsplit("}", 1)[-1]
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line of the last blocks: its text and where it is, in CSS px."""
+
+    text: str
+    x: float
+    y: float
+    bottom: float
+
+
+def marked_lines(page_box: Any) -> list[Line]:
+    """The lines of the marked (last) blocks on a laid-out page, in order."""
+    lines: list[Line] = []
+    for block in _marked(page_box):
+        for box in _descendants(block):
+            if type(box).__name__ == "LineBox":
+                text = "".join(t.text for t in _descendants(box) if hasattr(t, "text"))
+                lines.append(
+                    Line(text, box.position_x, box.position_y, box.position_y + box.height)
+                )
+    return lines
+
+
+def hide_marked(page_box: Any) -> None:
+    """Leave the marked blocks out of the page's drawing (their place stays as it was)."""
+    for block in _marked(page_box):
+        block.style = block.style.copy()
+        block.style["visibility"] = "hidden"
+        block.children = []
+
+
+def content_bottom(page_box: Any) -> float:
+    return float(page_box.content_box_y() + page_box.height)
+
+
+def _marked(box: Any) -> list[Any]:
+    element = getattr(box, "element", None)
+    marked = element is not None and MARK in element.attrib
+    if marked and type(box).__name__ != "LineBox" and not hasattr(box, "text"):
+        return [box]
+    found = []
+    for child in getattr(box, "children", ()):
+        found += _marked(child)
+    return found
+
+
+def _descendants(box: Any) -> list[Any]:
+    found = [box]
+    for child in getattr(box, "children", ()):
+        found += _descendants(child)
+    return found
