@@ -23,11 +23,14 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from xml.etree.ElementTree import Element
 
 import tinyhtml5
+import weasyprint.layout
 
 MARK = "data-merge-overlay"
 _TOKEN = re.compile("\ue000([a-j]+)\ue001")
@@ -181,17 +184,14 @@ def plan(head: str, footer: str, body: str, other: str, cells: dict[str, str]) -
     for block in last:
         block.set(MARK, "")
     full = _inner(tree)
-    kept = set(last)
-    for block in last:
-        kept.update(_ancestors(block, parents))
+    around = {a for block in last for a in _ancestors(block, parents)}
+    kept = around | set(last)
+    # Everything but the last blocks and their ancestors goes: less to parse and style for
+    # every row. Selectors that counted on it (:nth-child, +) would change how the blocks look,
+    # which the check of each base (lines, fonts, colours) catches.
     for el in list(tree.iter()):
-        if el in kept or _inside(el, last, parents) or el is tree:
-            continue
-        if el in parents and parents[el] in kept:
-            el.set("style", "display: none !important")
-            for child in list(el):
-                el.remove(child)
-            el.text = None
+        if el in parents and parents[el] in around and el not in kept:
+            parents[el].remove(el)
     return Plan(head, footer, per_letter, full, _inner(tree))
 
 
@@ -266,6 +266,54 @@ class Line:
     x: float
     y: float
     bottom: float
+    look: tuple[Any, ...] = ()  # how its text and block are drawn: fonts, colours, decoration
+
+
+_LOOK = [
+    "color",
+    "font_family",
+    "font_size",
+    "font_weight",
+    "font_style",
+    "font_stretch",
+    "font_variant_caps",
+    "letter_spacing",
+    "word_spacing",
+    "text_decoration_line",
+    "text_decoration_color",
+    "text_decoration_style",
+    "background_color",
+    "opacity",
+    "visibility",
+    "direction",
+]
+
+
+@contextmanager
+def without_margin_boxes() -> Iterator[None]:
+    """Lay out pages without margin boxes: the overlay pages draw none (OVERLAY_STYLE), and
+    WeasyPrint would still make and style all sixteen of them for every page."""
+    make = weasyprint.layout.make_margin_boxes
+    weasyprint.layout.make_margin_boxes = lambda context, page, state: ()
+    try:
+        yield
+    finally:
+        weasyprint.layout.make_margin_boxes = make
+
+
+def row_pages(document: Any) -> dict[int, list[int]]:
+    """Each row's page indices in an overlay document (its letters carry ``data-merge-row``)."""
+    found: dict[int, list[int]] = {}
+    current = None
+    for index, page in enumerate(document.pages):
+        for box in _descendants(page._page_box):
+            element = getattr(box, "element", None)
+            if element is not None and "data-merge-row" in element.attrib:
+                current = int(element.attrib["data-merge-row"])
+                break
+        if current is not None:
+            found.setdefault(current, []).append(index)
+    return found
 
 
 def marked_lines(page_box: Any) -> list[Line]:
@@ -274,10 +322,11 @@ def marked_lines(page_box: Any) -> list[Line]:
     for block in _marked(page_box):
         for box in _descendants(block):
             if type(box).__name__ == "LineBox":
-                text = "".join(t.text for t in _descendants(box) if hasattr(t, "text"))
-                lines.append(
-                    Line(text, box.position_x, box.position_y, box.position_y + box.height)
-                )
+                inside = _descendants(box)
+                text = "".join(t.text for t in inside if hasattr(t, "text"))
+                look = tuple(tuple(repr(b.style[name]) for name in _LOOK) for b in [block, *inside])
+                bottom = box.position_y + box.height
+                lines.append(Line(text, box.position_x, box.position_y, bottom, look))
     return lines
 
 

@@ -15,7 +15,16 @@ from pathlib import Path
 from typing import Any
 
 from handbill.kit import Kit
-from handbill.overlay import OVERLAY_STYLE, Line, Plan, content_bottom, hide_marked, marked_lines
+from handbill.overlay import (
+    OVERLAY_STYLE,
+    Line,
+    Plan,
+    content_bottom,
+    hide_marked,
+    marked_lines,
+    row_pages,
+    without_margin_boxes,
+)
 from handbill.readers import Material
 
 PT_PER_PX = 0.75
@@ -33,8 +42,9 @@ class Base:
     limit: float  # the bottom of the page's content area, CSS px
 
 
-def _letter(row: Any, body: str) -> str:
-    return f'<div class="merge-letter" id="merge-row-{row.number}">{body}</div>'
+def _letter(row: Any, body: str, mark: str = "id") -> str:
+    number = f"merge-row-{row.number}" if mark == "id" else str(row.number)
+    return f'<div class="merge-letter" {mark}="{number}">{body}</div>'
 
 
 def _overlay_document(
@@ -46,10 +56,13 @@ def _overlay_document(
     from handbill.pdf import render
     from handbill.templating import RenderedHTML
 
-    bodies = [_letter(row, plan.fill(plan.overlay, row.cells)) for row in rows]
+    # Rows are told apart by an attribute, not an id: every id would become a named
+    # destination in the PDF, and WeasyPrint looks each one up among all the pages.
+    bodies = [_letter(row, plan.fill(plan.overlay, row.cells), "data-merge-row") for row in rows]
     page = letters_html(kit, material, plan.head, plan.footer, bodies, OVERLAY_STYLE)
-    document, _ = render(kit, RenderedHTML(material=material, html=page))
-    return document, _pages_of(document, rows)
+    with without_margin_boxes():
+        document, _ = render(kit, RenderedHTML(material=material, html=page))
+    return document, row_pages(document)
 
 
 def _pages_of(document: Any, rows: list[Any]) -> dict[int, list[int]]:
@@ -120,11 +133,12 @@ def _below(page_box: Any, top: float) -> bool:
 
 
 def _same(full: list[Line], alone: list[Line]) -> bool:
-    """Same lines, same words, same left edges and the same spacing: the same last blocks."""
+    """Same lines, words, fonts and colours, left edges and spacing: the same last blocks."""
     if len(full) != len(alone) or not full:
         return False
     return all(
         a.text == b.text
+        and a.look == b.look
         and abs(a.x - b.x) < _TOLERANCE
         and abs((a.y - full[0].y) - (b.y - alone[0].y)) < _TOLERANCE
         for a, b in zip(full, alone, strict=True)
