@@ -10,7 +10,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +47,7 @@ class Chunk:
     letters: list[dict[str, Any]]
     warnings: list[str] = field(default_factory=list)
     drawn: int = 0  # pages in the chunk's own PDF
+    in_full: int = 0  # letters laid out in full (the others were drawn over a shared layout)
 
 
 @dataclass
@@ -171,9 +172,11 @@ def merge(
         folder.mkdir(exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".handbill-merge-", dir=out_dir))
     try:
-        chunks = list(_chunks(kit, material, rows, work, folder, jobs, overrides))
+        chunks: list[Chunk] = []
+        made = _chunks(kit, material, rows, work, folder, jobs, overrides)
         title = f"{material.title} - {kit.config.name}"
-        joined = _padded(chunks, work)
+        # Each chunk is joined on as soon as it is made, while the workers make the next.
+        joined = _padded(_kept(made, chunks), work)
         target = out_dir / f"{name}.pdf"
         digest = write_atomic(
             target, lambda out: concatenate(joined, out, title, material.language)
@@ -203,6 +206,8 @@ def merge(
             "greyscale": False,
             "qr_codes": [],  # the letters' codes, if any, are the material's: see its own PDF
             "skipped_rows": [number for number, _ in bad],
+            # Letters laid out whole; the others are a shared layout with their own sign-off.
+            "laid_out_in_full": sum(chunk.in_full for chunk in chunks),
             "path": f"{name}.pdf",
             "bytes": target.stat().st_size,
             "sha256": digest,
@@ -354,7 +359,7 @@ def layout_chunk(
     # starts on a front too (see _concatenate).
     drawn = len(document.pages)
     pages = drawn + (1 if material.duplex and drawn % 2 else 0)
-    return Chunk(path, pages, letters, notes, drawn)
+    return Chunk(path, pages, letters, notes, drawn, len(rows))
 
 
 def letter_parts(page: str, material: Material) -> tuple[str, str, str]:
@@ -425,13 +430,18 @@ def _split(
         letter["sha256"] = write_atomic(folder / name, out.getvalue())
 
 
-def _padded(chunks: list[Chunk], work: Path) -> list[Path]:
+def _kept(chunks: Iterable[Chunk], into: list[Chunk]) -> Iterator[Chunk]:
+    for chunk in chunks:
+        into.append(chunk)
+        yield chunk
+
+
+def _padded(chunks: Iterable[Chunk], work: Path) -> Iterator[Path]:
     """The chunks' PDFs in order, each followed by a blank page where its count says so."""
     from pypdf import PdfReader, PdfWriter
 
-    paths = []
     for chunk in chunks:
-        paths.append(chunk.path)
+        yield chunk.path
         if chunk.pages > chunk.drawn:
             blank = work / f"{chunk.path.stem}-blank.pdf"
             box = PdfReader(chunk.path).pages[0].mediabox
@@ -439,5 +449,4 @@ def _padded(chunks: list[Chunk], work: Path) -> list[Path]:
             writer.add_blank_page(float(box.width), float(box.height))
             with blank.open("wb") as out:
                 writer.write(out)
-            paths.append(blank)
-    return paths
+            yield blank

@@ -105,7 +105,7 @@ _MARGIN_BOXES = [
 ]
 # The overlay pages draw only the last blocks: no page furniture, no backgrounds, nothing else.
 OVERLAY_STYLE = (
-    "<style>.merge-letter + .merge-letter { break-before: page; }"
+    "<style>.merge-letter { break-inside: avoid; }"
     "@page { background: none; "
     + " ".join(f"@{name} {{ content: none; }}" for name in _MARGIN_BOXES)
     + "} html, body { background: none !important; }"
@@ -301,19 +301,29 @@ def without_margin_boxes() -> Iterator[None]:
         weasyprint.layout.make_margin_boxes = make
 
 
-def row_pages(document: Any) -> dict[int, list[int]]:
-    """Each row's page indices in an overlay document (its letters carry ``data-merge-row``)."""
+def one_page_each(document: Any) -> tuple[Any, dict[int, list[int]]]:
+    """The overlay document with each row's letter on a page of its own, and each row's pages.
+
+    Rows are laid out one after another, as many to a page as fit (laying out a page costs
+    far more than the few lines on it); each page is then split into one page per row, each
+    drawing only that row, in the same place.
+    """
+    from weasyprint.document import Page
+
+    pages: list[Any] = []
     found: dict[int, list[int]] = {}
-    current = None
-    for index, page in enumerate(document.pages):
-        for box in _descendants(page._page_box):
-            element = getattr(box, "element", None)
-            if element is not None and "data-merge-row" in element.attrib:
-                current = int(element.attrib["data-merge-row"])
-                break
-        if current is not None:
-            found.setdefault(current, []).append(index)
-    return found
+    for page in document.pages:
+        page_box = page._page_box
+        root = page_box.children[0]
+        body = root.children[0]
+        for letter in body.children:
+            element = getattr(letter, "element", None)
+            if element is None or "data-merge-row" not in element.attrib:
+                continue
+            alone = root.copy_with_children([body.copy_with_children([letter]), *root.children[1:]])
+            pages.append(Page(page_box.copy_with_children([alone, *page_box.children[1:]])))
+            found.setdefault(int(element.attrib["data-merge-row"]), []).append(len(pages) - 1)
+    return document.copy(pages), found
 
 
 def marked_lines(page_box: Any) -> list[Line]:

@@ -22,7 +22,7 @@ from handbill.overlay import (
     content_bottom,
     hide_marked,
     marked_lines,
-    row_pages,
+    one_page_each,
     without_margin_boxes,
 )
 from handbill.readers import Material
@@ -62,7 +62,7 @@ def _overlay_document(
     page = letters_html(kit, material, plan.head, plan.footer, bodies, OVERLAY_STYLE)
     with without_margin_boxes():
         document, _ = render(kit, RenderedHTML(material=material, html=page))
-    return document, row_pages(document)
+    return one_page_each(document)
 
 
 def _pages_of(document: Any, rows: list[Any]) -> dict[int, list[int]]:
@@ -207,7 +207,7 @@ def compose_chunk(
         letters.append({"row": row.number, "first_page": first + 1, "pages": count, **own})
     with path.open("wb") as out:
         writer.write(out)
-    return Chunk(path, len(writer.pages), letters, notes, len(writer.pages))
+    return Chunk(path, len(writer.pages), letters, notes, len(writer.pages), len(full_rows))
 
 
 _READERS: dict[Path, Any] = {}
