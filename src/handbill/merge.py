@@ -278,7 +278,10 @@ def shared_plan(kit: Kit, material: Material, rows: list[Row], overrides: dict[s
     made = render_html(kit, material, tokenised(first.cells), first.number, overrides)
     again = render_html(kit, material, tokenised(first.cells, 2), first.number + 1, overrides)
     head, footer, body = letter_parts(made.html, material)
-    return plan(head, footer, body, letter_parts(again.html, material)[2], first.cells)
+    other_head, other_footer, other = letter_parts(again.html, material)
+    if (other_head, other_footer) != (head, footer):
+        return None  # the page's head or footer changes with the row
+    return plan(head, footer, body, other, first.cells)
 
 
 def _in_workers(function: Any, args: list[tuple[Any, ...]], workers: int) -> Iterator[Any]:
@@ -333,12 +336,7 @@ def layout_chunk(
     html = letters_html(kit, material, head, footer, bodies)
     document, warnings = render(kit, RenderedHTML(material=material, html=html))
     check_glyphs(kit, document, f"{material.name} rows {rows[0].number}-{rows[-1].number}")
-    starts = {
-        int(anchor.removeprefix("merge-row-")): index
-        for index, page in enumerate(document.pages)
-        for anchor in page.anchors
-        if anchor.startswith("merge-row-")
-    }
+    starts = letter_starts(document)
     data = write_pdf(document, f"{material.title} - {kit.config.name}", material.language)
     path.write_bytes(data)
     letters, notes = [], list(warnings)
@@ -360,6 +358,17 @@ def layout_chunk(
     drawn = len(document.pages)
     pages = drawn + (1 if material.duplex and drawn % 2 else 0)
     return Chunk(path, pages, letters, notes, drawn, len(rows))
+
+
+def letter_starts(document: Any) -> dict[int, int]:
+    """Each letter's first page index, by row number (from its ``merge-row-N`` anchor)."""
+    starts: dict[int, int] = {}
+    for index, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            if anchor.startswith("merge-row-"):
+                # A letter over two pages has its anchor on both: the first is its start.
+                starts.setdefault(int(anchor.removeprefix("merge-row-")), index)
+    return starts
 
 
 def letter_parts(page: str, material: Material) -> tuple[str, str, str]:

@@ -66,12 +66,9 @@ def _overlay_document(
 
 
 def _pages_of(document: Any, rows: list[Any]) -> dict[int, list[int]]:
-    starts = {
-        int(anchor.removeprefix("merge-row-")): index
-        for index, page in enumerate(document.pages)
-        for anchor in page.anchors
-        if anchor.startswith("merge-row-")
-    }
+    from handbill.merge import letter_starts
+
+    starts = letter_starts(document)
     ends = [starts[row.number] for row in rows[1:]] + [len(document.pages)]
     return {
         row.number: list(range(starts[row.number], end))
@@ -183,17 +180,24 @@ def compose_chunk(
         full_letters = {letter["row"]: letter for letter in in_full.letters}
     writer = PdfWriter()
     forms: dict[tuple[Path, int], Any] = {}
+    readers: dict[Path, Any] = {}
     letters, notes = [], list(in_full.warnings if in_full else [])
     for row in rows:
         first = len(writer.pages)
         own: dict[str, Any] = {}
         if row.number in shifts:
             overlay = overlays.pages[pages[row.number][0]]
-            _draw_letter(writer, bases[row.number], overlay, shifts[row.number], forms)
+            base = bases[row.number]
+            _draw_letter(writer, base, overlay, shifts[row.number], forms, readers)
             if folder is not None:
                 single = PdfWriter()
-                _draw_letter(single, bases[row.number], overlay, shifts[row.number], {})
+                _draw_letter(single, base, overlay, shifts[row.number], {}, readers)
                 own = _write_split(single, folder, row)
+            if material.pages is not None and len(base.pages) > material.pages:
+                notes.append(
+                    f"{material.name} row {row.number}: {len(base.pages)} pages, expected "
+                    f"{material.pages}; shorten the row's text or the letter"
+                )
         else:
             letter = full_letters[row.number]
             start = letter["first_page"] - 1
@@ -210,20 +214,22 @@ def compose_chunk(
     return Chunk(path, len(writer.pages), letters, notes, len(writer.pages), len(full_rows))
 
 
-_READERS: dict[Path, Any] = {}
-
-
 def _draw_letter(
-    writer: Any, base: Base, overlay: Any, shift: float, forms: dict[tuple[Path, int], Any]
+    writer: Any,
+    base: Base,
+    overlay: Any,
+    shift: float,
+    forms: dict[tuple[Path, int], Any],
+    readers: dict[Path, Any],
 ) -> None:
     """Add the base's pages to ``writer``, the last with ``overlay`` drawn ``shift`` px lower."""
     from pypdf import PdfReader
 
     from handbill.impose import as_form, draw_forms
 
-    reader = _READERS.get(base.pdf)
+    reader = readers.get(base.pdf)
     if reader is None:
-        reader = _READERS[base.pdf] = PdfReader(base.pdf)
+        reader = readers[base.pdf] = PdfReader(base.pdf)
     for index in base.pages:
         page = reader.pages[index]
         if (base.pdf, index) not in forms:
