@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from handbill.overlay import MARK, plan, token
 
 CELLS = {"name": "Ann Lee", "address": "1 Road, Leeds", "town": "Leeds"}
@@ -17,8 +19,13 @@ def letter(sign_off: str = f"<p>{NAME}</p><p>{ADDRESS}</p>", intro: str = "") ->
     )
 
 
+def twice(body: str) -> str:
+    """The body as made again with markers of twice the length (see ``plan``)."""
+    return re.sub("\ue000([a-j]+)\ue001", lambda m: f"\ue000{m[1] * 2}\ue001", body)
+
+
 def test_the_sign_off_cells_are_set_per_letter() -> None:
-    found = plan(HEAD, "", letter(), letter(), CELLS)
+    found = plan(HEAD, "", letter(), twice(letter()), CELLS)
     assert found is not None
     assert found.per_letter == {"name", "address"}  # town is also in the body: shared
     # The full letter keeps everything and marks the last two blocks.
@@ -35,7 +42,7 @@ def test_the_sign_off_cells_are_set_per_letter() -> None:
 
 
 def test_values_are_escaped_as_text() -> None:
-    found = plan(HEAD, "", letter(), letter(), CELLS)
+    found = plan(HEAD, "", letter(), twice(letter()), CELLS)
     assert found is not None
     filled = found.fill(found.overlay, {**CELLS, "name": "O'Brien & <Smith>"})
     assert "O'Brien &amp; &lt;Smith&gt;" in filled
@@ -43,18 +50,35 @@ def test_values_are_escaped_as_text() -> None:
 
 def test_no_plan_when_a_cell_is_used_outside_the_last_blocks() -> None:
     # In the head (the PDF's title), in an attribute, or not in the last blocks at all.
-    assert plan(f"<html><head><title>{NAME}</title></head>", "", letter(), letter(), CELLS) is None
-    assert plan(HEAD, f"<p>{NAME}</p>", letter(), letter(), CELLS) is None
+    good = letter()
+    assert plan(HEAD, "", good, twice(good), CELLS) is not None
+    in_title = f"<html><head><title>{NAME}</title></head>"
+    assert plan(in_title, "", good, twice(good), CELLS) is None
+    assert plan(HEAD, f"<p>{NAME}</p>", good, twice(good), CELLS) is None
     in_attribute = letter(f'<p title="{NAME}">{NAME}</p><p>{ADDRESS}</p>')
-    assert plan(HEAD, "", in_attribute, in_attribute, CELLS) is None
-    early = letter(f"<p>{ADDRESS}</p><p>{TOWN}</p>")
-    assert plan(HEAD, "", early.replace("Dear MP,", f"Dear {ADDRESS},"), early, CELLS) is None
+    assert plan(HEAD, "", in_attribute, twice(in_attribute), CELLS) is None
+    early = letter().replace("Dear MP,", f"Dear {NAME},")
+    found = plan(HEAD, "", early, twice(early), CELLS)
+    assert found is not None and found.per_letter == {"address"}
+    not_last = letter(f"<p>{NAME}</p><p>{ADDRESS}</p><p>With thanks.</p>")
+    assert plan(HEAD, "", not_last, twice(not_last), CELLS) is None
 
 
 def test_no_plan_when_the_template_changes_or_looks_at_a_value() -> None:
     upper = letter(f"<p>{NAME.upper()}</p><p>{ADDRESS}</p>")
-    assert plan(HEAD, "", upper, upper, CELLS) is None
+    assert plan(HEAD, "", upper, twice(upper), CELLS) is None
     # Made again with longer markers and the next row number, the letter must be the same.
-    longer = letter(f"<p>{token(0, 2)}</p><p>{token(1, 2)}</p>").replace(TOWN, token(2, 2))
+    longer = twice(letter())
     assert plan(HEAD, "", letter(), longer, CELLS) is not None
     assert plan(HEAD, "", letter(), longer.replace("Dear MP,", "Dear MP, (row 3)"), CELLS) is None
+    assert plan(HEAD, "", letter(), letter(), CELLS) is None  # markers kept their length
+
+
+def test_markers_of_many_columns_are_told_apart() -> None:
+    """Cell 11's marker ("bb") is not cell 1's made twice over ("bb" too, with repeat=2)."""
+    cells = {f"c{i}": str(i) for i in range(12)}
+    body = f"<p>Dear {token(1)},</p><p>Thanks.</p><p>{token(11)}</p>"
+    found = plan(HEAD, "", body, twice(body), cells)
+    assert found is not None and found.per_letter == {"c11"}
+    filled = found.fill(found.full, cells)
+    assert filled == '<p>Dear 1,</p><p>Thanks.</p><p data-merge-overlay="">11</p>'

@@ -153,7 +153,7 @@ def plan(head: str, footer: str, body: str, other: str, cells: dict[str, str]) -
     same letter, or the template looks at the values themselves.
     """
     expected = {token(i) for i in range(len(cells))}
-    if "\ue000" in head + footer or _normalised(body) != _normalised(other):
+    if "\ue000" in head + footer or _normalised(body, 1) != _normalised(other, 2):
         return None
     found = _TOKEN.findall(body)
     if body.count("\ue000") != len(found) or any(f"\ue000{t}\ue001" not in expected for t in found):
@@ -195,14 +195,16 @@ def plan(head: str, footer: str, body: str, other: str, cells: dict[str, str]) -
     return Plan(head, footer, per_letter, full, _inner(tree))
 
 
-def _normalised(body: str) -> str:
-    return _TOKEN.sub(lambda m: f"\ue000{_index(m[1][: _width(m[1])])}\ue001", body)
+def _normalised(body: str, repeat: int) -> str:
+    """``body`` with each marker made with ``repeat`` as its cell's number."""
 
+    def number(match: re.Match[str]) -> str:
+        letters, width = match[1], len(match[1]) // repeat
+        if not width or letters != letters[:width] * repeat:
+            return match[0]  # not a marker made with ``repeat``: left to differ
+        return f"\ue000{_index(letters[:width])}\ue001"
 
-def _width(letters: str) -> int:
-    # A marker made with repeat=2 holds its letters twice; either way, read the first copy.
-    half = len(letters) // 2
-    return half if len(letters) % 2 == 0 and letters[:half] == letters[half:] else len(letters)
+    return _TOKEN.sub(number, body)
 
 
 def _tag(el: Element) -> str:
