@@ -138,8 +138,13 @@ def render(
     return document, messages
 
 
-def write_pdf(document: Document, title: str, language: str, label: str = "") -> bytes:
+def write_pdf(
+    document: Document, title: str, language: str, label: str = "", tagged: bool = True
+) -> bytes:
     """The finished PDF as bytes, so the caller decides where and how to store it.
+
+    ``tagged`` false leaves out the structure tree: for pages that are only parts to be drawn
+    into other pages (a merge's shared layouts), which do not keep it.
 
     Raises MissingGlyphError if WeasyPrint had to draw a "tofu" box (.notdef) for a character
     no font has: a backstop for what the coverage check cannot see (e.g. combining marks).
@@ -150,7 +155,7 @@ def write_pdf(document: Document, title: str, language: str, label: str = "") ->
         # Tagged PDF (PDF/UA-1): screen readers read the material in order; title and
         # language are set above, as PDF/UA requires. Right-to-left lines carry their exact
         # text (actualtext.py).
-        data: bytes = document.write_pdf(pdf_variant=PDF_VARIANT)
+        data: bytes = document.write_pdf(pdf_variant=PDF_VARIANT if tagged else None)
     for message in messages:
         match = re.search(r"\.notdef glyph rendered .*\(U\+([0-9A-Fa-f]+)\)", message)
         if match:

@@ -108,7 +108,7 @@ def lay_out_bases(
         hide_marked(page_box)
         pages = tuple(i for i in indices if i <= with_lines[0])
         found.append(Base(path, pages, lines[0].y, content_bottom(page_box)))
-    path.write_bytes(write_pdf(document, material.title, material.language))
+    path.write_bytes(write_pdf(document, material.title, material.language, tagged=False))
     return found
 
 
@@ -170,7 +170,8 @@ def compose_chunk(
         lines = marked_lines(document.pages[pages[row.number][0]]._page_box)
         if lines and lines[-1].bottom + base.top - lines[0].y <= base.limit + _TOLERANCE:
             shifts[row.number] = base.top - lines[0].y
-    overlays = PdfReader(io.BytesIO(write_pdf(document, material.title, material.language)))
+    drawn = write_pdf(document, material.title, material.language, tagged=False)
+    overlays = PdfReader(io.BytesIO(drawn))
     full_rows = [row for row in rows if row.number not in shifts]
     in_full = None
     if full_rows:
