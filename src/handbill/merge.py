@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import html
 import multiprocessing
 import os
-import re
 import shutil
 import tempfile
 import threading
@@ -18,16 +16,15 @@ from typing import Any
 
 from handbill.characters import describe, needs_glyph
 from handbill.concat import concatenate
-from handbill.errors import BuildError, HandbillError, KitError, did_you_mean, display_path
+from handbill.errors import BuildError, KitError, did_you_mean, display_path
 from handbill.glyphs import coverage, font_files
 from handbill.kit import Kit, numbered_rows
+from handbill.letters import letter_parts, letter_starts, letters_html
 from handbill.readers import Material
 from handbill.templating import render_html, slug
 from handbill.writers import ensure_writable, write_atomic, write_manifest
 
 CHUNK = 40  # letters per layout pass: enough to share the set-up, small enough to stream
-_BODY = re.compile(r"<body[^>]*>(.*)</body>", re.S)
-_FOOTER = re.compile(r'<footer class="page-footer">(.*?)</footer>', re.S)
 
 
 @dataclass(frozen=True)
@@ -232,7 +229,7 @@ def _chunks(
     overrides: dict[str, str],
 ) -> Iterator[Chunk]:
     """Lay out the rows, in chunks over worker processes; the chunks come back in order."""
-    from handbill.sharedmerge import SHARED_CHUNK, compose_chunk, lay_out_bases
+    from handbill.sharedmerge import shared_chunks, shared_plan
 
     workers = min(jobs or os.cpu_count() or 1, len(rows))
     plan = shared_plan(kit, material, rows, overrides)
@@ -243,48 +240,12 @@ def _chunks(
             (kit, material, part, work / f"{n:05d}.pdf", folder, overrides)
             for n, part in enumerate(parts)
         ]
-        yield from _in_workers(layout_chunk, args, workers)
+        yield from in_workers(layout_chunk, args, workers)
         return
-    # Rows with the same cells but the per-letter ones share a base, laid out once.
-    groups: dict[tuple[tuple[str, str], ...], list[Row]] = {}
-    for row in rows:
-        groups.setdefault(plan.key(row.cells), []).append(row)
-    firsts = [members[0] for members in groups.values()]
-    size = min(CHUNK, -(-len(firsts) // workers))
-    args = [
-        (kit, material, plan, firsts[i : i + size], work / f"base-{i:05d}.pdf")
-        for i in range(0, len(firsts), size)
-    ]
-    found = [base for bases in _in_workers(lay_out_bases, args, workers) for base in bases]
-    bases = {
-        row.number: base
-        for members, base in zip(groups.values(), found, strict=True)
-        if base is not None
-        for row in members
-    }
-    size = min(SHARED_CHUNK, -(-len(rows) // workers))
-    args = [
-        (kit, material, plan, part, bases, work / f"{n:05d}.pdf", folder, overrides)
-        for n, part in enumerate(rows[i : i + size] for i in range(0, len(rows), size))
-    ]
-    yield from _in_workers(compose_chunk, args, workers)
+    yield from shared_chunks(kit, material, plan, rows, work, folder, overrides, workers)
 
 
-def shared_plan(kit: Kit, material: Material, rows: list[Row], overrides: dict[str, str]) -> Any:
-    """The plan for laying out the letter once per group of rows (see overlay.py), or None."""
-    from handbill.overlay import plan, tokenised
-
-    first = rows[0]
-    made = render_html(kit, material, tokenised(first.cells), first.number, overrides)
-    again = render_html(kit, material, tokenised(first.cells, 2), first.number + 1, overrides)
-    head, footer, body = letter_parts(made.html, material)
-    other_head, other_footer, other = letter_parts(again.html, material)
-    if (other_head, other_footer) != (head, footer):
-        return None  # the page's head or footer changes with the row
-    return plan(head, footer, body, other, first.cells)
-
-
-def _in_workers(function: Any, args: list[tuple[Any, ...]], workers: int) -> Iterator[Any]:
+def in_workers(function: Any, args: list[tuple[Any, ...]], workers: int) -> Iterator[Any]:
     """``function(*a)`` for each of ``args``, over worker processes, in order."""
     if workers <= 1 or len(args) <= 1:
         from handbill.pdf import sharing_fonts
@@ -358,59 +319,6 @@ def layout_chunk(
     drawn = len(document.pages)
     pages = drawn + (1 if material.duplex and drawn % 2 else 0)
     return Chunk(path, pages, letters, notes, drawn, len(rows))
-
-
-def letter_starts(document: Any) -> dict[int, int]:
-    """Each letter's first page index, by row number (from its ``merge-row-N`` anchor)."""
-    starts: dict[int, int] = {}
-    for index, page in enumerate(document.pages):
-        for anchor in page.anchors:
-            if anchor.startswith("merge-row-"):
-                # A letter over two pages has its anchor on both: the first is its start.
-                starts.setdefault(int(anchor.removeprefix("merge-row-")), index)
-    return starts
-
-
-def letter_parts(page: str, material: Material) -> tuple[str, str, str]:
-    """A letter's HTML as its head (up to <body>), its page footer's HTML and its body."""
-    match = _BODY.search(page)
-    if match is None:
-        raise HandbillError(f"template '{material.template}' has no <body> element")
-    found = _FOOTER.search(match[1])
-    return page[: page.index("<body")], found[1] if found else "", _FOOTER.sub("", match[1])
-
-
-def letters_html(
-    kit: Kit, material: Material, head: str, footer: str, bodies: list[str], style: str = ""
-) -> str:
-    """One document of letters, each starting on a new sheet (see layout_chunk)."""
-    # Two-sided letters start on a front (right-hand) page, so a blank back is added after a
-    # letter with an odd number of pages; one-sided letters just start on a new sheet. Page
-    # numbers are left out: counted across the whole batch they would be wrong.
-    # The footer (imprint, title) is the same for every letter: it is printed as the text of
-    # the page's bottom-left margin box, which WeasyPrint lays out once per page, where the
-    # template's running element would make it lay out every page twice.
-    start = "right" if material.duplex else "page"
-    muted = kit.config.brand.colours["muted"]
-    style = style or (
-        f"<style>.merge-letter + .merge-letter {{ break-before: {start}; }}"
-        f"@page {{ @bottom-right {{ content: none; }} @bottom-left {{ content: "
-        f"{_css_string(footer)}; white-space: pre-line; font-size: 7.5pt; line-height: 1.3; "
-        f"color: {muted}; }} }}"
-        "@page :blank { @bottom-left { content: none; } }</style></head>"
-    )
-    body = f'<body class="template-{material.template} merge">{"".join(bodies)}</body></html>'
-    return head.replace("</head>", style, 1) + body
-
-
-def _css_string(fragment: str) -> str:
-    """HTML ``fragment`` as the text of a CSS string, one line per block."""
-    text = html.unescape(
-        re.sub(r"<[^>]+>", " ", re.sub(r"</(strong|span|p)>\s*<", "\n<", fragment))
-    )
-    lines = [" ".join(line.split()) for line in text.splitlines()]
-    joined = "\\A ".join(line for line in lines if line)
-    return '"' + joined.replace('"', '\\"') + '"'
 
 
 def split_name(number: int, cells: dict[str, str]) -> str:

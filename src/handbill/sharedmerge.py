@@ -10,6 +10,7 @@ its base's last page. Rows the plan cannot take are laid out in full, as merge.p
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,60 @@ class Base:
     limit: float  # the bottom of the page's content area, CSS px
 
 
+def shared_plan(kit: Kit, material: Material, rows: list[Any], overrides: dict[str, str]) -> Any:
+    """The plan for laying out the letter once per group of rows (see overlay.py), or None."""
+    from handbill.letters import letter_parts
+    from handbill.overlay import plan, tokenised
+    from handbill.templating import render_html
+
+    first = rows[0]
+    made = render_html(kit, material, tokenised(first.cells), first.number, overrides)
+    again = render_html(kit, material, tokenised(first.cells, 2), first.number + 1, overrides)
+    head, footer, body = letter_parts(made.html, material)
+    other_head, other_footer, other = letter_parts(again.html, material)
+    if (other_head, other_footer) != (head, footer):
+        return None  # the page's head or footer changes with the row
+    return plan(head, footer, body, other, first.cells)
+
+
+def shared_chunks(
+    kit: Kit,
+    material: Material,
+    plan: Plan,
+    rows: list[Any],
+    work: Path,
+    folder: Path | None,
+    overrides: dict[str, str],
+    workers: int,
+) -> Iterator[Any]:
+    """The merge's chunks made with shared layouts, in order (see the module docstring)."""
+    from handbill.merge import CHUNK, in_workers
+
+    # Rows with the same cells but the per-letter ones share a base, laid out once.
+    groups: dict[tuple[tuple[str, str], ...], list[Any]] = {}
+    for row in rows:
+        groups.setdefault(plan.key(row.cells), []).append(row)
+    firsts = [members[0] for members in groups.values()]
+    size = min(CHUNK, -(-len(firsts) // workers))
+    args: list[tuple[Any, ...]] = [
+        (kit, material, plan, firsts[i : i + size], work / f"base-{i:05d}.pdf")
+        for i in range(0, len(firsts), size)
+    ]
+    found = [base for bases in in_workers(lay_out_bases, args, workers) for base in bases]
+    bases = {
+        row.number: base
+        for members, base in zip(groups.values(), found, strict=True)
+        if base is not None
+        for row in members
+    }
+    size = min(SHARED_CHUNK, -(-len(rows) // workers))
+    args = [
+        (kit, material, plan, part, bases, work / f"{n:05d}.pdf", folder, overrides)
+        for n, part in enumerate(rows[i : i + size] for i in range(0, len(rows), size))
+    ]
+    yield from in_workers(compose_chunk, args, workers)
+
+
 def _letter(row: Any, body: str, mark: str = "id") -> str:
     number = f"merge-row-{row.number}" if mark == "id" else str(row.number)
     return f'<div class="merge-letter" {mark}="{number}">{body}</div>'
@@ -52,7 +107,7 @@ def _overlay_document(
 ) -> tuple[Any, dict[int, list[int]]]:
     """The rows' last blocks laid out, each on its own page(s): the document and each row's
     page indices."""
-    from handbill.merge import letters_html
+    from handbill.letters import letters_html
     from handbill.pdf import render
     from handbill.templating import RenderedHTML
 
@@ -66,7 +121,7 @@ def _overlay_document(
 
 
 def _pages_of(document: Any, rows: list[Any]) -> dict[int, list[int]]:
-    from handbill.merge import letter_starts
+    from handbill.letters import letter_starts
 
     starts = letter_starts(document)
     ends = [starts[row.number] for row in rows[1:]] + [len(document.pages)]
@@ -82,7 +137,7 @@ def lay_out_bases(
     """Each row's letter laid out in full and written to ``path`` without its last blocks: the
     base of every row that shares the row's other cells (None where the plan does not hold)."""
     from handbill.glyphs import check_glyphs
-    from handbill.merge import letters_html
+    from handbill.letters import letters_html
     from handbill.pdf import render, write_pdf
     from handbill.templating import RenderedHTML
 
