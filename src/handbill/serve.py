@@ -18,6 +18,7 @@ from handbill.build import build
 from handbill.errors import HandbillError
 from handbill.kit import load_kit
 from handbill.site import write_site
+from handbill.writers import write_atomic
 
 WATCHED = ("handbill.toml", "materials", "templates", "assets", "data")
 LOOPBACK = "127.0.0.1"  # never another interface: a kit can hold unpublished material
@@ -68,7 +69,8 @@ class Site:
             f"<ul>{lines}</ul><p>Fix it and this page reloads.</p></section></main>"
             f"{live_reload(self.version + 1)}</body></html>"
         )
-        (self.out_dir / "index.html").write_text(page, encoding="utf-8")
+        # Written whole or not at all: a reload in the middle of it would get half a page.
+        write_atomic(self.out_dir / "index.html", page.encode("utf-8"))
 
 
 class Handler(SimpleHTTPRequestHandler):
