@@ -8,15 +8,15 @@ cells) are set per letter, the rest decide the letter's shared part.
 
 - Rows with the same other cells share one **base**: their letter laid out in full once, and
   drawn without the last blocks.
-- Each row's last blocks are laid out on their own (everything before them ``display: none``,
-  so they keep the page, width and styles they have in the letter) and drawn over the base's
-  last page, moved down to where the base has them.
+- Each row's last blocks are laid out on their own (in the letter's page and ancestors, with
+  everything else left out, so they keep the width and styles they have in the letter) and
+  drawn over the base's last page, moved down to where the base has them.
 
 The plan is refused (and every letter laid out in full, as before) when the template uses a
 cell anywhere else (title, attributes, other blocks), changes it (``|upper``) or depends on its
 length or the row number. A base is used only when its first row's last blocks, laid out on
-their own, give the same lines at the same places as in the full letter; a row whose last
-blocks would not fit on the base's page is laid out in full.
+their own, give the same lines, fonts and colours at the same places as in the full letter; a
+row whose last blocks would not fit on the base's page is laid out in full (sharedmerge.py).
 """
 
 from __future__ import annotations
