@@ -14,15 +14,26 @@ _BODY = re.compile(r"<body[^>]*>(.*)</body>", re.S)
 _FOOTER = re.compile(r'<footer class="page-footer">(.*?)</footer>', re.S)
 
 
-def letter_starts(document: Any) -> dict[int, int]:
-    """Each letter's first page index, by row number (from its ``merge-row-N`` anchor)."""
+def letter_div(number: int, body: str, mark: str = "id") -> str:
+    """One letter of a document of letters, told apart by an id (``merge-row-N``) or by
+    another attribute holding its row number."""
+    value = f"merge-row-{number}" if mark == "id" else str(number)
+    return f'<div class="merge-letter" {mark}="{value}">{body}</div>'
+
+
+def letter_pages(document: Any, numbers: list[int]) -> dict[int, list[int]]:
+    """Each letter's page indices, by row number (from its ``merge-row-N`` anchor), for the
+    letters of ``numbers`` in document order."""
     starts: dict[int, int] = {}
     for index, page in enumerate(document.pages):
         for anchor in page.anchors:
             if anchor.startswith("merge-row-"):
                 # A letter over two pages has its anchor on both: the first is its start.
                 starts.setdefault(int(anchor.removeprefix("merge-row-")), index)
-    return starts
+    ends = [starts[number] for number in numbers[1:]] + [len(document.pages)]
+    return {
+        number: list(range(starts[number], end)) for number, end in zip(numbers, ends, strict=True)
+    }
 
 
 def letter_parts(page: str, material: Material) -> tuple[str, str, str]:

@@ -19,7 +19,7 @@ from handbill.concat import concatenate
 from handbill.errors import BuildError, KitError, did_you_mean, display_path
 from handbill.glyphs import coverage, font_files
 from handbill.kit import Kit, numbered_rows
-from handbill.letters import letter_parts, letter_starts, letters_html
+from handbill.letters import letter_div, letter_pages, letter_parts, letters_html
 from handbill.readers import Material
 from handbill.templating import render_html, slug
 from handbill.writers import ensure_writable, write_atomic, write_manifest
@@ -293,19 +293,18 @@ def layout_chunk(
         rendered = render_html(kit, material, row.cells, row.number, overrides)
         parts = letter_parts(rendered.html, material)
         head, footer = head or parts[0], footer or parts[1]
-        bodies.append(f'<div class="merge-letter" id="merge-row-{row.number}">{parts[2]}</div>')
+        bodies.append(letter_div(row.number, parts[2]))
     html = letters_html(kit, material, head, footer, bodies)
     document, warnings = render(kit, RenderedHTML(material=material, html=html))
     check_glyphs(kit, document, f"{material.name} rows {rows[0].number}-{rows[-1].number}")
-    starts = letter_starts(document)
+    pages_of = letter_pages(document, [row.number for row in rows])
     data = write_pdf(document, f"{material.title} - {kit.config.name}", material.language)
     path.write_bytes(data)
     letters, notes = [], list(warnings)
-    ends = [starts[row.number] for row in rows[1:]] + [len(document.pages)]
-    for row, end in zip(rows, ends, strict=True):
-        first = starts[row.number]
-        letter: dict[str, Any] = {"row": row.number, "first_page": first + 1, "pages": end - first}
-        printed = end - first - (1 if material.duplex and (end - first) % 2 == 0 else 0)
+    for row in rows:
+        first, count = pages_of[row.number][0], len(pages_of[row.number])
+        letter: dict[str, Any] = {"row": row.number, "first_page": first + 1, "pages": count}
+        printed = count - (1 if material.duplex and count % 2 == 0 else 0)
         if material.pages is not None and printed > material.pages:
             notes.append(
                 f"{material.name} row {row.number}: {printed} pages, expected {material.pages}; "
@@ -340,11 +339,17 @@ def _split(
         first = letter["first_page"] - 1
         for index in range(first, first + letter["pages"]):
             writer.add_page(reader.pages[index])
-        out = io.BytesIO()
-        writer.write(out)
-        name = split_name(row.number, row.cells)
-        letter["path"] = f"{folder.name}/{name}"
-        letter["sha256"] = write_atomic(folder / name, out.getvalue())
+        letter.update(write_split(writer, folder, row))
+
+
+def write_split(writer: Any, folder: Path, row: Row) -> dict[str, Any]:
+    """Write one row's letter (a pypdf writer) into the --split folder; its manifest fields."""
+    import io
+
+    out = io.BytesIO()
+    writer.write(out)
+    name = split_name(row.number, row.cells)
+    return {"path": f"{folder.name}/{name}", "sha256": write_atomic(folder / name, out.getvalue())}
 
 
 def _kept(chunks: Iterable[Chunk], into: list[Chunk]) -> Iterator[Chunk]:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from handbill.kit import Kit
+from handbill.letters import letter_div, letter_pages, letters_html
 from handbill.overlay import (
     OVERLAY_STYLE,
     Line,
@@ -97,38 +98,23 @@ def shared_chunks(
     yield from in_workers(compose_chunk, args, workers)
 
 
-def _letter(row: Any, body: str, mark: str = "id") -> str:
-    number = f"merge-row-{row.number}" if mark == "id" else str(row.number)
-    return f'<div class="merge-letter" {mark}="{number}">{body}</div>'
-
-
 def _overlay_document(
     kit: Kit, material: Material, plan: Plan, rows: list[Any]
 ) -> tuple[Any, dict[int, list[int]]]:
     """The rows' last blocks laid out, each on its own page(s): the document and each row's
     page indices."""
-    from handbill.letters import letters_html
     from handbill.pdf import render
     from handbill.templating import RenderedHTML
 
     # Rows are told apart by an attribute, not an id: every id would become a named
     # destination in the PDF, and WeasyPrint looks each one up among all the pages.
-    bodies = [_letter(row, plan.fill(plan.overlay, row.cells), "data-merge-row") for row in rows]
+    bodies = [
+        letter_div(row.number, plan.fill(plan.overlay, row.cells), "data-merge-row") for row in rows
+    ]
     page = letters_html(kit, material, plan.head, plan.footer, bodies, OVERLAY_STYLE)
     with without_margin_boxes():
         document, _ = render(kit, RenderedHTML(material=material, html=page))
     return one_page_each(document)
-
-
-def _pages_of(document: Any, rows: list[Any]) -> dict[int, list[int]]:
-    from handbill.letters import letter_starts
-
-    starts = letter_starts(document)
-    ends = [starts[row.number] for row in rows[1:]] + [len(document.pages)]
-    return {
-        row.number: list(range(starts[row.number], end))
-        for row, end in zip(rows, ends, strict=True)
-    }
 
 
 def lay_out_bases(
@@ -137,17 +123,16 @@ def lay_out_bases(
     """Each row's letter laid out in full and written to ``path`` without its last blocks: the
     base of every row that shares the row's other cells (None where the plan does not hold)."""
     from handbill.glyphs import check_glyphs
-    from handbill.letters import letters_html
     from handbill.pdf import render, write_pdf
     from handbill.templating import RenderedHTML
 
-    bodies = [_letter(row, plan.fill(plan.full, row.cells)) for row in rows]
+    bodies = [letter_div(row.number, plan.fill(plan.full, row.cells)) for row in rows]
     html = letters_html(kit, material, plan.head, plan.footer, bodies)
     document, _ = render(kit, RenderedHTML(material=material, html=html))
     check_glyphs(kit, document, f"{material.name} rows {rows[0].number}-{rows[-1].number}")
     overlays, overlay_pages = _overlay_document(kit, material, plan, rows)
     found: list[Base | None] = []
-    for row, indices in _pages_of(document, rows).items():
+    for row, indices in letter_pages(document, [row.number for row in rows]).items():
         with_lines = [i for i in indices if marked_lines(document.pages[i]._page_box)]
         alone = overlay_pages[row]
         if len(with_lines) != 1 or len(alone) != 1:
@@ -212,7 +197,7 @@ def compose_chunk(
     from pypdf import PdfReader, PdfWriter
 
     from handbill.glyphs import check_glyphs
-    from handbill.merge import Chunk, layout_chunk
+    from handbill.merge import Chunk, layout_chunk, write_split
     from handbill.pdf import write_pdf
 
     document, pages = _overlay_document(kit, material, plan, rows)
@@ -248,7 +233,7 @@ def compose_chunk(
             if folder is not None:
                 single = PdfWriter()
                 _draw_letter(single, base, overlay, shifts[row.number], {}, readers)
-                own = _write_split(single, folder, row)
+                own = write_split(single, folder, row)
             if material.pages is not None and len(base.pages) > material.pages:
                 notes.append(
                     f"{material.name} row {row.number}: {len(base.pages)} pages, expected "
@@ -295,13 +280,3 @@ def _draw_letter(
             placed.append((as_form(writer, overlay), f"1 0 0 1 0 {-shift * PT_PER_PX:.4f}"))
         sheet = writer.add_blank_page(float(page.mediabox.width), float(page.mediabox.height))
         draw_forms(writer, sheet, placed, [])
-
-
-def _write_split(writer: Any, folder: Path, row: Any) -> dict[str, Any]:
-    from handbill.merge import split_name
-    from handbill.writers import write_atomic
-
-    out = io.BytesIO()
-    writer.write(out)
-    name = split_name(row.number, row.cells)
-    return {"path": f"{folder.name}/{name}", "sha256": write_atomic(folder / name, out.getvalue())}
