@@ -31,11 +31,13 @@ system-deps:
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(DEBIAN_PACKAGES); \
 	fi
 
-# The browser tests drive Debian's Chromium with Playwright (which never downloads a browser).
+# The browser tests drive Debian's Chromium with Playwright (which never downloads a browser);
+# the text tests read PDFs back with poppler's pdftotext and pdftoppm (poppler-utils).
+TEST_PACKAGES := chromium poppler-utils
 test-system-deps:
-	@if ! [ -x /usr/bin/chromium ]; then \
-		echo "Installing Debian's chromium for the browser tests"; \
-		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; \
+	@if ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/pdftotext ]; then \
+		echo "Installing Debian's $(TEST_PACKAGES) for the tests"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(TEST_PACKAGES); \
 	fi
 
 $(BIN)/python:

@@ -1,7 +1,10 @@
-"""Independent checks on PDFs: page sizes with pypdf, QR codes with pypdfium2 + zxing-cpp."""
+"""Independent checks on PDFs: page sizes with pypdf, QR codes with pypdfium2 + zxing-cpp,
+text as poppler's pdftotext extracts it."""
 
 from __future__ import annotations
 
+import subprocess
+import unicodedata
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -24,6 +27,23 @@ def page_sizes_mm(path: Path) -> list[tuple[float, float]]:
 
 def page_texts(path: Path) -> list[str]:
     return [page.extract_text() or "" for page in PdfReader(path).pages]
+
+
+def pdftotext(path: Path) -> str:
+    """The text as poppler extracts it (Evince, Okular and pdftotext), in reading order."""
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+# Direction marks: pdftotext puts embeddings around runs, sources may hold LRM/RLM.
+DIRECTION_MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e"))
+
+
+def solid(text: str) -> str:
+    """The characters in reading order, without whitespace or direction marks: where lines
+    break and how an extractor spaces words are layout, not text."""
+    return "".join(unicodedata.normalize("NFC", text.translate(DIRECTION_MARKS)).split())
 
 
 def decode_qr_codes(path: Path, dpi: int = 200) -> list[tuple[int, str]]:

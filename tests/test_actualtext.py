@@ -1,0 +1,89 @@
+"""Right-to-left text extracts as written, from spans that leave the page looking the same."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from pypdf.generic import ContentStream
+from weasyprint import HTML
+
+from conftest import REPO
+from handbill.actualtext import exact_text
+from pdftools import pdftotext, solid
+
+# An Urdu sentence with Latin words, digits and Urdu punctuation in it, and a heading.
+HEADING = "مقدمہ ایک نظر میں"
+SENTENCE = (
+    "مقدمے کی سماعت 24 اپریل 2018 کو لیڈز میں ہوئی، اور NHS England نے "
+    "پہلے ہی ایک معاہدہ روک دیا تھا۔ آپ کیسے مدد کر سکتے ہیں؟"
+)
+HTML_PAGE = f"""<!doctype html>
+<html lang="ur" dir="rtl"><head><style>
+@font-face {{ font-family: Nastaliq;
+  src: url(fonts/noto-nastaliq-urdu/NotoNastaliqUrdu-Regular.ttf) }}
+@font-face {{ font-family: Atkinson;
+  src: url(fonts/atkinson-hyperlegible/AtkinsonHyperlegible-Regular.ttf) }}
+@page {{ size: A6; margin: 10mm }}
+body {{ font-family: Nastaliq, Atkinson; font-size: 11pt; line-height: 2.2 }}
+</style></head>
+<body><h1>{HEADING}</h1><p>{SENTENCE}</p></body></html>"""
+
+
+def write(path: Path, exact: bool) -> Path:
+    document = HTML(string=HTML_PAGE, base_url=str(REPO / "assets") + "/").render()
+    if exact:
+        with exact_text():
+            path.write_bytes(document.write_pdf())
+    else:
+        path.write_bytes(document.write_pdf())
+    return path
+
+
+def spans(path: Path) -> list[str]:
+    """The /ActualText of each marked-content span, in drawing order."""
+    page = PdfReader(path).pages[0]
+    found = []
+    for operands, operator in ContentStream(page.get_contents(), page.pdf).operations:
+        if operator == b"BDC" and isinstance(operands[1], dict) and "/ActualText" in operands[1]:
+            found.append(str(operands[1]["/ActualText"]))
+    return found
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("actualtext")
+    return write(folder / "plain.pdf", False), write(folder / "exact.pdf", True)
+
+
+def test_poppler_extracts_the_text_as_written(pdfs: tuple[Path, Path]) -> None:
+    plain, exact = pdfs
+    assert solid(pdftotext(exact)) == solid(HEADING + SENTENCE)
+    # Without the spans, Nastaliq's shared glyphs give something else.
+    assert solid(pdftotext(plain)) != solid(HEADING + SENTENCE)
+
+
+def test_page_looks_exactly_the_same(pdfs: tuple[Path, Path], tmp_path: Path) -> None:
+    pictures = []
+    for pdf in pdfs:
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "150", str(pdf), str(tmp_path / pdf.stem)], check=True
+        )
+        pictures.append((tmp_path / f"{pdf.stem}-1.png").read_bytes())
+    assert pictures[0] == pictures[1]
+
+
+def test_one_span_per_right_to_left_cluster_and_none_for_latin(pdfs: tuple[Path, Path]) -> None:
+    found = spans(pdfs[1])
+    assert spans(pdfs[0]) == []
+    # Every character of the Urdu is in a span of its own (this font makes no ligatures of
+    # several characters), spaces between Urdu words included.
+    urdu = [c for c in HEADING + SENTENCE if "\u0600" <= c <= "\u06ff"]
+    assert sorted(c for c in found if c.strip()) == sorted(urdu)
+    # Latin words and digits keep their exact glyph map and have no spans.
+    assert not any(c.isascii() and c.isalnum() for c in "".join(found))
+    # Spans come in drawing order: right-to-left words from their last letter to their first.
+    text = "".join(found)
+    assert "".join(reversed("مقدمہ")) in text
