@@ -12,7 +12,7 @@ from weasyprint import HTML
 
 from conftest import REPO
 from handbill.actualtext import exact_text
-from pdftools import pdftotext, solid
+from pdftools import page_texts, pdftotext, solid
 
 # An Urdu sentence with Latin words, digits and Urdu punctuation in it, and a heading.
 HEADING = "مقدمہ ایک نظر میں"
@@ -63,6 +63,13 @@ def test_poppler_extracts_the_text_as_written(pdfs: tuple[Path, Path]) -> None:
     assert solid(pdftotext(exact)) == solid(HEADING + SENTENCE)
     # Without the spans, Nastaliq's shared glyphs give something else.
     assert solid(pdftotext(plain)) != solid(HEADING + SENTENCE)
+
+
+def test_glyph_map_readers_get_what_they_got_before(pdfs: tuple[Path, Path]) -> None:
+    """pypdf reads the glyph map, not /ActualText: the anchors add nothing to its text."""
+    plain, exact = pdfs
+    assert page_texts(exact) == page_texts(plain)
+    assert "NHS England" in page_texts(exact)[0]
 
 
 def test_page_looks_exactly_the_same(pdfs: tuple[Path, Path], tmp_path: Path) -> None:

@@ -16,9 +16,10 @@ or not, are drawn as before: their glyph map is exact.
 
 Nastaliq moves glyphs up, down and sideways from the pen (cursive joining), and extractors
 take a span's place from its first and last glyphs. So each span starts and ends with an
-invisible copy of its first glyph (text render mode 3, ISO 32000-1 section 9.3.6) set on the
-baseline at the pen's position, with no advance: the spans then sit side by side on the line
-as the letters are read. The page looks exactly the same (tests/test_actualtext.py).
+anchor: the font's zero-width space, drawn invisibly (text render mode 3, ISO 32000-1 section
+9.3.6) on the baseline at the pen's position and mapped to no text. The spans then sit side by
+side on the line as the letters are read, the page looks exactly the same, and tools that read
+only the glyph map (pypdf) get what they got before (tests/test_actualtext.py).
 """
 
 from __future__ import annotations
@@ -32,10 +33,23 @@ from contextlib import contextmanager
 from typing import Any
 
 from weasyprint.draw import text as weasyprint_text
-from weasyprint.text.ffi import FROM_UNITS, ffi, pango
+from weasyprint.text.ffi import FROM_UNITS, ffi, harfbuzz, pango
 
 _draw_first_line = weasyprint_text.draw_first_line
 _local = threading.local()
+
+# WeasyPrint's bindings lack HarfBuzz's character-to-glyph lookup; add it unless they have it.
+try:
+    harfbuzz.hb_font_get_nominal_glyph  # noqa: B018
+except AttributeError:
+    ffi.cdef(
+        "hb_bool_t hb_font_get_nominal_glyph "
+        "(hb_font_t *font, hb_codepoint_t unicode, hb_codepoint_t *glyph);"
+    )
+
+# Invisible characters whose glyph can serve as an anchor: the first one the font has.
+_ANCHOR_CHARACTERS = (0x200B, 0x2060, 0x200C, 0x200D)
+_anchors: dict[str, int | None] = {}  # font hash -> its anchor glyph
 
 # What WeasyPrint writes into a TJ array: <glyph ids in hex> and numbers. Offsets before a glyph
 # are floats (they always have a point or an exponent); kerning after a glyph is an int.
@@ -100,7 +114,6 @@ class _ClusterSpans:
         self._glyphs: list[tuple[tuple[int, int] | None, str]] | None = None
         self._drawn = 0  # glyphs written so far
         self._open: tuple[int, int] | None = None  # the cluster whose span is open
-        self._anchor = ""  # the open span's first glyph id, in hex
         self._rise: float = 0
         self._next_font: Any = None
         self._font: Any = None  # (WeasyPrint's font, size, Pango's font) of the glyphs written
@@ -114,7 +127,9 @@ class _ClusterSpans:
         return added
 
     def set_font_size(self, *args: Any) -> None:
-        # WeasyPrint writes the glyphs it has for the old font before it switches.
+        # WeasyPrint writes the glyphs it has for the old font before it switches; a cluster
+        # never spans two fonts, and the span must end while its font is the current one.
+        self.close()
         self._font = self._next_font
         self._stream.set_font_size(*args)
 
@@ -146,31 +161,45 @@ class _ClusterSpans:
                     self._write(piece)
                     self.close()
                     if cluster is not None:
-                        self._begin(cluster, text, glyph)
+                        self._begin(cluster, text)
                 piece += offsets
                 offsets.clear()
                 piece.append(f"<{glyph}>")
         self._write(piece + offsets)
 
     def close(self) -> None:
-        """End the open span, with its invisible last glyph at the pen's position."""
+        """End the open span, with an anchor where the pen is."""
         if self._open is not None:
-            self._invisible(f"{self._width(self._anchor)} <{self._anchor}>")
+            self._anchor(lead=False)
             self._stream.end_marked_content()
             self._open = None
 
-    def _begin(self, cluster: tuple[int, int], text: str, glyph: str) -> None:
+    def _begin(self, cluster: tuple[int, int], text: str) -> None:
         utf16 = (codecs.BOM_UTF16_BE + text.encode("utf-16-be")).hex()
         self._stream.begin_marked_content("Span", f"<</ActualText <{utf16}>>>".encode())
-        self._open, self._anchor = cluster, glyph
-        self._invisible(f"<{glyph}> {self._width(glyph)}")
+        self._open = cluster
+        self._anchor(lead=True)
 
-    def _invisible(self, array: str) -> None:
-        """Draw a glyph and move back by its width, unseen and on the baseline."""
+    def _anchor(self, lead: bool) -> None:
+        """Draw the font's anchor glyph unseen on the baseline, starting (``lead``) or ending
+        where the pen is, and leave the pen there."""
+        font, size, pango_font = self._font
+        if font.hash not in _anchors:
+            _anchors[font.hash] = _anchor_glyph(font)
+        glyph = _anchors[font.hash]
+        if glyph is None:
+            return
+        font.to_unicode.setdefault(glyph, "")  # kept in the font subset, read as no text
+        if glyph not in font.widths:
+            ink, logical = ffi.new("PangoRectangle *"), ffi.new("PangoRectangle *")
+            pango.pango_font_get_glyph_extents(pango_font, glyph, ink, logical)
+            font.widths[glyph] = round(logical.width * 1000 * FROM_UNITS / size)
+        width = font.widths[glyph]
         if self._rise:
             self._stream.set_text_rise(0)
         self._stream.set_text_rendering(3)
-        self._stream.show_text(array)
+        drawn = f"<{glyph:0{2 if font.bitmap else 4}x}>"
+        self._stream.show_text(f"{drawn} {width}" if lead else f"{width} {drawn}")
         self._stream.set_text_rendering(0)
         if self._rise:
             self._stream.set_text_rise(self._rise)
@@ -180,12 +209,11 @@ class _ClusterSpans:
             self._stream.show_text(" ".join(piece))
             piece.clear()
 
-    def _width(self, glyph: str) -> int:
-        """The glyph's advance in the PDF (thousandths of the font size), as WeasyPrint sets it."""
-        font, size, pango_font = self._font
-        glyph_id = int(glyph, 16)
-        if glyph_id not in font.widths:
-            ink, logical = ffi.new("PangoRectangle *"), ffi.new("PangoRectangle *")
-            pango.pango_font_get_glyph_extents(pango_font, glyph_id, ink, logical)
-            font.widths[glyph_id] = round(logical.width * 1000 * FROM_UNITS / size)
-        return int(font.widths[glyph_id])
+
+def _anchor_glyph(font: Any) -> int | None:
+    """The glyph of the first invisible character the font has, or None."""
+    glyph = ffi.new("hb_codepoint_t *")
+    for character in _ANCHOR_CHARACTERS:
+        if harfbuzz.hb_font_get_nominal_glyph(font.hb_font, character, glyph):
+            return int(glyph[0])
+    return None
