@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
 import time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -140,6 +141,19 @@ def test_errors_show_on_the_page(served) -> None:  # type: ignore[no-untyped-def
     page = get(server, "/")[1].decode()
     assert "sheet.md:3: unknown field &#x27;titel&#x27;. Did you mean &#x27;title&#x27;?" in page
     assert 'role="alert"' in page
+
+
+def test_port_in_use_is_said_before_building(runner: CliRunner, kit_dir: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = runner.invoke(cli, ["serve", "--kit", str(kit_dir), "--port", str(port)])
+    assert result.exit_code == 1
+    assert f"cannot serve on port {port} (Address already in use); try --port 8080" in (
+        result.output
+    )
+    assert not (kit_dir / "dist").exists()
 
 
 def test_kit_loads_after_site_is_written(kit_dir: Path, built_site: Path) -> None:

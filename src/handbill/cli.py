@@ -6,13 +6,14 @@ import re
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from handbill import __version__, signals
-from handbill.errors import BuildError, HandbillError, display_path
+from handbill.errors import BuildError, display_path
 
 if TYPE_CHECKING:
     from handbill.kit import Kit
@@ -178,20 +179,13 @@ def build(
     if split:
         raise click.UsageError("--split only works with --merge CSV")
     count = len(jobs_for(kit, kit.select(names, language), group))
-    settings_used: dict[str, Any] = {
-        "overrides": overrides,
-        "options": options,
-        "use_cache": not no_cache,
-        "language": language,
-        "group": group,
-    }
+    run = partial(build_kit, kit, names, out_dir, jobs, overrides=overrides, options=options)
+    run = partial(run, use_cache=not no_cache, language=language, group=group)
     if not quiet and count > 2 and sys.stderr.isatty():
         with click.progressbar(length=count, label="Building", file=sys.stderr) as bar:
-            report = build_kit(
-                kit, names, out_dir, jobs, lambda name: bar.update(1), **settings_used
-            )
+            report = run(progress=lambda name: bar.update(1))
     else:
-        report = build_kit(kit, names, out_dir, jobs, **settings_used)
+        report = run()
     warnings = [*report.warnings, *(w for output in report.outputs for w in output.warnings)]
     for warning in warnings:
         click.secho(f"Warning: {warning}", fg="yellow", err=True)
@@ -317,8 +311,6 @@ def site_command(kit_dir: Path, out_dir: Path | None) -> None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 def serve_command(kit_dir: Path, out_dir: Path | None, port: int) -> None:
     """Serve the download page on this computer, rebuilding when the kit changes."""
-    import time
-
     from handbill.kit import load_kit
     from handbill.serve import start
 
@@ -326,17 +318,10 @@ def serve_command(kit_dir: Path, out_dir: Path | None, port: int) -> None:
 
     def rebuilt(site: object) -> None:
         errors = getattr(site, "errors", [])
-        stamp = time.strftime("%H:%M:%S")
-        click.echo(
-            f"{stamp} rebuilt" + (f": {len(errors)} error(s), shown on the page" if errors else "")
-        )
+        shown = f": {len(errors)} error(s), shown on the page" if errors else ""
+        click.echo(time.strftime("%H:%M:%S rebuilt") + shown)
 
-    try:
-        server, _ = start(kit_dir, out_dir, port, on_rebuild=rebuilt)
-    except OSError as exc:
-        raise HandbillError(
-            f"cannot serve on port {port} ({exc.strerror}); try --port 8080"
-        ) from exc
+    server, _ = start(kit_dir, out_dir, port, on_rebuild=rebuilt)
     host, bound = str(server.server_address[0]), server.server_address[1]
     click.echo(
         f"Serving http://{host}:{bound}/ (this computer only). Edit the kit and the page "
@@ -380,29 +365,10 @@ def parse_settings(settings: tuple[str, ...]) -> dict[str, str]:
 @kit_option
 def list_materials(kit_dir: Path) -> None:
     """List the kit's materials with their templates, paper sizes and outputs."""
-    from handbill.kit import load_kit, rows_of
+    from handbill.kit import load_kit, material_table
 
-    kit = load_kit(kit_dir)
-    rows = [("NAME", "TEMPLATE", "PAPER", "PAGES", "OUTPUT", "TITLE")]
-    for material in kit.materials.values():
-        pages = str(material.pages or "-") + (" (duplex)" if material.duplex else "")
-        output = material.output_name
-        if material.per:
-            output += f" x{len(rows_of(kit, material))}"
-        for kind in material.exports:
-            output += f" +{kind}"
-        rows.append(
-            (material.name, material.template, material.paper.label, pages, output, material.title)
-        )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
-    for row in rows:
-        click.echo(
-            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
-            + "  "
-            + row[-1]
-        )
-    if len(rows) == 1:
-        click.echo("(no materials yet: add a file such as materials/faq.md)")
+    for line in material_table(load_kit(kit_dir)):
+        click.echo(line)
 
 
 @cli.command(epilog="Example: handbill new leeds-kit --name 'Leeds Save Our NHS'")

@@ -148,6 +148,31 @@ def rows_of(kit: Kit, material: Material) -> list[dict[str, str]]:
     return rows
 
 
+def material_table(kit: Kit) -> list[str]:
+    """The kit's materials as lines of a table: name, template, paper, pages, outputs, title."""
+    rows = [("NAME", "TEMPLATE", "PAPER", "PAGES", "OUTPUT", "TITLE")]
+    for material in kit.materials.values():
+        pages = str(material.pages or "-") + (" (duplex)" if material.duplex else "")
+        output = material.output_name
+        if material.per:
+            output += f" x{len(rows_of(kit, material))}"
+        for kind in material.exports:
+            output += f" +{kind}"
+        rows.append(
+            (material.name, material.template, material.paper.label, pages, output, material.title)
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
+        + "  "
+        + row[-1]
+        for row in rows
+    ]
+    if len(rows) == 1:
+        lines.append("(no materials yet: add a file such as materials/faq.md)")
+    return lines
+
+
 def check_fields(kit: Kit, material: Material) -> None:
     """Every ``[[field]]`` in the content must be declared, given a value, or be a data column."""
     known = set(material.fields) | set(kit.config.fields)

@@ -119,11 +119,16 @@ def start(
 ) -> tuple[ThreadingHTTPServer, Site]:
     """Build, then serve on 127.0.0.1:PORT in a background thread, rebuilding on changes."""
     site = Site(kit_dir, out_dir)
+    handler = partial(type("SiteHandler", (Handler,), {"site": site}), directory=str(site.out_dir))
+    try:  # before the first build: a port in use is said at once
+        server = ThreadingHTTPServer((LOOPBACK, port), handler)
+    except OSError as exc:
+        raise HandbillError(
+            f"cannot serve on port {port} ({exc.strerror}); try --port 8080"
+        ) from exc
     # Taken before the first build, so an edit made while it runs is not missed.
     first = snapshot(site.kit_dir)
     site.rebuild()
-    handler = partial(type("SiteHandler", (Handler,), {"site": site}), directory=str(site.out_dir))
-    server = ThreadingHTTPServer((LOOPBACK, port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
 
     def watch() -> None:
