@@ -32,6 +32,8 @@ from xml.etree.ElementTree import Element
 import tinyhtml5
 import weasyprint.layout
 
+from handbill.pdf import boxes_in
+
 MARK = "data-merge-overlay"
 _TOKEN = re.compile("\ue000([a-j]+)\ue001")
 _BLOCKS = frozenset(
@@ -332,9 +334,9 @@ def marked_lines(page_box: Any) -> list[Line]:
     """The lines of the marked (last) blocks on a laid-out page, in order."""
     lines: list[Line] = []
     for block in _marked(page_box):
-        for box in _descendants(block):
+        for box in boxes_in(block):
             if type(box).__name__ == "LineBox":
-                inside = _descendants(box)
+                inside = list(boxes_in(box))
                 text = "".join(t.text for t in inside if hasattr(t, "text"))
                 look = tuple(tuple(repr(b.style[name]) for name in _LOOK) for b in [block, *inside])
                 bottom = box.position_y + box.height
@@ -362,11 +364,4 @@ def _marked(box: Any) -> list[Any]:
     found = []
     for child in getattr(box, "children", ()):
         found += _marked(child)
-    return found
-
-
-def _descendants(box: Any) -> list[Any]:
-    found = [box]
-    for child in getattr(box, "children", ()):
-        found += _descendants(child)
     return found

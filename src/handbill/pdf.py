@@ -167,17 +167,18 @@ def write_pdf(
     return data
 
 
-def _walk(box: Any) -> Iterator[Any]:
+def boxes_in(box: Any) -> Iterator[Any]:
+    """The laid-out box and every box inside it, in document order."""
     yield box
     for child in getattr(box, "children", ()):
-        yield from _walk(child)
+        yield from boxes_in(child)
 
 
 def qr_placements(document: Document) -> list[Placement]:
     """Find every placed QR code (the ``<figure class="qr">`` boxes) on the laid-out pages."""
     found = []
     for number, page in enumerate(document.pages, start=1):
-        for box in _walk(page._page_box):
+        for box in boxes_in(page._page_box):
             element = getattr(box, "element", None)
             if (
                 element is None
