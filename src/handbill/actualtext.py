@@ -28,6 +28,7 @@ import bisect
 import codecs
 import re
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -49,7 +50,9 @@ except AttributeError:
 
 # Invisible characters whose glyph can serve as an anchor: the first one the font has.
 _ANCHOR_CHARACTERS = (0x200B, 0x2060, 0x200C, 0x200D)
-_anchors: dict[str, int | None] = {}  # font hash -> its anchor glyph
+# Each embedded font's anchor glyph, looked up once. Keyed on WeasyPrint's font object (one per
+# font per PDF), not its name: two kits may give different files the same family name.
+_anchors: weakref.WeakKeyDictionary[Any, int | None] = weakref.WeakKeyDictionary()
 
 # What WeasyPrint writes into a TJ array: <glyph ids in hex> and numbers. Offsets before a glyph
 # are floats (they always have a point or an exponent); kerning after a glyph is an int.
@@ -184,9 +187,9 @@ class _ClusterSpans:
         """Draw the font's anchor glyph unseen on the baseline, starting (``lead``) or ending
         where the pen is, and leave the pen there."""
         font, size, pango_font = self._font
-        if font.hash not in _anchors:
-            _anchors[font.hash] = _anchor_glyph(font)
-        glyph = _anchors[font.hash]
+        if font not in _anchors:
+            _anchors[font] = _anchor_glyph(font)
+        glyph = _anchors[font]
         if glyph is None:
             return
         font.to_unicode.setdefault(glyph, "")  # kept in the font subset, read as no text
