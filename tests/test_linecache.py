@@ -53,3 +53,84 @@ def test_the_cache_is_used_only_inside_a_render(monkeypatch: pytest.MonkeyPatch)
     # Flex layout asks for the same lines over and over; with the cache Pango is asked once.
     assert remembered * 5 < len(calls)
     assert handbill.linecache._local.memo is None
+
+
+STRESS = (
+    """<!doctype html><html lang="en"><head><style>
+@page { size: 120mm 90mm; margin: 8mm; @bottom-center { content: counter(page) } }
+body { font-family: "Atkinson Hyperlegible", sans-serif; font-size: 9pt; orphans: 2; widows: 2 }
+.row { display: flex; gap: 4mm } .col { display: flex; flex-direction: column; flex: 1 }
+.col > p { margin: 0 0 2mm }
+p.indent { text-indent: 6mm; text-align: justify }
+p.drop::first-letter { font-size: 200%; color: #c00 }
+p.lead::first-line { font-weight: bold }
+.float { float: left; width: 14mm; height: 9mm; background: #ddd; margin-right: 2mm }
+.abs { position: absolute; left: 2mm; top: 2mm; font-size: 6pt }
+.rel { position: relative; top: 1mm }
+.ib { display: inline-block; width: 16mm; border: 1px solid #000 }
+.rtl { direction: rtl }
+</style></head><body>
+<div class="row">
+  <div class="col"><div class="col">
+    <p class="indent">Justified text with an indent runs over several lines at this width, so
+    the same line is asked for at each step of the flex layout, and the answers must agree.</p>
+    <p class="drop">Dropped first letter, laid out with its own box inside the line.</p>
+    <p>An <span class="abs">absolute</span> span, a <span class="rel">relative</span> one and
+    an <span class="ib">inline block</span> in one paragraph.</p>
+    <p class="lead">A first line in bold, then lines in the normal weight after it.</p>
+  </div></div>
+  <div class="col"><div class="col">
+    <p><span class="float"></span>Text beside a float wraps around it for a few lines and
+    then takes the full width again below it.</p>
+    <p class="rtl">Right to left: the line starts at the right edge of the column.</p>
+  </div></div>
+</div>
+<div class="row"><div class="col">
+"""
+    + "<p>A paragraph repeated to break across pages, with orphans and widows kept.</p>" * 40
+    + """
+</div></div></body></html>"""
+)
+
+
+def test_remembered_line_boxes_change_no_byte() -> None:
+    """Whole lines are reused only when nothing around them can differ; floats, first letters and
+    lines, positioned and inline-block boxes, justified, indented and right-to-left text and page
+    breaks inside nested flex all come out as plain WeasyPrint makes them."""
+    from handbill.linecache import remembering_lines
+
+    fetcher = KitURLFetcher((KIT.root, stock_dir()))
+    base = KIT.root.as_uri() + "/"
+    css = f'<link rel="stylesheet" href="{KIT.root.as_uri()}/assets/css/handbill.css">'
+    source = STRESS.replace("<style>", css + "<style>")
+
+    def pdf(remember: bool) -> tuple[bytes, int]:
+        html = HTML(string=source, base_url=base, url_fetcher=fetcher)
+        if remember:
+            with remembering_lines():
+                document = html.render()
+        else:
+            document = html.render()
+        return document.write_pdf(), len(document.pages)
+
+    fast, pages = pdf(True)
+    plain, _ = pdf(False)
+    assert pages >= 3
+    assert fast == plain
+
+
+def test_lines_are_reused_inside_a_render(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    real = handbill.linecache._get_next_linebox
+    monkeypatch.setattr(
+        handbill.linecache, "_get_next_linebox", lambda *a: calls.append(1) or real(*a)
+    )
+    rendered = prepare(KIT, jobs_for(KIT, KIT.select(["event-poster"]))[0], {}, Options())
+    render(KIT, rendered)
+    made = len(calls)
+    calls.clear()
+    fetcher = KitURLFetcher((KIT.root, stock_dir()))
+    HTML(string=rendered.html, base_url=KIT.root.as_uri() + "/", url_fetcher=fetcher).render()
+    # The poster's nested flex lays each line out about six times; with the cache, once.
+    assert made * 4 < len(calls)
+    assert handbill.linecache._local.lines is None

@@ -1,14 +1,21 @@
-"""Remember WeasyPrint's line splits while one document is laid out: flex asks the same many times.
+"""Remember WeasyPrint's line splits and lines while one document is laid out: flex asks again.
 
 Laying out a flex container measures each item's text for its minimum and maximum widths, then
 lays it out, often several times over, and nested flex multiplies that: an event poster asks
-Pango to break the same text at the same width about ten times. Each answer depends only on the
-text, the element's computed style, the width and two flags, so it is kept and given again.
+Pango to break the same text at the same width about ten times, and lays out the same line at
+the same place about six times. Two answers are kept and given again:
 
-The cache lives for one ``render()`` (``remembering_lines``) and is keyed on the style object
-itself, kept alive by the cache, so nothing can leak between documents or be confused with
-another element's style. tests/test_linecache.py checks that PDFs are byte-identical with it
-and without it.
+- a line split, which depends only on the text, the element's computed style, the width and two
+  flags;
+- a whole line box, when it holds only text and inline boxes (nothing floated, positioned or
+  atomic), no float is beside it and it has no ::first-letter or ::first-line: it then depends
+  only on the line's source box, where the line starts (skip stack), its position and width and
+  the text indent. Each use gets its own copy, since layout moves and edits the boxes it is given.
+
+The caches live for one ``render()`` (``remembering_lines``) and are keyed on objects the cache
+keeps alive (the style, the source line box), so nothing can leak between documents or be
+confused with another element's. tests/test_linecache.py checks that PDFs are byte-identical
+with them and without them.
 """
 
 from __future__ import annotations
@@ -19,10 +26,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from weasyprint.formatting_structure import boxes
 from weasyprint.layout import inline, preferred
 from weasyprint.text import line_break
 
 _split_first_line = line_break.split_first_line
+_get_next_linebox = inline.get_next_linebox
 _local = threading.local()
 
 
@@ -58,11 +67,93 @@ def _remembered_split(
 inline.split_first_line = preferred.split_first_line = _remembered_split
 
 
+def _remembered_linebox(
+    context: Any,
+    linebox: Any,
+    position_y: float,
+    bottom_space: float,
+    skip_stack: Any,
+    containing_block: Any,
+    absolute_boxes: list[Any],
+    fixed_boxes: list[Any],
+    first_letter_style: Any,
+    first_line_style: Any,
+) -> tuple[Any, Any]:
+    args = (
+        context, linebox, position_y, bottom_space, skip_stack, containing_block,
+        absolute_boxes, fixed_boxes, first_letter_style, first_line_style,
+    )  # fmt: skip
+    lines: dict[tuple[Any, ...], tuple[Any, ...]] | None = getattr(_local, "lines", None)
+    if (
+        lines is None
+        or first_letter_style is not None
+        or first_line_style is not None
+        or context.excluded_shapes
+        or not _plain_source(lines, linebox)
+    ):
+        return _get_next_linebox(*args)  # type: ignore[no-any-return]
+    key = (
+        id(linebox),
+        _frozen(skip_stack),
+        position_y,
+        containing_block.content_box_x(),
+        containing_block.width,
+        containing_block.style["direction"],
+        linebox.text_indent,
+    )
+    found = lines.get(key)
+    if found is not None:
+        _, line, resume_at, sizes = found
+        linebox.position_x, linebox.position_y, linebox.width, linebox.height = sizes
+        return (None if line is None else _clone(line)), resume_at
+    line, resume_at = _get_next_linebox(*args)
+    sizes = (linebox.position_x, linebox.position_y, linebox.width, linebox.height)
+    lines[key] = (linebox, None if line is None else _clone(line), resume_at, sizes)
+    return line, resume_at
+
+
+def _plain_source(lines: dict[tuple[Any, ...], tuple[Any, ...]], linebox: Any) -> bool:
+    found = lines.get(("plain", id(linebox)))
+    if found is None:
+        found = lines[("plain", id(linebox))] = (linebox, _plain(linebox))
+    return bool(found[1])
+
+
+def _plain(box: Any) -> bool:
+    """Only text and inline boxes, in normal flow: nothing that floats, is placed or is atomic."""
+    return all(
+        type(child) in (boxes.TextBox, boxes.InlineBox)
+        and child.style["position"] in ("static", "relative")
+        and child.style["float"] == "none"
+        and _plain(child)
+        for child in getattr(box, "children", ())
+    )
+
+
+def _frozen(skip_stack: Any) -> Any:
+    if skip_stack is None or not isinstance(skip_stack, dict):
+        return skip_stack
+    return tuple((index, _frozen(child)) for index, child in skip_stack.items())
+
+
+def _clone(box: Any) -> Any:
+    new = box.copy()
+    new.remove_decoration_sides = set(box.remove_decoration_sides)
+    if isinstance(box, boxes.TextBox):
+        new.pango_layout = copy.copy(box.pango_layout)
+    elif isinstance(box, boxes.ParentBox):
+        new.children = [_clone(child) for child in box.children]
+    return new
+
+
+inline.get_next_linebox = _remembered_linebox
+
+
 @contextmanager
 def remembering_lines() -> Iterator[None]:
     """Keep line splits for the duration of the block (one document's layout, in this thread)."""
-    _local.memo = {}
+    _local.memo, _local.lines = {}, {}
     try:
         yield
     finally:
-        _local.memo = None
+        _local.memo = _local.lines = None
