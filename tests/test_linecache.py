@@ -36,22 +36,24 @@ def test_pdfs_are_identical_to_plain_weasyprint() -> None:
     assert len(jobs) > 30
 
 
-def test_the_cache_is_used_only_inside_a_render(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[str] = []
-    real = handbill.linecache._split_first_line
-    monkeypatch.setattr(
-        handbill.linecache,
-        "_split_first_line",
-        lambda text, *a: calls.append(text) or real(text, *a),
-    )
-    rendered = prepare(KIT, jobs_for(KIT, KIT.select(["event-flyer"]))[0], {}, Options())
+def _calls(monkeypatch: pytest.MonkeyPatch, name: str, material: str) -> tuple[int, int]:
+    """How often handbill.linecache's ``name`` runs for a build's render, and for a plain one."""
+    calls: list[int] = []
+    real = getattr(handbill.linecache, name)
+    monkeypatch.setattr(handbill.linecache, name, lambda *a: calls.append(1) or real(*a))
+    rendered = prepare(KIT, jobs_for(KIT, KIT.select([material]))[0], {}, Options())
     render(KIT, rendered)
     remembered = len(calls)
     calls.clear()
     fetcher = KitURLFetcher((KIT.root, stock_dir()))
     HTML(string=rendered.html, base_url=KIT.root.as_uri() + "/", url_fetcher=fetcher).render()
+    return remembered, len(calls)
+
+
+def test_the_cache_is_used_only_inside_a_render(monkeypatch: pytest.MonkeyPatch) -> None:
+    remembered, plain = _calls(monkeypatch, "_split_first_line", "event-flyer")
     # Flex layout asks for the same lines over and over; with the cache Pango is asked once.
-    assert remembered * 5 < len(calls)
+    assert remembered * 5 < plain
     assert handbill.linecache._local.memo is None
 
 
@@ -120,17 +122,7 @@ def test_remembered_line_boxes_change_no_byte() -> None:
 
 
 def test_lines_are_reused_inside_a_render(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[int] = []
-    real = handbill.linecache._get_next_linebox
-    monkeypatch.setattr(
-        handbill.linecache, "_get_next_linebox", lambda *a: calls.append(1) or real(*a)
-    )
-    rendered = prepare(KIT, jobs_for(KIT, KIT.select(["event-poster"]))[0], {}, Options())
-    render(KIT, rendered)
-    made = len(calls)
-    calls.clear()
-    fetcher = KitURLFetcher((KIT.root, stock_dir()))
-    HTML(string=rendered.html, base_url=KIT.root.as_uri() + "/", url_fetcher=fetcher).render()
+    remembered, plain = _calls(monkeypatch, "_get_next_linebox", "event-poster")
     # The poster's nested flex lays each line out about six times; with the cache, once.
-    assert made * 4 < len(calls)
+    assert remembered * 4 < plain
     assert handbill.linecache._local.lines is None
