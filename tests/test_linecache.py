@@ -59,7 +59,8 @@ def test_the_cache_is_used_only_inside_a_render(monkeypatch: pytest.MonkeyPatch)
 
 STRESS = (
     """<!doctype html><html lang="en"><head><style>
-@page { size: 120mm 90mm; margin: 8mm; @bottom-center { content: counter(page) } }
+@page { size: 120mm 90mm; margin: 8mm;
+  @bottom-center { content: counter(page) "/" counter(pages) } }
 body { font-family: "Atkinson Hyperlegible", sans-serif; font-size: 9pt; orphans: 2; widows: 2 }
 .row { display: flex; gap: 4mm } .col { display: flex; flex-direction: column; flex: 1 }
 .col > p { margin: 0 0 2mm }
@@ -71,7 +72,12 @@ p.lead::first-line { font-weight: bold }
 .rel { position: relative; top: 1mm }
 .ib { display: inline-block; width: 16mm; border: 1px solid #000 }
 .rtl { direction: rtl }
+.big::first-letter { font-size: 400% }
+td { border: 1px solid #000; padding: 1mm }
 </style></head><body>
+<div class="row"><div><p class="big">Wide first letter</p></div><div>A row item</div></div>
+<div class="row"><table><tr><td>A table</td><td>in a row, sized from its text</td></tr></table>
+<div style="float: left"><p class="big">Floated</p></div></div>
 <div class="row">
   <div class="col"><div class="col">
     <p class="indent">Justified text with an indent runs over several lines at this width, so
@@ -96,9 +102,10 @@ p.lead::first-line { font-weight: bold }
 
 
 def test_remembered_line_boxes_change_no_byte() -> None:
-    """Whole lines are reused only when nothing around them can differ; floats, first letters and
-    lines, positioned and inline-block boxes, justified, indented and right-to-left text and page
-    breaks inside nested flex all come out as plain WeasyPrint makes them."""
+    """Whole lines and preferred widths are reused only when nothing around them can differ:
+    floats, first letters and lines, positioned and inline-block boxes, a table, justified,
+    indented and right-to-left text and page breaks inside nested flex all come out as plain
+    WeasyPrint makes them."""
     from handbill.linecache import remembering_lines
 
     fetcher = KitURLFetcher((KIT.root, stock_dir()))

@@ -1,21 +1,25 @@
-"""Remember WeasyPrint's line splits and lines while one document is laid out: flex asks again.
+"""Remember WeasyPrint's line splits, lines and widths during one layout: flex asks again and again.
 
 Laying out a flex container measures each item's text for its minimum and maximum widths, then
 lays it out, often several times over, and nested flex multiplies that: an event poster asks
 Pango to break the same text at the same width about ten times, and lays out the same line at
-the same place about six times. Two answers are kept and given again:
+the same place about six times. Three answers are kept and given again:
 
 - a line split, which depends only on the text, the element's computed style, the width and two
   flags;
 - a whole line box, when it holds only text and inline boxes (nothing floated, positioned or
   atomic), no float is beside it and it has no ::first-letter or ::first-line: it then depends
   only on the line's source box, where the line starts (skip stack), its position and width and
-  the text indent. Each use gets its own copy, since layout moves and edits the boxes it is given.
+  the text indent. Each use gets its own copy, since layout moves and edits the boxes it is given;
+- a box's min-content and max-content widths, which depend only on its computed style and its
+  children. A ::first-letter edits the text of the box tree in place, so once one is laid out
+  the widths found so far are dropped and no more are kept for that document. (Tables keep their
+  own widths in WeasyPrint's layout context already.)
 
-The caches live for one ``render()`` (``remembering_lines``) and are keyed on objects the cache
-keeps alive (the style, the source line box), so nothing can leak between documents or be
-confused with another element's. tests/test_linecache.py checks that PDFs are byte-identical
-with them and without them.
+The caches live for one ``render()`` (``remembering_lines``) and are keyed on objects they keep
+alive (the style, the source line box, the list of children), so nothing can leak between
+documents or be confused with another element's. tests/test_linecache.py checks that PDFs are
+byte-identical with them and without them.
 """
 
 from __future__ import annotations
@@ -27,11 +31,13 @@ from contextlib import contextmanager
 from typing import Any
 
 from weasyprint.formatting_structure import boxes
-from weasyprint.layout import inline, preferred
+from weasyprint.layout import flex, inline, preferred
 from weasyprint.text import line_break
 
 _split_first_line = line_break.split_first_line
 _get_next_linebox = inline.get_next_linebox
+_min_content_width = preferred.min_content_width
+_max_content_width = preferred.max_content_width
 _local = threading.local()
 
 
@@ -84,6 +90,9 @@ def _remembered_linebox(
         absolute_boxes, fixed_boxes, first_letter_style, first_line_style,
     )  # fmt: skip
     lines: dict[tuple[Any, ...], tuple[Any, ...]] | None = getattr(_local, "lines", None)
+    if first_letter_style is not None:
+        # ::first-letter edits the box tree's text in place: widths measured before are stale.
+        _local.widths = None
     if (
         lines is None
         or first_letter_style is not None
@@ -149,11 +158,32 @@ def _clone(box: Any) -> Any:
 inline.get_next_linebox = _remembered_linebox
 
 
+def _remembering_widths(function: Any) -> Any:
+    def width(context: Any, box: Any, outer: bool = True) -> float:
+        widths: dict[tuple[Any, ...], tuple[Any, ...]] | None = getattr(_local, "widths", None)
+        if widths is None or not isinstance(box, _MEASURED):
+            return function(context, box, outer)  # type: ignore[no-any-return]
+        key = (function, type(box), id(box.style), id(box.children), outer)
+        found = widths.get(key)
+        if found is None:
+            found = widths[key] = (box.style, box.children, function(context, box, outer))
+        return found[2]  # type: ignore[no-any-return]
+
+    return width
+
+
+_MEASURED = (boxes.BlockContainerBox, boxes.FlexContainerBox, boxes.InlineBox, boxes.LineBox)
+min_content_width = _remembering_widths(_min_content_width)
+max_content_width = _remembering_widths(_max_content_width)
+preferred.min_content_width = flex.min_content_width = min_content_width
+preferred.max_content_width = flex.max_content_width = max_content_width
+
+
 @contextmanager
 def remembering_lines() -> Iterator[None]:
-    """Keep line splits for the duration of the block (one document's layout, in this thread)."""
-    _local.memo, _local.lines = {}, {}
+    """Keep line splits, lines and widths for the block (one document's layout, in this thread)."""
+    _local.memo, _local.lines, _local.widths = {}, {}, {}
     try:
         yield
     finally:
-        _local.memo = _local.lines = None
+        _local.memo = _local.lines = _local.widths = None
