@@ -73,8 +73,11 @@ p.lead::first-line { font-weight: bold }
 .ib { display: inline-block; width: 16mm; border: 1px solid #000 }
 .rtl { direction: rtl }
 .big::first-letter { font-size: 400% }
+.cap::first-letter { float: left; font-size: 300%; line-height: 1 }
 td { border: 1px solid #000; padding: 1mm }
 </style></head><body>
+<p class="cap">A drop cap floats beside the first lines of this paragraph, which runs on for
+long enough to pass below it. (WeasyPrint cannot lay one out inside nested flex.)</p>
 <div class="row"><div><p class="big">Wide first letter</p></div><div>A row item</div></div>
 <div class="row"><table><tr><td>A table</td><td>in a row, sized from its text</td></tr></table>
 <div style="float: left"><p class="big">Floated</p></div></div>

@@ -8,13 +8,14 @@ the same place about six times. Three answers are kept and given again:
 - a line split, which depends only on the text, the element's computed style, the width and two
   flags;
 - a whole line box, when it holds only text and inline boxes (nothing floated, positioned or
-  atomic), no float is beside it and it has no ::first-letter or ::first-line: it then depends
+  atomic), no float is beside it and it is not styled by ::first-line: it then depends
   only on the line's source box, where the line starts (skip stack), its position and width and
   the text indent. Each use gets its own copy, since layout moves and edits the boxes it is given;
 - a box's min-content and max-content widths, which depend only on its computed style and its
-  children. A ::first-letter edits the text of the box tree in place, so once one is laid out
-  the widths found so far are dropped and no more are kept for that document. (Tables keep their
-  own widths in WeasyPrint's layout context already.)
+  children. (Tables keep their own widths in WeasyPrint's layout context already.)
+
+A ::first-letter edits the box tree in place when it is laid out, so from the first one on, no
+lines or widths are remembered for the rest of that document.
 
 The caches live for one ``render()`` (``remembering_lines``) and are keyed on objects they keep
 alive (the style, the source line box, the list of children), so nothing can leak between
@@ -89,13 +90,12 @@ def _remembered_linebox(
         context, linebox, position_y, bottom_space, skip_stack, containing_block,
         absolute_boxes, fixed_boxes, first_letter_style, first_line_style,
     )  # fmt: skip
-    lines: dict[tuple[Any, ...], tuple[Any, ...]] | None = getattr(_local, "lines", None)
     if first_letter_style is not None:
-        # ::first-letter edits the box tree's text in place: widths measured before are stale.
-        _local.widths = None
+        # ::first-letter edits the box tree in place: what was learnt about it may be stale.
+        _local.lines = _local.widths = None
+    lines: dict[tuple[Any, ...], tuple[Any, ...]] | None = getattr(_local, "lines", None)
     if (
         lines is None
-        or first_letter_style is not None
         or first_line_style is not None
         or context.excluded_shapes
         or not _plain_source(lines, linebox)
