@@ -89,10 +89,9 @@ _WORKER: tuple[Kit, dict[str, str], Options] | None = None
 def _init_worker(kit: Kit, overrides: dict[str, str], options: Options) -> None:
     global _WORKER
     _WORKER = (kit, overrides, options)
-    from handbill.pdf import sharing_fonts
+    from handbill.pdf import start_worker
 
-    # The pool lives for one build, so the worker's shared fonts do too.
-    sharing_fonts().__enter__()
+    start_worker()
 
 
 def _build_in_worker(job: Job, out_dir: Path, rendered: RenderedHTML | None) -> Output | str:
