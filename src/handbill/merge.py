@@ -264,10 +264,10 @@ def in_workers(function: Any, args: list[tuple[Any, ...]], workers: int) -> Iter
 
 
 def _init_worker() -> None:
-    from handbill.pdf import start_worker
+    from handbill.pdf import sharing_fonts
 
     # The chunks a worker lays out share its fonts and parsed stylesheets (see pdf.py).
-    start_worker()
+    sharing_fonts().__enter__()
 
 
 def _call(job: tuple[Any, tuple[Any, ...]]) -> Any:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import logging
 import os
@@ -103,15 +102,6 @@ def _digest(path: str) -> str:
 
 _DIGESTS: dict[tuple[str, int, int], str] = {}
 _shared = threading.local()
-
-
-def start_worker() -> None:
-    """Set up a worker process of a build or a merge, for its life (one build)."""
-    sharing_fonts().__enter__()
-    # Layout makes many objects but few reference cycles. With the default thresholds the
-    # collector ran about 900 times in a one-process build of the example kit, for 7 % of its
-    # time; with these, about 200 times, for 3 %, at some 15 MB more memory.
-    gc.set_threshold(20000, 20, 20)
 
 
 @contextmanager
