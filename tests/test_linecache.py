@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from weasyprint import HTML
 
@@ -11,7 +13,7 @@ from handbill.actualtext import exact_text
 from handbill.fetcher import KitURLFetcher
 from handbill.jobs import Options, jobs_for, prepare
 from handbill.kit import load_kit, stock_dir
-from handbill.pdf import PDF_VARIANT, render, sharing_fonts, write_pdf
+from handbill.pdf import PDF_VARIANT, boxes_in, render, sharing_fonts, write_pdf
 
 KIT = load_kit(REPO)
 
@@ -104,30 +106,60 @@ long enough to pass below it. (WeasyPrint cannot lay one out inside nested flex.
 )
 
 
-def test_remembered_line_boxes_change_no_byte() -> None:
-    """Whole lines and preferred widths are reused only when nothing around them can differ:
-    floats, first letters and lines, positioned and inline-block boxes, a table, justified,
-    indented and right-to-left text and page breaks inside nested flex all come out as plain
-    WeasyPrint makes them."""
+def _with_and_without(source: str) -> tuple[bytes, bytes, list[str]]:
+    """The PDF of ``source`` laid out with the caches and without them, and its pages' text."""
     from handbill.linecache import remembering_lines
 
     fetcher = KitURLFetcher((KIT.root, stock_dir()))
     base = KIT.root.as_uri() + "/"
     css = f'<link rel="stylesheet" href="{KIT.root.as_uri()}/assets/css/handbill.css">'
-    source = STRESS.replace("<style>", css + "<style>")
+    html = HTML(
+        string=source.replace("<style>", css + "<style>"), base_url=base, url_fetcher=fetcher
+    )
+    with remembering_lines():
+        fast = html.render()
+    plain = html.render()
+    return fast.write_pdf(), plain.write_pdf(), [page_text(page) for page in plain.pages]
 
-    def pdf(remember: bool) -> tuple[bytes, int]:
-        html = HTML(string=source, base_url=base, url_fetcher=fetcher)
-        if remember:
-            with remembering_lines():
-                document = html.render()
-        else:
-            document = html.render()
-        return document.write_pdf(), len(document.pages)
 
-    fast, pages = pdf(True)
-    plain, _ = pdf(False)
-    assert pages >= 3
+def page_text(page: Any) -> str:
+    return " ".join(box.text for box in boxes_in(page._page_box) if hasattr(box, "text"))
+
+
+def test_remembered_line_boxes_change_no_byte() -> None:
+    """Whole lines and preferred widths are reused only when nothing around them can differ:
+    floats, first letters and lines, positioned and inline-block boxes, a table, justified,
+    indented and right-to-left text and page breaks inside nested flex all come out as plain
+    WeasyPrint makes them."""
+    fast, plain, pages = _with_and_without(STRESS)
+    assert len(pages) >= 3
+    assert fast == plain
+
+
+TARGETS = """<!doctype html><html lang="en"><head><style>
+@page { size: 100mm 60mm; margin: 8mm }
+a.number::after { content: " on page " target-counter(attr(href), page) }
+a.title::after { content: " (" target-text(attr(href)) ")" }
+p.here::after { content: ", page " counter(page) " of " counter(pages) }
+h2 { break-before: page }
+.col { display: flex; flex-direction: column } .col > div { display: flex; flex-direction: column }
+</style></head><body>
+<div class="col"><div>
+  <p><a class="number" href="#one">Part one</a>, <a class="title" href="#two">the other</a></p>
+  <p class="here">Contents</p>
+</div></div>
+<h2 id="one">Why it matters</h2>
+<div class="col"><div><p class="here">Part one</p></div></div>
+<h2 id="two">What to do</h2>
+</body></html>"""
+
+
+def test_content_made_again_after_layout_is_not_remembered() -> None:
+    """target-counter(), target-text() and page counters in the flow are filled in once the pages
+    they name are laid out, in the same boxes: lines laid out before would be out of date."""
+    fast, plain, pages = _with_and_without(TARGETS)
+    assert "Part one  on page 2" in pages[0]
+    assert "What to do" in pages[0]
     assert fast == plain
 
 

@@ -14,8 +14,10 @@ the same place about six times. Three answers are kept and given again:
 - a box's min-content and max-content widths, which depend only on its computed style and its
   children. (Tables keep their own widths in WeasyPrint's layout context already.)
 
-A ::first-letter edits the box tree in place when it is laid out, so from the first one on, no
-lines or widths are remembered for the rest of that document.
+Some content changes the box tree in place during layout: a ::first-letter when it is laid out,
+and target-counter(), target-text() and page counters in the flow once the pages they name are
+known. No lines or widths are remembered in a document with the latter, nor after the first
+::first-letter in one.
 
 The caches live for one ``render()`` (``remembering_lines``) and are keyed on objects they keep
 alive (the style, the source line box, the list of children), so nothing can leak between
@@ -93,7 +95,7 @@ def _remembered_linebox(
     if first_letter_style is not None:
         # ::first-letter edits the box tree in place: what was learnt about it may be stale.
         _local.lines = _local.widths = None
-    lines: dict[tuple[Any, ...], tuple[Any, ...]] | None = getattr(_local, "lines", None)
+    lines, _ = _caches(context)
     if (
         lines is None
         or first_line_style is not None
@@ -121,7 +123,24 @@ def _remembered_linebox(
     return line, resume_at
 
 
-def _plain_source(lines: dict[tuple[Any, ...], tuple[Any, ...]], linebox: Any) -> bool:
+Cache = dict[tuple[Any, ...], tuple[Any, ...]]
+
+
+def _caches(context: Any) -> tuple[Cache | None, Cache | None]:
+    """This document's line and width caches, or None for those that cannot be trusted."""
+    if getattr(_local, "unchecked", False):
+        _local.unchecked = False
+        targets = context.target_collector
+        # target-counter(), target-text() and page counters in the flow are made again once
+        # the pages they name are laid out, changing the box tree in place.
+        if targets.counter_lookup_items or any(
+            item.parse_again_functions for item in targets.target_lookup_items.values()
+        ):
+            _local.lines = _local.widths = None
+    return getattr(_local, "lines", None), getattr(_local, "widths", None)
+
+
+def _plain_source(lines: Cache, linebox: Any) -> bool:
     found = lines.get(("plain", id(linebox)))
     if found is None:
         found = lines[("plain", id(linebox))] = (linebox, _plain(linebox))
@@ -160,7 +179,7 @@ inline.get_next_linebox = _remembered_linebox
 
 def _remembering_widths(function: Any) -> Any:
     def width(context: Any, box: Any, outer: bool = True) -> float:
-        widths: dict[tuple[Any, ...], tuple[Any, ...]] | None = getattr(_local, "widths", None)
+        _, widths = _caches(context)
         if widths is None or not isinstance(box, _MEASURED):
             return function(context, box, outer)  # type: ignore[no-any-return]
         key = (function, type(box), id(box.style), id(box.children), outer)
@@ -182,7 +201,7 @@ preferred.max_content_width = flex.max_content_width = max_content_width
 @contextmanager
 def remembering_lines() -> Iterator[None]:
     """Keep line splits, lines and widths for the block (one document's layout, in this thread)."""
-    _local.memo, _local.lines, _local.widths = {}, {}, {}
+    _local.memo, _local.lines, _local.widths, _local.unchecked = {}, {}, {}, True
     try:
         yield
     finally:
