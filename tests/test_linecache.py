@@ -1,4 +1,4 @@
-"""Remembered line splits, shared fonts and quick QR paths change nothing: same bytes without."""
+"""Remembered lines and widths, shared fonts and quick QR paths change nothing: same bytes."""
 
 from __future__ import annotations
 
@@ -108,21 +108,19 @@ long enough to pass below it. (WeasyPrint cannot lay one out inside nested flex.
 
 def _with_and_without(source: str) -> tuple[bytes, bytes, list[str]]:
     """The PDF of ``source`` laid out with the caches and without them, and its pages' text."""
-    from handbill.linecache import remembering_lines
-
     fetcher = KitURLFetcher((KIT.root, stock_dir()))
     base = KIT.root.as_uri() + "/"
     css = f'<link rel="stylesheet" href="{KIT.root.as_uri()}/assets/css/handbill.css">'
     html = HTML(
         string=source.replace("<style>", css + "<style>"), base_url=base, url_fetcher=fetcher
     )
-    with remembering_lines():
+    with handbill.linecache.remembering_lines():
         fast = html.render()
     plain = html.render()
-    return fast.write_pdf(), plain.write_pdf(), [page_text(page) for page in plain.pages]
+    return fast.write_pdf(), plain.write_pdf(), [_page_text(page) for page in plain.pages]
 
 
-def page_text(page: Any) -> str:
+def _page_text(page: Any) -> str:
     return " ".join(box.text for box in boxes_in(page._page_box) if hasattr(box, "text"))
 
 
