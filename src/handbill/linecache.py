@@ -165,6 +165,9 @@ def _frozen(skip_stack: Any) -> Any:
 
 
 def _clone(box: Any) -> Any:
+    """A copy of a laid-out line to hand out. WeasyPrint's own ``deepcopy`` would share each text
+    box's Pango layout and each box's set of removed decoration sides, which layout and drawing
+    change on the copy they are given."""
     new = box.copy()
     new.remove_decoration_sides = set(box.remove_decoration_sides)
     if isinstance(box, boxes.TextBox):
