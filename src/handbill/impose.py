@@ -17,6 +17,8 @@ from pypdf.generic import (
     RectangleObject,
 )
 
+from handbill.incremental import Side, WrittenPDF, append_sides
+
 PT = 72 / 25.4  # points per millimetre
 A4 = (210.0, 297.0)
 MARK_LENGTH_MM = 5.0
@@ -123,25 +125,25 @@ def _dashed(x1: float, y1: float, x2: float, y2: float, grey: float = 0.6) -> li
     return [f"{grey} G {HAIRLINE_PT} w [2 2] 0 d {x1:.2f} {y1:.2f} m {x2:.2f} {y2:.2f} l S"]
 
 
-def impose_n_up(data: bytes, duplex: bool, flip: str = "short") -> tuple[bytes, Layout] | None:
+def impose_n_up(
+    source: bytes | WrittenPDF, duplex: bool, flip: str = "short"
+) -> tuple[bytes, Layout] | None:
     """Fill A4 sheets with copies of each page, with light dashed cut lines between them.
 
     Each page of the item becomes one sheet side. Copies are identical and the slot grid is
     centred, so a back lands behind its front; on landscape sheets printed "flip on long edge"
     the backs are turned 180 degrees so that they come out the right way up.
     """
-    reader = PdfReader(io.BytesIO(data))
-    first = reader.pages[0]
-    width, height = float(first.mediabox.width) / PT, float(first.mediabox.height) / PT
-    layout = n_up_layout(width, height)
+    sizes = page_sizes(source)
+    layout = n_up_layout(sizes[0][0] / PT, sizes[0][1] / PT)
     if layout is None:
         return None
-    writer = PdfWriter()
     sheet_w, sheet_h = layout.sheet[0] * PT, layout.sheet[1] * PT
-    for number, page in enumerate(reader.pages):
-        sheet = writer.add_blank_page(sheet_w, sheet_h)
+    cuts = [cmd for x in layout.cuts_x for cmd in _dashed(x * PT, 0, x * PT, sheet_h)]
+    cuts += [cmd for y in layout.cuts_y for cmd in _dashed(0, y * PT, sheet_w, y * PT)]
+    sides = []
+    for number in range(len(sizes)):
         turn = duplex and number % 2 == 1 and flip == "long" and sheet_w > sheet_h
-        form = as_form(writer, page)
         placed = []
         for slot in layout.slots:
             x, y = slot.x * PT, slot.y * PT
@@ -151,15 +153,41 @@ def impose_n_up(data: bytes, duplex: bool, flip: str = "short") -> tuple[bytes, 
                 if turn
                 else f"1 0 0 1 {x:.4f} {y:.4f}"
             )
-            placed.append((form, matrix))
-        commands = [cmd for x in layout.cuts_x for cmd in _dashed(x * PT, 0, x * PT, sheet_h)]
-        commands += [cmd for y in layout.cuts_y for cmd in _dashed(0, y * PT, sheet_w, y * PT)]
-        draw_forms(writer, sheet, placed, commands)
-    if duplex and len(reader.pages) % 2:
-        writer.add_blank_page(sheet_w, sheet_h)  # a blank back, so the next copy starts afresh
+            placed.append((number, matrix))
+        sides.append(Side(sheet_w, sheet_h, tuple(placed), tuple(cuts)))
+    if duplex and len(sizes) % 2:
+        sides.append(Side(sheet_w, sheet_h))  # a blank back, so the next copy starts afresh
+    return write_sides(source, sides), layout
+
+
+def page_sizes(source: bytes | WrittenPDF) -> list[tuple[float, float]]:
+    """Each page's width and height in points."""
+    if isinstance(source, WrittenPDF):
+        return source.sizes
+    pages = PdfReader(io.BytesIO(source)).pages
+    return [(float(page.mediabox.width), float(page.mediabox.height)) for page in pages]
+
+
+def write_sides(source: bytes | WrittenPDF, sides: list[Side]) -> bytes:
+    """A PDF of ``sides``, drawing the pages of ``source``: appended to it when handbill has
+    just written it (incremental.py), else read back with pypdf."""
+    if isinstance(source, WrittenPDF):
+        return append_sides(source, sides)
+    reader = PdfReader(io.BytesIO(source))
+    writer = PdfWriter()
+    forms: dict[int, IndirectObject] = {}
+    for side in sides:
+        sheet = writer.add_blank_page(side.width, side.height)
+        if not side.placed and not side.after:
+            continue
+        for index, _ in side.placed:
+            if index not in forms:
+                forms[index] = as_form(writer, reader.pages[index])
+        placed = [(forms[index], matrix) for index, matrix in side.placed]
+        draw_forms(writer, sheet, placed, list(side.after))
     out = io.BytesIO()
     writer.write(out)
-    return out.getvalue(), layout
+    return out.getvalue()
 
 
 def tile(data: bytes, overlap_mm: float = 10.0, margin_mm: float = 10.0) -> tuple[bytes, int, int]:
@@ -180,6 +208,7 @@ def tile(data: bytes, overlap_mm: float = 10.0, margin_mm: float = 10.0) -> tupl
     columns, rows = int(columns), int(rows)
     writer = PdfWriter()
     form = as_form(writer, poster)
+    labels = []
     for row in range(rows):  # row 1 is the top of the poster
         for column in range(columns):
             x0 = column * step_w
@@ -206,14 +235,23 @@ def tile(data: bytes, overlap_mm: float = 10.0, margin_mm: float = 10.0) -> tupl
             label = f"Tile: row {row + 1}, column {column + 1} of {rows} x {columns}"
             if column < columns - 1 or row < rows - 1:
                 label += " · the next tile overlaps the dashed strip"
-            sheet.merge_page(_label_page(label, sheet_w, sheet_h, margin_mm))
+            labels.append(label)
+    for sheet, label_page in zip(
+        writer.pages, _label_pages(labels, sheet_w, sheet_h, margin_mm), strict=True
+    ):
+        sheet.merge_page(label_page)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue(), rows, columns
 
 
-def _label_page(text: str, width_mm: float, height_mm: float, margin_mm: float) -> PageObject:
-    """A page with one small line of text in the top margin, set in the bundled font."""
+def _label_pages(
+    texts: list[str], width_mm: float, height_mm: float, margin_mm: float
+) -> list[PageObject]:
+    """Pages with one small line of text each in the top margin, set in the bundled font.
+
+    One document for all of them: a WeasyPrint render each cost about 60 ms.
+    """
     from html import escape
 
     from weasyprint import HTML
@@ -224,12 +262,12 @@ def _label_page(text: str, width_mm: float, height_mm: float, margin_mm: float) 
     css = (stock_dir() / "assets" / "css" / "handbill.css").as_uri()
     page = (
         f'<link rel="stylesheet" href="{css}"><style>@page {{ size: {width_mm}mm {height_mm}mm; '
-        f"margin: 0 }} html {{ font-family: 'Atkinson Hyperlegible' }} p {{ position: absolute; "
-        f"top: {margin_mm / 2 - 1.5}mm; left: {margin_mm}mm; margin: 0; font-size: 7pt; "
-        f"color: #555 }}</style><p>{escape(text)}</p>"
+        f"margin: 0 }} html {{ font-family: 'Atkinson Hyperlegible' }} p {{ margin: 0 0 0 "
+        f"{margin_mm}mm; padding-top: {margin_mm / 2 - 1.5}mm; font-size: 7pt; color: #555; "
+        "break-after: page }</style>" + "".join(f"<p>{escape(text)}</p>" for text in texts)
     )
     data = HTML(string=page, url_fetcher=KitURLFetcher((stock_dir(),))).write_pdf()
-    return PdfReader(io.BytesIO(data)).pages[0]
+    return list(PdfReader(io.BytesIO(data)).pages)
 
 
 def add_crop_marks(data: bytes, bleed_mm: float, offset_mm: float) -> bytes:
@@ -289,23 +327,23 @@ def booklet_order(pages: int) -> list[tuple[int, int]]:
     return [(left if left <= pages else 0, right if right <= pages else 0) for left, right in sides]
 
 
-def impose_booklet(data: bytes) -> tuple[bytes, list[tuple[int, int]]]:
+def impose_booklet(source: bytes | WrittenPDF) -> tuple[bytes, list[tuple[int, int]]]:
     """A5 pages as a folded A4 booklet: two pages side by side on each A4 landscape side."""
-    reader = PdfReader(io.BytesIO(data))
-    first = reader.pages[0]
-    width, height = float(first.mediabox.width), float(first.mediabox.height)
-    order = booklet_order(len(reader.pages))
-    writer = PdfWriter()
-    forms: dict[int, IndirectObject] = {}
-    for left, right in order:
-        side = writer.add_blank_page(2 * width, height)
-        placed = []
-        for slot, number in enumerate((left, right)):
-            if number:
-                if number not in forms:
-                    forms[number] = as_form(writer, reader.pages[number - 1])
-                placed.append((forms[number], f"1 0 0 1 {slot * width:.4f} 0"))
-        draw_forms(writer, side, placed, _dashed(width, 0, width, height, grey=0.8))  # the fold
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue(), order
+    sizes = page_sizes(source)
+    width, height = sizes[0]
+    order = booklet_order(len(sizes))
+    fold = tuple(_dashed(width, 0, width, height, grey=0.8))
+    sides = [
+        Side(
+            2 * width,
+            height,
+            tuple(
+                (number - 1, f"1 0 0 1 {slot * width:.4f} 0")
+                for slot, number in enumerate(pair)
+                if number
+            ),
+            fold,
+        )
+        for pair in order
+    ]
+    return write_sides(source, sides), order

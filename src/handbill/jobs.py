@@ -148,7 +148,7 @@ def build_job(
     ``rendered`` is the job's HTML when the caller has already made it (see ``prepare``).
     """
     from handbill.glyphs import check_glyphs
-    from handbill.pdf import PDF_VARIANT, qr_placements, render, write_pdf
+    from handbill.pdf import PDF_VARIANT, qr_placements, render, write_pdf_parts
     from handbill.printing import home_sheets, press_pdf
     from handbill.qr import known_matrices
 
@@ -171,7 +171,7 @@ def build_job(
     placed = qr_placements(document)
     codes = {code.link: code for code in rendered.qr_codes}
     title = f"{material.title} - {kit.config.name}"
-    data = write_pdf(document, title, material.language, label)
+    data, parts = write_pdf_parts(document, title, material.language, label)
     if press:
         marks = printing.crop_marks if options.marks is None else options.marks
         data = press_pdf(data, printing, marks)
@@ -217,7 +217,7 @@ def build_job(
         ],
     }
     entries = [entry]
-    sheets = None if press else home_sheets(data, entry, printing)
+    sheets = None if press else home_sheets(parts or data, entry, printing)
     if sheets is not None:
         sheet_data, fields = sheets
         entries.append(

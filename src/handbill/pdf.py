@@ -23,6 +23,7 @@ from handbill.characters import describe
 from handbill.errors import FetchError
 from handbill.fetcher import KitURLFetcher, RefusedURL
 from handbill.glyphs import MissingGlyphError
+from handbill.incremental import WrittenPDF, written
 from handbill.kit import Kit, stock_dir
 from handbill.linecache import remembering_lines
 from handbill.qrdraw import drawing_qr_paths
@@ -149,13 +150,25 @@ def write_pdf(
     Raises MissingGlyphError if WeasyPrint had to draw a "tofu" box (.notdef) for a character
     no font has: a backstop for what the coverage check cannot see (e.g. combining marks).
     """
+    return write_pdf_parts(document, title, language, label, tagged)[0]
+
+
+def write_pdf_parts(
+    document: Document, title: str, language: str, label: str = "", tagged: bool = True
+) -> tuple[bytes, WrittenPDF | None]:
+    """``write_pdf``, and where each page's parts are in the bytes, so that sheets can be
+    appended to the PDF without reading it back (incremental.py); None if that cannot be."""
     document.metadata.title = title
     document.metadata.lang = language
+    kept: list[Any] = []
     with weasyprint_warnings() as messages, drawing_qr_paths(), exact_text():
         # Tagged PDF (PDF/UA-1): screen readers read the material in order; title and
         # language are set above, as PDF/UA requires. Right-to-left lines carry their exact
         # text (actualtext.py).
-        data: bytes = document.write_pdf(pdf_variant=PDF_VARIANT if tagged else None)
+        data: bytes = document.write_pdf(
+            pdf_variant=PDF_VARIANT if tagged else None,
+            finisher=lambda _, pdf: kept.append(pdf),
+        )
     for message in messages:
         match = re.search(r"\.notdef glyph rendered .*\(U\+([0-9A-Fa-f]+)\)", message)
         if match:
@@ -164,7 +177,7 @@ def write_pdf(
                 f"{label or title}: no font in the kit can draw {describe(character)}; remove it, "
                 "or add a font that has it under [[fonts]] in handbill.toml"
             )
-    return data
+    return data, written(kept[0], data)
 
 
 def boxes_in(box: Any) -> Iterator[Any]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from handbill.config import PrintSettings
 from handbill.impose import A4, add_crop_marks, impose_booklet, impose_n_up, n_up_layout, tile
+from handbill.incremental import WrittenPDF
 
 MODES = ("home", "press")
 
@@ -40,7 +41,7 @@ def press_pdf(data: bytes, printing: PrintSettings, marks: bool) -> bytes:
 
 
 def home_sheets(
-    data: bytes, entry: dict[str, Any], printing: PrintSettings
+    source: bytes | WrittenPDF, entry: dict[str, Any], printing: PrintSettings
 ) -> tuple[bytes, dict[str, Any]] | None:
     """A4 sheets for a home printer, or None when the item is A4 already.
 
@@ -50,7 +51,7 @@ def home_sheets(
     width, height = entry["paper"]["width_mm"], entry["paper"]["height_mm"]
     codes = entry["qr_codes"]
     if entry.get("booklet"):
-        sheets, order = impose_booklet(data)
+        sheets, order = impose_booklet(source)
         where = {
             number: (side, slot)
             for side, pair in enumerate(order, 1)
@@ -68,7 +69,7 @@ def home_sheets(
         pages, arrangement = len(order), f"booklet of {len(order) * 2} pages"
         sheet = (2 * width, height)
     elif n_up_layout(width, height) is not None:
-        imposed = impose_n_up(data, entry["duplex"], printing.duplex_flip)
+        imposed = impose_n_up(source, entry["duplex"], printing.duplex_flip)
         assert imposed is not None
         sheets, layout = imposed
         moved = [
@@ -87,6 +88,7 @@ def home_sheets(
         or height > A4[1] + 0.5
         or (width > A4[0] + 0.5 and height > A4[0] + 0.5)
     ):
+        data = source.data if isinstance(source, WrittenPDF) else source
         sheets, rows, columns = tile(data, printing.tile_overlap_mm)
         moved = _codes_on_tiles(codes, width, rows, columns, printing.tile_overlap_mm)
         pages, arrangement = rows * columns, f"tiled {rows} x {columns}"
