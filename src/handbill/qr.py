@@ -31,12 +31,20 @@ def qr_matrix(url: str) -> list[list[bool]]:
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=QUIET_ZONE, box_size=1)
     code.add_data(url)
     code.best_fit()
-    code.makeImpl(False, best_mask(code))
+    pattern, rows = best_mask(code)
+    # The symbol with the chosen mask, without laying it out again: its rows, then the real
+    # format (and version) information over the blanks left for choosing the mask.
+    size = code.modules_count
+    code.modules = [[bool(row >> (size - 1 - c) & 1) for c in range(size)] for row in rows]
+    code.setup_type_info(False, pattern)
+    if code.version >= 7:
+        code.setup_type_number(False)
     return [list(row) for row in code.get_matrix()]
 
 
-def best_mask(code: qrcode.QRCode) -> int:
-    """The mask ``qrcode`` would choose (lowest penalty, first on a tie), found faster.
+def best_mask(code: qrcode.QRCode) -> tuple[int, list[int]]:
+    """The mask ``qrcode`` would choose (lowest penalty, first on a tie), found faster, and the
+    symbol's rows (as integers) with it, before its format information is written.
 
     ``qrcode`` lays out the whole symbol once per mask and scores it module by module, about
     25 ms a code. A mask only flips data modules, so here the symbol is laid out once with
@@ -47,17 +55,19 @@ def best_mask(code: qrcode.QRCode) -> int:
     size = code.modules_count
     rows, columns = bit_lines(code.modules)
     data_rows, data_columns, masks = _mask_layout(code.version)
-    scores = []
+    best: tuple[int, int, list[int]] | None = None
     for pattern in range(8):
         flip_rows, flip_columns = masks[pattern]
-        scores.append(
-            _penalty(
-                [r ^ (f & d) for r, f, d in zip(rows, flip_rows, data_rows, strict=True)],
-                [c ^ (f & d) for c, f, d in zip(columns, flip_columns, data_columns, strict=True)],
-                size,
-            )
+        masked = [r ^ (f & d) for r, f, d in zip(rows, flip_rows, data_rows, strict=True)]
+        score = _penalty(
+            masked,
+            [c ^ (f & d) for c, f, d in zip(columns, flip_columns, data_columns, strict=True)],
+            size,
         )
-    return scores.index(min(scores))
+        if best is None or score < best[0]:
+            best = (score, pattern, masked)
+    assert best is not None
+    return best[1], best[2]
 
 
 @lru_cache(maxsize=64)
@@ -104,10 +114,10 @@ _FINDER_LIKE = ("10111010000", "00001011101")  # 1:1:3:1:1 with four light modul
 def _penalty(rows: list[int], columns: list[int], size: int) -> int:
     """ISO/IEC 18004 mask penalty, computed as ``qrcode.util.lost_point`` computes it."""
     full = (1 << size) - 1
-    lines = [format(line, f"0{size}b") for line in rows + columns]
-    score = sum(len(run) - 2 for line in lines for run in _RUN.findall(line))  # runs of 5+
-    for line in lines:
-        score += 40 * sum(line.count(pattern) for pattern in _FINDER_LIKE)
+    # Every row and column in one string: runs and patterns cannot cross the separators.
+    lines = " ".join(format(line, f"0{size}b") for line in rows + columns)
+    score = sum(len(run) - 2 for run in _RUN.findall(lines))  # runs of 5 or more
+    score += 40 * sum(lines.count(pattern) for pattern in _FINDER_LIKE)
     for upper, lower in itertools.pairwise(rows):  # 2x2 blocks of one colour
         dark, light = upper & lower, ~(upper | lower) & full
         score += 3 * ((dark & dark >> 1).bit_count() + (light & light >> 1).bit_count())
@@ -115,7 +125,7 @@ def _penalty(rows: list[int], columns: list[int], size: int) -> int:
     return score + 10 * int(abs(dark_share * 100 - 50) / 5)
 
 
-# Making a code takes about 9 ms (see best_mask), and every output's tracked URL is
+# Making a code takes several milliseconds (see best_mask), and every output's tracked URL is
 # its own code. Matrices are kept for the process, and the build cache stores them between
 # builds (as hex), so a rebuild does not compute them again.
 _MATRICES: dict[str, list[list[bool]]] = {}
