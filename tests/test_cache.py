@@ -244,3 +244,26 @@ def test_an_edit_to_one_material_makes_only_its_html(
     template.write_text(template.read_text().replace("<h1>", '<h1 class="big">'))
     assert rebuilt(run(kit_dir, built)) == {"card"}
     assert sorted(prepared) == ["card", "sheet"]
+
+
+def test_unchanged_rebuild_imports_no_build_stage(kit_dir: Path) -> None:
+    import subprocess
+    import sys
+
+    from click.testing import CliRunner
+
+    from handbill.cli import cli
+
+    assert CliRunner().invoke(cli, ["build", "--kit", str(kit_dir), "-j", "1"]).exit_code == 0
+    # A fresh process, as a volunteer's second `handbill build` is: the answer comes from the
+    # snapshot alone, so templates, Markdown, QR codes and WeasyPrint are never imported.
+    script = (
+        "import sys; from handbill.cli import cli\n"
+        f"cli.main(['build', '--kit', {str(kit_dir)!r}], standalone_mode=False)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('weasyprint', 'jinja2', 'markdown_it', 'qrcode') or m in "
+        "('handbill.build', 'handbill.jobs', 'handbill.kit')))"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert "2 of 2 up to date, not rebuilt" in result.stdout, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
