@@ -134,7 +134,8 @@ def impose_n_up(
     centred, so a back lands behind its front; on landscape sheets printed "flip on long edge"
     the backs are turned 180 degrees so that they come out the right way up.
     """
-    sizes = page_sizes(source)
+    opened = _opened(source)
+    sizes = page_sizes(opened)
     layout = n_up_layout(sizes[0][0] / PT, sizes[0][1] / PT)
     if layout is None:
         return None
@@ -157,23 +158,27 @@ def impose_n_up(
         sides.append(Side(sheet_w, sheet_h, tuple(placed), tuple(cuts)))
     if duplex and len(sizes) % 2:
         sides.append(Side(sheet_w, sheet_h))  # a blank back, so the next copy starts afresh
-    return write_sides(source, sides), layout
+    return write_sides(opened, sides), layout
 
 
-def page_sizes(source: bytes | WrittenPDF) -> list[tuple[float, float]]:
+def _opened(source: bytes | WrittenPDF) -> PdfReader | WrittenPDF:
+    """The PDF to draw from: as handbill just wrote it, or else read back once with pypdf."""
+    return source if isinstance(source, WrittenPDF) else PdfReader(io.BytesIO(source))
+
+
+def page_sizes(source: PdfReader | WrittenPDF) -> list[tuple[float, float]]:
     """Each page's width and height in points."""
     if isinstance(source, WrittenPDF):
         return source.sizes
-    pages = PdfReader(io.BytesIO(source)).pages
-    return [(float(page.mediabox.width), float(page.mediabox.height)) for page in pages]
+    return [(float(page.mediabox.width), float(page.mediabox.height)) for page in source.pages]
 
 
-def write_sides(source: bytes | WrittenPDF, sides: list[Side]) -> bytes:
+def write_sides(source: PdfReader | WrittenPDF, sides: list[Side]) -> bytes:
     """A PDF of ``sides``, drawing the pages of ``source``: appended to it when handbill has
-    just written it (incremental.py), else read back with pypdf."""
+    just written it (incremental.py), else copied into a new file with pypdf."""
     if isinstance(source, WrittenPDF):
         return append_sides(source, sides)
-    reader = PdfReader(io.BytesIO(source))
+    reader = source
     writer = PdfWriter()
     forms: dict[int, IndirectObject] = {}
     for side in sides:
@@ -329,7 +334,8 @@ def booklet_order(pages: int) -> list[tuple[int, int]]:
 
 def impose_booklet(source: bytes | WrittenPDF) -> tuple[bytes, list[tuple[int, int]]]:
     """A5 pages as a folded A4 booklet: two pages side by side on each A4 landscape side."""
-    sizes = page_sizes(source)
+    opened = _opened(source)
+    sizes = page_sizes(opened)
     width, height = sizes[0]
     order = booklet_order(len(sizes))
     fold = tuple(_dashed(width, 0, width, height, grey=0.8))
@@ -346,4 +352,4 @@ def impose_booklet(source: bytes | WrittenPDF) -> tuple[bytes, list[tuple[int, i
         )
         for pair in order
     ]
-    return write_sides(source, sides), order
+    return write_sides(opened, sides), order
