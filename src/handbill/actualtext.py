@@ -36,6 +36,8 @@ from typing import Any
 from weasyprint.draw import text as weasyprint_text
 from weasyprint.text.ffi import FROM_UNITS, ffi, harfbuzz, pango
 
+from handbill.bindings import HANDBILL_DECLARATIONS
+
 _draw_first_line = weasyprint_text.draw_first_line
 _local = threading.local()
 
@@ -43,10 +45,7 @@ _local = threading.local()
 try:
     harfbuzz.hb_font_get_nominal_glyph  # noqa: B018
 except AttributeError:
-    ffi.cdef(
-        "hb_bool_t hb_font_get_nominal_glyph "
-        "(hb_font_t *font, hb_codepoint_t unicode, hb_codepoint_t *glyph);"
-    )
+    ffi.cdef(HANDBILL_DECLARATIONS)
 
 # Invisible characters whose glyph can serve as an anchor: the first one the font has.
 _ANCHOR_CHARACTERS = (0x200B, 0x2060, 0x200C, 0x200D)
