@@ -10,9 +10,10 @@ cffi can write parsed declarations out as tables ("out-of-line ABI mode") that l
 milliseconds and give the same functions and types. The first process to import WeasyPrint
 through handbill parses as usual, then writes those tables to the user's cache folder
 (``$XDG_CACHE_HOME/handbill``, else ``~/.cache/handbill``), named by a hash of WeasyPrint's
-declarations, handbill's own and the versions of cffi and Python, as Python keeps compiled
-modules in ``__pycache__``. Later imports are handed an FFI made from the tables. Anything
-unexpected (no cache folder, a damaged file) falls back to parsing: slower, never wrong.
+declarations, handbill's own, the versions of cffi and Python and the processor type, as
+Python keeps compiled modules in ``__pycache__``. Later imports are handed an FFI made from the
+tables. Anything unexpected (no cache folder, a damaged file) falls back to parsing: slower,
+never wrong.
 """
 
 from __future__ import annotations
@@ -43,11 +44,12 @@ def cache_folder() -> Path:
 def table_path(declarations: bytes) -> Path:
     """The tables' file for WeasyPrint's bindings module source ``declarations``."""
     import hashlib
+    import platform
 
     import cffi
 
     digest = hashlib.sha256(declarations)
-    for part in (HANDBILL_DECLARATIONS, cffi.__version__, sys.version):
+    for part in (HANDBILL_DECLARATIONS, cffi.__version__, sys.version, platform.machine()):
         digest.update(b"\0" + part.encode())
     return cache_folder() / f"weasyprint-ffi-{digest.hexdigest()[:24]}.py"
 
