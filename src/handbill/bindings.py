@@ -18,6 +18,8 @@ never wrong.
 
 from __future__ import annotations
 
+# Only what install() needs is imported up front: handbill's package imports this module, and a
+# rebuild with nothing to do should not pay for the rest.
 import contextlib
 import os
 import sys
@@ -25,8 +27,6 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-# Only what install() needs is imported up front: handbill's package imports this module, and a
-# rebuild with nothing to do should not pay for the rest.
 # Declared by handbill on top of WeasyPrint's (actualtext.py), so that they are in the tables.
 HANDBILL_DECLARATIONS = (
     "hb_bool_t hb_font_get_nominal_glyph "
@@ -139,7 +139,8 @@ class _Loader:
                 prebuilt.loading = False
                 return
             except Exception:
-                path.unlink(missing_ok=True)  # made again below
+                with contextlib.suppress(OSError):
+                    path.unlink()  # made again below
             finally:
                 cffi.FFI = plain
         recorded: list[str] = []
