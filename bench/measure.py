@@ -1,8 +1,9 @@
-"""Run a command and measure its wall time and the peak memory of its whole process tree."""
+"""Run a command and measure its wall time, CPU time and peak memory, worker processes included."""
 
 from __future__ import annotations
 
 import contextlib
+import resource
 import subprocess
 import sys
 import threading
@@ -15,9 +16,15 @@ PAGE_KIB = 4  # /proc/PID/statm counts pages of 4 KiB on x86-64 and arm64 Linux
 
 @dataclass
 class Run:
-    """One measured command: wall time, summed peak RSS of all its processes, its output."""
+    """One measured command: wall time, CPU time and summed peak RSS of all its processes.
+
+    CPU time (user + system) counts every process of the command that ended before it did,
+    which includes worker processes: a figure that moves less with the machine's other load
+    than wall time does, for comparing two versions of the code.
+    """
 
     seconds: float
+    cpu_seconds: float
     peak_rss_mb: float
     stdout: str
 
@@ -46,6 +53,7 @@ def _rss_kib(pids: list[int]) -> int:
 
 def run(args: list[str], cwd: Path | None = None, interval: float = 0.02) -> Run:
     """Run ``args``; sample the summed RSS of its process tree every ``interval`` seconds."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     process = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, text=True)
     peak = 0
@@ -61,8 +69,10 @@ def run(args: list[str], cwd: Path | None = None, interval: float = 0.02) -> Run
     sampler.start()
     stdout, _ = process.communicate()
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     done.set()
     sampler.join()
     if process.returncode != 0:
         sys.exit(f"benchmark step failed (exit {process.returncode}): {' '.join(args)}")
-    return Run(seconds, round(peak / 1024, 1), stdout)
+    return Run(seconds, round(cpu, 3), round(peak / 1024, 1), stdout)

@@ -61,6 +61,7 @@ def merge_suite(repo: Path, sizes: list[int], jobs: list[str]) -> list[dict[str,
                 {
                     "rows": rows,
                     "seconds": round(measured.seconds, 2),
+                    "cpu_seconds": round(measured.cpu_seconds, 2),
                     "letters_per_second": round(rows / measured.seconds, 1),
                     "ms_per_letter": round(1000 * measured.seconds / rows, 2),
                     "pages": entry["pages"],
@@ -73,6 +74,7 @@ def merge_suite(repo: Path, sizes: list[int], jobs: list[str]) -> list[dict[str,
         result["per_letter_vs_smallest"] = round(result["ms_per_letter"] / base, 2)
         print(
             f"merge {result['rows']:>6} rows: {result['seconds']:8.1f} s  "
+            f"CPU {result['cpu_seconds']:7.1f} s  "
             f"{result['letters_per_second']:6.1f} letters/s  "
             f"peak RSS {result['peak_rss_mb']:6.1f} MB"
             f"  time per letter {result['per_letter_vs_smallest']}x that at {results[0]['rows']}"
