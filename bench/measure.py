@@ -19,8 +19,8 @@ class Run:
     """One measured command: wall time, CPU time and summed peak RSS of all its processes.
 
     CPU time (user + system) counts every process of the command that ended before it did,
-    which includes worker processes: a figure that moves less with the machine's other load
-    than wall time does, for comparing two versions of the code.
+    worker processes included. Beside the wall time, it shows how much of a command's speed
+    comes from doing less work and how much from spreading the work over the cores.
     """
 
     seconds: float

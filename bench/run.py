@@ -111,8 +111,8 @@ def build_suite(jobs: list[str]) -> dict[str, Any]:
     return {
         "steps": steps,
         "cold_speedup_vs_baseline": round(baseline.seconds / cold.seconds, 2),
-        # Less moved by the machine's other load than the wall-time ratio: how much less work
-        # the cold build does than the baseline, whatever the cores it spreads it over.
+        # How much work the cold build does for the baseline's documents, whatever the cores it
+        # spreads it over. Contended cores inflate it too (see docs/performance.md, Figures).
         "cold_cpu_vs_baseline_cpu": round(cold.cpu_seconds / baseline.cpu_seconds, 2),
         "noop_share_of_cold": round(noop.seconds / cold.seconds, 3),
     }
