@@ -1,6 +1,9 @@
 """The baseline: render HTML files one by one with plain WeasyPrint, in this one process.
 
-Usage: python bench/baseline.py KIT_DIR OUT_DIR FILE.html...  (prints pages rendered)
+Usage: python bench/baseline.py [--fonttools] KIT_DIR OUT_DIR FILE.html...  (prints pages rendered)
+
+--fonttools: subset the embedded fonts with fontTools, as WeasyPrint does when HarfBuzz-Subset
+(libharfbuzz-subset) is not installed; a reference figure, not the benchmark's baseline.
 """
 
 from __future__ import annotations
@@ -9,13 +12,21 @@ import sys
 from pathlib import Path
 
 import weasyprint
+from weasyprint.pdf import fonts
 
 
 def main() -> None:
-    kit, out = Path(sys.argv[1]), Path(sys.argv[2])
+    args = sys.argv[1:]
+    if args[0] == "--fonttools":
+        args = args[1:]
+        # WeasyPrint 70 chooses its subsetter by this module's name for HarfBuzz-Subset.
+        if not hasattr(fonts, "harfbuzz_subset"):
+            sys.exit("--fonttools: this WeasyPrint chooses its font subsetter in another way")
+        fonts.harfbuzz_subset = None
+    kit, out = Path(args[0]), Path(args[1])
     out.mkdir(parents=True, exist_ok=True)
     pages = 0
-    for name in sys.argv[3:]:
+    for name in args[2:]:
         document = weasyprint.HTML(filename=name, base_url=kit.as_uri() + "/").render()
         pages += len(document.pages)
         document.write_pdf(out / (Path(name).stem + ".pdf"))

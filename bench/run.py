@@ -2,6 +2,7 @@
 
 Run from the repository (after `make build`):
     .venv/bin/python bench/run.py [--jobs N] [--repeat N] [--json FILE] [--merge-rows 1000,10000]
+                                  [--fonttools-baseline]
 
 Each step runs in a fresh process on a copy of the example kit; wall time includes Python and
 library start-up, CPU time is the total over the command's processes, and peak RSS is the sum
@@ -67,7 +68,7 @@ def figures(step: str, measured: Run, pages: int, **extra: Any) -> dict[str, Any
     }
 
 
-def build_suite(jobs: list[str]) -> dict[str, Any]:
+def build_suite(jobs: list[str], fonttools: bool = False) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as temp:
         kit, out = copy_kit(Path(temp)), Path(temp) / "dist"
         # The HTML handbill renders, for the baseline (not timed).
@@ -77,6 +78,10 @@ def build_suite(jobs: list[str]) -> dict[str, Any]:
         script = str(REPO / "bench" / "baseline.py")
         baseline = run([sys.executable, script, str(kit), str(Path(temp) / "plain"), *html])
         base_pages = int(baseline.stdout.strip())
+        if fonttools:
+            # For reference: WeasyPrint without HarfBuzz-Subset (see bench/baseline.py).
+            plain = str(Path(temp) / "plain-fonttools")
+            reference = run([sys.executable, script, "--fonttools", str(kit), plain, *html])
 
         cold = handbill(kit, out, "-q", *jobs)
         built = outputs(out)
@@ -108,8 +113,13 @@ def build_suite(jobs: list[str]) -> dict[str, Any]:
         ),
         figures("check", checked, pages, outputs=len(built)),
     ]
+    ratios = {}
+    if fonttools:
+        steps.append(figures("fontTools baseline", reference, base_pages, documents=len(html)))
+        ratios["cold_speedup_vs_fonttools_baseline"] = round(reference.seconds / cold.seconds, 2)
     return {
         "steps": steps,
+        **ratios,
         "cold_speedup_vs_baseline": round(baseline.seconds / cold.seconds, 2),
         # How much work the cold build does for the baseline's documents, whatever the cores it
         # spreads it over. Contended cores inflate it too (see docs/performance.md, Figures).
@@ -130,17 +140,22 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--repeat", type=int, default=1, help="runs of the build steps (median)")
     parser.add_argument(
+        "--fonttools-baseline",
+        action="store_true",
+        help="also time the baseline with fontTools subsetting (as without HarfBuzz-Subset)",
+    )
+    parser.add_argument(
         "--merge-rows",
         default="1000,10000",
         help="supporter rows for the mail-merge step, comma-separated ('' to skip)",
     )
     args = parser.parse_args()
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
-    runs = [build_suite(jobs) for _ in range(args.repeat)]
+    runs = [build_suite(jobs, args.fonttools_baseline) for _ in range(args.repeat)]
     results: dict[str, Any] = {"build": median_run(runs), "runs": runs}
     for step in results["build"]["steps"]:
         print(
-            f"{step['step']:>14}: {step['seconds']:7.2f} s  CPU {step['cpu_seconds']:6.2f} s  "
+            f"{step['step']:>18}: {step['seconds']:7.2f} s  CPU {step['cpu_seconds']:6.2f} s  "
             f"{step['pages']:4} pages  "
             f"{step['pages_per_second']:6.1f} pages/s  peak RSS {step['peak_rss_mb']:6.1f} MB"
             + (f"  rebuilt: {', '.join(step['rebuilt']) or 'nothing'}" if "rebuilt" in step else "")
@@ -151,6 +166,11 @@ def main() -> None:
         f"{results['build']['cold_cpu_vs_baseline_cpu']:.0%} of the baseline's"
     )
     print(f"no-op rebuild: {results['build']['noop_share_of_cold']:.1%} of the cold build")
+    if args.fonttools_baseline:
+        print(
+            "cold build vs the baseline with fontTools subsetting (for reference): "
+            f"{results['build']['cold_speedup_vs_fonttools_baseline']}x faster"
+        )
     if args.merge_rows:
         from merge import merge_suite
 
