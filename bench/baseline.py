@@ -17,9 +17,10 @@ from weasyprint.pdf import fonts
 
 def main() -> None:
     args = sys.argv[1:]
-    if args[0] == "--fonttools":
+    if args[:1] == ["--fonttools"]:
         args = args[1:]
-        # WeasyPrint 70 chooses its subsetter by this module's name for HarfBuzz-Subset.
+        # WeasyPrint 70 subsets with HarfBuzz when this name in weasyprint.pdf.fonts holds the
+        # loaded library, and with fontTools when it is None.
         if not hasattr(fonts, "harfbuzz_subset"):
             sys.exit("--fonttools: this WeasyPrint chooses its font subsetter in another way")
         fonts.harfbuzz_subset = None
