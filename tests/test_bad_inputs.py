@@ -79,8 +79,13 @@ CASES = {
     ),
     "content too long": (
         "materials/sheet.md",
+        "---\ntemplate: faq\ntitle: T\n---\n" + "x" * 500_000 + "\n",
+        "sheet.md: 500,032 characters is far more than printed material holds",
+    ),
+    "material file too large": (
+        "materials/sheet.md",
         "---\ntemplate: faq\ntitle: T\n---\n" + "x" * 5_000_000 + "\n",
-        "sheet.md: 5,000,032 characters is far more than printed material holds",
+        "sheet.md: 4.8 MB is more than handbill reads from a material (at most 2.0 MB)",
     ),
 }
 

@@ -12,10 +12,11 @@ import pytest
 import handbill.build
 import handbill.cache
 from conftest import REPO, write
+from handbill.boundary import stock_dir
 from handbill.build import BuildReport, build
 from handbill.cache import CACHE_NAME
 from handbill.jobs import Options
-from handbill.kit import load_kit, stock_dir
+from handbill.kit import load_kit
 
 FONT = stock_dir() / "assets" / "fonts" / "atkinson-hyperlegible"
 

@@ -22,7 +22,9 @@ def test_documented_examples_make_a_valid_kit(tmp_path: Path) -> None:
     toml, material = code_blocks("toml")[0], code_blocks("markdown")[0]
     write(tmp_path / "handbill.toml", toml)
     write(tmp_path / "assets" / "img" / "logo.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>")
-    write(tmp_path / "assets" / "fonts" / "Anton-Regular.ttf", "font bytes")
+    font = REPO / "assets" / "fonts" / "atkinson-hyperlegible" / "AtkinsonHyperlegible-Regular.ttf"
+    (tmp_path / "assets" / "fonts").mkdir(parents=True)
+    (tmp_path / "assets" / "fonts" / "Anton-Regular.ttf").write_bytes(font.read_bytes())
     write(tmp_path / "materials" / "faq.md", material)
     kit = load_kit(tmp_path)
     faq = kit.materials["faq"]

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from conftest import write
+from handbill.boundary import stock_dir
 from handbill.build import build
 from handbill.fetcher import KitURLFetcher, RefusedURL
-from handbill.kit import load_kit, stock_dir
+from handbill.kit import load_kit
 
 
 @pytest.fixture

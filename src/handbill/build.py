@@ -13,8 +13,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from handbill.boundary import stock_dir
 from handbill.cache import KIT_PARTS, BuildCache, Cached, changes_since, request_key, save_snapshot
-from handbill.errors import HandbillError
+from handbill.errors import HandbillError, internal_failure
+from handbill.guard import OUTPUT_MEMORY, OUTPUT_SECONDS, bounded
 from handbill.jobs import (
     Job,
     Options,
@@ -26,7 +28,7 @@ from handbill.jobs import (
     prepare,
     write_output,
 )
-from handbill.kit import Kit, stock_dir
+from handbill.kit import Kit
 from handbill.qr import known_matrices, remember_matrices
 from handbill.templating import RenderedHTML
 from handbill.writers import MANIFEST_NAME, ensure_writable, write_manifest
@@ -115,10 +117,15 @@ def _build_or_message(
     rendered: RenderedHTML | None,
 ) -> Output | str:
     # Errors travel back from worker processes as their one-line message.
+    label = job.material + (f" row {job.row}" if job.row else "")
+    advice = "look for very long content, a huge table or image, or a template loop"
     try:
-        return build_job(kit, job, out_dir, overrides, options, rendered)
+        with bounded(label, "output", OUTPUT_SECONDS, OUTPUT_MEMORY, advice):
+            return build_job(kit, job, out_dir, overrides, options, rendered)
     except HandbillError as exc:
         return exc.format_message()
+    except Exception as exc:  # a bug, not the kit's fault: one line, and exit status 2
+        return internal_failure(label, exc)
 
 
 def build(
@@ -174,6 +181,9 @@ def build(
             rendered = prepare(kit, job, overrides, options)
         except HandbillError as exc:
             results.append(exc.format_message())
+            continue
+        except Exception as exc:  # a bug, not the kit's fault: one line, and exit status 2
+            results.append(internal_failure(job.material, exc))
             continue
         slot = pdf_name(rendered, options)
         if options.keep_html:

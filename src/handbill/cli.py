@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from handbill import __version__, signals
-from handbill.errors import BuildError, display_path
+from handbill.errors import (
+    BuildError,
+    InternalError,
+    any_internal,
+    display_path,
+    internal_failure,
+)
 
 if TYPE_CHECKING:
     from handbill.kit import Kit
@@ -190,7 +196,8 @@ def build(
     for warning in warnings:
         click.secho(f"Warning: {warning}", fg="yellow", err=True)
     if report.failures:
-        raise BuildError("\n".join([*report.failures, report.summary]))
+        error = InternalError if any_internal(report.failures) else BuildError
+        raise error("\n".join([*report.failures, report.summary]))
     if not quiet:
         click.echo(f"{report.summary} -> {display_path(report.out_dir)}/")
     if run_check:
@@ -397,4 +404,13 @@ def main(prog_name: str | None = None) -> None:
     except click.ClickException as exc:
         exc.show()
         signals.exit_now(exc.exit_code)
+    except Exception as exc:  # the last resort: never a traceback, always one line
+        click.echo(f"Error: {internal_failure(_command(), exc)}", err=True)
+        signals.exit_now(InternalError.exit_code)
     signals.exit_now(code if isinstance(code, int) else 0)
+
+
+def _command() -> str:
+    """ "handbill build faq" for the internal-error line: the command that was running."""
+    words = [word for word in sys.argv[1:] if not word.startswith("-")][:3]
+    return " ".join(["handbill", *words])

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from handbill.boundary import read_text, regular_file, roots_of
 from handbill.errors import ConfigError, KitError, did_you_mean
 from handbill.links import Link, Tracking, read_links, read_tracking
 from handbill.paper import Paper, parse_paper
@@ -183,21 +184,30 @@ def load_config(root: Path) -> Config:
             f"No {CONFIG_NAME} in {root}. Run handbill inside a kit folder, pass --kit DIR, "
             "or create a kit with 'handbill new DIR'."
         )
+    text = read_text(path, "handbill.toml", roots_of(root))
+    data = parse_toml(path, text, "Check the quotes, brackets and '=' on this line.")
+    return _validate(root, path, text, data)
+
+
+def parse_toml(path: Path, text: str, advice: str) -> dict[str, Any]:
+    """``text`` read as TOML; a syntax error is one line with the file, the line and ``advice``."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise KitError(f"not UTF-8 text ({exc.reason}); save it as UTF-8", path) from exc
-    try:
-        data = tomllib.loads(text)
+        data: dict[str, Any] = tomllib.loads(text)
+        return data
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"\(at line (\d+), column \d+\)", str(exc))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         raise KitError(
-            f"TOML syntax error: {message}. Check the quotes, brackets and '=' on this line.",
+            f"TOML syntax error: {message}. {advice}",
             path,
             int(match[1]) if match else None,
         ) from exc
-    return _validate(root, path, text, data)
+    except RecursionError as exc:
+        raise KitError(
+            "TOML nested too deeply to read (brackets inside brackets hundreds of times); "
+            "write plain values and tables.",
+            path,
+        ) from exc
 
 
 def _validate(root: Path, path: Path, text: str, data: dict[str, Any]) -> Config:
@@ -330,7 +340,7 @@ def _brand(root: Path, data: dict[str, Any], check: Checker) -> Brand:
     logo = None
     if "logo" in data:
         logo_text = check.string(data, "brand", "logo")
-        candidate = (root / logo_text).resolve()
+        candidate = root / logo_text
         if not logo_text or not candidate.is_file():
             check.add(
                 "brand",
@@ -338,10 +348,11 @@ def _brand(root: Path, data: dict[str, Any], check: Checker) -> Brand:
                 f"no file '{logo_text}' in the kit; give a path such as "
                 "assets/img/logo.svg, relative to the kit folder",
             )
-        elif not candidate.is_relative_to(root.resolve()):
-            check.add("brand", "logo", f"'{logo_text}' is outside the kit; copy it into assets/")
         else:
-            logo = candidate
+            try:
+                logo = regular_file(candidate, "image", roots_of(root))
+            except KitError as exc:
+                check.add("brand", "logo", f"'{logo_text}': {exc.reason}")
     fonts = data.get("fonts", {})
     if not isinstance(fonts, dict):
         check.add("brand", "fonts", 'must be a table, e.g. body = "Atkinson Hyperlegible"')
@@ -367,16 +378,13 @@ def _fonts(root: Path, entries: Any, check: Checker) -> tuple[FontFile, ...]:
         weight = entry.get("weight", 400)
         style = check.string(entry, "fonts", "style", "normal")
         resolved = (root / file).resolve()
+        problem = _font_problem(root, file) if family and file else ""
         if not family or not file:
             check.add(
                 "fonts", "", 'each [[fonts]] needs family = "..." and file = "assets/fonts/..."'
             )
-        elif not resolved.is_file() or not resolved.is_relative_to(root.resolve()):
-            check.add(
-                "fonts", "file", f"no font file '{file}' in the kit; put it under assets/fonts/"
-            )
-        elif resolved.suffix.lower() not in (".ttf", ".otf", ".woff", ".woff2"):
-            check.add("fonts", "file", f"'{file}' is not a font file (.ttf, .otf, .woff, .woff2)")
+        elif problem:
+            check.add("fonts", "file", problem)
         elif not isinstance(weight, int) or not 100 <= weight <= 900:
             check.add("fonts", "weight", "must be a number from 100 to 900, e.g. 700 for bold")
         elif style not in ("normal", "italic"):
@@ -384,3 +392,19 @@ def _fonts(root: Path, entries: Any, check: Checker) -> tuple[FontFile, ...]:
         else:
             fonts.append(FontFile(family, resolved, weight, style))
     return tuple(fonts)
+
+
+def _font_problem(root: Path, file: str) -> str:
+    """Why ``file`` cannot be a kit font ("" when it can): missing, outside, or not a font."""
+    path = root / file
+    if not path.is_file():
+        return f"no font file '{file}' in the kit; put it under assets/fonts/"
+    if path.suffix.lower() not in (".ttf", ".otf", ".woff", ".woff2"):
+        return f"'{file}' is not a font file (.ttf, .otf, .woff, .woff2)"
+    try:
+        real = regular_file(path, "font", roots_of(root))
+    except KitError as exc:
+        return f"'{file}': {exc.reason}"
+    from handbill.glyphs import font_problem
+
+    return font_problem(real, file)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -12,8 +13,8 @@ import click
 def display_path(path: Path | str) -> str:
     """Show ``path`` relative to the working directory when it lies below it, else as given."""
     path = Path(path)
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    try:  # abspath, not resolve: a link is named as itself, not as where it points
+        return str(Path(os.path.abspath(path)).relative_to(Path.cwd().resolve()))
     except (ValueError, OSError):
         return str(path)
 
@@ -24,12 +25,19 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f" Did you mean '{close[0]}'?" if close else ""
 
 
+def one_line(text: str, limit: int = 300) -> str:
+    """``text`` on one line of at most ``limit`` characters, for messages built from input."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+
 class HandbillError(click.ClickException):
     """Base of every error handbill reports to the user (exit status 1, no traceback)."""
 
     def __init__(self, message: str, path: Path | str | None = None, line: int | None = None):
         self.path = path
         self.line = line
+        self.reason = message  # without the file and line in front
         where = ""
         if path is not None:
             where = display_path(path) + (f":{line}" if line else "") + ": "
@@ -63,5 +71,34 @@ class FetchError(HandbillError):
     """A material asked for a resource handbill will not fetch (network, or outside the kit)."""
 
 
+class LayoutError(HandbillError):
+    """WeasyPrint could not lay out a material's HTML and CSS (nested too deeply, huge numbers)."""
+
+
 class BuildError(HandbillError):
     """One or more materials failed to build; the others were written."""
+
+
+class InternalError(HandbillError):
+    """Something handbill did not expect: a bug to report, not a mistake in the kit (status 2)."""
+
+    exit_code = 2
+
+
+class InternalFailure(str):
+    """A failure line for an unexpected exception; a build with one exits with status 2."""
+
+    __slots__ = ()
+
+
+def internal_failure(where: str, exc: BaseException) -> InternalFailure:
+    """ "internal error in WHERE: Type: text; please report it, with the kit" as one line."""
+    return InternalFailure(
+        f"internal error in {where}: {type(exc).__name__}: {one_line(str(exc), 200)}; please "
+        "report it, with the kit"
+    )
+
+
+def any_internal(failures: Iterable[str]) -> bool:
+    """Whether any of a build's failure lines is an internal error (a bug, exit status 2)."""
+    return any(isinstance(line, InternalFailure) for line in failures)

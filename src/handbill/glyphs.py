@@ -5,14 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fontTools.ttLib import TTCollection, TTFont
-from weasyprint.document import Document
 
+from handbill.boundary import regular_file, roots_of, stock_dir
 from handbill.characters import describe, needs_glyph
-from handbill.errors import HandbillError
-from handbill.kit import Kit, stock_dir
+from handbill.errors import HandbillError, KitError
+
+if TYPE_CHECKING:
+    from weasyprint.document import Document
+
+    from handbill.kit import Kit
 
 FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2", ".ttc")
 
@@ -22,13 +26,47 @@ class MissingGlyphError(HandbillError):
 
 
 def font_files(kit: Kit) -> tuple[Path, ...]:
-    """Every font a build may use: the stock fonts, the kit's assets/fonts and its [[fonts]]."""
+    """Every font a build may use: the stock fonts, the kit's assets/fonts and its [[fonts]].
+
+    Each is an ordinary file inside the kit or the stock folder, or the build stops naming it.
+    """
     found = set()
+    roots = roots_of(kit.root)
     for folder in (stock_dir() / "assets" / "fonts", kit.root / "assets" / "fonts"):
         if folder.is_dir():
-            found |= {p.resolve() for p in folder.rglob("*") if p.suffix.lower() in FONT_SUFFIXES}
+            found |= {
+                regular_file(p, "font", roots)
+                for p in folder.rglob("*")
+                if p.suffix.lower() in FONT_SUFFIXES
+            }
     found |= {font.path for font in kit.config.fonts}
     return tuple(sorted(found))
+
+
+def _open_fonts(path: Path) -> list[TTFont]:
+    """The fonts in a font file; a file fontTools cannot read is a KitError naming it."""
+    try:
+        if path.suffix.lower() == ".ttc":
+            return list(TTCollection(str(path)).fonts)
+        return [TTFont(str(path))]
+    except Exception as exc:  # fontTools raises many kinds on a damaged file
+        raise KitError(
+            "not a font handbill can read (damaged, or not really a font); replace it with "
+            "the .ttf or .otf file from the font's publisher.",
+            path,
+        ) from exc
+
+
+def font_problem(path: Path, name: str) -> str:
+    """Why ``path`` is not a usable font ("" when it is): read its character map to be sure."""
+    try:
+        for font in _open_fonts(path):
+            font.getBestCmap()
+    except KitError:
+        return f"'{name}' is not a font handbill can read (damaged, or not really a font)"
+    except Exception:  # a damaged table shows only when it is read
+        return f"'{name}' is a damaged font file; replace it with the publisher's .ttf or .otf"
+    return ""
 
 
 @cache
@@ -36,11 +74,13 @@ def coverage(paths: tuple[Path, ...]) -> frozenset[int]:
     """The code points that at least one of the fonts has a glyph for."""
     covered: set[int] = set()
     for path in paths:
-        fonts = (
-            TTCollection(str(path)).fonts if path.suffix.lower() == ".ttc" else [TTFont(str(path))]
-        )
-        for font in fonts:
-            covered |= set(font.getBestCmap() or {})
+        for font in _open_fonts(path):
+            try:
+                covered |= set(font.getBestCmap() or {})
+            except Exception as exc:  # a damaged table shows only when it is read
+                raise KitError(
+                    "a damaged font file; replace it with the publisher's .ttf or .otf.", path
+                ) from exc
     return frozenset(covered)
 
 
@@ -69,14 +109,16 @@ def check_glyphs(kit: Kit, document: Document, material: str) -> None:
 def _family_names(paths: tuple[Path, ...]) -> frozenset[str]:
     names = set()
     for path in paths:
-        fonts = (
-            TTCollection(str(path)).fonts if path.suffix.lower() == ".ttc" else [TTFont(str(path))]
-        )
-        for font in fonts:
-            for name_id in (1, 16):  # family, typographic family
-                name = font["name"].getDebugName(name_id)
-                if name:
-                    names.add(name)
+        for font in _open_fonts(path):
+            try:
+                found = [font["name"].getDebugName(name_id) for name_id in (1, 16)]
+            except Exception as exc:  # a damaged or missing name table
+                raise KitError(
+                    "a damaged font file (its names cannot be read); replace it with the "
+                    "publisher's .ttf or .otf.",
+                    path,
+                ) from exc
+            names |= {name for name in found if name}
     return frozenset(names)
 
 

@@ -261,8 +261,8 @@ def _label_pages(
 
     from weasyprint import HTML
 
+    from handbill.boundary import stock_dir
     from handbill.fetcher import KitURLFetcher
-    from handbill.kit import stock_dir
 
     css = (stock_dir() / "assets" / "css" / "handbill.css").as_uri()
     page = (

@@ -6,10 +6,10 @@ import csv
 import json
 import re
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
+from handbill.boundary import read_text, roots_of, stock_dir
 from handbill.characters import control_character, describe
 from handbill.config import Config, load_config
 from handbill.errors import KitError, did_you_mean
@@ -17,20 +17,7 @@ from handbill.fields import field_names
 from handbill.readers import READERS, Material
 from handbill.translations import select_language
 
-_PACKAGE = Path(__file__).resolve().parent
-
-
-@cache
-def stock_dir() -> Path:
-    """The folder holding the stock ``templates/`` and ``assets/``.
-
-    An installed wheel carries them in ``handbill/stock``; a source checkout (editable
-    install) finds them at the top of the repository, where they are maintained.
-    """
-    for candidate in (_PACKAGE / "stock", _PACKAGE.parent.parent):
-        if (candidate / "templates" / "_base.html").is_file():
-            return candidate
-    raise KitError("handbill's stock templates are missing; reinstall handbill.")
+MAX_PER_ROWS = 2_000  # one PDF per row: a local group or an event each, not a mailing list
 
 
 def stock_templates() -> list[str]:
@@ -47,6 +34,11 @@ class Kit:
     config: Config
     materials: dict[str, Material]
     data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def roots(self) -> tuple[Path, ...]:
+        """The folders the kit's files may be read from (see ``handbill.boundary``)."""
+        return roots_of(self.root)
 
     @property
     def template_dirs(self) -> tuple[Path, ...]:
@@ -145,6 +137,14 @@ def rows_of(kit: Kit, material: Material) -> list[dict[str, str]]:
             material.path,
             2,
         )
+    if len(rows) > MAX_PER_ROWS:
+        raise KitError(
+            f"field 'per': data table '{material.per}' has {len(rows):,} rows, and a per: "
+            f"material makes one PDF for each; at most {MAX_PER_ROWS:,}. For a long list such "
+            "as supporters, use a mail merge: handbill build NAME --merge data/FILE.csv",
+            material.path,
+            2,
+        )
     return rows
 
 
@@ -200,7 +200,7 @@ def check_fields(kit: Kit, material: Material) -> None:
                 )
     for name in field_names(material.body_html):
         if name not in known:
-            source = material.path.read_text(encoding="utf-8-sig").splitlines()
+            source = read_text(material.path, "material", kit.roots).splitlines()
             line = next((i for i, text in enumerate(source, 1) if f"[[{name}" in text), None)
             raise KitError(
                 f"the content uses [[{name}]], which is not a field.{did_you_mean(name, known)} "
@@ -215,35 +215,89 @@ def load_data(folder: Path) -> dict[str, Any]:
     data: dict[str, Any] = {}
     if not folder.is_dir():
         return data
+    roots = roots_of(folder.parent)
     for path in sorted(folder.iterdir()):
         if path.suffix.lower() == ".csv":
-            data[path.stem] = read_csv(path)
+            data[path.stem] = read_csv(path, roots)
         elif path.suffix.lower() == ".json":
-            try:
-                data[path.stem] = json.loads(path.read_text(encoding="utf-8-sig"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                line = getattr(exc, "lineno", None)
-                raise KitError(f"not valid JSON: {exc}", path, line) from exc
+            data[path.stem] = _read_json(path, roots)
     return data
 
 
-def read_csv(path: Path) -> list[dict[str, str]]:
-    """Rows of a CSV file as dicts keyed by its header; ragged rows are reported by row number."""
-    return [record for _, record in numbered_rows(path)]
-
-
-def numbered_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
-    """The rows of a CSV file with their row numbers as a spreadsheet shows them (header: 1)."""
-    raw = path.read_bytes()
+def _read_json(path: Path, roots: tuple[Path, ...]) -> Any:
+    text = read_text(path, "data table", roots)
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise KitError(f"not valid JSON: {exc.msg}.", path, exc.lineno) from exc
+    except RecursionError as exc:
         raise KitError(
-            f"not UTF-8 text (byte {exc.start}); in your spreadsheet choose "
-            "'CSV UTF-8' when saving.",
+            "the JSON is nested too deeply to read (lists or objects inside each other "
+            "hundreds of times); a data table needs a list of rows, one level deep.",
             path,
-            raw[: exc.start].count(b"\n") + 1,
         ) from exc
+    depth = _depth(value)
+    if depth > MAX_JSON_DEPTH:
+        raise KitError(
+            f"the JSON is nested {depth} levels deep; at most {MAX_JSON_DEPTH}. Keep data "
+            "tables to a list of rows, or a few levels of objects.",
+            path,
+        )
+    if isinstance(value, list) and all(isinstance(row, dict) for row in value):
+        return [_json_row(path, number, row) for number, row in enumerate(value, start=1)]
+    return value
+
+
+MAX_JSON_DEPTH = 20
+
+
+def _depth(value: Any) -> int:
+    """How deeply lists and objects nest in ``value`` (without recursion: it may be deep)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, level)
+        if level <= MAX_JSON_DEPTH:
+            stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def _json_row(path: Path, number: int, row: dict[str, Any]) -> dict[str, str]:
+    """A row of a JSON table as text cells, like a CSV row: numbers become text."""
+    cells = {}
+    for key, value in row.items():
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise KitError(
+                f"row {number}: '{key}' must be text or a number, not "
+                f"{'true/false' if isinstance(value, bool) else type(value).__name__}; "
+                "a data table's rows hold one value per column.",
+                path,
+            )
+        cells[str(key)] = value.strip() if isinstance(value, str) else format(value, "g")
+    return cells
+
+
+def read_csv(path: Path, roots: tuple[Path, ...] | None = None) -> list[dict[str, str]]:
+    """Rows of a CSV file as dicts keyed by its header; ragged rows are reported by row number."""
+    return [record for _, record in numbered_rows(path, roots)]
+
+
+def numbered_rows(
+    path: Path, roots: tuple[Path, ...] | None = None
+) -> list[tuple[int, dict[str, str]]]:
+    """The rows of a CSV file with their row numbers as a spreadsheet shows them (header: 1).
+
+    ``roots`` are the folders a kit's data table must lie in; None for a supporters' table
+    named on the command line.
+    """
+    kind = "data table" if roots is not None else "supporters' table"
+    text = read_text(path, kind, roots)
     control = control_character(text)
     if control:
         raise KitError(

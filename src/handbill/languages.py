@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from handbill.boundary import read_text
+from handbill.config import parse_toml
 from handbill.errors import KitError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
 
 STRINGS_FOLDER = "strings"
 # Languages written right to left (primary subtags): Arabic, Dhivehi, Persian, Hebrew, Kurdish
@@ -36,20 +33,10 @@ def table_paths(template_dirs: Sequence[Path], language: str) -> list[Path]:
     return [path for path in paths if path.is_file()]
 
 
-def read_table(path: Path) -> dict[str, str]:
+def read_table(path: Path, roots: tuple[Path, ...]) -> dict[str, str]:
     """A flat TOML table of English text to its translation; problems name the file and line."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise KitError(f"not UTF-8 text ({exc.reason}); save it as UTF-8.", path) from exc
-    except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"\(at line (\d+), column \d+\)", str(exc))
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        raise KitError(
-            f'TOML syntax error: {message}. Write each line as "English text" = "translation".',
-            path,
-            int(match[1]) if match else None,
-        ) from exc
+    text = read_text(path, "string table", roots)
+    data = parse_toml(path, text, 'Write each line as "English text" = "translation".')
     table: dict[str, str] = {}
     for key, value in data.items():
         if not isinstance(value, str):
@@ -62,12 +49,17 @@ def read_table(path: Path) -> dict[str, str]:
     return table
 
 
-def translator(template_dirs: Sequence[Path], language: str) -> Callable[..., str]:
+def translator(
+    template_dirs: Sequence[Path], language: str, roots: tuple[Path, ...] | None = None
+) -> Callable[..., str]:
     """``_(text, **values)``: ``text`` in ``language`` (English when no table has it).
 
-    ``{name}`` parts of the text are filled from ``values``, after the lookup.
+    ``{name}`` parts of the text are filled from ``values``, after the lookup. The tables
+    must lie inside ``roots`` (the kit and stock folders; by default the template folders).
     """
-    tables = [read_table(path) for path in table_paths(template_dirs, language)]
+    if roots is None:
+        roots = tuple(Path(os.path.realpath(folder)) for folder in template_dirs)
+    tables = [read_table(path, roots) for path in table_paths(template_dirs, language)]
 
     def translate(text: str, **values: object) -> str:
         found = next((table[text] for table in tables if text in table), text)

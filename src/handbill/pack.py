@@ -211,8 +211,8 @@ def _cover(title: str, lines: list[str]) -> bytes:
 
     from weasyprint import HTML
 
+    from handbill.boundary import stock_dir
     from handbill.fetcher import KitURLFetcher
-    from handbill.kit import stock_dir
 
     css = (stock_dir() / "assets" / "css" / "handbill.css").as_uri()
     items = "".join(f"<p>{escape(line)}</p>" for line in lines if line)

@@ -19,12 +19,13 @@ from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 
 from handbill.actualtext import exact_text
+from handbill.boundary import stock_dir
 from handbill.characters import describe
-from handbill.errors import FetchError
+from handbill.errors import FetchError, LayoutError, one_line
 from handbill.fetcher import KitURLFetcher, RefusedURL
 from handbill.glyphs import MissingGlyphError
 from handbill.incremental import WrittenPDF, written
-from handbill.kit import Kit, stock_dir
+from handbill.kit import Kit
 from handbill.linecache import remembering_lines
 from handbill.qrdraw import drawing_qr_paths
 from handbill.stylecache import install as install_stylecache
@@ -53,7 +54,8 @@ class _WarningCollector(logging.Handler):
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        # One line each, of bounded length: a message may quote a 45 MB data: URL.
+        self.messages.append(one_line(record.getMessage()))
 
 
 @contextmanager
@@ -136,7 +138,21 @@ def render(
                 f"{rendered.material.name}: refused to fetch {exc.url} ({exc.reason})",
                 rendered.material.path,
             ) from None
+        except (RecursionError, OverflowError) as exc:
+            raise layout_error(rendered.material.name, exc) from None
     return document, messages
+
+
+def layout_error(label: str, exc: BaseException) -> LayoutError:
+    """The one line for a layout WeasyPrint could not make from the kit's HTML and CSS."""
+    if isinstance(exc, RecursionError):
+        cause = "something in the template's HTML or the kit's CSS is nested too deeply"
+    else:
+        cause = "a number in the kit's CSS is too large (e.g. font-size: 1e30px)"
+    return LayoutError(
+        f"{label}: the pages could not be laid out: {cause} ({type(exc).__name__}); check "
+        "the kit's templates/ and CSS files"
+    )
 
 
 def write_pdf(
@@ -165,10 +181,17 @@ def write_pdf_parts(
         # Tagged PDF (PDF/UA-1): screen readers read the material in order; title and
         # language are set above, as PDF/UA requires. Right-to-left lines carry their exact
         # text (actualtext.py).
-        data: bytes = document.write_pdf(
-            pdf_variant=PDF_VARIANT if tagged else None,
-            finisher=lambda _, pdf: kept.append(pdf),
-        )
+        try:
+            data: bytes = document.write_pdf(
+                pdf_variant=PDF_VARIANT if tagged else None,
+                finisher=lambda _, pdf: kept.append(pdf),
+            )
+        except RefusedURL as exc:  # an attachment is fetched only as the PDF is written
+            raise FetchError(
+                f"{label or title}: refused to fetch {exc.url} ({exc.reason})"
+            ) from None
+        except (RecursionError, OverflowError) as exc:
+            raise layout_error(label or title, exc) from None
     for message in messages:
         match = re.search(r"\.notdef glyph rendered .*\(U\+([0-9A-Fa-f]+)\)", message)
         if match:

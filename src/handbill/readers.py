@@ -13,6 +13,7 @@ from markdown_it import MarkdownIt
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from handbill.boundary import read_text, roots_of
 from handbill.characters import control_character, describe
 from handbill.config import LANGUAGE_TAG, Config
 from handbill.errors import KitError, did_you_mean
@@ -116,8 +117,42 @@ def split_front_matter(path: Path, text: str) -> tuple[str, str, int]:
     raise KitError("front matter is not closed; add a '---' line after the fields.", path, 1)
 
 
+MAX_YAML_DEPTH = 20
+
+
+def _check_structure(path: Path, source: str) -> None:
+    """Refuse aliases and deep nesting before the YAML is built into values.
+
+    An alias repeats a value written elsewhere; a few lines of aliases of aliases expand to
+    gigabytes (a "billion laughs"). Front matter never needs them, so none is accepted.
+    """
+    depth = 0
+    for event in _yaml_loader().parse(source):
+        kind = type(event).__name__
+        line = event.start_mark.line + 2 if event.start_mark is not None else 2
+        if kind == "AliasEvent":
+            raise KitError(
+                f"front matter: an alias (*{event.anchor}) repeats a value written elsewhere, "
+                "which handbill does not accept; write the value out in full.",
+                path,
+                line,
+            )
+        if kind in ("MappingStartEvent", "SequenceStartEvent"):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                raise KitError(
+                    f"front matter: values nested more than {MAX_YAML_DEPTH} levels deep; "
+                    "front matter needs only a few levels.",
+                    path,
+                    line,
+                )
+        elif kind in ("MappingEndEvent", "SequenceEndEvent"):
+            depth -= 1
+
+
 def _parse_yaml(path: Path, source: str) -> tuple[dict[str, Any], dict[str, int]]:
     try:
+        _check_structure(path, source)
         data = _yaml_loader().load(source)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -179,12 +214,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _read_source(path: Path) -> tuple[dict[str, Any], dict[str, int], str]:
+def _read_source(path: Path, roots: tuple[Path, ...]) -> tuple[dict[str, Any], dict[str, int], str]:
     """A ``.md`` file's front matter, the line of each field, and its body as HTML."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise KitError(f"not UTF-8 text ({exc.reason}); save it as UTF-8.", path) from exc
+    text = read_text(path, "material", roots)
     if len(text) > MAX_CONTENT_CHARS:
         raise KitError(
             f"{len(text):,} characters is far more than printed material holds (at most "
@@ -198,9 +230,50 @@ def _read_source(path: Path) -> tuple[dict[str, Any], dict[str, int], str]:
             path,
             control[0],
         )
-    front, body, _ = split_front_matter(path, text)
+    front, body, first_line = split_front_matter(path, text)
     data, lines = _parse_yaml(path, front)
-    return data, lines, _MARKDOWN.render(body)
+    return data, lines, render_markdown(path, body, first_line)
+
+
+# What a printed material's Markdown may hold. Each is far beyond a real leaflet or FAQ and
+# far below what makes the layout take minutes or gigabytes (a 5,000-column table did).
+MAX_TABLE_COLUMNS = 30
+MAX_TABLE_CELLS = 10_000
+MAX_HEADINGS = 500
+
+
+def render_markdown(path: Path, body: str, first_line: int = 1) -> str:
+    """The body as HTML, once its tables and headings are within what a page can hold."""
+    tokens = _MARKDOWN.parse(body)
+    headings = cells = columns = 0
+    for token in tokens:
+        line = first_line + token.map[0] if token.map else None
+        if token.type == "heading_open":
+            headings += 1
+            if headings > MAX_HEADINGS:
+                raise KitError(
+                    f"more than {MAX_HEADINGS} headings; printed material needs far fewer. "
+                    "Split it into several materials.",
+                    path,
+                    line,
+                )
+        elif token.type == "tr_open":
+            columns = 0
+        elif token.type in ("th_open", "td_open"):
+            columns, cells = columns + 1, cells + 1
+            if columns > MAX_TABLE_COLUMNS or cells > MAX_TABLE_CELLS:
+                what = (
+                    f"a table row with more than {MAX_TABLE_COLUMNS} columns"
+                    if columns > MAX_TABLE_COLUMNS
+                    else f"tables with more than {MAX_TABLE_CELLS:,} cells"
+                )
+                raise KitError(
+                    f"{what}; no page can print it readably. Split the table or shorten it.",
+                    path,
+                    line,
+                )
+    rendered: str = _MARKDOWN.renderer.render(tokens, _MARKDOWN.options, {})
+    return rendered
 
 
 def read_markdown(path: Path, config: Config) -> Material:
@@ -208,24 +281,25 @@ def read_markdown(path: Path, config: Config) -> Material:
 
     ``NAME.LANG.md`` beside ``NAME.md`` is a translation: see ``handbill.translations``.
     """
-    data, lines, body_html = _read_source(path)
+    roots = roots_of(config.path.parent)
+    data, lines, body_html = _read_source(path, roots)
     parts = translation_parts(path)
     if parts is None:
         return build_material(path, data, lines, body_html, config)
     original, language = parts
-    base = _effective_front_matter(original)
+    base = _effective_front_matter(original, roots)
     merged = inherit(base, data, language)
     material = build_material(path, merged, lines, body_html, config)
     return replace(material, translation_of=original.stem)
 
 
-def _effective_front_matter(path: Path) -> dict[str, Any]:
+def _effective_front_matter(path: Path, roots: tuple[Path, ...]) -> dict[str, Any]:
     """The front matter of ``path`` with whatever it inherits (a translation of a translation)."""
-    data, _, _ = _read_source(path)
+    data, _, _ = _read_source(path, roots)
     parts = translation_parts(path)
     if parts is None:
         return data
-    return inherit(_effective_front_matter(parts[0]), data, parts[1])
+    return inherit(_effective_front_matter(parts[0], roots), data, parts[1])
 
 
 def build_material(

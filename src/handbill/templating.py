@@ -11,26 +11,30 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
 from markupsafe import Markup, escape
 
 from handbill import __version__
-from handbill.errors import TemplateError, did_you_mean
+from handbill.boundary import regular_file
+from handbill.errors import KitError, TemplateError, did_you_mean, one_line
 from handbill.fields import field_names, fill_html, split_sections
+from handbill.guard import TEMPLATE_MEMORY, TEMPLATE_SECONDS, WorkLimitError, bounded
 from handbill.kit import Kit
 from handbill.languages import text_direction, translator
 from handbill.links import Link, link_label, tracked_url, url_problem
 from handbill.qr import MIN_WIDTH_MM, QRCode, qr_svg
 from handbill.readers import Material
+from handbill.sandbox import KitLoader, KitSandbox, check_html, render_bounded
 
 _ENVIRONMENTS: dict[tuple[Path, ...], jinja2.Environment] = {}
 
 
 def environment(kit: Kit) -> jinja2.Environment:
-    """One Jinja environment per set of template folders, the kit's before the stock ones."""
+    """One sandboxed Jinja environment per kit: its templates before the stock ones."""
     dirs = kit.template_dirs
     if dirs not in _ENVIRONMENTS:
-        _ENVIRONMENTS[dirs] = jinja2.Environment(
-            loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in dirs]),
+        _ENVIRONMENTS[dirs] = KitSandbox(
+            loader=KitLoader(dirs, kit.roots),
             # Always on, whatever the template's file name: select_autoescape() would miss
             # names such as "x.html.j2".
             autoescape=True,
@@ -112,10 +116,14 @@ def _width_mm(width: float | str) -> float:
 
 def asset_url(kit: Kit, name: str) -> str:
     """The file URL of ``assets/NAME``, from the kit when it has one, else from the stock assets."""
+    if not isinstance(name, str) or not name or name.startswith("/") or ".." in name.split("/"):
+        raise TemplateError(
+            f"asset({name!r}): give a path inside the assets/ folder, e.g. 'img/logo.svg'"
+        )
     for folder in kit.asset_dirs:
         candidate = folder / name
         if candidate.is_file():
-            return candidate.resolve().as_uri()
+            return regular_file(candidate, "file", kit.roots).as_uri()
     raise TemplateError(
         f"asset '{name}' not found; put it in the kit's assets/ folder (assets/{name})"
     )
@@ -223,11 +231,21 @@ def render_html(
         "direction": text_direction(material.language),
         "handbill_version": __version__,
     }
+    advice = f"look for a loop that never ends in templates/{material.template}.html"
     try:
-        template = environment(kit).get_template(f"{material.template}.html")
-        rendered.html = template.render(context)
+        with bounded(material.name, "template", TEMPLATE_SECONDS, TEMPLATE_MEMORY, advice):
+            template = environment(kit).get_template(f"{material.template}.html")
+            rendered.html = render_bounded(template, context)
+            check_html(rendered.html)
+    except (KitError, WorkLimitError, MemoryError):
+        raise  # already one line; or out of memory, which the caller's limit reports
     except TemplateError as exc:
-        raise TemplateError(f"{material.name}: {exc.message}{_where(exc)}") from exc
+        raise TemplateError(f"{material.name}: {exc.reason}{_where(exc)}") from exc
+    except SecurityError as exc:
+        raise TemplateError(
+            f"{material.name}: {str(exc).rstrip('.')}{_where(exc)}; templates cannot reach "
+            "Python's internals, files or modules (docs/kit-format.md lists what they can use)"
+        ) from exc
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(
             f"template syntax error: {exc.message}", exc.filename, exc.lineno
@@ -241,6 +259,16 @@ def render_html(
         raise TemplateError(
             f"{material.name}: {exc.message}{_where(exc)}; check the spelling, or add the value "
             "to the material's front matter (under vars:) or handbill.toml"
+        ) from exc
+    except RecursionError as exc:
+        raise TemplateError(
+            f"{material.name}: the template calls itself without end{_where(exc)} (an include, "
+            "macro or block that includes itself); break the circle"
+        ) from exc
+    except Exception as exc:  # template code can raise anything: 1/0, 'a' + 1, a bad filter
+        raise TemplateError(
+            f"{material.name}: the template failed{_where(exc)}: {type(exc).__name__}: "
+            f"{one_line(str(exc))}"
         ) from exc
     return rendered
 
