@@ -13,8 +13,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from handbill.boundary import stock_dir
-from handbill.cache import KIT_PARTS, BuildCache, Cached, changes_since, request_key, save_snapshot
+from handbill.cache import (
+    BuildCache,
+    Cached,
+    changes_since,
+    request_key,
+    save_snapshot,
+    snapshot_roots,
+)
 from handbill.errors import HandbillError, internal_failure
 from handbill.guard import OUTPUT_MEMORY, OUTPUT_SECONDS, bounded
 from handbill.jobs import (
@@ -153,10 +159,9 @@ def build(
     overrides = dict(overrides or {})
     out_dir = (out_dir or kit.root / "dist").resolve()
     ensure_writable(out_dir)
-    cache = BuildCache(out_dir, enabled=use_cache)
+    cache = BuildCache(out_dir, enabled=use_cache, roots=kit.roots)
     remember_matrices(cache.qr)
-    roots = [kit.root / part for part in KIT_PARTS]
-    roots += [stock_dir() / "templates", stock_dir() / "assets"]
+    roots = snapshot_roots(kit.root)
     request = request_key(kit.root, names, language, group, option_values(options), overrides)
     results: list[Output | str] = []
     pending: dict[Job, RenderedHTML | None] = {}  # jobs to lay out, with their HTML if made
@@ -249,7 +254,7 @@ def _untouched(kit: Kit, out_dir: Path, request: str) -> dict[Job, str]:
     Templates, data, assets and handbill.toml reach every output, so a change to any of them
     (or an output touched since) leaves nothing untouched and every job's HTML is compared.
     """
-    found = changes_since(out_dir, request)
+    found = changes_since(out_dir, request, kit.root)
     materials = os.path.join(kit.root, "materials", "")
     if found is None or not all(path.startswith(materials) for path in found[0]):
         return {}

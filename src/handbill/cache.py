@@ -8,14 +8,18 @@ import hashlib
 import importlib.util
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from handbill import __version__
+from handbill.boundary import read_bytes, stock_dir
+from handbill.errors import KitError, one_line
 from handbill.writers import write_atomic
 
 CACHE_NAME = ".handbill-cache.json"
+MAX_OUTPUT = 1 << 31  # the largest output file the cache hashes to see that it is unchanged
 
 
 def digest(data: bytes) -> str:
@@ -79,9 +83,12 @@ class BuildCache:
     deleting an output by hand makes it rebuild rather than trusting the record.
     """
 
-    def __init__(self, out_dir: Path, enabled: bool = True):
+    def __init__(self, out_dir: Path, enabled: bool = True, roots: tuple[Path, ...] = ()):
         self.out_dir = out_dir
         self.enabled = enabled
+        # The cache file is data from the output folder, which may have come from elsewhere:
+        # only files inside the kit and stock folders (``roots``) are ever read for it.
+        self.roots = roots
         self.entries: dict[str, Cached] = self._load() if enabled else {}
         self.updates: dict[str, Cached | None] = {}
         # QR code matrices by URL (see qr.known_matrices), kept between builds.
@@ -105,11 +112,13 @@ class BuildCache:
         except (OSError, ValueError, AttributeError):
             return {}
 
-    def file_digest(self, path: str) -> str | None:
+    def file_digest(self, path: str, roots: tuple[Path, ...] | None = None) -> str | None:
+        """The sha256 of a file the cache names (None: missing, or not one handbill reads)."""
         if path not in self._file_digests:
             try:
-                self._file_digests[path] = digest(Path(path).read_bytes())
-            except OSError:
+                data = read_bytes(Path(path), "file", roots or self.roots, limit=MAX_OUTPUT)
+                self._file_digests[path] = digest(data)
+            except KitError:
                 self._file_digests[path] = None
         return self._file_digests[path]
 
@@ -120,8 +129,10 @@ class BuildCache:
             return None
         if any(self.file_digest(path) != sha for path, sha in cached.deps.items()):
             return None
+        outputs = (Path(os.path.realpath(self.out_dir)),)
         for entry in cached.entries:
-            if self.file_digest(str(self.out_dir / entry["path"])) != entry["sha256"]:
+            path = self.out_dir / str(entry.get("path", ""))
+            if self.file_digest(str(path), outputs) != entry.get("sha256"):
                 return None
         return cached
 
@@ -151,6 +162,12 @@ class BuildCache:
 # outputs themselves, as they were after the last complete build of the same request.
 KIT_PARTS = ("handbill.toml", "materials", "templates", "assets", "data")
 SNAPSHOT_NAME = ".handbill-snapshot.json"
+
+
+def snapshot_roots(kit_root: Path) -> list[Path]:
+    """What a snapshot watches: the kit's parts, and the stock templates and assets."""
+    root = kit_root.resolve()
+    return [root / part for part in KIT_PARTS] + [stock_dir() / "templates", stock_dir() / "assets"]
 
 
 def request_key(
@@ -223,40 +240,58 @@ def save_snapshot(
     write_atomic(out_dir / SNAPSHOT_NAME, json.dumps(snapshot).encode("utf-8"))
 
 
-def _snapshot_of(out_dir: Path, request: str) -> dict[str, Any] | None:
-    """The last complete build of ``request`` into ``out_dir``, if its outputs are untouched."""
+def _snapshot_of(out_dir: Path, request: str, kit_root: Path) -> dict[str, Any] | None:
+    """The last complete build of ``request`` into ``out_dir``, if its outputs are untouched.
+
+    The snapshot may have come with the output folder from elsewhere, so it is used only if
+    it watches this kit's own folders and names only files inside them and the output folder.
+    """
     try:
         snapshot: dict[str, Any] = json.loads((out_dir / SNAPSHOT_NAME).read_text("utf-8"))
         if snapshot["generator"] != f"handbill {__version__}" or snapshot["request"] != request:
             return None
-        outputs_now = {name: _stat(out_dir / name) for name in snapshot["outputs"]}
+        allowed = [str(root) for root in snapshot_roots(kit_root)]
+        if not set(snapshot["roots"]) <= set(allowed) or not all(
+            any(dep.startswith(root + os.sep) for root in allowed) for dep in snapshot["deps"]
+        ):
+            return None
+        names = [str(name) for name in snapshot["outputs"]]
+        if any(name.startswith(".") or "/" in name or "\\" in name for name in names):
+            return None
+        outputs_now = {name: _stat(out_dir / name) for name in names}
         return snapshot if outputs_now == snapshot["outputs"] else None
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
-def unchanged_build(out_dir: Path, request: str) -> tuple[str, list[str]] | None:
+def unchanged_build(out_dir: Path, request: str, kit_root: Path) -> tuple[str, list[str]] | None:
     """The summary and warnings of the last build if nothing has changed since, else None."""
-    snapshot = _snapshot_of(out_dir, request)
+    snapshot = _snapshot_of(out_dir, request, kit_root)
     try:
         if snapshot is None or file_state(snapshot["roots"], snapshot["deps"]) != snapshot["state"]:
             return None
-        return str(snapshot["summary"]), [str(w) for w in snapshot["warnings"]]
-    except (OSError, ValueError, KeyError, TypeError):
+        # Printed again as they were, but never as control codes for the terminal.
+        return one_line(str(snapshot["summary"]), 500), [
+            one_line(str(w), 500) for w in snapshot["warnings"]
+        ]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
-def changes_since(out_dir: Path, request: str) -> tuple[set[str], dict[str, str]] | None:
+def changes_since(
+    out_dir: Path, request: str, kit_root: Path
+) -> tuple[set[str], dict[str, str]] | None:
     """The files added, removed or changed since the last complete build of ``request``, and
     that build's main output for each job (see ``save_snapshot``); None if there is no such
     build or an output has been touched since."""
-    snapshot = _snapshot_of(out_dir, request)
+    snapshot = _snapshot_of(out_dir, request, kit_root)
     try:
         if snapshot is None:
             return None
         then: dict[str, Any] = snapshot["state"]
         now = file_state(snapshot["roots"], snapshot["deps"])
         changed = {path for path in then.keys() | now.keys() if then.get(path) != now.get(path)}
-        return changed, {str(job): str(slot) for job, slot in snapshot["jobs"].items()}
+        jobs = {str(job): str(slot) for job, slot in snapshot["jobs"].items()}
+        return changed, {job: slot for job, slot in jobs.items() if re.fullmatch(r".+#\d+", job)}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None

@@ -219,7 +219,8 @@ def _unchanged(
 
     started = time.perf_counter()
     out = (out_dir or kit_dir / "dist").resolve()
-    found = unchanged_build(out, request_key(kit_dir, names, language, group, options, overrides))
+    request = request_key(kit_dir, names, language, group, options, overrides)
+    found = unchanged_build(out, request, kit_dir)
     if found is None:
         return False
     summary, warnings = found

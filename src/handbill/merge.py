@@ -71,6 +71,9 @@ class MergeReport:
         return text
 
 
+MAX_MERGE_ROWS = 100_000  # letters in one merge: its memory and time grow with the rows
+
+
 def check_rows(
     kit: Kit, material: Material, table: Path, overrides: dict[str, str]
 ) -> tuple[list[Row], list[tuple[int, str]]]:
@@ -84,6 +87,12 @@ def check_rows(
     where = display_path(table)
     if not rows:
         raise KitError("has no rows to merge; add one row per letter under the header.", table)
+    if len(rows) > MAX_MERGE_ROWS:
+        raise KitError(
+            f"has {len(rows):,} rows; one merge makes at most {MAX_MERGE_ROWS:,} letters. Split "
+            "the table into several files and merge each.",
+            table,
+        )
     given = {k for k, v in {**kit.config.fields, **overrides}.items() if v.strip()}
     required = [name for name in material.fields if name not in given]
     missing = [name for name in required if name not in rows[0][1]]

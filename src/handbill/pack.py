@@ -6,24 +6,20 @@ import io
 import json
 import math
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pypdf import PdfReader, PdfWriter
 
+from handbill.boundary import read_text
 from handbill.build import build
+from handbill.config import parse_toml
 from handbill.errors import KitError, did_you_mean
 from handbill.jobs import Options
 from handbill.kit import Kit, rows_of
 from handbill.templating import output_stem
 from handbill.writers import write_atomic
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
 
 MAX_COPIES = 10_000
 STOCKS = ("A4", "A3", "A5", "A6", "DL", "A2")
@@ -47,19 +43,16 @@ def _item_lines(text: str) -> list[int]:
 
 def read_run(path: Path, kit: Kit) -> tuple[str, list[Item]]:
     """Read and check a run file; the first problem is a KitError naming the file and line."""
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except OSError as exc:
-        raise KitError(f"cannot read the run file: {exc.strerror}", path) from exc
-    except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"at line (\d+)", str(exc))
-        raise KitError(f"TOML syntax error: {exc}", path, int(match[1]) if match else None) from exc
+    text = read_text(path, "run file")
+    data = parse_toml(path, text, "Check the quotes, brackets and '=' on this line.")
     lines = _item_lines(text)
     outputs = _outputs(kit)
     items: list[Item] = []
     seen: dict[tuple[str, str], int | None] = {}
-    for index, entry in enumerate(data.get("item", [])):
+    entries = data.get("item", [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise KitError("write each item as an [[item]] table with material and copies", path)
+    for index, entry in enumerate(entries):
         line = lines[index] if index < len(lines) else None
         unknown = set(entry) - ITEM_KEYS
         if unknown:

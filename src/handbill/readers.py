@@ -397,6 +397,9 @@ def build_material(
     variables = data.get("vars", {})
     if not isinstance(variables, dict):
         raise fail("vars", "must be a mapping of names to values.")
+    size = variables.get("export_font_size", 12)
+    if isinstance(size, bool) or not isinstance(size, (int, float)) or not 6 <= size <= 72:
+        raise fail("vars", "export_font_size must be a text size in points from 6 to 72, e.g. 16.")
     language = data.get("language", config.language)
     if not LANGUAGE_TAG.match(language):
         raise fail("language", f"'{language}' is not a language tag such as en-GB or cy.")
