@@ -22,6 +22,7 @@ test: system-deps test-system-deps $(BIN)/python
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	$(BIN)/bandit -q -c pyproject.toml -r src
 	$(BIN)/pytest
 
 system-deps:

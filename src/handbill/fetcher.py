@@ -133,9 +133,10 @@ class KitURLFetcher(URLFetcher):  # type: ignore[misc]
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
         scheme = url.split(":", 1)[0].lower() if ":" in url else ""
         if scheme == "data":
-            # urllib decodes data: URLs itself, without touching the network or the disk.
+            # urllib decodes data: URLs itself, without touching the network or the disk
+            # (only data: URLs reach urlopen, checked just above).
             try:
-                with urlopen(url) as response:  # nosec B310 - data: URLs only (checked above)
+                with urlopen(url) as response:  # nosec B310
                     body = response.read(MAX_BYTES + 1)
                     content_type = response.headers.get("Content-Type", "application/octet-stream")
             except ValueError as exc:

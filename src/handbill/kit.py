@@ -236,11 +236,10 @@ def _read_json(path: Path, roots: tuple[Path, ...]) -> Any:
             "hundreds of times); a data table needs a list of rows, one level deep.",
             path,
         ) from exc
-    depth = _depth(value)
-    if depth > MAX_JSON_DEPTH:
+    if _depth(value) > MAX_JSON_DEPTH:
         raise KitError(
-            f"the JSON is nested {depth} levels deep; at most {MAX_JSON_DEPTH}. Keep data "
-            "tables to a list of rows, or a few levels of objects.",
+            f"the JSON is nested more than {MAX_JSON_DEPTH} levels deep. Keep data tables to "
+            "a list of rows, or a few levels of objects.",
             path,
         )
     if isinstance(value, list) and all(isinstance(row, dict) for row in value):

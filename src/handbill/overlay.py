@@ -25,9 +25,11 @@ import html
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+# ElementTree only builds elements here; it parses nothing.
 from dataclasses import dataclass
 from typing import Any
-from xml.etree.ElementTree import Element
+from xml.etree.ElementTree import Element  # nosec B405
 
 import tinyhtml5
 import weasyprint.layout

@@ -246,6 +246,7 @@ def render_markdown(path: Path, body: str, first_line: int = 1) -> str:
     """The body as HTML, once its tables and headings are within what a page can hold."""
     tokens = _MARKDOWN.parse(body)
     headings = cells = columns = 0
+    row_line: int | None = None
     for token in tokens:
         line = first_line + token.map[0] if token.map else None
         if token.type == "heading_open":
@@ -258,7 +259,7 @@ def render_markdown(path: Path, body: str, first_line: int = 1) -> str:
                     line,
                 )
         elif token.type == "tr_open":
-            columns = 0
+            columns, row_line = 0, line
         elif token.type in ("th_open", "td_open"):
             columns, cells = columns + 1, cells + 1
             if columns > MAX_TABLE_COLUMNS or cells > MAX_TABLE_CELLS:
@@ -270,7 +271,7 @@ def render_markdown(path: Path, body: str, first_line: int = 1) -> str:
                 raise KitError(
                     f"{what}; no page can print it readably. Split the table or shorten it.",
                     path,
-                    line,
+                    row_line,
                 )
     rendered: str = _MARKDOWN.renderer.render(tokens, _MARKDOWN.options, {})
     return rendered

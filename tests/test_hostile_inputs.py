@@ -1,0 +1,277 @@
+"""Small hostile inputs that once exhausted time or memory, or ended in a traceback: each is now
+refused with one clear line, quickly, under CPU and address-space limits."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from conftest import write
+from hostile import assert_clear_failure, content, make_kit, run_limited, template
+
+
+@pytest.fixture
+def kit(tmp_path: Path) -> Path:
+    return make_kit(tmp_path)
+
+
+def big_png() -> bytes:
+    """A 10,000 x 7,000 pixel PNG (70 megapixels) that is only a few kilobytes on disk."""
+    stream = io.BytesIO()
+    Image.new("1", (10_000, 7_000)).save(stream, "PNG")
+    return stream.getvalue()
+
+
+SVG_BOMB = (
+    '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaaaaaaaaaaaaaaaaaa">'
+    '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">'
+    '<!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;"><!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">]>'
+    '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text>&e;&e;&e;</text></svg>'
+)
+YAML_BOMB = "vars:\n  a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"  {name}: &{name} [{', '.join([f'*{prev}'] * 9)}]\n"
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True)
+)
+
+
+def stylesheet(kit: Path, css: str) -> None:
+    write(kit / "assets" / "x.css", css)
+    template(kit, "<p>x</p>")
+    text = (kit / "templates" / "attack.html").read_text()
+    write(
+        kit / "templates" / "attack.html",
+        text.replace(
+            "{% block body %}",
+            '{% block stylesheets %}<link rel="stylesheet" href="{{ asset(\'x.css\') }}">'
+            "{% endblock %}{% block body %}",
+        ),
+    )
+
+
+def image(kit: Path, name: str, data: bytes) -> None:
+    (kit / "assets" / "img" / name).write_bytes(data)
+    content(kit, f"![picture](assets/img/{name})\n")
+
+
+def data_url(data: bytes, kind: str = "image/png") -> str:
+    return f"data:{kind};base64," + base64.b64encode(data).decode()
+
+
+def sparse(path: Path, size: int) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as stream:
+        stream.truncate(size)
+
+
+def config_plus(kit: Path, text: str) -> None:
+    path = kit / "handbill.toml"
+    path.write_text(path.read_text() + "\n" + text)
+
+
+def font_file(kit: Path) -> None:
+    write(kit / "assets" / "fonts" / "bad.ttf", "this is not a font")
+
+
+INPUTS: dict[str, tuple[Callable[[Path], object], str]] = {
+    "a YAML alias bomb": (
+        lambda kit: content(kit, "x\n", YAML_BOMB),
+        "hostile.md:6: front matter: an alias (*a) repeats a value written elsewhere",
+    ),
+    "deep YAML": (
+        lambda kit: content(kit, "x\n", "vars:\n  x: " + "[" * 5000 + "]" * 5000 + "\n"),
+        "front matter: values nested more than 20 levels deep",
+    ),
+    "a 5000-column table": (
+        lambda kit: content(
+            kit, ("|" + "a|" * 5000 + "\n") + ("|" + "-|" * 5000 + "\n") + ("|" + "a|" * 5000)
+        ),
+        "hostile.md:5: a table row with more than 30 columns",
+    ),
+    "25,000 headings": (
+        lambda kit: content(kit, "## h\n\n" * 25_000),
+        "more than 500 headings; printed material needs far fewer",
+    ),
+    "an SVG entity bomb": (
+        lambda kit: image(kit, "bomb.svg", SVG_BOMB.encode()),
+        "SVG that declares entities, which handbill does not read",
+    ),
+    "an SVG entity bomb named .dat": (
+        lambda kit: image(kit, "bomb.dat", SVG_BOMB.encode()),
+        "SVG that declares entities, which handbill does not read",
+    ),
+    "a huge PNG named .svg": (
+        lambda kit: image(kit, "huge.svg", big_png()),
+        "image of 10,000 x 7,000 pixels is too large",
+    ),
+    "a huge PNG as a data: URL in content": (
+        lambda kit: content(kit, f"![x]({data_url(big_png())})\n"),
+        "image of 10,000 x 7,000 pixels is too large",
+    ),
+    "a huge PNG as a data: URL in CSS": (
+        lambda kit: stylesheet(kit, f"body {{ background: url({data_url(big_png())}) }}"),
+        "image of 10,000 x 7,000 pixels is too large",
+    ),
+    "5000 nested :not(": (
+        lambda kit: stylesheet(kit, "p" + ":not(" * 5000 + "a" + ")" * 5000 + " { color: red }"),
+        "CSS with brackets or functions nested more than 64 deep",
+    ),
+    "nested calc()": (
+        lambda kit: stylesheet(kit, "p { width: " + "calc(" * 3000 + "1px" + ")" * 3000 + " }"),
+        "CSS with brackets or functions nested more than 64 deep",
+    ),
+    "3000 descendant combinators": (
+        lambda kit: stylesheet(kit, " ".join(["div"] * 3000) + " { color: red }"),
+        "hostile: the pages could not be laid out: something in the template's HTML or the "
+        "kit's CSS is nested too deeply (RecursionError)",
+    ),
+    "font-size 1e30px": (
+        lambda kit: stylesheet(kit, "p { font-size: 1e30px }"),
+        "CSS with the length 1e30px, far beyond any page",
+    ),
+    "a garbage font in [[fonts]]": (
+        lambda kit: (
+            font_file(kit),
+            config_plus(kit, '[[fonts]]\nfamily = "Bad"\nfile = "assets/fonts/bad.ttf"\n'),
+        ),
+        "Config value 'fonts.file': 'assets/fonts/bad.ttf' is not a font handbill can read",
+    ),
+    "a garbage font in assets/fonts": (
+        font_file,
+        "assets/fonts/bad.ttf: not a font handbill can read",
+    ),
+    "deep JSON": (
+        lambda kit: write(kit / "data" / "deep.json", "[" * 100_000 + "]" * 100_000),
+        "data/deep.json: the JSON is nested too deeply to read",
+    ),
+    "JSON 30 levels deep": (
+        lambda kit: write(kit / "data" / "deep.json", "[" * 30 + "]" * 30),
+        "data/deep.json: the JSON is nested more than 20 levels deep",
+    ),
+    "deep TOML": (
+        lambda kit: config_plus(kit, "[fields]\nx = " + "[" * 100_000 + "]" * 100_000),
+        "handbill.toml: TOML nested too deeply to read",
+    ),
+    "export_font_size: big": (
+        lambda kit: content(kit, "x\n", "vars:\n  export_font_size: big\n"),
+        "field 'vars': export_font_size must be a text size in points from 6 to 72",
+    ),
+    "export_font_size: [1]": (
+        lambda kit: content(kit, "x\n", "vars:\n  export_font_size: [1]\n"),
+        "field 'vars': export_font_size must be a text size in points from 6 to 72",
+    ),
+    "export_font_size: 1e308": (
+        lambda kit: content(kit, "x\n", "vars:\n  export_font_size: 1.0e+308\n"),
+        "field 'vars': export_font_size must be a text size in points from 6 to 72",
+    ),
+    "a JSON per: table with nested values": (
+        lambda kit: (
+            write(kit / "data" / "rows.json", json.dumps([{"title": {"x": 1}}])),
+            content(kit, "x\n", "per: rows\n"),
+        ),
+        "data/rows.json: row 1: 'title' must be text or a number, not dict",
+    ),
+    "a per: table of a million rows": (
+        lambda kit: (
+            write(kit / "data" / "rows.csv", "title\n" + "x\n" * 1_000_000),
+            content(kit, "x\n", "per: rows\n"),
+        ),
+        "data table 'rows' has 1,000,000 rows, and a per: material makes one PDF for each",
+    ),
+    "a 25 MB data table": (
+        lambda kit: sparse(kit / "data" / "big.csv", 25 * 1024 * 1024),
+        "data/big.csv: 25.0 MB is more than handbill reads from a data table (at most 20.0 MB)",
+    ),
+    "a 2 MB handbill.toml": (
+        lambda kit: config_plus(kit, "# " + "x" * 2_000_000),
+        "handbill.toml: 1.9 MB is more than handbill reads from a handbill.toml",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", INPUTS, ids=list(INPUTS))
+def test_hostile_input_is_one_clear_line(kit: Path, tmp_path: Path, case: str) -> None:
+    setup, expected = INPUTS[case]
+    setup(kit)
+    result = run_limited(kit, "build", "--out", str(tmp_path / "out"), timeout=90)
+    assert_clear_failure(result, expected)
+    assert result.seconds < 30, result.seconds
+
+
+def test_a_huge_merge_table_is_refused(kit: Path, tmp_path: Path) -> None:
+    table = write(tmp_path / "supporters.csv", "name\n" + "Ann\n" * 100_001)
+    result = run_limited(kit, "build", "hostile", "--merge", str(table), "--out", str(tmp_path))
+    assert_clear_failure(result, "supporters.csv: has 100,001 rows; one merge makes at most")
+
+
+def test_a_huge_data_url_warns_in_one_short_line(kit: Path, tmp_path: Path) -> None:
+    junk = data_url(os.urandom(3_000_000), "image/png")
+    stylesheet(kit, f"body {{ background: url({junk}) }}")
+    out = tmp_path / "out"
+    result = run_limited(kit, "build", "hostile", "--out", str(out))
+    assert result.code == 0, result.stderr[-2000:]
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("Warning: ")]
+    assert any("Failed to load image at 'data:image/png;base64," in w for w in warnings)
+    assert all(len(line) < 600 for line in result.stderr.splitlines())
+    assert (out / ".handbill-cache.json").stat().st_size < 100_000
+
+
+def test_json_tables_may_hold_numbers(kit: Path, tmp_path: Path) -> None:
+    write(kit / "data" / "rows.json", json.dumps([{"title": "Rally", "year": 2018, "cost": 2.5}]))
+    content(kit, "x\n", "per: rows\noutput: 'hostile-{year}'\n")
+    template(kit, "<p>{{ row.title }} {{ row.year }} {{ row.cost }}</p>")
+    result = run_limited(kit, "build", "hostile", "--out", str(tmp_path / "out"))
+    assert result.code == 0, result.stderr
+    assert (tmp_path / "out" / "hostile-2018.pdf").is_file()
+
+
+def test_a_nested_list_in_the_stock_faq_builds(kit: Path, tmp_path: Path) -> None:
+    write(
+        kit / "materials" / "nested.md", "---\ntemplate: faq\ntitle: T\n---\n- a\n  - b\n    - c\n"
+    )
+    result = run_limited(kit, "build", "nested", "--out", str(tmp_path / "out"))
+    assert result.code == 0, result.stderr
+
+
+def test_a_planted_cache_is_not_trusted(kit: Path, tmp_path: Path) -> None:
+    """A snapshot and cache shipped in an output folder cannot make the build walk the disk,
+    read a device or replay their own text."""
+    from handbill import __version__
+
+    out = tmp_path / "out"
+    generator = f"handbill {__version__}"
+    write(
+        out / ".handbill-cache.json",
+        json.dumps(
+            {
+                "generator": generator,
+                "outputs": {"hostile.pdf": {"key": "k", "deps": {"/dev/zero": "x"}, "entries": []}},
+            }
+        ),
+    )
+    write(
+        out / ".handbill-snapshot.json",
+        json.dumps(
+            {
+                "generator": generator,
+                "request": "x",
+                "roots": ["/"],
+                "deps": ["/dev/zero"],
+                "state": {},
+                "outputs": {},
+                "summary": "\x1b[2JBuilt everything",
+                "warnings": [],
+                "jobs": {"oops": "x"},
+            }
+        ),
+    )
+    result = run_limited(kit, "build", "--out", str(out), timeout=60)
+    assert result.code == 0, result.stderr
+    assert "Built 3 PDFs" in result.stdout and "\x1b" not in result.stdout
+    assert result.seconds < 30
