@@ -5,19 +5,27 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import shutil
+import signal
 import socket
 import struct
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
-from conftest import FIXTURE_KIT
+from conftest import FIXTURE_KIT, REPO
 from handbill import serve
+from handbill.cli import cli
 from handbill.serve import Server, Site, start
+from handbill.signals import INTERRUPTED
 
 
 @pytest.fixture(scope="module")
@@ -225,6 +233,58 @@ def test_a_cancelled_download_prints_nothing(
     for word in ("Traceback", "BrokenPipe", "ConnectionReset", "Exception occurred"):
         assert word not in err
     assert request(server, "/")[0] == 200  # and the server carries on
+
+
+def test_the_command_watches_in_the_main_thread(
+    runner: CliRunner, kit_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: dict[str, object] = {}
+    real_start = serve.start
+
+    def recording_start(*args: Any, **kwargs: Any) -> tuple[Server, Site]:
+        server, site = real_start(*args, **kwargs)
+        seen["server"] = server
+        return server, site
+
+    def watch(site: Site, *args: object, **kwargs: object) -> None:
+        seen["main"] = threading.current_thread() is threading.main_thread()
+        seen["site"] = site
+
+    monkeypatch.setattr(serve, "start", recording_start)
+    monkeypatch.setattr(serve, "watch", watch)
+    result = runner.invoke(cli, ["serve", "--kit", str(kit_dir), "--port", "0"])
+    server = seen["server"]
+    assert isinstance(server, Server)
+    server.shutdown()
+    server.server_close()
+    assert result.exit_code == 0, result.output
+    assert seen["main"] is True and isinstance(seen["site"], Site)
+    assert result.output.startswith("Serving http://127.0.0.1:")
+
+
+def test_ctrl_c_stops_serve_in_one_line(kit_dir: Path) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "handbill", "serve", "--kit", str(kit_dir), "--port", "0"],
+        env={**os.environ, "PYTHONPATH": str(REPO / "src")},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        found = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        assert found, line
+        connection = http.client.HTTPConnection("127.0.0.1", int(found[1]), timeout=10)
+        connection.request("GET", "/")
+        assert connection.getresponse().status == 200
+        connection.close()
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 130
+    assert stderr.strip().splitlines() == [INTERRUPTED]  # one line, no traceback
 
 
 def test_packs_the_page_links_are_served_and_no_others(served: tuple[Server, Site]) -> None:

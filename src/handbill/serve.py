@@ -9,7 +9,6 @@ import shutil
 import stat
 import sys
 import threading
-import time
 from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -63,6 +62,7 @@ class Site:
         self.version = 0
         self.errors: list[str] = []
         self.lock = threading.Lock()
+        self.seen: dict[str, float] = {}  # the kit as the last build found it
 
     def rebuild(self) -> None:
         with self.lock:
@@ -222,10 +222,15 @@ def start(
     kit_dir: Path,
     out_dir: Path | None = None,
     port: int = 8000,
-    poll: float = 0.5,
+    poll: float | None = None,
     on_rebuild: Callable[[Site], None] | None = None,
 ) -> tuple[Server, Site]:
-    """Build, then serve on 127.0.0.1:PORT in a background thread, rebuilding on changes."""
+    """Bind 127.0.0.1:PORT, build, and serve from a background thread.
+
+    The caller then runs ``watch(site)``; the command line does so in its main thread, the only
+    one where Python allows a signal timer. Given ``poll``, a background thread watches instead
+    (for tests), until ``server.shutdown()``.
+    """
     site = Site(kit_dir, out_dir)
     handler = type("SiteHandler", (Handler,), {"site": site})
     try:  # before the first build: a port in use is said at once
@@ -235,20 +240,29 @@ def start(
             f"cannot serve on port {port} ({exc.strerror}); try --port 8080"
         ) from exc
     # Taken before the first build, so an edit made while it runs is not missed.
-    first = snapshot(site.kit_dir)
+    site.seen = snapshot(site.kit_dir)
     site.rebuild()
     threading.Thread(target=server.serve_forever, daemon=True).start()
-
-    def watch() -> None:
-        seen = first
-        while True:
-            time.sleep(poll)
-            now = snapshot(site.kit_dir)
-            if now != seen:
-                seen = now
-                site.rebuild()
-                if on_rebuild:
-                    on_rebuild(site)
-
-    threading.Thread(target=watch, daemon=True).start()
+    if poll is not None:
+        watcher = threading.Thread(
+            target=watch, args=(site, poll, on_rebuild, server.stopped), daemon=True
+        )
+        watcher.start()
     return server, site
+
+
+def watch(
+    site: Site,
+    poll: float = 0.5,
+    on_rebuild: Callable[[Site], None] | None = None,
+    stop: threading.Event | None = None,
+) -> None:
+    """Rebuild whenever a file of the kit changes, every ``poll`` seconds, until ``stop`` is set."""
+    stop = stop or threading.Event()
+    while not stop.wait(poll):
+        now = snapshot(site.kit_dir)
+        if now != site.seen:
+            site.seen = now
+            site.rebuild()
+            if on_rebuild:
+                on_rebuild(site)
