@@ -6,14 +6,17 @@ import http.client
 import json
 import socket
 import time
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from conftest import write
 from handbill.cli import cli
+from handbill.errors import HandbillError
 from handbill.kit import load_kit
 from handbill.serve import start
 from handbill.site import write_site
@@ -161,3 +164,131 @@ def test_kit_loads_after_site_is_written(kit_dir: Path, built_site: Path) -> Non
     first = (built_site / "index.html").read_bytes()
     write_site(load_kit(kit_dir), built_site)
     assert (built_site / "index.html").read_bytes() == first
+
+
+def rewrite_manifest(out: Path, change: Callable[[dict[str, Any]], object]) -> None:
+    manifest = json.loads((out / "manifest.json").read_text())
+    change(manifest)
+    (out / "manifest.json").write_text(json.dumps(manifest))
+
+
+def test_manifest_values_cannot_add_markup(kit_dir: Path, built_site: Path) -> None:
+    # A manifest from a shipped zip, and a kit from elsewhere: their text lands on the page as
+    # text, never as markup, and file names are percent-encoded in links.
+    attack = "<img src=x onerror=alert(1)>"
+
+    def change(manifest: dict[str, Any]) -> None:
+        for entry in manifest["outputs"]:
+            entry["title"] = "<script>alert('title')</script>"
+            entry["language"] = '"><script>alert(2)</script>'
+            entry["paper"]["name"] = "<b>A6</b>"
+            entry["fields"] = {"town": "<script>alert(3)</script>"}
+            if entry["path"] == "card.home.pdf":
+                entry["imposition"] = attack
+            if entry["path"] == "sheet.pdf":
+                entry["path"] = "sheet #1 & co.pdf"
+
+    (built_site / "sheet.pdf").rename(built_site / "sheet #1 & co.pdf")
+    rewrite_manifest(built_site, change)
+    card = kit_dir / "materials" / "card.md"
+    card.write_text(card.read_text().replace("title: Test card", 'title: "<script>x</script>"'))
+    page = write_site(load_kit(kit_dir), built_site).read_text()
+    assert "A4 sheets for home printers (&lt;img src=x onerror=alert(1)&gt;)" in page
+    assert "<h3>&lt;script&gt;x&lt;/script&gt;</h3>" in page
+    assert "&lt;b&gt;A6&lt;/b&gt;" in page and "&quot;&gt;&lt;script&gt;alert(2)" in page
+    assert "<img src=x" not in page and "<b>" not in page
+    assert "<script>alert" not in page and "<script>x" not in page
+    assert page.count("<script>") == 1  # the page's own filter script
+    parser = Links()
+    parser.feed(page)
+    refs = {ref for _, ref, _ in parser.refs}
+    assert "sheet%20%231%20%26%20co.pdf" in refs and "thumbs/sheet%20%231%20%26%20co.png" in refs
+
+
+def test_kept_html_is_left_off_the_page(runner: CliRunner, kit_dir: Path) -> None:
+    assert runner.invoke(cli, ["build", "--kit", str(kit_dir), "--keep-html", "-q"]).exit_code == 0
+    result = runner.invoke(cli, ["site", "--kit", str(kit_dir)])
+    assert result.exit_code == 0, result.output
+    page = (kit_dir / "dist" / "index.html").read_text()
+    assert (kit_dir / "dist" / "card.html").is_file() and "card.html" not in page
+    assert 'href="card.pdf"' in page
+
+
+def test_unknown_kind_is_refused_in_one_line(
+    runner: CliRunner, kit_dir: Path, built_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rewrite_manifest(built_site, lambda m: m["outputs"][2].update(kind="exe"))
+    monkeypatch.chdir(kit_dir)
+    result = runner.invoke(cli, ["site"])
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: dist/manifest.json: output 3 has an unknown kind 'exe'; "
+        "delete the output folder and build again\n"
+    )
+    assert isinstance(result.exception, SystemExit)  # said and ended, no traceback
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (
+            lambda m: m["outputs"][1].update(pages="x"),
+            "output 2 has 'pages': 'x', which is not a page count",
+        ),
+        (
+            lambda m: m["outputs"][1].update(pages=True),
+            "output 2 has 'pages': true, which is not a page count",
+        ),
+        (
+            lambda m: m["outputs"][0].update(bytes=-1),
+            "output 1 has 'bytes': -1, which is not a size in bytes",
+        ),
+        (lambda m: m["outputs"][1].pop("path"), "output 2 has no 'path'"),
+        (lambda m: m["outputs"][1].pop("kind"), "output 2 has no 'kind'"),
+        (lambda m: m["outputs"][1].update(kind=["pdf"]), 'output 2 has an unknown kind ["pdf"]'),
+        (
+            lambda m: m["outputs"][1].update(path="../card.pdf"),
+            "output 2 has the path '../card.pdf', which is not a file name in the output folder",
+        ),
+        (
+            lambda m: m["outputs"][1].update(path="sub/card.pdf"),
+            "output 2 has the path 'sub/card.pdf', which is not a file name in the output folder",
+        ),
+        (
+            lambda m: m["outputs"][1].update(path=".handbill-cache.json"),
+            "output 2 has the path '.handbill-cache.json', which is not a file name in the "
+            "output folder",
+        ),
+        (
+            lambda m: m["outputs"][1].update(path="card.html"),
+            "output 2 is a pdf but its path 'card.html' does not end in .pdf",
+        ),
+        (
+            lambda m: m["outputs"][1].update(paper="A4"),
+            "output 2 has 'paper': 'A4', which is not an object with a 'name'",
+        ),
+        (
+            lambda m: m["outputs"][0].update(imposition=4),
+            "output 1 has 'imposition': 4, which is not text",
+        ),
+        (
+            lambda m: m["outputs"].append("card.pdf"),
+            "output 4 is 'card.pdf', not an object with a kind and a path",
+        ),
+        (lambda m: m.update(outputs={"card": 1}), "'outputs' is {\"card\": 1}, not a list"),
+    ],
+)
+def test_a_wrong_manifest_is_refused_with_what_is_wrong(
+    kit_dir: Path,
+    built_site: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    change: Callable[[dict[str, Any]], object],
+    problem: str,
+) -> None:
+    rewrite_manifest(built_site, change)
+    monkeypatch.chdir(kit_dir)
+    with pytest.raises(HandbillError) as raised:
+        write_site(load_kit(kit_dir), built_site)
+    assert raised.value.format_message() == (
+        f"dist/manifest.json: {problem}; delete the output folder and build again"
+    )

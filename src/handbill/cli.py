@@ -320,23 +320,23 @@ def site_command(kit_dir: Path, out_dir: Path | None) -> None:
 def serve_command(kit_dir: Path, out_dir: Path | None, port: int) -> None:
     """Serve the download page on this computer, rebuilding when the kit changes."""
     from handbill.kit import load_kit
-    from handbill.serve import start
+    from handbill.serve import Site, start, watch
 
     load_kit(kit_dir)  # a kit that does not load is reported here, before serving
 
-    def rebuilt(site: object) -> None:
-        errors = getattr(site, "errors", [])
-        shown = f": {len(errors)} error(s), shown on the page" if errors else ""
+    def rebuilt(site: Site) -> None:
+        shown = f": {len(site.errors)} error(s), shown on the page" if site.errors else ""
         click.echo(time.strftime("%H:%M:%S rebuilt") + shown)
 
-    server, _ = start(kit_dir, out_dir, port, on_rebuild=rebuilt)
+    server, site = start(kit_dir, out_dir, port)
     host, bound = str(server.server_address[0]), server.server_address[1]
     click.echo(
         f"Serving http://{host}:{bound}/ (this computer only). Edit the kit and the page "
         "reloads. Ctrl-C to stop."
     )
-    while True:
-        time.sleep(3600)
+    # The server answers from its own thread; the rebuilds run here, in the main thread, the
+    # only one where Python allows a signal timer. Ctrl-C ends this loop, and main() says so.
+    watch(site, on_rebuild=rebuilt)
 
 
 @cli.command("pack", epilog="Example: handbill pack runs/stall-day.toml")

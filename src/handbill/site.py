@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import html
 import io
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from handbill.errors import HandbillError
 from handbill.kit import Kit
-from handbill.writers import read_manifest, write_atomic
+from handbill.writers import MANIFEST_NAME, read_manifest, write_atomic
 
 THUMB_WIDTH_PX = 360
 AUDIENCES = {
@@ -23,6 +25,10 @@ AUDIENCES = {
     "organisers": ("For organisers", "Press releases and letters for the local paper and MPs."),
 }
 KIND_LABELS = {"pdf": "PDF", "docx": "Word (.docx)", "txt": "Plain text (.txt)"}
+# Every kind of output handbill writes, with its file ending. html (from --keep-html) is served
+# but not offered on the page: it is for checking a layout, not for volunteers to download.
+KINDS = {"pdf": ".pdf", "docx": ".docx", "txt": ".txt", "html": ".html"}
+REBUILD = "delete the output folder and build again"
 LIVE_RELOAD = """
 <script>
 /* handbill serve: reload when the kit has been rebuilt since this page was written. */
@@ -79,17 +85,126 @@ def thumbnail(pdf: Path, target: Path) -> None:
     """A PNG of the PDF's first page, THUMB_WIDTH_PX wide."""
     import pypdfium2 as pdfium  # imported here: only the site needs the rasteriser
 
-    document = pdfium.PdfDocument(str(pdf))
+    unreadable = f"not a PDF handbill can read; {REBUILD}"
+    try:
+        document = pdfium.PdfDocument(str(pdf))
+    except pdfium.PdfiumError as exc:
+        raise HandbillError(unreadable, pdf) from exc
     try:
         page = document[0]
-        scale = THUMB_WIDTH_PX / page.get_width()
+        width, height = page.get_size()
+        if width < 1 or height < 1:
+            raise HandbillError(unreadable, pdf)
+        # At most four times as tall as wide: a PDF from elsewhere with a page a mile long would
+        # otherwise take all the memory there is.
+        scale = min(THUMB_WIDTH_PX / width, 4 * THUMB_WIDTH_PX / height)
         image = page.render(scale=scale).to_pil()
+    except (pdfium.PdfiumError, IndexError) as exc:
+        raise HandbillError(unreadable, pdf) from exc
     finally:
         document.close()
     target.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     write_atomic(target, buffer.getvalue())
+
+
+def thumb_path(pdf: str) -> str:
+    """Where the thumbnail of the output ``pdf`` goes, relative to the output folder."""
+    return "thumbs/" + Path(pdf).stem + ".png"
+
+
+def plain_name(name: str) -> bool:
+    """A name of a file in the folder itself: no folders, not hidden, no control characters."""
+    return (
+        bool(name)
+        and not name.startswith(".")
+        and "/" not in name
+        and "\\" not in name
+        and name.isprintable()
+    )
+
+
+def read_outputs(out_dir: Path) -> list[dict[str, Any]]:
+    """The outputs in OUT/manifest.json, each checked for every field the page and serve use.
+
+    The manifest may come from someone else (an output folder shipped as a zip), so a wrong
+    entry is refused with one line, never put on the page or served.
+    """
+    outputs = read_manifest(out_dir).get("outputs", [])
+    where = out_dir / MANIFEST_NAME
+    if not isinstance(outputs, list):
+        raise HandbillError(f"'outputs' is {_shown(outputs)}, not a list; {REBUILD}", where)
+    for number, entry in enumerate(outputs, 1):
+        problem = _problem(entry)
+        if problem:
+            raise HandbillError(f"output {number} {problem}; {REBUILD}", where)
+    return outputs
+
+
+def _problem(entry: object) -> str | None:
+    """What is wrong with one manifest entry, or None."""
+    if not isinstance(entry, dict):
+        return f"is {_shown(entry)}, not an object with a kind and a path"
+    kind = entry.get("kind")
+    if kind is None:
+        return "has no 'kind'"
+    if not isinstance(kind, str) or kind not in KINDS:
+        return f"has an unknown kind {_shown(kind)}"
+    wanted: dict[str, tuple[type, str]] = {
+        "material": (str, "text"),
+        "path": (str, "text"),
+        "bytes": (int, "a size in bytes"),
+    }
+    if kind == "pdf":
+        wanted |= {"pages": (int, "a page count"), "language": (str, "text")}
+    for key, (expected, meaning) in wanted.items():
+        if key not in entry:
+            return f"has no '{key}'"
+        value = entry[key]
+        # bool is an int to Python, not a count; a negative count is no count either.
+        wrong = not isinstance(value, expected) or isinstance(value, bool)
+        if wrong or (isinstance(value, int) and value < 0):
+            return f"has '{key}': {_shown(value)}, which is not {meaning}"
+    path = entry["path"]
+    if not plain_name(path):
+        return f"has the path {_shown(path)}, which is not a file name in the output folder"
+    if not path.endswith(KINDS[kind]):
+        return f"is a {kind} but its path {_shown(path)} does not end in {KINDS[kind]}"
+    if kind == "pdf":
+        paper = entry.get("paper")
+        if not isinstance(paper, dict) or not isinstance(paper.get("name"), str):
+            return f"has 'paper': {_shown(paper)}, which is not an object with a 'name'"
+        imposition = entry.get("imposition")
+        if imposition is not None and not isinstance(imposition, str):
+            return f"has 'imposition': {_shown(imposition)}, which is not text"
+    return None
+
+
+def _shown(value: object) -> str:
+    """A value from the manifest as a message shows it: quoted, escaped, and not too long."""
+    text = repr(value) if isinstance(value, str) else json.dumps(value, ensure_ascii=True)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def pack_files(out_dir: Path) -> list[Path]:
+    """The files in OUT/packs/ that the page links to (never hidden or temporary ones)."""
+    folder = out_dir / "packs"
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if plain_name(p.name) and p.is_file())
+
+
+def page_files(out_dir: Path) -> set[str]:
+    """What serve may hand out, relative to ``out_dir``: the page, the outputs the manifest
+    lists, their thumbnails and the packs the page links."""
+    files = {"index.html"}
+    for entry in read_outputs(out_dir):
+        files.add(entry["path"])
+        if entry["kind"] == "pdf":
+            files.add(thumb_path(entry["path"]))
+    files.update(f"packs/{p.name}" for p in pack_files(out_dir))
+    return files
 
 
 def _size(count: int) -> str:
@@ -103,19 +218,20 @@ def write_site(
 
     ``live`` is the build number for handbill serve: the page then reloads after a rebuild.
     """
-    manifest = read_manifest(out_dir)
-    if not manifest.get("outputs") and not errors:
+    outputs = read_outputs(out_dir)
+    if not outputs and not errors:
         raise HandbillError(f"nothing built in {out_dir} yet; run 'handbill build' first")
-    cards: dict[str, Card] = {}
-    for entry in manifest.get("outputs", []):
+    found: dict[str, Card] = {}
+    for entry in outputs:
         material = kit.materials.get(entry["material"])
-        if material is None or not (out_dir / entry["path"]).is_file():
-            continue  # an output of a material that no longer exists
-        cards.setdefault(material.name, Card(material)).entries.append(entry)
-    for card in cards.values():
-        first = card.pdfs[0]
-        thumbnail(out_dir / first["path"], out_dir / "thumbs" / (Path(first["path"]).stem + ".png"))
-    page = _page(kit, list(cards.values()), out_dir, live, errors or [])
+        if material is None or entry["kind"] == "html" or not (out_dir / entry["path"]).is_file():
+            continue  # an output of a material that no longer exists, or not one to download
+        found.setdefault(material.name, Card(material)).entries.append(entry)
+    cards = [card for card in found.values() if card.pdfs]  # nothing to show without its PDF
+    for card in cards:
+        first = card.pdfs[0]["path"]
+        thumbnail(out_dir / first, out_dir / thumb_path(first))
+    page = _page(kit, cards, out_dir, live, errors or [])
     target = out_dir / "index.html"
     write_atomic(target, page.encode("utf-8"))
     return target
@@ -147,10 +263,10 @@ def _page(kit: Kit, cards: list[Card], out_dir: Path, live: int | None, errors: 
             f'<h2 id="h-{audience}">{e(heading)}</h2>\n<p class="blurb">{e(blurb)}</p>\n'
             f'<ul class="cards">\n{items}\n</ul>\n</section>'
         )
-    packs_dir = out_dir / "packs"
-    packs = sorted(p for p in packs_dir.glob("*") if p.is_file()) if packs_dir.is_dir() else []
+    packs = pack_files(out_dir)
     pack_items = "".join(
-        f'<li><a href="packs/{e(p.name)}">{e(p.name)}</a> ({_size(p.stat().st_size)})</li>'
+        f'<li><a href="packs/{e(quote(p.name, safe=""))}">{e(p.name)}</a>'
+        f" ({_size(p.stat().st_size)})</li>"
         for p in packs
     )
     packs_html = (
@@ -238,10 +354,12 @@ download and print.</p>
 
 
 def _card(card: Card, out_dir: Path) -> str:
+    # Every value from the manifest is escaped where it lands, and paths are percent-encoded in
+    # links: the manifest may come from elsewhere, and must not be able to add markup.
     e = html.escape
     material = card.material
     first = card.pdfs[0]
-    thumb = "thumbs/" + Path(first["path"]).stem + ".png"
+    thumb = thumb_path(first["path"])
     pages = first["pages"]
     facts = [first["paper"]["name"], f"{pages} page{'s' * (pages != 1)}", first["language"]]
     if len(card.pdfs) > 1:
@@ -249,26 +367,27 @@ def _card(card: Card, out_dir: Path) -> str:
     links = []
     order = list(KIND_LABELS)
 
-    def rank(entry: dict[str, Any]) -> tuple[int, int, str]:
+    def rank(entry: dict[str, Any]) -> tuple[int, bool, str]:
         return (order.index(entry["kind"]), bool(entry.get("imposition")), entry["path"])
 
     for entry in sorted(card.entries, key=rank):
-        label = KIND_LABELS.get(entry["kind"], entry["kind"])
+        label = KIND_LABELS[entry["kind"]]
         if entry.get("imposition"):
             label = f"A4 sheets for home printers ({entry['imposition']})"
-        name = Path(entry["path"]).name
-        variant = f" {e(name)}" if len(card.pdfs) > 1 else ""
+        name = entry["path"]
+        variant = f" {name}" if len(card.pdfs) > 1 else ""
         described = f"Download {material.title}{variant and ', ' + name} as {label}"
         links.append(
-            f'<li><a href="{e(entry["path"])}" download aria-label="{e(described)}">'
-            f"{label}{variant}</a> ({_size(entry['bytes'])})</li>"
+            f'<li><a href="{e(quote(name, safe=""))}" download aria-label="{e(described)}">'
+            f"{e(label + variant)}</a> ({_size(entry['bytes'])})</li>"
         )
     words = [material.name, material.title, material.description, material.template, *facts]
-    words += [Path(x["path"]).name for x in card.entries]
+    words += [x["path"] for x in card.entries]
     search = re.sub(r"\s+", " ", " ".join(words).lower())
     return (
         f'<li class="material" data-search="{e(search)}">\n'
-        f'<img src="{e(thumb)}" alt="First page of {e(material.title)}" width="{THUMB_WIDTH_PX}">\n'
+        f'<img src="{e(quote(thumb))}" alt="First page of {e(material.title)}" '
+        f'width="{THUMB_WIDTH_PX}">\n'
         f"<h3>{e(material.title)}</h3>\n"
         + (f'<p class="desc">{e(material.description)}</p>\n' if material.description else "")
         + f'<p class="facts">{e(" · ".join(facts))}</p>\n'
