@@ -275,3 +275,29 @@ def test_a_planted_cache_is_not_trusted(kit: Path, tmp_path: Path) -> None:
     assert result.code == 0, result.stderr
     assert "Built 3 PDFs" in result.stdout and "\x1b" not in result.stdout
     assert result.seconds < 30
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [
+        {"outputs": {"card": 1}},
+        {"outputs": [1]},
+        {"outputs": [{"material": "card"}]},
+        {"outputs": [{"material": "card", "path": ["x"]}]},
+        {"outputs": [{"material": ["card"], "path": "card.pdf"}]},
+        {"outputs": [{"material": "card", "path": "../../secret.txt", "kind": "pdf"}]},
+    ],
+)
+def test_a_planted_manifest_is_rebuilt_or_refused(
+    kit: Path, tmp_path: Path, manifest: object
+) -> None:
+    out = tmp_path / "out"
+    write(out / "manifest.json", json.dumps(manifest))
+    result = run_limited(kit, "site", "--out", str(out), timeout=60)
+    assert result.code in (0, 1) and "Traceback" not in result.stderr, result.stderr
+    assert "internal error" not in result.stderr
+    if result.code == 1:
+        assert result.stderr.startswith("Error: ") and len(result.stderr.splitlines()) == 1
+    else:
+        page = (out / "index.html").read_text()
+        assert "secret" not in page and "card.pdf" in page

@@ -143,7 +143,18 @@ def _check_entry(kit: Kit, entry: dict[str, Any], out_dir: Path, fonts: Any) -> 
 def outputs_stale(kit: Kit, out_dir: Path, names: set[str]) -> bool:
     """True when a named material has no output, or any kit file is newer than the outputs."""
     manifest = read_manifest(out_dir)
-    entries = [e for e in manifest.get("outputs", []) if e.get("material") in names]
+    outputs = manifest.get("outputs", [])
+    # The manifest may have come with the folder from elsewhere: anything unexpected in it
+    # means the outputs are rebuilt, which writes a manifest of handbill's own.
+    if not isinstance(outputs, list) or not all(
+        isinstance(e, dict)
+        and isinstance(e.get("path"), str)
+        and isinstance(e.get("material"), str)
+        and _plain_name(e["path"])
+        for e in outputs
+    ):
+        return True
+    entries = [e for e in outputs if e.get("material") in names]
     built = {e["material"] for e in entries}
     if built != names or not all((out_dir / e["path"]).is_file() for e in entries):
         return True
@@ -155,6 +166,11 @@ def outputs_stale(kit: Kit, out_dir: Path, names: set[str]) -> bool:
         if (kit.root / folder).is_dir():
             sources += [p for p in (kit.root / folder).rglob("*") if p.is_file()]
     return any(p.stat().st_mtime > oldest for p in sources)
+
+
+def _plain_name(name: str) -> bool:
+    """A file name directly in the output folder: no folders, nothing hidden."""
+    return bool(name) and "/" not in name and "\\" not in name and not name.startswith(".")
 
 
 def _open_strictly(path: Path, label: str, report: CheckReport) -> PdfReader | None:

@@ -413,5 +413,9 @@ def main(prog_name: str | None = None) -> None:
 
 def _command() -> str:
     """ "handbill build faq" for the internal-error line: the command that was running."""
-    words = [word for word in sys.argv[1:] if not word.startswith("-")][:3]
+    words = []
+    for word in sys.argv[1:4]:
+        if word.startswith("-"):
+            break  # options and their values (paths) stay out of the line
+        words.append(word)
     return " ".join(["handbill", *words])

@@ -108,8 +108,12 @@ def _merge_manifest(out_dir: Path, campaign: str, entries: list[dict[str, Any]])
         entry
         for entry in read_manifest(out_dir).get("outputs", [])
         if isinstance(entry, dict)
-        and entry.get("path") not in fresh
-        and (out_dir / str(entry.get("path"))).is_file()
+        and isinstance(entry.get("path"), str)
+        and entry["path"] not in fresh
+        # Only files directly in the folder: the manifest may have come from elsewhere.
+        and not entry["path"].startswith(".")
+        and os.path.basename(entry["path"]) == entry["path"]
+        and (out_dir / entry["path"]).is_file()
     ]
     manifest = {
         "generator": f"handbill {__version__}",
