@@ -11,7 +11,7 @@ from typing import Any
 
 from handbill.errors import HandbillError
 from handbill.kit import Kit
-from handbill.writers import read_manifest, write_atomic
+from handbill.writers import clear_debris, read_manifest, write_atomic
 
 THUMB_WIDTH_PX = 360
 AUDIENCES = {
@@ -106,6 +106,7 @@ def write_site(
     manifest = read_manifest(out_dir)
     if not manifest.get("outputs") and not errors:
         raise HandbillError(f"nothing built in {out_dir} yet; run 'handbill build' first")
+    clear_debris(out_dir)  # when nothing was stale, no build came first to clear it
     cards: dict[str, Card] = {}
     for entry in manifest.get("outputs", []):
         material = kit.materials.get(entry["material"])
