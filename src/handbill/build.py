@@ -29,6 +29,7 @@ from handbill.jobs import (
 from handbill.kit import Kit, stock_dir
 from handbill.qr import known_matrices, remember_matrices
 from handbill.templating import RenderedHTML
+from handbill.workers import die_with
 from handbill.writers import MANIFEST_NAME, ensure_writable, write_manifest
 
 # The layout stages (WeasyPrint, fontTools, pypdf) are imported where they are used, so that
@@ -87,8 +88,9 @@ class BuildReport:
 _WORKER: tuple[Kit, dict[str, str], Options] | None = None
 
 
-def _init_worker(kit: Kit, overrides: dict[str, str], options: Options) -> None:
+def _init_worker(kit: Kit, overrides: dict[str, str], options: Options, owner: int) -> None:
     global _WORKER
+    die_with(owner)
     _WORKER = (kit, overrides, options)
     from handbill.pdf import sharing_fonts
 
@@ -313,7 +315,7 @@ def _run(
         workers,
         mp_context=multiprocessing.get_context(method),
         initializer=_init_worker,
-        initargs=(kit, overrides, options),
+        initargs=(kit, overrides, options, os.getpid()),
     )
     try:
         futures = {

@@ -20,6 +20,7 @@ from handbill.kit import Kit, numbered_rows
 from handbill.letters import letter_div, letter_pages, letter_parts, letters_html
 from handbill.readers import Material
 from handbill.templating import render_html, slug
+from handbill.workers import die_with
 from handbill.writers import ensure_writable, work_folder, write_atomic, write_manifest
 
 CHUNK = 40  # letters per layout pass: enough to share the set-up, small enough to stream
@@ -253,15 +254,20 @@ def in_workers(function: Any, args: list[tuple[Any, ...]], workers: int) -> Iter
     method = "fork" if threading.active_count() == 1 else "forkserver"
     context = multiprocessing.get_context(method)
     with ProcessPoolExecutor(
-        min(workers, len(args)), mp_context=context, initializer=_init_worker
+        min(workers, len(args)),
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(os.getpid(),),
     ) as pool:
         # map() hands results back in order while later chunks are still being laid out;
         # chunks go to the workers as they ask, so memory holds about one chunk per worker.
         yield from pool.map(_call, [(function, a) for a in args])
 
 
-def _init_worker() -> None:
+def _init_worker(owner: int) -> None:
     from handbill.pdf import sharing_fonts
+
+    die_with(owner)
 
     # The chunks a worker lays out share its fonts and parsed stylesheets (see pdf.py).
     sharing_fonts().__enter__()
