@@ -215,12 +215,17 @@ def build(
     ]
     cache.qr = {**known_matrices(urls), **{u: b for o in outputs for u, b in o.qr.items()}}
     report = BuildReport(out_dir, outputs, failures, 0.0, warnings=_kit_warnings(kit, todo))
-    if outputs:
-        write_manifest(out_dir, kit.config.name, report.entries)
-    cache.save()
-    if outputs and not failures:
-        slots = {_job_id(job): pdf for job, pdf in made.items()}
-        _snapshot(report, out_dir, request, roots, slots)
+    try:
+        if outputs:
+            write_manifest(out_dir, kit.config.name, report.entries)
+        cache.save()
+        if outputs and not failures:
+            slots = {_job_id(job): pdf for job, pdf in made.items()}
+            _snapshot(report, out_dir, request, roots, slots)
+    except HandbillError as exc:
+        # A full disk: the outputs that could not be written are failures already, and this
+        # one is reported with them, so that the summary still says what was built.
+        failures.append(exc.format_message())
     report.seconds = time.perf_counter() - started
     return report
 
