@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -13,10 +15,12 @@ import time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from pypdf import PdfReader
 
 from conftest import REPO, write
 from handbill.build import build
+from handbill.cli import cli
 from handbill.errors import HandbillError
 from handbill.kit import load_kit
 
@@ -155,3 +159,80 @@ def test_no_clock_in_outputs(kit_dir: Path, tmp_path: Path) -> None:
     second = build(load_kit(kit_dir), out_dir=tmp_path / "b", jobs=1)
     assert [e["sha256"] for e in first.entries] == [e["sha256"] for e in second.entries]
     assert digests(tmp_path / "a") == digests(tmp_path / "b")
+
+
+FULL_DISK_MATERIALS = ("faq", "leaflet-a5", "placard-a4")  # ten PDFs of various sizes
+
+
+def check_full_disk_report(stderr: str, reference: Path, out: Path) -> None:
+    """Each output that could not be written is named, on a line of its own, before the summary
+    (a material's other outputs are not tried after one fails); the files that were written
+    are complete, and no temporary file is left."""
+    lines = stderr.strip().removeprefix("Error: ").splitlines()
+    named = [re.fullmatch(r".*could not write (\S+): .*", line) for line in lines[:-1]]
+    assert all(named), lines
+    failed = {match[1] for match in named if match}
+    assert failed and len(failed) == len(named)
+    assert re.fullmatch(rf"Built \d+ PDFs?, .*; {len(failed)} failed", lines[-1]), lines[-1]
+    written = {path.name for path in out.iterdir()}
+    assert not [name for name in written if name.startswith(".handbill-tmp-")]
+    expected = {path.name for path in reference.iterdir()}
+    outputs = {name for name in expected if not name.startswith(".handbill-")}
+    assert failed <= expected - written
+    stems = {name.split(".")[0] for name in failed}
+    assert {name for name in outputs - written if name.split(".")[0] not in stems} == set()
+    for name in written & outputs - {"manifest.json"}:
+        assert (out / name).read_bytes() == (reference / name).read_bytes(), name
+    if "manifest.json" in written:  # written after the others failed, listing the rest
+        assert json.loads((out / "manifest.json").read_text())["outputs"]
+
+
+def test_full_disk_names_each_output_not_written(tmp_path: Path) -> None:
+    reference = tmp_path / "reference"
+    assert not build(load_kit(REPO), FULL_DISK_MATERIALS, reference, jobs=2).failures
+    # A disk with room for about half the outputs.
+    size = sum(path.stat().st_size for path in reference.iterdir()) // 2
+    tiny = tmp_path / "tiny"
+    tiny.mkdir()
+    try:
+        mounted = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(tiny)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        problem = mounted.stderr.strip() if mounted.returncode else ""
+    except OSError as exc:
+        problem = str(exc)
+    if problem:  # not root, or no mount(8): the next test fills a disk in another way
+        pytest.skip(f"cannot mount a small tmpfs here ({problem}); see test_full_disk_in_process")
+    try:
+        process = handbill(
+            "build", *FULL_DISK_MATERIALS, "--kit", str(REPO), "--out", str(tiny), "-j", "2"
+        )
+        _, stderr = process.communicate(timeout=300)
+        assert process.returncode == 1, stderr
+        check_full_disk_report(stderr, reference, tiny)
+    finally:
+        subprocess.run(["umount", str(tiny)], check=True)
+
+
+def test_full_disk_in_process(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reference = tmp_path / "reference"
+    assert not build(load_kit(REPO), FULL_DISK_MATERIALS, reference, jobs=1).failures
+    room = [4]  # the disk fills after four files
+
+    def fsync(fd: int) -> None:
+        if not room[0]:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        room[0] -= 1
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    out = tmp_path / "out"
+    command = ["build", *FULL_DISK_MATERIALS, "--kit", str(REPO), "--out", str(out), "-j", "1"]
+    result = runner.invoke(cli, command)
+    assert result.exit_code == 1, result.output
+    check_full_disk_report(result.stderr, reference, out)
+    assert len(list(out.iterdir())) == 4

@@ -37,6 +37,7 @@ from handbill.jobs import (
 from handbill.kit import Kit
 from handbill.qr import known_matrices, remember_matrices
 from handbill.templating import RenderedHTML
+from handbill.workers import die_with
 from handbill.writers import MANIFEST_NAME, ensure_writable, write_manifest
 
 # The layout stages (WeasyPrint, fontTools, pypdf) are imported where they are used, so that
@@ -95,8 +96,9 @@ class BuildReport:
 _WORKER: tuple[Kit, dict[str, str], Options] | None = None
 
 
-def _init_worker(kit: Kit, overrides: dict[str, str], options: Options) -> None:
+def _init_worker(kit: Kit, overrides: dict[str, str], options: Options, owner: int) -> None:
     global _WORKER
+    die_with(owner)
     _WORKER = (kit, overrides, options)
     from handbill.pdf import sharing_fonts
 
@@ -228,12 +230,17 @@ def build(
     ]
     cache.qr = {**known_matrices(urls), **{u: b for o in outputs for u, b in o.qr.items()}}
     report = BuildReport(out_dir, outputs, failures, 0.0, warnings=_kit_warnings(kit, todo))
-    if outputs:
-        write_manifest(out_dir, kit.config.name, report.entries)
-    cache.save()
-    if outputs and not failures:
-        slots = {_job_id(job): pdf for job, pdf in made.items()}
-        _snapshot(report, out_dir, request, roots, slots)
+    try:
+        if outputs:
+            write_manifest(out_dir, kit.config.name, report.entries)
+        cache.save()
+        if outputs and not failures:
+            slots = {_job_id(job): pdf for job, pdf in made.items()}
+            _snapshot(report, out_dir, request, roots, slots)
+    except HandbillError as exc:
+        # A full disk: the outputs that could not be written are failures already, and this
+        # one is reported with them, so that the summary still says what was built.
+        failures.append(exc.format_message())
     report.seconds = time.perf_counter() - started
     return report
 
@@ -328,7 +335,7 @@ def _run(
         workers,
         mp_context=multiprocessing.get_context(method),
         initializer=_init_worker,
-        initargs=(kit, overrides, options),
+        initargs=(kit, overrides, options, os.getpid()),
     )
     try:
         futures = {

@@ -33,6 +33,7 @@ from handbill.overflow import spilled_text
 from handbill.pdf import render
 from handbill.qrscan import qr_findings
 from handbill.templating import render_html
+from handbill.workers import die_with
 from handbill.writers import read_manifest
 
 PT_PER_MM = 72 / 25.4
@@ -102,7 +103,12 @@ def check(
         found = [_check_entry(kit, entry, out_dir, fonts) for entry in entries]
     else:
         method = "fork" if threading.active_count() == 1 else "forkserver"
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
+        with ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context(method),
+            initializer=die_with,
+            initargs=(os.getpid(),),
+        ) as pool:
             count = len(entries)
             found = list(
                 pool.map(_check_entry, [kit] * count, entries, [out_dir] * count, [fonts] * count)

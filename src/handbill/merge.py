@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import shutil
-import tempfile
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -22,7 +20,8 @@ from handbill.kit import Kit, numbered_rows
 from handbill.letters import letter_div, letter_pages, letter_parts, letters_html
 from handbill.readers import Material
 from handbill.templating import render_html, slug
-from handbill.writers import ensure_writable, write_atomic, write_manifest
+from handbill.workers import die_with
+from handbill.writers import ensure_writable, work_folder, write_atomic, write_manifest
 
 CHUNK = 40  # letters per layout pass: enough to share the set-up, small enough to stream
 
@@ -176,8 +175,9 @@ def merge(
     folder = out_dir / name if split else None
     if folder is not None:
         folder.mkdir(exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".handbill-merge-", dir=out_dir))
-    try:
+    # Locked while the merge runs, so that only a merge killed outright leaves it behind, for
+    # the next build into this folder to clear (see writers.clear_debris).
+    with work_folder(out_dir) as work:
         chunks: list[Chunk] = []
         made = _chunks(kit, material, rows, work, folder, jobs, overrides)
         title = f"{material.title} - {kit.config.name}"
@@ -223,8 +223,6 @@ def merge(
             entry["split_folder"] = name
         write_manifest(out_dir, kit.config.name, [entry])
         warnings = [w for chunk in chunks for w in chunk.warnings]
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
     return MergeReport(entry, lines, warnings, time.perf_counter() - started)
 
 
@@ -265,15 +263,20 @@ def in_workers(function: Any, args: list[tuple[Any, ...]], workers: int) -> Iter
     method = "fork" if threading.active_count() == 1 else "forkserver"
     context = multiprocessing.get_context(method)
     with ProcessPoolExecutor(
-        min(workers, len(args)), mp_context=context, initializer=_init_worker
+        min(workers, len(args)),
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(os.getpid(),),
     ) as pool:
         # map() hands results back in order while later chunks are still being laid out;
         # chunks go to the workers as they ask, so memory holds about one chunk per worker.
         yield from pool.map(_call, [(function, a) for a in args])
 
 
-def _init_worker() -> None:
+def _init_worker(owner: int) -> None:
     from handbill.pdf import sharing_fonts
+
+    die_with(owner)
 
     # The chunks a worker lays out share its fonts and parsed stylesheets (see pdf.py).
     sharing_fonts().__enter__()

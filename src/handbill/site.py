@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from handbill.errors import HandbillError
 from handbill.kit import Kit
-from handbill.writers import MANIFEST_NAME, read_manifest, write_atomic
+from handbill.writers import MANIFEST_NAME, clear_debris, read_manifest, write_atomic
 
 THUMB_WIDTH_PX = 360
 AUDIENCES = {
@@ -221,6 +221,7 @@ def write_site(
     outputs = read_outputs(out_dir)
     if not outputs and not errors:
         raise HandbillError(f"nothing built in {out_dir} yet; run 'handbill build' first")
+    clear_debris(out_dir)  # when nothing was stale, no build came first to clear it
     found: dict[str, Card] = {}
     for entry in outputs:
         material = kit.materials.get(entry["material"])

@@ -1,14 +1,17 @@
-"""Write outputs atomically (temporary file, fsync, rename) and keep the build manifest."""
+"""Write outputs atomically (temporary file, fsync, rename), clear debris, keep the manifest."""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import json
 import os
+import shutil
+import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -16,6 +19,8 @@ from handbill import __version__
 from handbill.errors import HandbillError
 
 MANIFEST_NAME = "manifest.json"
+TEMPORARY = ".handbill-tmp-"  # a file being written; renamed over its output when complete
+WORK_FOLDER = ".handbill-merge-"  # a mail merge's chunks, removed when the merge ends
 
 
 def write_atomic(path: Path, data: bytes | Callable[[IO[bytes]], object]) -> str:
@@ -24,11 +29,12 @@ def write_atomic(path: Path, data: bytes | Callable[[IO[bytes]], object]) -> str
     ``data`` is the bytes, or a function that writes them to the stream it is given (for a
     file too large to hold in memory). The bytes go to a temporary file in the same folder,
     are flushed to disk, and the file is renamed over ``path``; on any failure the temporary
-    file is removed. Returns the sha256.
+    file is removed. It is locked while it is written, so that only when its process is
+    killed outright is it left for ``clear_debris``. Returns the sha256.
     """
     try:
-        handle, temporary = tempfile.mkstemp(
-            dir=path.parent, prefix=".handbill-tmp-", suffix=path.suffix
+        handle, temporary = _locked_new(
+            lambda: _made_file(path.parent, path.suffix), os.O_RDWR | os.O_NOFOLLOW
         )
     except OSError as exc:
         raise HandbillError(
@@ -49,8 +55,9 @@ def write_atomic(path: Path, data: bytes | Callable[[IO[bytes]], object]) -> str
                 digest = hasher.hexdigest()
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
+            os.fchmod(stream.fileno(), 0o644)
+            # Renamed while still open, so locked until it is complete under its own name.
+            os.replace(temporary, path)
     except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
@@ -65,19 +72,87 @@ def write_atomic(path: Path, data: bytes | Callable[[IO[bytes]], object]) -> str
 
 
 def ensure_writable(folder: Path) -> None:
-    """Fail early, with a clear line, when the output folder cannot be created or written."""
+    """Fail early, with a clear line, when the output folder cannot be created or written;
+    then clear the debris of earlier builds from it."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise HandbillError(f"cannot create the output folder {folder}: {exc.strerror}") from exc
     try:  # a real write: permission bits, read-only mounts and immutable folders all show here
-        with tempfile.TemporaryFile(dir=folder, prefix=".handbill-tmp-"):
-            pass
+        handle, probe = _locked_new(lambda: _made_file(folder, ""), os.O_RDONLY)
+        try:
+            os.unlink(probe)
+        finally:
+            os.close(handle)
     except OSError as exc:
         raise HandbillError(
             f"cannot write to the output folder {folder} ({exc.strerror}); "
             "choose another with --out"
         ) from exc
+    clear_debris(folder)
+
+
+@contextlib.contextmanager
+def work_folder(out_dir: Path) -> Iterator[Path]:
+    """A new folder in ``out_dir`` for intermediate files, locked while it lives, then removed."""
+    handle, folder = _locked_new(
+        lambda: tempfile.mkdtemp(prefix=WORK_FOLDER, dir=out_dir), os.O_RDONLY | os.O_NOFOLLOW
+    )
+    try:
+        yield Path(folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.close(handle)
+
+
+def clear_debris(out_dir: Path) -> None:
+    """Remove the temporary files and merge work folders that handbill processes killed outright
+    (kill -9, the OOM killer, a power cut) left in ``out_dir``: they may hold parts of letters
+    with supporters' names and addresses, and no later build would overwrite them.
+
+    Every live one is locked by the process writing it (see ``_locked_new``), so those of a
+    build writing into the same folder now are left alone.
+    """
+    patterns = [f"{TEMPORARY}*", f"{WORK_FOLDER}*", f"*/{TEMPORARY}*", f"packs/*/{TEMPORARY}*"]
+    for path in (found for pattern in patterns for found in out_dir.glob(pattern)):
+        try:
+            handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        except OSError:
+            continue  # gone already, or a symbolic link (never followed)
+        with contextlib.suppress(OSError):  # locked by a live build, or just removed by another
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if stat.S_ISDIR(os.fstat(handle).st_mode):
+                shutil.rmtree(path)
+            else:
+                os.unlink(path)
+        os.close(handle)
+
+
+def _made_file(folder: Path, suffix: str) -> str:
+    handle, name = tempfile.mkstemp(dir=folder, prefix=TEMPORARY, suffix=suffix)
+    os.close(handle)
+    return name
+
+
+def _locked_new(make: Callable[[], str], flags: int) -> tuple[int, str]:
+    """Make a temporary file or folder with ``make``; open it and hold an exclusive lock on it.
+
+    The lock, released when the process closes it or dies, is what tells ``clear_debris`` in
+    another process that it is still in use. Between its making and the lock it looks like
+    debris and another build may remove it; then another is made.
+    """
+    for _ in range(5):
+        name = make()
+        try:
+            handle = os.open(name, flags)
+        except FileNotFoundError:
+            continue
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        with contextlib.suppress(FileNotFoundError):
+            if os.path.samestat(os.stat(name), os.fstat(handle)):
+                return handle, name
+        os.close(handle)
+    raise OSError(errno.EAGAIN, "each new temporary file was removed by another build at once")
 
 
 def read_manifest(out_dir: Path) -> dict[str, Any]:
