@@ -79,8 +79,15 @@ def test_interrupted_builds_leave_only_complete_files(busy_kit: Path, tmp_path: 
     new_outputs = tmp_path / "new"
     build(load_kit(busy_kit), out_dir=new_outputs, jobs=2)
     new_digests = digests(new_outputs)
+    # Signals at fractions of how long a whole build takes on this machine now, so that most
+    # arrive while it runs however fast or busy the machine is.
+    started = time.perf_counter()
+    timing = handbill("build", "--kit", str(busy_kit), "--out", str(out), "-j", "2", "--no-cache")
+    timing.communicate(timeout=120)
+    seconds = time.perf_counter() - started
     interrupted = 0
-    for delay in (0.4, 0.9, 1.4, 1.9, 2.4):
+    for fraction in (0.2, 0.35, 0.5, 0.65, 0.8):
+        delay = fraction * seconds
         for sig in (signal.SIGINT, signal.SIGTERM):
             # --no-cache: every build lays out everything again, so there is a build to
             # interrupt even after an earlier one has finished.
