@@ -88,6 +88,14 @@ INPUTS: dict[str, tuple[Callable[[Path], object], str]] = {
         lambda kit: content(kit, "x\n", "vars:\n  x: " + "[" * 5000 + "]" * 5000 + "\n"),
         "front matter: values nested more than 20 levels deep",
     ),
+    "deep YAML, block style": (
+        lambda kit: content(
+            kit,
+            "x\n",
+            "vars:\n  x:" + "".join("\n" + " " * (i + 2) + "k:" for i in range(700)) + "\n",
+        ),
+        "front matter: values nested more than 20 levels deep",
+    ),
     "a 5000-column table": (
         lambda kit: content(
             kit, ("|" + "a|" * 5000 + "\n") + ("|" + "-|" * 5000 + "\n") + ("|" + "a|" * 5000)

@@ -152,7 +152,8 @@ def _check_structure(path: Path, source: str) -> None:
 
 def _parse_yaml(path: Path, source: str) -> tuple[dict[str, Any], dict[str, int]]:
     try:
-        _check_structure(path, source)
+        if "*" in source or source.count("[") + source.count("{") > MAX_YAML_DEPTH:
+            _check_structure(path, source)  # a second parse, only where it can find something
         data = _yaml_loader().load(source)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -165,6 +166,12 @@ def _parse_yaml(path: Path, source: str) -> tuple[dict[str, Any], dict[str, int]
         raise KitError(f"front matter: {problem}.", path, line) from exc
     except YAMLError as exc:
         raise KitError(f"front matter: {exc}", path, 2) from exc
+    except RecursionError as exc:
+        raise KitError(
+            f"front matter: values nested more than {MAX_YAML_DEPTH} levels deep; front matter "
+            "needs only a few levels.",
+            path,
+        ) from exc
     if data is None:
         data = {}
     if not isinstance(data, dict):
