@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from handbill.build import build
-from handbill.kit import load_kit
+from handbill.build.runner import build
+from handbill.kit.loader import load_kit
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent

@@ -11,7 +11,7 @@ from pypdf.generic import ContentStream
 from weasyprint import HTML
 
 from conftest import REPO
-from handbill.actualtext import exact_text
+from handbill.engine.actualtext import exact_text
 from pdftools import page_texts, pdftotext, solid
 
 # An Urdu sentence with Latin words, digits and Urdu punctuation in it, and a heading.

@@ -22,7 +22,7 @@ if sys.argv[1] == "parse":
     sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "_Finder"]
 from weasyprint import HTML
 from weasyprint.text.ffi import ffi
-from handbill.actualtext import exact_text
+from handbill.engine.actualtext import exact_text
 document = HTML(string=sys.argv[2], base_url=sys.argv[3]).render()
 with exact_text():
     data = document.write_pdf()
@@ -89,7 +89,7 @@ def test_tables_refuse_declarations_they_lack(tmp_path: Path) -> None:
 
 
 def test_tables_are_named_by_what_they_were_made_from(monkeypatch: pytest.MonkeyPatch) -> None:
-    from handbill import bindings
+    from handbill.engine import bindings
 
     monkeypatch.setenv("XDG_CACHE_HOME", "/somewhere")
     one = bindings.table_path(b"declarations")

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from conftest import write
 from handbill.cli import cli
-from handbill.serve import start
+from handbill.publish.serve import start
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # The project's test set-up (make test) installs Debian's chromium; a developer machine without
@@ -90,8 +90,8 @@ def test_page_from_file_url(page, runner: CliRunner, kit_dir: Path, tmp_path: Pa
 
 def test_example_page_downloads_resolve(page, example_out: Path) -> None:  # type: ignore[no-untyped-def]
     from conftest import REPO
-    from handbill.kit import load_kit
-    from handbill.site import write_site
+    from handbill.kit.loader import load_kit
+    from handbill.publish.site import write_site
 
     write_site(load_kit(REPO), example_out)
     server, _ = start(REPO, example_out, port=0, poll=60)

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from conftest import write
-from handbill.build import build
+from handbill.build.runner import build
 from handbill.errors import KitError
-from handbill.kit import load_kit
+from handbill.kit.loader import load_kit
 from pdftools import decode_qr_codes, page_sizes_mm, page_texts
 
 

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-import handbill.build
-import handbill.cache
+import handbill.build.cache
+import handbill.build.runner
 from conftest import REPO, write
-from handbill.boundary import stock_dir
-from handbill.build import BuildReport, build
-from handbill.cache import CACHE_NAME
-from handbill.jobs import Options
-from handbill.kit import load_kit
+from handbill.build.cache import CACHE_NAME
+from handbill.build.jobs import Options
+from handbill.build.runner import BuildReport, build
+from handbill.kit.boundary import stock_dir
+from handbill.kit.loader import load_kit
 
 FONT = stock_dir() / "assets" / "fonts" / "atkinson-hyperlegible"
 
@@ -119,12 +119,12 @@ def test_no_cache_and_a_new_version_rebuild_everything(
     kit_dir: Path, built: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert rebuilt(run(kit_dir, built, use_cache=False)) == {"sheet", "card"}
-    monkeypatch.setattr(handbill.cache, "__version__", "99.0")
+    monkeypatch.setattr(handbill.build.cache, "__version__", "99.0")
     assert rebuilt(run(kit_dir, built)) == {"sheet", "card"}
     assert rebuilt(run(kit_dir, built)) == set()
     # So does a new version of a library that draws the PDFs.
-    assert "weasyprint-" in handbill.cache.library_versions()[0]
-    monkeypatch.setattr(handbill.cache, "library_versions", lambda: ("weasyprint-99.0",))
+    assert "weasyprint-" in handbill.build.cache.library_versions()[0]
+    monkeypatch.setattr(handbill.build.cache, "library_versions", lambda: ("weasyprint-99.0",))
     assert rebuilt(run(kit_dir, built)) == {"sheet", "card"}
 
 
@@ -185,7 +185,7 @@ def test_unchanged_rebuild_is_answered_without_reading_the_kit(
 ) -> None:
     from click.testing import CliRunner
 
-    import handbill.kit
+    import handbill.kit.loader
     from handbill.cli import cli
 
     runner = CliRunner()
@@ -196,7 +196,7 @@ def test_unchanged_rebuild_is_answered_without_reading_the_kit(
     def no_reading(root: object) -> None:
         raise AssertionError("the kit was read")
 
-    monkeypatch.setattr(handbill.kit, "load_kit", no_reading)
+    monkeypatch.setattr(handbill.kit.loader, "load_kit", no_reading)
     again = runner.invoke(cli, args)
     assert again.exit_code == 0, again.output
     assert "2 of 2 up to date, not rebuilt" in again.output
@@ -204,14 +204,14 @@ def test_unchanged_rebuild_is_answered_without_reading_the_kit(
     # Any change to a kit file, an option or an output goes through the full build.
     sheet = kit_dir / "materials" / "sheet.md"
     sheet.write_text(sheet.read_text() + "\nMore.\n")
-    monkeypatch.setattr(handbill.kit, "load_kit", no_reading)
+    monkeypatch.setattr(handbill.kit.loader, "load_kit", no_reading)
     changed = runner.invoke(cli, args)
     assert changed.exit_code == 1 and "the kit was read" in str(changed.exception)
     assert runner.invoke(cli, [*args, "--greyscale"]).exit_code == 1
     monkeypatch.undo()
     assert runner.invoke(cli, args).exit_code == 0
     (kit_dir / "dist" / "card.pdf").unlink()
-    monkeypatch.setattr(handbill.kit, "load_kit", no_reading)
+    monkeypatch.setattr(handbill.kit.loader, "load_kit", no_reading)
     assert runner.invoke(cli, args).exit_code == 1
 
 
@@ -223,9 +223,9 @@ def test_an_edit_to_one_material_makes_only_its_html(
     write(kit_dir / "materials" / "sheet.cy.md", "---\ntitle: Taflen\n---\nDiolch.\n")
     assert rebuilt(run(kit_dir, built)) == {"sheet.cy"}
     prepared: list[str] = []
-    real = handbill.build.prepare
+    real = handbill.build.runner.prepare
     monkeypatch.setattr(
-        handbill.build,
+        handbill.build.runner,
         "prepare",
         lambda kit, job, *a: prepared.append(job.material) or real(kit, job, *a),
     )
@@ -263,7 +263,7 @@ def test_unchanged_rebuild_imports_no_build_stage(kit_dir: Path) -> None:
         f"cli.main(['build', '--kit', {str(kit_dir)!r}], standalone_mode=False)\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in "
         "('weasyprint', 'jinja2', 'markdown_it', 'qrcode') or m in "
-        "('handbill.build', 'handbill.jobs', 'handbill.kit')))"
+        "('handbill.build.runner', 'handbill.build.jobs', 'handbill.kit.loader')))"
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert "2 of 2 up to date, not rebuilt" in result.stdout, result.stderr

@@ -9,10 +9,10 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from conftest import REPO, write
-from handbill.check import _press_boxes, check
+from handbill.check.findings import Finding
+from handbill.check.preflight import _press_boxes, check
 from handbill.cli import cli
-from handbill.findings import Finding
-from handbill.kit import load_kit
+from handbill.kit.loader import load_kit
 
 
 def findings(kit_dir: Path, *names: str) -> list[Finding]:

@@ -8,7 +8,7 @@ import pypdfium2 as pdfium
 from pypdf import PdfReader
 from weasyprint import HTML
 
-from handbill.concat import concatenate_bytes
+from handbill.pages.concat import concatenate_bytes
 from pdftools import embedded_font_names, page_texts
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from conftest import write
-from handbill.config import load_config
 from handbill.errors import ConfigError, KitError
-from handbill.links import link_label
+from handbill.kit.config import load_config
+from handbill.kit.links import link_label
 
 
 def config_text(kit_dir: Path) -> str:

@@ -6,10 +6,10 @@ import re
 from pathlib import Path
 
 from conftest import REPO, write
-from handbill.config import COLOUR_NAMES, SECTIONS
-from handbill.kit import load_kit, stock_templates
-from handbill.paper import SIZES_MM
-from handbill.readers import FIELDS
+from handbill.kit.config import COLOUR_NAMES, SECTIONS
+from handbill.kit.loader import load_kit, stock_templates
+from handbill.kit.paper import SIZES_MM
+from handbill.kit.readers import FIELDS
 
 DOC = (REPO / "docs" / "kit-format.md").read_text(encoding="utf-8")
 

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from conftest import REPO
-from handbill.kit import load_kit, stock_templates
+from handbill.kit.loader import load_kit, stock_templates
 from pdftools import decode_qr_codes, embedded_font_names, page_sizes_mm, page_texts
 
 

@@ -8,9 +8,9 @@ import time
 import docx
 import pytest
 
-from handbill.exporters import blocks_of, to_docx, to_text
-from handbill.fields import fill_html
-from handbill.readers import markdown_renderer
+from handbill.kit.fields import fill_html
+from handbill.kit.readers import markdown_renderer
+from handbill.render.exporters import blocks_of, to_docx, to_text
 
 SOURCE = """Dear [[mp_name]],
 

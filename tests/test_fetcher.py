@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from conftest import write
-from handbill.boundary import stock_dir
-from handbill.build import build
-from handbill.fetcher import KitURLFetcher, RefusedURL
-from handbill.kit import load_kit
+from handbill.build.runner import build
+from handbill.engine.fetcher import KitURLFetcher, RefusedURL
+from handbill.kit.boundary import stock_dir
+from handbill.kit.loader import load_kit
 
 
 @pytest.fixture

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import write
-from handbill.build import build
-from handbill.glyphs import coverage, font_files, needs_glyph
-from handbill.kit import load_kit
+from handbill.build.runner import build
+from handbill.kit.fonts import coverage, font_files, needs_glyph
+from handbill.kit.loader import load_kit
 from pdftools import page_texts
 
 

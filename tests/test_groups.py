@@ -9,10 +9,10 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import write
-from handbill.build import build
+from handbill.build.runner import build
 from handbill.cli import cli
 from handbill.errors import KitError
-from handbill.kit import load_kit
+from handbill.kit.loader import load_kit
 from pdftools import decode_qr_codes, page_texts
 
 

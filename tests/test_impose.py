@@ -10,9 +10,9 @@ import pytest
 from pypdf import PdfReader
 from weasyprint import HTML
 
-from handbill.impose import add_crop_marks, impose_n_up, n_up_layout, tile
-from handbill.paper import parse_paper
-from handbill.qr import qr_svg
+from handbill.kit.paper import parse_paper
+from handbill.pages.impose import add_crop_marks, impose_n_up, n_up_layout, tile
+from handbill.render.qr import qr_svg
 from pdftools import decode_qr_codes, page_sizes_mm, page_texts
 
 MM = 25.4 / 72
@@ -128,9 +128,9 @@ def test_crop_marks_sit_outside_the_bleed(tmp_path: Path) -> None:
 
 
 def test_build_press_mode(kit_dir: Path, tmp_path: Path) -> None:
-    from handbill.build import build
-    from handbill.jobs import Options
-    from handbill.kit import load_kit
+    from handbill.build.jobs import Options
+    from handbill.build.runner import build
+    from handbill.kit.loader import load_kit
 
     report = build(load_kit(kit_dir), ["card"], out_dir=tmp_path, jobs=1, options=Options("press"))
     entry = report.entries[0]
@@ -162,8 +162,8 @@ def test_build_press_mode(kit_dir: Path, tmp_path: Path) -> None:
 
 
 def test_build_home_sheets_record_every_code(kit_dir: Path, tmp_path: Path) -> None:
-    from handbill.build import build
-    from handbill.kit import load_kit
+    from handbill.build.runner import build
+    from handbill.kit.loader import load_kit
 
     report = build(load_kit(kit_dir), ["card"], out_dir=tmp_path, jobs=1)
     sheets = next(e for e in report.entries if e.get("imposition"))
@@ -181,14 +181,14 @@ def test_build_home_sheets_record_every_code(kit_dir: Path, tmp_path: Path) -> N
 
 
 def test_booklet_order_pads_to_four() -> None:
-    from handbill.impose import booklet_order
+    from handbill.pages.impose import booklet_order
 
     assert booklet_order(6) == [(0, 1), (2, 0), (6, 3), (4, 5)]  # pages 7 and 8 are blank
     assert booklet_order(8) == [(8, 1), (2, 7), (6, 3), (4, 5)]
 
 
 def test_six_page_booklet(kit_dir: Path, tmp_path: Path) -> None:
-    from handbill.impose import impose_booklet
+    from handbill.pages.impose import impose_booklet
 
     data, _ = impose_booklet(built(kit_dir, tmp_path, "A5", pages=6))
     path = save(tmp_path, data, "booklet.pdf")
@@ -201,8 +201,8 @@ def test_six_page_booklet(kit_dir: Path, tmp_path: Path) -> None:
 
 def test_build_booklet_sheets(kit_dir: Path, tmp_path: Path) -> None:
     from conftest import write
-    from handbill.build import build
-    from handbill.kit import load_kit
+    from handbill.build.runner import build
+    from handbill.kit.loader import load_kit
 
     answers = "\n\n".join(
         f"## Question {n}?\n\n" + "An answer that goes on. " * 25 for n in range(8)
@@ -228,9 +228,9 @@ def test_build_booklet_sheets(kit_dir: Path, tmp_path: Path) -> None:
 def test_greyscale_variant_has_no_colour(kit_dir: Path, tmp_path: Path) -> None:
     import pypdfium2 as pdfium
 
-    from handbill.build import build
-    from handbill.jobs import Options
-    from handbill.kit import load_kit
+    from handbill.build.jobs import Options
+    from handbill.build.runner import build
+    from handbill.kit.loader import load_kit
 
     report = build(
         load_kit(kit_dir), ["sheet"], out_dir=tmp_path, jobs=1, options=Options(greyscale=True)

@@ -12,11 +12,11 @@ import pytest
 from pypdf import PdfReader
 from weasyprint import HTML
 
-from handbill.impose import impose_booklet, impose_n_up
-from handbill.incremental import WrittenPDF, written
-from handbill.paper import parse_paper
-from handbill.pdf import write_pdf_parts
-from handbill.qr import qr_svg
+from handbill.engine.incremental import WrittenPDF, written
+from handbill.engine.layout import write_pdf_parts
+from handbill.kit.paper import parse_paper
+from handbill.pages.impose import impose_booklet, impose_n_up
+from handbill.render.qr import qr_svg
 from pdftools import decode_qr_codes, page_sizes_mm, page_texts
 
 

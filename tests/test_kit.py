@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from conftest import write
-from handbill.boundary import stock_dir
 from handbill.errors import KitError
-from handbill.kit import find_template, load_kit, read_csv, stock_templates
+from handbill.kit.boundary import stock_dir
+from handbill.kit.loader import find_template, load_kit, read_csv, stock_templates
 
 
 def test_loads_materials_in_name_order(kit_dir: Path) -> None:

@@ -13,12 +13,12 @@ from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
 from conftest import REPO, write
-from handbill.build import build
+from handbill.build.runner import build
+from handbill.engine.layout import render
 from handbill.errors import KitError
-from handbill.kit import Kit, load_kit, rows_of, stock_dir
-from handbill.languages import text_direction, translator
-from handbill.pdf import render
-from handbill.templating import RenderedHTML, render_html
+from handbill.kit.languages import text_direction, translator
+from handbill.kit.loader import Kit, load_kit, rows_of, stock_dir
+from handbill.render.templating import RenderedHTML, render_html
 from pdftools import (
     decode_qr_codes,
     embedded_font_names,

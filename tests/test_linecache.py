@@ -7,13 +7,13 @@ from typing import Any
 import pytest
 from weasyprint import HTML
 
-import handbill.linecache
+import handbill.engine.linecache
 from conftest import REPO
-from handbill.actualtext import exact_text
-from handbill.fetcher import KitURLFetcher
-from handbill.jobs import Options, jobs_for, prepare
-from handbill.kit import load_kit, stock_dir
-from handbill.pdf import PDF_VARIANT, boxes_in, render, sharing_fonts, write_pdf
+from handbill.build.jobs import Options, jobs_for, prepare
+from handbill.engine.actualtext import exact_text
+from handbill.engine.fetcher import KitURLFetcher
+from handbill.engine.layout import PDF_VARIANT, boxes_in, render, sharing_fonts, write_pdf
+from handbill.kit.loader import load_kit, stock_dir
 
 KIT = load_kit(REPO)
 
@@ -39,10 +39,10 @@ def test_pdfs_are_identical_to_plain_weasyprint() -> None:
 
 
 def _calls(monkeypatch: pytest.MonkeyPatch, name: str, material: str) -> tuple[int, int]:
-    """How often handbill.linecache's ``name`` runs for a build's render, and for a plain one."""
+    """How often the line cache's ``name`` runs for a build's render, and for a plain one."""
     calls: list[int] = []
-    real = getattr(handbill.linecache, name)
-    monkeypatch.setattr(handbill.linecache, name, lambda *a: calls.append(1) or real(*a))
+    real = getattr(handbill.engine.linecache, name)
+    monkeypatch.setattr(handbill.engine.linecache, name, lambda *a: calls.append(1) or real(*a))
     rendered = prepare(KIT, jobs_for(KIT, KIT.select([material]))[0], {}, Options())
     render(KIT, rendered)
     remembered = len(calls)
@@ -56,7 +56,7 @@ def test_the_cache_is_used_only_inside_a_render(monkeypatch: pytest.MonkeyPatch)
     remembered, plain = _calls(monkeypatch, "_split_first_line", "event-flyer")
     # Flex layout asks for the same lines over and over; with the cache Pango is asked once.
     assert remembered * 5 < plain
-    assert handbill.linecache._local.memo is None
+    assert handbill.engine.linecache._local.memo is None
 
 
 STRESS = (
@@ -114,7 +114,7 @@ def _with_and_without(source: str) -> tuple[bytes, bytes, list[str]]:
     html = HTML(
         string=source.replace("<style>", css + "<style>"), base_url=base, url_fetcher=fetcher
     )
-    with handbill.linecache.remembering_lines():
+    with handbill.engine.linecache.remembering_lines():
         fast = html.render()
     plain = html.render()
     return fast.write_pdf(), plain.write_pdf(), [_page_text(page) for page in plain.pages]
@@ -165,4 +165,4 @@ def test_lines_are_reused_inside_a_render(monkeypatch: pytest.MonkeyPatch) -> No
     remembered, plain = _calls(monkeypatch, "_get_next_linebox", "event-poster")
     # The poster's nested flex lays each line out about six times; with the cache, once.
     assert remembered * 4 < plain
-    assert handbill.linecache._local.lines is None
+    assert handbill.engine.linecache._local.lines is None

@@ -14,8 +14,8 @@ from pypdf import PdfReader
 from conftest import REPO, write
 from handbill.cli import cli
 from handbill.errors import BuildError, KitError
-from handbill.kit import load_kit
-from handbill.merge import merge
+from handbill.kit.loader import load_kit
+from handbill.merge.merge import merge
 from pdftools import page_texts
 
 HEADER = ["name", "address", "constituency"]

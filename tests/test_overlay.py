@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from handbill.overlay import MARK, plan, token
+from handbill.engine.overlay import MARK, plan, token
 
 CELLS = {"name": "Ann Lee", "address": "1 Road, Leeds", "town": "Leeds"}
 NAME, ADDRESS, TOWN = (token(i) for i in range(3))

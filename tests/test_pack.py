@@ -83,8 +83,8 @@ def test_bad_run_files(runner: CliRunner, kit_dir: Path, text: str, message: str
 
 def test_example_run_file_is_valid() -> None:
     from conftest import REPO
-    from handbill.kit import load_kit
-    from handbill.pack import read_run
+    from handbill.kit.loader import load_kit
+    from handbill.publish.pack import read_run
 
     title, items = read_run(REPO / "runs" / "stall-day.toml", load_kit(REPO))
     assert title == "Saturday stall"

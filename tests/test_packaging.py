@@ -64,7 +64,7 @@ def test_installed_package_works_away_from_the_repository(wheel: Path, tmp_path:
         )
 
     located = subprocess.run(
-        [sys.executable, "-c", "from handbill.kit import stock_dir; print(stock_dir())"],
+        [sys.executable, "-c", "from handbill.kit.loader import stock_dir; print(stock_dir())"],
         cwd=tmp_path,
         env=env,
         capture_output=True,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from handbill.paper import parse_paper
+from handbill.kit.paper import parse_paper
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,9 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from conftest import write
-from handbill.kit import load_kit
-from handbill.pdf import qr_placements, render, write_pdf
-from handbill.templating import render_html
+from handbill.engine.layout import qr_placements, render, write_pdf
+from handbill.kit.loader import load_kit
+from handbill.render.templating import render_html
 from pdftools import embedded_font_names
 
 
@@ -37,7 +37,7 @@ def test_placements_and_metadata(kit_dir: Path, tmp_path: Path) -> None:
 
 
 def test_spill_checker_finds_text_outside_a_fixed_box(kit_dir: Path) -> None:
-    from handbill.overflow import spilled_text
+    from handbill.engine.inspect import spilled_text
 
     write(
         kit_dir / "templates" / "card.html",

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from conftest import FIXTURE_KIT
 from handbill.cli import cli
-from handbill.glyphs import coverage, font_files
-from handbill.kit import load_kit
+from handbill.kit.fonts import coverage, font_files
+from handbill.kit.loader import load_kit
 from pdftools import page_texts
 
 # Characters the bundled font can draw: text made of them must build. Arbitrary text (most of

@@ -10,7 +10,7 @@ import zxingcpp
 from PIL import Image
 from qrcode.constants import ERROR_CORRECT_M
 
-from handbill.qr import QUIET_ZONE, _penalty, bit_lines, qr_matrix, qr_svg, svg_path
+from handbill.render.qr import QUIET_ZONE, _penalty, bit_lines, qr_matrix, qr_svg, svg_path
 
 URL = "https://example.org/case"
 

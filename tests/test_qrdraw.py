@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from weasyprint import HTML
 
-import handbill.qrdraw
-from handbill.qr import qr_svg, svg_path
-from handbill.qrdraw import _operators, drawing_qr_paths
+import handbill.engine.qrdraw
+from handbill.engine.qrdraw import _operators, drawing_qr_paths
+from handbill.render.qr import qr_svg, svg_path
 
 
 def _pdf(html: str, quick: bool) -> bytes:
@@ -25,8 +25,10 @@ def test_a_page_of_codes_is_byte_identical(monkeypatch: pytest.MonkeyPatch) -> N
     urls = [f"https://example.org/{'x' * n}?utm_content=leaflet-{n}" for n in range(1, 120, 13)]
     html = "".join(qr_svg(url, 25, "case") for url in urls)
     parsed: list[Any] = []
-    real = handbill.qrdraw._draw_path
-    monkeypatch.setattr(handbill.qrdraw, "_draw_path", lambda *a: parsed.append(a) or real(*a))
+    real = handbill.engine.qrdraw._draw_path
+    monkeypatch.setattr(
+        handbill.engine.qrdraw, "_draw_path", lambda *a: parsed.append(a) or real(*a)
+    )
     quick = _pdf(html, True)
     assert parsed == []  # no module path went through WeasyPrint's parser
     plain = _pdf(html, False)

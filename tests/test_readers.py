@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from conftest import write
-from handbill.config import load_config
 from handbill.errors import KitError
-from handbill.readers import read_markdown
+from handbill.kit.config import load_config
+from handbill.kit.readers import read_markdown
 
 
 def read(kit_dir: Path, text: str):  # type: ignore[no-untyped-def]

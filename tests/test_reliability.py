@@ -19,10 +19,10 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from conftest import REPO, write
-from handbill.build import build
+from handbill.build.runner import build
 from handbill.cli import cli
 from handbill.errors import HandbillError
-from handbill.kit import load_kit
+from handbill.kit.loader import load_kit
 
 
 def handbill(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:

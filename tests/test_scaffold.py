@@ -8,8 +8,8 @@ from click.testing import CliRunner
 
 from conftest import write
 from handbill.cli import cli
-from handbill.config import load_config
-from handbill.kit import load_kit, stock_templates
+from handbill.kit.config import load_config
+from handbill.kit.loader import load_kit, stock_templates
 
 
 def test_new_kit_builds_cleanly(runner: CliRunner, tmp_path: Path) -> None:

@@ -22,9 +22,9 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import FIXTURE_KIT, REPO
-from handbill import serve
 from handbill.cli import cli
-from handbill.serve import Server, Site, start
+from handbill.publish import serve
+from handbill.publish.serve import Server, Site, start
 from handbill.signals import INTERRUPTED
 
 

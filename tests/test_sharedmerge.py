@@ -9,10 +9,10 @@ import pypdfium2 as pdfium
 import pytest
 from pypdf import PdfReader
 
-import handbill.sharedmerge
+import handbill.merge.shared
 from conftest import REPO, write
-from handbill.kit import load_kit
-from handbill.merge import merge
+from handbill.kit.loader import load_kit
+from handbill.merge.merge import merge
 from pdftools import page_texts
 
 NAMES = ["Amira Khan", "O'Brien / Smith", "Zoë Hughes", "Tom Whitaker", "Ann Lee", "Bo"]
@@ -50,7 +50,7 @@ def test_shared_layouts_give_the_same_pages_as_full_layouts(
     source = supporters(tmp_path / "s.csv", NAMES, long.strip(", "))
     kit = load_kit(REPO)
     shared = merge(kit, kit.materials["letter-to-mp"], source, tmp_path / "shared", jobs=2)
-    monkeypatch.setattr(handbill.sharedmerge, "shared_plan", lambda *args: None)
+    monkeypatch.setattr(handbill.merge.shared, "shared_plan", lambda *args: None)
     full = merge(kit, kit.materials["letter-to-mp"], source, tmp_path / "full", jobs=1)
     assert shared.entry["laid_out_in_full"] == 0 and full.entry["laid_out_in_full"] == 6
     made = pictures(tmp_path / "shared" / "letter-to-mp.merge.pdf")

@@ -17,9 +17,9 @@ from click.testing import CliRunner
 from conftest import write
 from handbill.cli import cli
 from handbill.errors import HandbillError
-from handbill.kit import load_kit
-from handbill.serve import start
-from handbill.site import write_site
+from handbill.kit.loader import load_kit
+from handbill.publish.serve import start
+from handbill.publish.site import write_site
 
 
 class Links(HTMLParser):

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from weasyprint import HTML
 
-import handbill.stylecache
+import handbill.engine.stylecache
 from conftest import write
-from handbill.fetcher import KitURLFetcher
-from handbill.pdf import _shared, sharing_fonts
+from handbill.engine.fetcher import KitURLFetcher
+from handbill.engine.layout import _shared, sharing_fonts
 
 
 def _page(kit: Path, css: str = "site.css", body: str = "<p>Hello</p>") -> str:
@@ -34,14 +34,14 @@ def _render(kit: Path, html: str, read: dict[str, str]) -> Any:
 def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The stylesheets WeasyPrint actually parses, by URL (or "style")."""
     calls: list[str] = []
-    real = handbill.stylecache._CSS
+    real = handbill.engine.stylecache._CSS
 
     def counting(*args: Any, **kwargs: Any) -> Any:
         calls.append(kwargs.get("url") or "style")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(handbill.stylecache, "_CSS", counting)
-    handbill.stylecache.install()
+    monkeypatch.setattr(handbill.engine.stylecache, "_CSS", counting)
+    handbill.engine.stylecache.install()
     return calls
 
 

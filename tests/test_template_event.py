@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 
 from conftest import REPO, write
-from handbill.build import build
-from handbill.kit import Kit, load_kit, rows_of
-from handbill.links import tracked_url
-from handbill.overflow import spilled_text
-from handbill.pdf import render
-from handbill.templating import render_html
+from handbill.build.runner import build
+from handbill.engine.inspect import spilled_text
+from handbill.engine.layout import render
+from handbill.kit.links import tracked_url
+from handbill.kit.loader import Kit, load_kit, rows_of
+from handbill.render.templating import render_html
 from pdftools import decode_qr_codes, page_sizes_mm, page_texts
 
 # Material name: (paper width, height in mm).

@@ -13,11 +13,11 @@ import pypdfium2 as pdfium
 import pytest
 
 from conftest import REPO
-from handbill.build import build
-from handbill.kit import Kit, load_kit
-from handbill.overflow import spilled_text
-from handbill.pdf import render
-from handbill.templating import render_html
+from handbill.build.runner import build
+from handbill.engine.inspect import spilled_text
+from handbill.engine.layout import render
+from handbill.kit.loader import Kit, load_kit
+from handbill.render.templating import render_html
 from pdftools import decode_qr_codes, page_sizes_mm, page_texts
 
 NAME = "leaflet-dl"

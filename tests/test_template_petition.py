@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 
 from conftest import REPO
-from handbill.build import build
-from handbill.kit import Kit, load_kit
-from handbill.overflow import spilled_text
-from handbill.pdf import render, write_pdf
-from handbill.templating import render_html
+from handbill.build.runner import build
+from handbill.engine.inspect import spilled_text
+from handbill.engine.layout import render, write_pdf
+from handbill.kit.loader import Kit, load_kit
+from handbill.render.templating import render_html
 from pdftools import decode_qr_codes, page_sizes_mm, page_texts
 
 PX_PER_MM = 96 / 25.4

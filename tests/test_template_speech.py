@@ -12,14 +12,14 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import REPO
-from handbill.build import build
+from handbill.build.runner import build
 from handbill.cli import cli
-from handbill.exporters import blocks_of
-from handbill.fields import split_sections
-from handbill.kit import Kit, load_kit
-from handbill.overflow import spilled_text
-from handbill.pdf import render
-from handbill.templating import render_html
+from handbill.engine.inspect import spilled_text
+from handbill.engine.layout import render
+from handbill.kit.fields import split_sections
+from handbill.kit.loader import Kit, load_kit
+from handbill.render.exporters import blocks_of
+from handbill.render.templating import render_html
 from pdftools import decode_qr_codes, page_sizes_mm, page_texts
 
 SPEECHES = {"speech-3min": 2, "speech-5min": 3}

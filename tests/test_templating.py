@@ -8,8 +8,8 @@ import pytest
 
 from conftest import write
 from handbill.errors import TemplateError
-from handbill.kit import load_kit, stock_dir
-from handbill.templating import render_html
+from handbill.kit.loader import load_kit, stock_dir
+from handbill.render.templating import render_html
 
 
 def render(kit_dir: Path, name: str = "sheet") -> str:

@@ -8,10 +8,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from handbill.build import build
+from handbill.build.runner import build
 from handbill.errors import ConfigError
-from handbill.kit import load_kit
-from handbill.links import Tracking, tracked_url
+from handbill.kit.links import Tracking, tracked_url
+from handbill.kit.loader import load_kit
 from pdftools import decode_qr_codes, page_texts
 
 

@@ -27,7 +27,7 @@ WITH_A_THREAD = (
 POOL = """
 import multiprocessing, os, sys, time
 from concurrent.futures import ProcessPoolExecutor
-from handbill import workers
+from handbill.build import workers
 if sys.argv[2] == "poll":
     workers._signal_on_parent_exit = lambda: False  # as where prctl is missing
 context = multiprocessing.get_context(sys.argv[1])

@@ -15,8 +15,7 @@ from typing import IO
 import pytest
 
 from conftest import REPO
-from handbill.errors import HandbillError
-from handbill.writers import (
+from handbill.build.writers import (
     clear_debris,
     ensure_writable,
     read_manifest,
@@ -24,6 +23,7 @@ from handbill.writers import (
     write_atomic,
     write_manifest,
 )
+from handbill.errors import HandbillError
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -90,7 +90,7 @@ def test_manifest_keeps_entries_of_other_outputs(tmp_path: Path) -> None:
 HOLDER = """
 import sys
 from pathlib import Path
-from handbill.writers import work_folder
+from handbill.build.writers import work_folder
 with work_folder(Path(sys.argv[1])) as work:
     print(work.name, flush=True)
     sys.stdin.read()

@@ -22,7 +22,7 @@ from handbill.errors import (
 )
 
 if TYPE_CHECKING:
-    from handbill.kit import Kit
+    from handbill.kit.loader import Kit
 
 # The kit reader, the templates and the layout stages are imported inside the commands that
 # use them: `handbill --help`, and a rebuild with nothing to do, never pay for them.
@@ -173,9 +173,9 @@ def build(
         return
     # Imported only now: a rebuild with nothing to do is answered without them (importing them
     # took twice as long as the whole answer does).
-    from handbill.build import build as build_kit
-    from handbill.jobs import Options, jobs_for
-    from handbill.kit import load_kit
+    from handbill.build.jobs import Options, jobs_for
+    from handbill.build.runner import build as build_kit
+    from handbill.kit.loader import load_kit
 
     options = Options(mode, marks, greyscale, keep_html)
     kit = load_kit(kit_dir)
@@ -215,7 +215,7 @@ def _unchanged(
     quiet: bool,
 ) -> bool:
     """Report the last build again, and say True, when nothing it used has changed since."""
-    from handbill.cache import request_key, unchanged_build
+    from handbill.build.cache import request_key, unchanged_build
 
     started = time.perf_counter()
     out = (out_dir or kit_dir / "dist").resolve()
@@ -243,7 +243,7 @@ def _merge(
     overrides: dict[str, str],
     quiet: bool,
 ) -> None:
-    from handbill.merge import merge
+    from handbill.merge.merge import merge
 
     if len(names) != 1:
         raise click.UsageError(
@@ -268,7 +268,7 @@ def check_command(
     names: tuple[str, ...], kit_dir: Path, out_dir: Path | None, as_json: bool
 ) -> None:
     """Check the built PDFs (building them first where stale) for what ruins a print run."""
-    from handbill.kit import load_kit
+    from handbill.kit.loader import load_kit
 
     _report_check(load_kit(kit_dir), names, out_dir, None, as_json)
 
@@ -276,7 +276,7 @@ def check_command(
 def _report_check(
     kit: Kit, names: tuple[str, ...], out_dir: Path | None, jobs: int | None, as_json: bool
 ) -> None:
-    from handbill.check import CheckFailed, check
+    from handbill.check.preflight import CheckFailed, check
 
     report = check(kit, names, out_dir, jobs)
     if as_json:
@@ -297,10 +297,10 @@ def _report_check(
 @out_option("The build's output folder; index.html is written there.")
 def site_command(kit_dir: Path, out_dir: Path | None) -> None:
     """Write a download page (index.html) for the built materials; it works offline, anywhere."""
-    from handbill.build import build as build_kit
-    from handbill.check import outputs_stale
-    from handbill.kit import load_kit
-    from handbill.site import write_site
+    from handbill.build.runner import build as build_kit
+    from handbill.check.preflight import outputs_stale
+    from handbill.kit.loader import load_kit
+    from handbill.publish.site import write_site
 
     kit = load_kit(kit_dir)
     out = (out_dir or kit.root / "dist").resolve()
@@ -319,8 +319,8 @@ def site_command(kit_dir: Path, out_dir: Path | None) -> None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 def serve_command(kit_dir: Path, out_dir: Path | None, port: int) -> None:
     """Serve the download page on this computer, rebuilding when the kit changes."""
-    from handbill.kit import load_kit
-    from handbill.serve import Site, start, watch
+    from handbill.kit.loader import load_kit
+    from handbill.publish.serve import Site, start, watch
 
     load_kit(kit_dir)  # a kit that does not load is reported here, before serving
 
@@ -345,8 +345,8 @@ def serve_command(kit_dir: Path, out_dir: Path | None, port: int) -> None:
 @out_option("Build folder; the pack goes in OUT/packs/RUN/.")
 def pack_command(run: Path, kit_dir: Path, out_dir: Path | None) -> None:
     """Make a print run: every material in RUN.toml, in its quantity, one PDF per paper stock."""
-    from handbill.kit import load_kit
-    from handbill.pack import make_pack
+    from handbill.kit.loader import load_kit
+    from handbill.publish.pack import make_pack
 
     kit = load_kit(kit_dir)
     folder = make_pack(kit, run, (out_dir or kit.root / "dist").resolve())
@@ -373,7 +373,7 @@ def parse_settings(settings: tuple[str, ...]) -> dict[str, str]:
 @kit_option
 def list_materials(kit_dir: Path) -> None:
     """List the kit's materials with their templates, paper sizes and outputs."""
-    from handbill.kit import load_kit, material_table
+    from handbill.kit.loader import load_kit, material_table
 
     for line in material_table(load_kit(kit_dir)):
         click.echo(line)
@@ -384,7 +384,7 @@ def list_materials(kit_dir: Path) -> None:
 @click.option("--name", default="Our Campaign", show_default=True, help="The campaign's name.")
 def new(directory: Path, name: str) -> None:
     """Create a new kit in DIRECTORY, with one example material per stock template."""
-    from handbill.scaffold import new_kit
+    from handbill.publish.scaffold import new_kit
 
     created = new_kit(directory, name)
     noun = "material" if len(created) == 1 else "materials"

@@ -1,0 +1,259 @@
+"""One output through every stage: its HTML, layout, PDF, A4 sheets and editable copies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from handbill.build.cache import input_key
+from handbill.errors import KitError, did_you_mean
+from handbill.kit.loader import Kit, rows_of
+from handbill.kit.readers import Material
+from handbill.render.templating import RenderedHTML, output_stem, render_html
+from handbill.build.writers import write_atomic
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to print: ``home`` (finished pages, plus A4 sheets for other sizes) or ``press``."""
+
+    mode: str = "home"
+    marks: bool | None = None  # crop marks in press mode; None: as handbill.toml [print] says
+    greyscale: bool = False  # black on white for mono printers: NAME.grey.pdf
+    keep_html: bool = False  # also write each output's final HTML beside its PDF
+
+
+@dataclass(frozen=True)
+class Job:
+    """One output to make: a material, and for a ``per:`` material the data row (1-based)."""
+
+    material: str
+    row: int = 0
+
+
+@dataclass
+class Output:
+    """The files one job wrote (the PDF, then any exports) and warnings for the user.
+
+    ``key`` and ``deps`` (the files read while rendering) are what the build cache keeps;
+    ``cached`` says the files were already up to date and nothing was rendered.
+    """
+
+    entries: list[dict[str, Any]]
+    warnings: list[str] = field(default_factory=list)
+    key: str = ""
+    deps: dict[str, str] = field(default_factory=dict)
+    cached: bool = False
+    qr: dict[str, str] = field(default_factory=dict)  # QR matrices made (qr.known_matrices)
+
+
+def jobs_for(kit: Kit, materials: list[Material], group: str | None = None) -> list[Job]:
+    """One job per material, or per data row for a ``per:`` material.
+
+    With a ``group`` (an id in data/groups.csv), only the materials made per group are built,
+    for that group's row alone.
+    """
+    if group is not None:
+        materials = _per_group(kit, materials, group)
+    jobs = []
+    for material in materials:
+        if not material.per:
+            jobs.append(Job(material.name))
+            continue
+        made: dict[str, int] = {}
+        for number, row in enumerate(rows_of(kit, material), start=1):
+            if group is not None and row.get("id") != group:
+                continue
+            stem = output_stem(material, row, number)
+            if stem in made:
+                raise KitError(
+                    f"rows {made[stem]} and {number} of data/{material.per}.csv would both be "
+                    f"written to {stem}.pdf; add a column to 'output:' (or use {{n}}) so that "
+                    "each row gets its own file name",
+                    material.path,
+                )
+            made[stem] = number
+            jobs.append(Job(material.name, number))
+    return jobs
+
+
+def _per_group(kit: Kit, materials: list[Material], group: str) -> list[Material]:
+    rows = kit.data.get("groups")
+    if not isinstance(rows, list) or (rows and "id" not in rows[0]):
+        raise KitError(
+            "--group needs data/groups.csv with an 'id' column (one short id per group, e.g. leeds)"
+        )
+    ids = [row["id"] for row in rows]
+    if group not in ids:
+        raise KitError(
+            f"no group '{group}' in data/groups.csv.{did_you_mean(group, ids)} "
+            f"Groups: {', '.join(ids) or 'none'}."
+        )
+    chosen = [m for m in materials if m.per == "groups"]
+    if not chosen:
+        raise KitError(
+            "none of these materials is made per group; give one 'per: groups' in its "
+            "front matter to make a copy for each row of data/groups.csv"
+        )
+    return chosen
+
+
+def prepare(kit: Kit, job: Job, overrides: dict[str, str], options: Options) -> RenderedHTML:
+    """The job's final HTML (templates, content, data row, print mode): quick, no layout."""
+    material = kit.materials[job.material]
+    row = rows_of(kit, material)[job.row - 1] if job.row else None
+    rendered = render_html(kit, material, row, job.row, overrides)
+    if options.mode == "press" or options.greyscale:
+        from handbill.pages.printing import with_bleed, with_greyscale
+
+        if options.mode == "press":
+            rendered.html = with_bleed(rendered.html, kit.config.printing.bleed_mm)
+        if options.greyscale:
+            rendered.html = with_greyscale(rendered.html)
+            rendered.stem += ".grey"
+    return rendered
+
+
+def pdf_name(rendered: RenderedHTML, options: Options) -> str:
+    """The main output's file name, which also names the job in the build cache."""
+    return f"{rendered.stem}{'.press' if options.mode == 'press' else ''}.pdf"
+
+
+def cache_key(kit: Kit, rendered: RenderedHTML, options: Options) -> str:
+    """Everything but files read during layout that decides a job's outputs (see cache.py)."""
+    return input_key(
+        rendered.html,
+        rendered.content,
+        repr(rendered.material),
+        rendered.values,
+        rendered.proof,
+        kit.config.name,
+        repr(kit.config.printing),
+        # --keep-html only adds a file written from the HTML, so it does not force a layout.
+        repr(replace(options, keep_html=False)),
+    )
+
+
+def build_job(
+    kit: Kit,
+    job: Job,
+    out_dir: Path,
+    overrides: dict[str, str],
+    options: Options | None = None,
+    rendered: RenderedHTML | None = None,
+) -> Output:
+    """Render one output through every stage and write its PDF(s) and exports.
+
+    ``rendered`` is the job's HTML when the caller has already made it (see ``prepare``).
+    """
+    from handbill.kit.fonts import check_glyphs
+    from handbill.engine.layout import PDF_VARIANT, qr_placements, render, write_pdf_parts
+    from handbill.pages.printing import home_sheets, press_pdf
+    from handbill.render.qr import known_matrices
+
+    options = options or Options()
+    printing = kit.config.printing
+    material = kit.materials[job.material]
+    rendered = rendered or prepare(kit, job, overrides, options)
+    press = options.mode == "press"
+    deps: dict[str, str] = {}
+    document, warnings = render(kit, rendered, deps)
+    label = material.name + (f" row {job.row}" if job.row else "")
+    check_glyphs(kit, document, label)
+    pages = len(document.pages)
+    if material.pages is not None and pages != material.pages:
+        warnings.append(
+            f"{pages} page{'s' if pages != 1 else ''}, expected {material.pages}: "
+            + ("shorten the text" if pages > material.pages else "add content")
+            + f" or change 'pages:' in {material.path.name}"
+        )
+    placed = qr_placements(document)
+    codes = {code.link: code for code in rendered.qr_codes}
+    title = f"{material.title} - {kit.config.name}"
+    data, parts = write_pdf_parts(document, title, material.language, label)
+    if press:
+        marks = printing.crop_marks if options.marks is None else options.marks
+        data = press_pdf(data, printing, marks)
+    common: dict[str, Any] = {
+        "material": material.name,
+        "title": material.title,
+        "template": material.template,
+        "language": material.language,
+    }
+    if job.row:
+        common["row"] = job.row
+    entry = {
+        **common,
+        "kind": "pdf",
+        "paper": {
+            "name": material.paper.label,
+            "width_mm": material.paper.width_mm,
+            "height_mm": material.paper.height_mm,
+        },
+        "pages": pages,
+        "expected_pages": material.pages,
+        "duplex": material.duplex or material.booklet,
+        "booklet": material.booklet,
+        "proof": rendered.proof,
+        "tagged": True,
+        "pdf_variant": PDF_VARIANT,
+        "fields": rendered.values,
+        "mode": options.mode,
+        "greyscale": options.greyscale,
+        **({"bleed_mm": printing.bleed_mm, "crop_marks": marks} if press else {}),
+        **write_output(out_dir, pdf_name(rendered, options), data),
+        "qr_codes": [
+            {
+                "link": spot.link,
+                "url": codes[spot.link].url,
+                "label": codes[spot.link].label,
+                "page": spot.page,
+                "width_mm": spot.width_mm,
+                "x_mm": spot.x_mm,
+                "y_mm": spot.y_mm,
+            }
+            for spot in placed
+        ],
+    }
+    entries = [entry]
+    sheets = None if press else home_sheets(parts or data, entry, printing)
+    if sheets is not None:
+        sheet_data, fields = sheets
+        entries.append(
+            {**entry, **fields, **write_output(out_dir, f"{rendered.stem}.home.pdf", sheet_data)}
+        )
+    entries += _exports(material, rendered, out_dir, common)
+    return Output(
+        entries,
+        [f"{label}: {w}" for w in dict.fromkeys(warnings)],
+        key=cache_key(kit, rendered, options),
+        deps=deps,
+        qr=known_matrices([code.url for code in rendered.qr_codes]),
+    )
+
+
+def write_output(out_dir: Path, name: str, data: bytes) -> dict[str, Any]:
+    digest = write_atomic(out_dir / name, data)
+    return {"path": name, "bytes": len(data), "sha256": digest}
+
+
+def _exports(
+    material: Material, rendered: RenderedHTML, out_dir: Path, common: dict[str, Any]
+) -> list[dict[str, Any]]:
+    if not material.exports:
+        return []
+    from handbill.render.exporters import blocks_of, to_docx, to_text
+
+    blocks = blocks_of(rendered.content)
+    entries = []
+    for kind in material.exports:
+        if kind == "txt":
+            data = to_text(material.title, material.subtitle, blocks).encode("utf-8")
+        else:
+            size = float(material.vars.get("export_font_size", 12))
+            data = to_docx(material.title, material.subtitle, blocks, size)
+        entries.append(
+            {**common, "kind": kind, **write_output(out_dir, f"{rendered.stem}.{kind}", data)}
+        )
+    return entries

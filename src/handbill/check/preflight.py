@@ -1,0 +1,384 @@
+"""Preflight: check the built PDFs for what ruins a print run, before anything is printed."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+
+# subprocess runs qpdf only, with a fixed argument list (see _open_strictly).
+import re
+import shutil
+import subprocess  # nosec B404
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
+from handbill import __version__
+from handbill.build.jobs import Job
+from handbill.build.runner import build
+from handbill.build.workers import die_with
+from handbill.build.writers import read_manifest
+from handbill.check.findings import Finding
+from handbill.check.legibility import legibility_findings
+from handbill.check.qrscan import qr_findings
+from handbill.engine.inspect import spilled_text
+from handbill.engine.layout import render
+from handbill.errors import HandbillError
+from handbill.kit.fonts import from_kit_font, kit_font_families
+from handbill.kit.links import url_problem
+from handbill.kit.loader import Kit, rows_of
+from handbill.render.templating import render_html
+
+PT_PER_MM = 72 / 25.4
+
+
+@dataclass
+class CheckReport:
+    findings: list[Finding] = field(default_factory=list)
+    checked: int = 0
+    seconds: float = 0.0
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity == "error" for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.severity == "warning" for f in self.findings)
+
+    @property
+    def summary(self) -> str:
+        errors, warnings = self.errors, self.warnings
+        status = "clean"
+        if self.findings:
+            status = (
+                f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+            )
+        plural = "s" * (self.checked != 1)
+        return f"Checked {self.checked} PDF{plural}: {status} ({self.seconds:.1f} s)"
+
+    def to_json(self) -> str:
+        return json.dumps([asdict(f) for f in self.findings], indent=2, ensure_ascii=False)
+
+
+def check(
+    kit: Kit,
+    names: tuple[str, ...] | list[str] = (),
+    out_dir: Path | None = None,
+    jobs: int | None = None,
+) -> CheckReport:
+    """Build the named materials (all by default) if they are stale, then check every PDF."""
+    started = time.perf_counter()
+    report = CheckReport()
+    out_dir = (out_dir or kit.root / "dist").resolve()
+    materials = kit.select(names)
+    report.findings += _link_findings(kit)
+    if outputs_stale(kit, out_dir, {m.name for m in materials}):
+        built = build(kit, names, out_dir, jobs)
+        for failure in built.failures:
+            failed = failure.split(":")[0].strip()
+            report.findings.append(Finding("error", failed, "build", failure))
+    entries = [
+        e
+        for e in read_manifest(out_dir).get("outputs", [])
+        if e.get("kind") == "pdf"
+        and e.get("material") in {m.name for m in materials}
+        # A mail merge repeats its material, whose own output is checked; checking thousands
+        # of letters one by one would take far longer than making them.
+        and not e.get("merge")
+    ]
+    fonts = kit_font_families(kit)
+    report.checked += len(entries)
+    # Each PDF is checked on its own (opened, rasterised for its QR codes, laid out again for
+    # legibility), so the PDFs are spread over the cores; results come back in order.
+    workers = min(jobs or os.cpu_count() or 1, len(entries))
+    if workers <= 1:
+        found = [_check_entry(kit, entry, out_dir, fonts) for entry in entries]
+    else:
+        method = "fork" if threading.active_count() == 1 else "forkserver"
+        with ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context(method),
+            initializer=die_with,
+            initargs=(os.getpid(),),
+        ) as pool:
+            count = len(entries)
+            found = list(
+                pool.map(_check_entry, [kit] * count, entries, [out_dir] * count, [fonts] * count)
+            )
+    for findings in found:
+        report.findings += findings
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _check_entry(kit: Kit, entry: dict[str, Any], out_dir: Path, fonts: Any) -> list[Finding]:
+    """Every check of one PDF of the manifest."""
+    material = kit.materials[entry["material"]]
+    label = material.name + (f" row {entry['row']}" if entry.get("row") else "")
+    path = out_dir / entry["path"]
+    report = CheckReport()
+    reader = _open_strictly(path, label, report)
+    if reader is None:
+        return report.findings
+    if entry.get("imposition"):
+        # A4 sheets made from a PDF checked below: the codes must survive imposition.
+        return report.findings + qr_findings(path, entry, f"{label} (A4 sheets)", material.vars)
+    findings = report.findings
+    findings += _fit(entry, label, reader)
+    findings += _font_findings(reader, label, fonts)
+    findings += _imprint(kit, material, reader, label)
+    findings += qr_findings(path, entry, label, material.vars)
+    findings += _press_boxes(entry, label, reader)
+    job = Job(material.name, entry.get("row", 0))
+    row = rows_of(kit, material)[job.row - 1] if job.row else None
+    rendered = render_html(kit, material, row, job.row)
+    document, _ = render(kit, rendered)
+    findings += legibility_findings(document, label, material, rendered.html)
+    findings += _spills(spilled_text(document), label)
+    return findings
+
+
+def outputs_stale(kit: Kit, out_dir: Path, names: set[str]) -> bool:
+    """True when a named material has no output, or any kit file is newer than the outputs."""
+    manifest = read_manifest(out_dir)
+    outputs = manifest.get("outputs", [])
+    # The manifest may have come with the folder from elsewhere: anything unexpected in it
+    # means the outputs are rebuilt, which writes a manifest of handbill's own.
+    if not isinstance(outputs, list) or not all(
+        isinstance(e, dict)
+        and isinstance(e.get("path"), str)
+        and isinstance(e.get("material"), str)
+        and _plain_name(e["path"])
+        for e in outputs
+    ):
+        return True
+    entries = [e for e in outputs if e.get("material") in names]
+    built = {e["material"] for e in entries}
+    if built != names or not all((out_dir / e["path"]).is_file() for e in entries):
+        return True
+    if manifest.get("generator") != f"handbill {__version__}":
+        return True  # another handbill (other stock templates) made them
+    oldest = min((out_dir / e["path"]).stat().st_mtime for e in entries)
+    sources = [kit.root / "handbill.toml"]
+    for folder in ("materials", "templates", "assets", "data"):
+        if (kit.root / folder).is_dir():
+            sources += [p for p in (kit.root / folder).rglob("*") if p.is_file()]
+    return any(p.stat().st_mtime > oldest for p in sources)
+
+
+def _plain_name(name: str) -> bool:
+    """A file name directly in the output folder: no folders, nothing hidden."""
+    return bool(name) and "/" not in name and "\\" not in name and not name.startswith(".")
+
+
+def _open_strictly(path: Path, label: str, report: CheckReport) -> PdfReader | None:
+    try:
+        reader = PdfReader(path, strict=True)
+        _ = [page.mediabox for page in reader.pages]
+    except (OSError, PdfReadError, ValueError) as exc:
+        report.findings.append(
+            Finding("error", label, "pdf", f"{path.name} does not parse: {exc}; build it again")
+        )
+        return None
+    if shutil.which("qpdf"):
+        # qpdf from PATH, as the user installed it; the only argument is our own output's path.
+        result = subprocess.run(  # nosec B603 B607
+            ["qpdf", "--check", str(path)], capture_output=True, text=True, check=False
+        )
+        if result.returncode not in (0, 3):  # 3: warnings only
+            report.findings.append(
+                Finding(
+                    "error",
+                    label,
+                    "pdf",
+                    f"qpdf --check fails for {path.name}: "
+                    f"{(result.stdout + result.stderr).strip().splitlines()[-1]}",
+                )
+            )
+    return reader
+
+
+def _fit(entry: dict[str, Any], label: str, reader: PdfReader) -> list[Finding]:
+    expected, pages = entry.get("expected_pages"), entry["pages"]
+    if not expected or pages == expected:
+        return []
+    if pages < expected:
+        return [
+            Finding(
+                "warning",
+                label,
+                "fit",
+                f"{pages} pages, expected {expected}: add content, "
+                "or change 'pages:' in the front matter",
+            )
+        ]
+    pages_lines = [
+        [line.strip() for line in (page.extract_text() or "").splitlines() if line.strip()]
+        for page in reader.pages
+    ]
+    # What every page repeats (the footer, the imprint) and page numbers are not overflow.
+    repeated = set.intersection(*(set(lines) for lines in pages_lines))
+    lines = sum(
+        1
+        for page_lines in pages_lines[expected:]
+        for line in page_lines
+        if line not in repeated and not re.fullmatch(r"\d+ / \d+", line)
+    )
+    return [
+        Finding(
+            "error",
+            label,
+            "fit",
+            f"{pages} pages, expected {expected} (about {lines} lines over); "
+            "shorten the text, or change 'pages:' if the extra page is wanted",
+            page=expected + 1,
+        )
+    ]
+
+
+def _spills(spills: list[str], label: str) -> list[Finding]:
+    """One finding per page, for the first piece of text that spills out of its box."""
+    first: dict[int, tuple[str, int]] = {}
+    for spill in spills:
+        page, what = spill.split(": ", 1)
+        number = int(page.removeprefix("page "))
+        text, count = first.get(number, (what, 0))
+        first[number] = (text, count + 1)
+    return [
+        Finding(
+            "error",
+            label,
+            "fit",
+            f"{what}"
+            + (f" (and {count - 1} more)" if count > 1 else "")
+            + "; shorten the text or make the box larger",
+            page=number,
+        )
+        for number, (what, count) in sorted(first.items())
+    ]
+
+
+def _font_findings(reader: PdfReader, label: str, allowed: set[str]) -> list[Finding]:
+    findings = []
+    seen: set[str] = set()
+    for number, page in enumerate(reader.pages, start=1):
+        resources = page.get("/Resources")
+        fonts = resources.get_object().get("/Font", {}) if resources else {}
+        for ref in fonts.values():
+            font = ref.get_object()
+            name = str(font.get("/BaseFont", "?")).lstrip("/").split("+")[-1]
+            if name in seen:
+                continue
+            seen.add(name)
+            descendants = font.get("/DescendantFonts")
+            target = descendants[0].get_object() if descendants else font
+            descriptor = target.get("/FontDescriptor")
+            descriptor = descriptor.get_object() if descriptor is not None else {}
+            if not any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
+                findings.append(
+                    Finding(
+                        "error",
+                        label,
+                        "fonts",
+                        f"font {name} is not embedded; print shops need every font embedded",
+                        page=number,
+                    )
+                )
+            elif not from_kit_font(name, allowed):
+                findings.append(
+                    Finding(
+                        "error",
+                        label,
+                        "fonts",
+                        f"text is set in {name}, a font from this "
+                        "computer, not from the kit: a character is missing from the "
+                        "kit's fonts; add a font that has it under [[fonts]]",
+                        page=number,
+                    )
+                )
+    return findings
+
+
+def _imprint(kit: Kit, material: Any, reader: PdfReader, label: str) -> list[Finding]:
+    if not material.published:
+        return []
+    imprint = kit.config.imprint
+    if imprint.complete:
+        printed = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+        if imprint.line not in printed:
+            return [
+                Finding(
+                    "error",
+                    label,
+                    "imprint",
+                    "the imprint line is not printed on the material; its template must show "
+                    "{{ imprint.line }} (the stock page footer does)",
+                )
+            ]
+    else:
+        return [
+            Finding(
+                "error",
+                label,
+                "imprint",
+                f"the imprint is incomplete (missing "
+                f"{', '.join(imprint.missing)}); complete [imprint] in handbill.toml",
+            )
+        ]
+    return []
+
+
+def _press_boxes(entry: dict[str, Any], label: str, reader: PdfReader) -> list[Finding]:
+    if entry.get("mode") != "press":
+        return []
+    findings = []
+    bleed = float(entry.get("bleed_mm", 3))
+    for number, page in enumerate(reader.pages, start=1):
+        if "/TrimBox" not in page or "/BleedBox" not in page:
+            findings.append(
+                Finding(
+                    "error",
+                    label,
+                    "pdf",
+                    "a press PDF needs a TrimBox and a BleedBox; build it again with --mode press",
+                    page=number,
+                )
+            )
+            continue
+        trim, bleed_box = page.trimbox, page.bleedbox
+        margin = (float(trim.left) - float(bleed_box.left)) / PT_PER_MM
+        if abs(margin - bleed) > 0.5:
+            findings.append(
+                Finding(
+                    "error",
+                    label,
+                    "pdf",
+                    f"the bleed is {margin:.1f} mm, the kit asks for "
+                    f"{bleed:g} mm; build it again with --mode press",
+                    page=number,
+                )
+            )
+    return findings
+
+
+def _link_findings(kit: Kit) -> list[Finding]:
+    findings = []
+    for link in kit.config.links.values():
+        problem = url_problem(link.url)
+        if problem:
+            findings.append(
+                Finding("error", "handbill.toml", "links", f"link '{link.name}': {problem}")
+            )
+    return findings
+
+
+class CheckFailed(HandbillError):
+    """The check found errors; the findings have already been printed."""

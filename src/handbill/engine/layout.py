@@ -1,0 +1,234 @@
+"""Lay out HTML with WeasyPrint and write PDF bytes; ``render`` and ``write_pdf`` stay apart."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from weasyprint import HTML
+from weasyprint.document import Document
+from weasyprint.text.fonts import FontConfiguration
+
+from handbill.engine.actualtext import exact_text
+from handbill.engine.fetcher import KitURLFetcher, RefusedURL
+from handbill.engine.incremental import WrittenPDF, written
+from handbill.engine.linecache import remembering_lines
+from handbill.engine.qrdraw import drawing_qr_paths
+from handbill.engine.stylecache import install as install_stylecache
+from handbill.errors import FetchError, LayoutError, one_line
+from handbill.kit.boundary import stock_dir
+from handbill.kit.characters import describe
+from handbill.kit.fonts import MissingGlyphError
+from handbill.kit.loader import Kit
+from handbill.render.templating import RenderedHTML
+
+PX_PER_MM = 96 / 25.4
+PDF_VARIANT = "pdf/ua-1"
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a QR code ended up: page (1-based) and its box in millimetres from the top left."""
+
+    link: str
+    page: int
+    x_mm: float
+    y_mm: float
+    width_mm: float
+
+
+class _WarningCollector(logging.Handler):
+    """Collect WeasyPrint's warnings (unknown CSS, unloadable images) so the build can show them."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        # One line each, of bounded length: a message may quote a 45 MB data: URL.
+        self.messages.append(one_line(record.getMessage()))
+
+
+@contextmanager
+def weasyprint_warnings() -> Iterator[list[str]]:
+    """Gather what WeasyPrint logs while the block runs, instead of printing it."""
+    logger = logging.getLogger("weasyprint")
+    collector = _WarningCollector()
+    logger.addHandler(collector)
+    try:
+        yield collector.messages
+    finally:
+        logger.removeHandler(collector)
+
+
+class SharedFonts(FontConfiguration):  # type: ignore[misc]
+    """One font configuration for the documents of one build in one process.
+
+    WeasyPrint loads every @font-face of a document into a fresh configuration; the documents
+    of a kit declare the same bundled fonts, so sharing one loads each font once per build
+    instead of once per document. The files are still reported to each document's fetcher, so
+    the build cache knows which outputs a font change affects. The configuration also keeps
+    the build's parsed stylesheets (see stylecache.py).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stylesheets: dict[tuple[str, ...], Any] = {}
+        install_stylecache()
+
+    def add_font_face(self, rule_descriptors: Any, url_fetcher: Any) -> Any:
+        read = getattr(url_fetcher, "read", None)
+        if read is not None:
+            for font_type, url in rule_descriptors.get("src", ()):
+                if font_type == "external" and url and url.startswith("file:"):
+                    path = os.path.realpath(unquote(urlsplit(url).path))
+                    read[path] = _digest(path)
+        return super().add_font_face(rule_descriptors, url_fetcher)
+
+
+def _digest(path: str) -> str:
+    info = os.stat(path)
+    key = (path, info.st_size, info.st_mtime_ns)
+    if key not in _DIGESTS:
+        _DIGESTS[key] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return _DIGESTS[key]
+
+
+_DIGESTS: dict[tuple[str, int, int], str] = {}
+_shared = threading.local()
+
+
+@contextmanager
+def sharing_fonts() -> Iterator[None]:
+    """Documents rendered in this thread inside the block share one SharedFonts."""
+    _shared.fonts = SharedFonts()
+    try:
+        yield
+    finally:
+        _shared.fonts = None
+
+
+def render(
+    kit: Kit, rendered: RenderedHTML, read: dict[str, str] | None = None
+) -> tuple[Document, list[str]]:
+    """Lay out the HTML into pages, with the kit folder as base URL; fetching stays offline.
+
+    ``read``, when given, receives every file the layout read (path -> sha256).
+    """
+    fetcher = KitURLFetcher((kit.root, stock_dir()))
+    if read is not None:
+        fetcher.read = read
+    with weasyprint_warnings() as messages:
+        try:
+            html = HTML(string=rendered.html, base_url=kit.root.as_uri() + "/", url_fetcher=fetcher)
+            fonts = getattr(_shared, "fonts", None)
+            with remembering_lines():
+                document = html.render(**({"font_config": fonts} if fonts else {}))
+        except RefusedURL as exc:
+            raise FetchError(
+                f"{rendered.material.name}: refused to fetch {exc.url} ({exc.reason})",
+                rendered.material.path,
+            ) from None
+        except (RecursionError, OverflowError) as exc:
+            raise layout_error(rendered.material.name, exc) from None
+    return document, messages
+
+
+def layout_error(label: str, exc: BaseException) -> LayoutError:
+    """The one line for a layout WeasyPrint could not make from the kit's HTML and CSS."""
+    if isinstance(exc, RecursionError):
+        cause = "something in the template's HTML or the kit's CSS is nested too deeply"
+    else:
+        cause = "a number in the kit's CSS is too large (e.g. font-size: 1e30px)"
+    return LayoutError(
+        f"{label}: the pages could not be laid out: {cause} ({type(exc).__name__}); check "
+        "the kit's templates/ and CSS files"
+    )
+
+
+def write_pdf(
+    document: Document, title: str, language: str, label: str = "", tagged: bool = True
+) -> bytes:
+    """The finished PDF as bytes, so the caller decides where and how to store it.
+
+    ``tagged`` false leaves out the structure tree: for pages that are only parts to be drawn
+    into other pages (a merge's shared layouts), which do not keep it.
+
+    Raises MissingGlyphError if WeasyPrint had to draw a "tofu" box (.notdef) for a character
+    no font has: a backstop for what the coverage check cannot see (e.g. combining marks).
+    """
+    return write_pdf_parts(document, title, language, label, tagged)[0]
+
+
+def write_pdf_parts(
+    document: Document, title: str, language: str, label: str = "", tagged: bool = True
+) -> tuple[bytes, WrittenPDF | None]:
+    """``write_pdf``, and where each page's parts are in the bytes, so that sheets can be
+    appended to the PDF without reading it back (incremental.py); None if that cannot be."""
+    document.metadata.title = title
+    document.metadata.lang = language
+    kept: list[Any] = []
+    with weasyprint_warnings() as messages, drawing_qr_paths(), exact_text():
+        # Tagged PDF (PDF/UA-1): screen readers read the material in order; title and
+        # language are set above, as PDF/UA requires. Right-to-left lines carry their exact
+        # text (actualtext.py).
+        try:
+            data: bytes = document.write_pdf(
+                pdf_variant=PDF_VARIANT if tagged else None,
+                finisher=lambda _, pdf: kept.append(pdf),
+            )
+        except RefusedURL as exc:  # an attachment is fetched only as the PDF is written
+            raise FetchError(
+                f"{label or title}: refused to fetch {exc.url} ({exc.reason})"
+            ) from None
+        except (RecursionError, OverflowError) as exc:
+            raise layout_error(label or title, exc) from None
+    for message in messages:
+        match = re.search(r"\.notdef glyph rendered .*\(U\+([0-9A-Fa-f]+)\)", message)
+        if match:
+            character = chr(int(match[1], 16))
+            raise MissingGlyphError(
+                f"{label or title}: no font in the kit can draw {describe(character)}; remove it, "
+                "or add a font that has it under [[fonts]] in handbill.toml"
+            )
+    return data, written(kept[0], data)
+
+
+def boxes_in(box: Any) -> Iterator[Any]:
+    """The laid-out box and every box inside it, in document order."""
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from boxes_in(child)
+
+
+def qr_placements(document: Document) -> list[Placement]:
+    """Find every placed QR code (the ``<figure class="qr">`` boxes) on the laid-out pages."""
+    found = []
+    for number, page in enumerate(document.pages, start=1):
+        for box in boxes_in(page._page_box):
+            element = getattr(box, "element", None)
+            if (
+                element is None
+                or not str(getattr(box, "element_tag", "")).endswith("svg")
+                or "qr-code" not in (element.get("class") or "")
+            ):
+                continue
+            found.append(
+                Placement(
+                    link=element.get("data-link") or "",
+                    page=number,
+                    x_mm=round(box.content_box_x() / PX_PER_MM, 2),
+                    y_mm=round(box.content_box_y() / PX_PER_MM, 2),
+                    width_mm=round(box.width / PX_PER_MM, 2),
+                )
+            )
+    return found

@@ -1,0 +1,153 @@
+"""The kit boundary: every file handbill reads from a kit is checked and read here, with a cap."""
+
+from __future__ import annotations
+
+import os
+import stat
+from functools import cache
+from pathlib import Path
+
+from handbill.errors import KitError
+
+_PACKAGE = Path(__file__).resolve().parent.parent  # src/handbill
+
+MB = 1024 * 1024
+# The most handbill reads of each kind of file. Each is far above what a real kit needs (the
+# example kit's largest file of each kind is under a tenth of it) and low enough that a file
+# of that size is read, parsed and laid out in seconds.
+LIMITS = {
+    "handbill.toml": 1 * MB,
+    "string table": 1 * MB,
+    "material": 2 * MB,
+    "template": 1 * MB,
+    "data table": 20 * MB,
+    "supporters' table": 200 * MB,
+    "run file": 1 * MB,
+    "font": 50 * MB,
+    "image": 50 * MB,
+    "file": 50 * MB,
+}
+
+
+@cache
+def stock_dir() -> Path:
+    """The folder holding the stock ``templates/`` and ``assets/``.
+
+    An installed wheel carries them in ``handbill/stock``; a source checkout (editable
+    install) finds them at the top of the repository, where they are maintained.
+    """
+    for candidate in (_PACKAGE / "stock", _PACKAGE.parent.parent):
+        if (candidate / "templates" / "_base.html").is_file():
+            return candidate
+    raise KitError("handbill's stock templates are missing; reinstall handbill.")
+
+
+def roots_of(kit_root: Path) -> tuple[Path, ...]:
+    """The folders a kit's files may come from: the kit itself and handbill's stock folder."""
+    return (Path(os.path.realpath(kit_root)), Path(os.path.realpath(stock_dir())))
+
+
+def _size(count: int) -> str:
+    return f"{count / MB:,.1f} MB" if count >= MB else f"{count:,} bytes"
+
+
+def inside(path: Path, roots: tuple[Path, ...]) -> Path:
+    """``path`` with links and ``..`` resolved, or a KitError when that leads out of ``roots``.
+
+    A link that stays inside the kit is followed; one that points elsewhere is refused, so a
+    kit from someone else cannot make handbill read (and print) a file from this computer.
+    """
+    real = Path(os.path.realpath(path))
+    if not any(real == root or real.is_relative_to(root) for root in roots):
+        raise KitError(
+            "this is a link to a file outside the kit, which handbill does not read; "
+            "copy the file into the kit folder instead of linking to it.",
+            path,
+        )
+    return real
+
+
+def read_bytes(
+    path: Path, kind: str, roots: tuple[Path, ...] | None = None, limit: int | None = None
+) -> bytes:
+    """The bytes of ``path``: a regular file of at most ``LIMITS[kind]``, inside ``roots``.
+
+    ``roots`` is None for a file named on the command line (a supporters' table, a run file):
+    the user chose it, so it may be anywhere, but it must still be an ordinary file of a
+    bounded size. FIFOs, devices and sockets are refused before they are opened for reading
+    (opening is non-blocking, so a FIFO cannot hang the build).
+    """
+    real = inside(path, roots) if roots is not None else Path(os.path.realpath(path))
+    cap = limit if limit is not None else LIMITS.get(kind, LIMITS["file"])
+    try:
+        descriptor = os.open(real, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+    except FileNotFoundError as exc:
+        raise KitError(f"the {kind} file is missing.", path) from exc
+    except OSError as exc:
+        raise KitError(f"cannot read this {kind} file ({exc.strerror}).", path) from exc
+    with os.fdopen(descriptor, "rb") as stream:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise KitError(
+                f"not an ordinary file ({_file_type(info.st_mode)}); handbill reads only "
+                f"ordinary files. Replace it with the {kind} itself.",
+                path,
+            )
+        data = stream.read(cap + 1)
+    if len(data) > cap:
+        raise KitError(
+            f"{_size(max(info.st_size, len(data)))} is more than handbill reads from a {kind} "
+            f"(at most {_size(cap)}); check that this is the right file, or split it.",
+            path,
+        )
+    return data
+
+
+def read_text(path: Path, kind: str, roots: tuple[Path, ...] | None = None) -> str:
+    """The text of ``path`` (UTF-8, a byte-order mark allowed), read as ``read_bytes`` does."""
+    data = read_bytes(path, kind, roots)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        advice = (
+            "in your spreadsheet choose 'CSV UTF-8' when saving."
+            if path.suffix.lower() == ".csv"
+            else "save it as UTF-8 (in your editor's 'Save as' options)."
+        )
+        raise KitError(f"not UTF-8 text (byte {exc.start}); {advice}", path, line) from exc
+
+
+def regular_file(path: Path, kind: str, roots: tuple[Path, ...]) -> Path:
+    """``path`` resolved, when it is an ordinary file inside ``roots`` of an allowed size."""
+    real = inside(path, roots)
+    try:
+        info = real.stat()
+    except OSError as exc:
+        raise KitError(f"the {kind} file is missing.", path) from exc
+    if not stat.S_ISREG(info.st_mode):
+        raise KitError(
+            f"not an ordinary file ({_file_type(info.st_mode)}); handbill reads only ordinary "
+            f"files. Replace it with the {kind} itself.",
+            path,
+        )
+    cap = LIMITS.get(kind, LIMITS["file"])
+    if info.st_size > cap:
+        raise KitError(
+            f"{_size(info.st_size)} is more than handbill reads from a {kind} (at most "
+            f"{_size(cap)}); check that this is the right file.",
+            path,
+        )
+    return real
+
+
+def _file_type(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "not a regular file"

@@ -1,0 +1,410 @@
+"""Read and validate ``handbill.toml``: every problem is collected, then reported at once."""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from handbill.errors import ConfigError, KitError, did_you_mean
+from handbill.kit.boundary import read_text, regular_file, roots_of
+from handbill.kit.links import Link, Tracking, read_links, read_tracking
+from handbill.kit.paper import Paper, parse_paper
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
+
+CONFIG_NAME = "handbill.toml"
+
+SECTIONS: dict[str, set[str] | None] = {
+    "campaign": {"name", "tagline", "hashtag", "social"},
+    "links": None,  # any link name
+    "brand": {"colours", "logo", "fonts"},
+    "fonts": None,  # an array of tables, checked entry by entry
+    "defaults": {"paper", "language"},
+    "imprint": {"promoter", "promoter_address", "printer", "printer_address", "on_behalf_of"},
+    "fields": None,  # values for fill-in fields, any names
+    "print": {"bleed_mm", "crop_marks", "mark_offset_mm", "duplex_flip", "tile_overlap_mm"},
+    "tracking": {"utm", "campaign", "source"},
+}
+COLOUR_NAMES = ("primary", "secondary", "accent", "text", "background", "muted")
+DEFAULT_COLOURS = {
+    "primary": "#005eb8",
+    "secondary": "#003087",
+    "accent": "#ffb81c",
+    "text": "#1d1d1b",
+    "background": "#ffffff",
+    "muted": "#4c6272",
+}
+STOCK_FONT = "Atkinson Hyperlegible"
+_HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*$")
+
+
+@dataclass(frozen=True)
+class FontFile:
+    """A font the kit brings: one @font-face rule."""
+
+    family: str
+    path: Path
+    weight: int = 400
+    style: str = "normal"
+
+
+@dataclass(frozen=True)
+class Brand:
+    colours: dict[str, str]
+    logo: Path | None
+    font_body: str
+    font_heading: str
+
+
+@dataclass(frozen=True)
+class Imprint:
+    """Who promotes and who prints the material: UK election material must say so."""
+
+    promoter: str = ""
+    promoter_address: str = ""
+    printer: str = ""
+    printer_address: str = ""
+    on_behalf_of: str = ""
+
+    @property
+    def missing(self) -> list[str]:
+        names = ("promoter", "promoter_address", "printer", "printer_address")
+        return [name for name in names if not getattr(self, name).strip()]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+    @property
+    def line(self) -> str:
+        """The printed imprint, e.g. "Promoted by A, 1 High St. Printed by B, 2 Low Rd."."""
+        parts = []
+        if self.promoter:
+            who = self.promoter + (f", {self.promoter_address}" if self.promoter_address else "")
+            if self.on_behalf_of:
+                who += f", on behalf of {self.on_behalf_of}"
+            parts.append(f"Promoted by {who}.")
+        if self.printer:
+            parts.append(
+                f"Printed by {self.printer}"
+                + (f", {self.printer_address}" if self.printer_address else "")
+                + "."
+            )
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class PrintSettings:
+    """How outputs are prepared for a print shop (press) and for home printers."""
+
+    bleed_mm: float = 3.0
+    crop_marks: bool = True
+    mark_offset_mm: float = 3.0
+    duplex_flip: str = "short"
+    tile_overlap_mm: float = 10.0
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything handbill.toml says about a kit."""
+
+    path: Path
+    name: str
+    tagline: str
+    hashtag: str
+    social: dict[str, str]
+    links: dict[str, Link]
+    brand: Brand
+    fonts: tuple[FontFile, ...]
+    paper: Paper
+    language: str
+    imprint: Imprint = field(default_factory=Imprint)
+    fields: dict[str, str] = field(default_factory=dict)
+    printing: PrintSettings = field(default_factory=PrintSettings)
+    tracking: Tracking = field(default_factory=Tracking)
+
+
+def _key_lines(text: str) -> dict[tuple[str, str], int]:
+    """Map (table, key) to the line it is written on, so errors can point at it."""
+    lines: dict[tuple[str, str], int] = {}
+    table = ""
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        header = re.match(r"^\[\[?\s*([^\]]+?)\s*\]\]?", line)
+        if header:
+            table = header[1].replace('"', "")
+            lines.setdefault((table, ""), number)
+            continue
+        key = re.match(r'^"?([A-Za-z0-9_.-]+)"?\s*=', line)
+        if key:
+            lines.setdefault((table, key[1]), number)
+    return lines
+
+
+class Checker:
+    """Collects problems as (line, text) pairs while values are read."""
+
+    def __init__(self, text: str):
+        self.lines = _key_lines(text)
+        self.problems: list[tuple[int | None, str]] = []
+
+    def line(self, table: str, key: str = "") -> int | None:
+        return self.lines.get((table, key)) or self.lines.get((table, ""))
+
+    def add(self, table: str, key: str, text: str) -> None:
+        dotted = f"{table}.{key}" if key else table
+        self.problems.append((self.line(table, key), f"Config value '{dotted}': {text}"))
+
+    def string(self, data: dict[str, Any], table: str, key: str, default: str = "") -> str:
+        value = data.get(key, default)
+        if not isinstance(value, str):
+            self.add(table, key, f"must be text in quotes, not {type(value).__name__}")
+            return default
+        return value.strip()
+
+    def unknown_keys(self, data: dict[str, Any], table: str, allowed: set[str]) -> None:
+        for key in data:
+            if key not in allowed:
+                hint = did_you_mean(key, allowed) or f" Allowed: {', '.join(sorted(allowed))}."
+                self.add(table, key, f"unknown setting.{hint}")
+
+
+def load_config(root: Path) -> Config:
+    """Read ``ROOT/handbill.toml``; raise ConfigError listing every problem found."""
+    path = root / CONFIG_NAME
+    if not path.is_file():
+        raise KitError(
+            f"No {CONFIG_NAME} in {root}. Run handbill inside a kit folder, pass --kit DIR, "
+            "or create a kit with 'handbill new DIR'."
+        )
+    text = read_text(path, "handbill.toml", roots_of(root))
+    data = parse_toml(path, text, "Check the quotes, brackets and '=' on this line.")
+    return _validate(root, path, text, data)
+
+
+def parse_toml(path: Path, text: str, advice: str) -> dict[str, Any]:
+    """``text`` read as TOML; a syntax error is one line with the file, the line and ``advice``."""
+    try:
+        data: dict[str, Any] = tomllib.loads(text)
+        return data
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise KitError(
+            f"TOML syntax error: {message}. {advice}",
+            path,
+            int(match[1]) if match else None,
+        ) from exc
+    except RecursionError as exc:
+        raise KitError(
+            "TOML nested too deeply to read (brackets inside brackets hundreds of times); "
+            "write plain values and tables.",
+            path,
+        ) from exc
+
+
+def _validate(root: Path, path: Path, text: str, data: dict[str, Any]) -> Config:
+    check = Checker(text)
+    for section in data:
+        if section not in SECTIONS:
+            hint = did_you_mean(section, SECTIONS) or f" Sections: {', '.join(SECTIONS)}."
+            check.problems.append((check.line(section), f"Unknown section [{section}].{hint}"))
+    tables: dict[str, dict[str, Any]] = {}
+    for section, allowed in SECTIONS.items():
+        value = data.get(section, [] if section == "fonts" else {})
+        if section != "fonts" and not isinstance(value, dict):
+            check.add(section, "", "must be a table, written [" + section + "]")
+            value = {}
+        tables[section] = value
+        if allowed is not None:
+            check.unknown_keys(value, section, allowed)
+
+    campaign = tables["campaign"]
+    name = check.string(campaign, "campaign", "name")
+    if not name and "name" not in campaign:
+        check.add("campaign", "name", 'missing. Add name = "Your campaign" under [campaign]')
+    social = campaign.get("social", {})
+    if not isinstance(social, dict) or not all(isinstance(v, str) for v in social.values()):
+        check.add("campaign", "social", 'must be a table of text, e.g. twitter = "@group"')
+        social = {}
+
+    links = read_links(tables["links"], check)
+    brand = _brand(root, tables["brand"], check)
+    fonts = _fonts(root, tables["fonts"], check)
+
+    defaults = tables["defaults"]
+    paper = parse_paper("A4")
+    try:
+        paper = parse_paper(check.string(defaults, "defaults", "paper", "A4"))
+    except ValueError as exc:
+        check.add("defaults", "paper", str(exc))
+    language = check.string(defaults, "defaults", "language", "en-GB")
+    if not LANGUAGE_TAG.match(language):
+        check.add("defaults", "language", f"'{language}' is not a language tag such as en-GB or cy")
+
+    imprint_data = tables["imprint"]
+    imprint = Imprint(
+        **{
+            key: check.string(imprint_data, "imprint", key)
+            for key in imprint_data
+            if key in (SECTIONS["imprint"] or set())
+        }
+    )
+
+    fields: dict[str, str] = {}
+    for key, value in tables["fields"].items():
+        if not re.match(r"^[a-z][a-z0-9_]*$", key):
+            check.add("fields", key, "field names use lower-case letters, digits and _")
+        elif not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            check.add("fields", key, "must be text in quotes")
+        else:
+            fields[key] = str(value)
+
+    printing = _print_settings(tables["print"], check)
+    tracking = read_tracking(tables["tracking"], check, name)
+
+    if check.problems:
+        raise ConfigError(path, check.problems)
+    return Config(
+        path=path,
+        name=name,
+        tagline=check.string(campaign, "campaign", "tagline"),
+        hashtag=check.string(campaign, "campaign", "hashtag"),
+        social=dict(social),
+        links=links,
+        brand=brand,
+        fonts=fonts,
+        paper=paper,
+        language=language,
+        imprint=imprint,
+        fields=fields,
+        printing=printing,
+        tracking=tracking,
+    )
+
+
+def _print_settings(data: dict[str, Any], check: Checker) -> PrintSettings:
+    defaults = PrintSettings()
+    values: dict[str, Any] = {}
+    for key, low, high in (
+        ("bleed_mm", 0, 10),
+        ("mark_offset_mm", 0, 10),
+        ("tile_overlap_mm", 5, 30),
+    ):
+        value = data.get(key, getattr(defaults, key))
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not low <= value <= high
+        ):
+            check.add("print", key, f"must be a number of millimetres from {low} to {high}")
+        else:
+            values[key] = float(value)
+    marks = data.get("crop_marks", True)
+    if not isinstance(marks, bool):
+        check.add("print", "crop_marks", "must be true or false")
+    else:
+        values["crop_marks"] = marks
+    flip = data.get("duplex_flip", "short")
+    if flip not in ("short", "long"):
+        check.add(
+            "print", "duplex_flip", "must be 'short' or 'long' (the edge your printer flips on)"
+        )
+    else:
+        values["duplex_flip"] = flip
+    return PrintSettings(**values)
+
+
+def _brand(root: Path, data: dict[str, Any], check: Checker) -> Brand:
+    colours = dict(DEFAULT_COLOURS)
+    given = data.get("colours", {})
+    if not isinstance(given, dict):
+        check.add("brand", "colours", "must be a table, written [brand.colours]")
+        given = {}
+    check.unknown_keys(given, "brand.colours", set(COLOUR_NAMES))
+    for key, value in given.items():
+        if key in COLOUR_NAMES:
+            if isinstance(value, str) and _HEX.match(value):
+                colours[key] = value.lower()
+            else:
+                check.add(
+                    "brand.colours", key, f"'{value}' is not a colour; write it as \"#005eb8\""
+                )
+    logo = None
+    if "logo" in data:
+        logo_text = check.string(data, "brand", "logo")
+        candidate = root / logo_text
+        if not logo_text or not candidate.is_file():
+            check.add(
+                "brand",
+                "logo",
+                f"no file '{logo_text}' in the kit; give a path such as "
+                "assets/img/logo.svg, relative to the kit folder",
+            )
+        else:
+            try:
+                logo = regular_file(candidate, "image", roots_of(root))
+            except KitError as exc:
+                check.add("brand", "logo", f"'{logo_text}': {exc.reason}")
+    fonts = data.get("fonts", {})
+    if not isinstance(fonts, dict):
+        check.add("brand", "fonts", 'must be a table, e.g. body = "Atkinson Hyperlegible"')
+        fonts = {}
+    check.unknown_keys(fonts, "brand.fonts", {"body", "heading"})
+    body = check.string(fonts, "brand.fonts", "body", STOCK_FONT) or STOCK_FONT
+    heading = check.string(fonts, "brand.fonts", "heading", body) or body
+    return Brand(colours=colours, logo=logo, font_body=body, font_heading=heading)
+
+
+def _fonts(root: Path, entries: Any, check: Checker) -> tuple[FontFile, ...]:
+    if not isinstance(entries, list):
+        check.add("fonts", "", "write each font as a [[fonts]] table with family and file")
+        return ()
+    fonts = []
+    for entry in entries:
+        if not isinstance(entry, dict):
+            check.add("fonts", "", "write each font as a [[fonts]] table with family and file")
+            continue
+        check.unknown_keys(entry, "fonts", {"family", "file", "weight", "style"})
+        family = check.string(entry, "fonts", "family")
+        file = check.string(entry, "fonts", "file")
+        weight = entry.get("weight", 400)
+        style = check.string(entry, "fonts", "style", "normal")
+        resolved = (root / file).resolve()
+        problem = _font_problem(root, file) if family and file else ""
+        if not family or not file:
+            check.add(
+                "fonts", "", 'each [[fonts]] needs family = "..." and file = "assets/fonts/..."'
+            )
+        elif problem:
+            check.add("fonts", "file", problem)
+        elif not isinstance(weight, int) or not 100 <= weight <= 900:
+            check.add("fonts", "weight", "must be a number from 100 to 900, e.g. 700 for bold")
+        elif style not in ("normal", "italic"):
+            check.add("fonts", "style", "must be 'normal' or 'italic'")
+        else:
+            fonts.append(FontFile(family, resolved, weight, style))
+    return tuple(fonts)
+
+
+def _font_problem(root: Path, file: str) -> str:
+    """Why ``file`` cannot be a kit font ("" when it can): missing, outside, or not a font."""
+    path = root / file
+    if not path.is_file():
+        return f"no font file '{file}' in the kit; put it under assets/fonts/"
+    if path.suffix.lower() not in (".ttf", ".otf", ".woff", ".woff2"):
+        return f"'{file}' is not a font file (.ttf, .otf, .woff, .woff2)"
+    try:
+        real = regular_file(path, "font", roots_of(root))
+    except KitError as exc:
+        return f"'{file}': {exc.reason}"
+    from handbill.kit.fonts import font_problem
+
+    return font_problem(real, file)

@@ -1,0 +1,137 @@
+"""Glyph coverage: every character drawn must be in a bundled or kit font: no fallback, no tofu."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from fontTools.ttLib import TTCollection, TTFont
+
+from handbill.errors import HandbillError, KitError
+from handbill.kit.boundary import regular_file, roots_of, stock_dir
+from handbill.kit.characters import describe, needs_glyph
+
+if TYPE_CHECKING:
+    from weasyprint.document import Document
+
+    from handbill.kit.loader import Kit
+
+FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2", ".ttc")
+
+
+class MissingGlyphError(HandbillError):
+    """A character in a material is in none of the kit's fonts."""
+
+
+def font_files(kit: Kit) -> tuple[Path, ...]:
+    """Every font a build may use: the stock fonts, the kit's assets/fonts and its [[fonts]].
+
+    Each is an ordinary file inside the kit or the stock folder, or the build stops naming it.
+    """
+    found = set()
+    roots = roots_of(kit.root)
+    for folder in (stock_dir() / "assets" / "fonts", kit.root / "assets" / "fonts"):
+        if folder.is_dir():
+            found |= {
+                regular_file(p, "font", roots)
+                for p in folder.rglob("*")
+                if p.suffix.lower() in FONT_SUFFIXES
+            }
+    found |= {font.path for font in kit.config.fonts}
+    return tuple(sorted(found))
+
+
+def _open_fonts(path: Path) -> list[TTFont]:
+    """The fonts in a font file; a file fontTools cannot read is a KitError naming it."""
+    try:
+        if path.suffix.lower() == ".ttc":
+            return list(TTCollection(str(path)).fonts)
+        return [TTFont(str(path))]
+    except Exception as exc:  # fontTools raises many kinds on a damaged file
+        raise KitError(
+            "not a font handbill can read (damaged, or not really a font); replace it with "
+            "the .ttf or .otf file from the font's publisher.",
+            path,
+        ) from exc
+
+
+def font_problem(path: Path, name: str) -> str:
+    """Why ``path`` is not a usable font ("" when it is): read its character map to be sure."""
+    try:
+        for font in _open_fonts(path):
+            font.getBestCmap()
+    except KitError:
+        return f"'{name}' is not a font handbill can read (damaged, or not really a font)"
+    except Exception:  # a damaged table shows only when it is read
+        return f"'{name}' is a damaged font file; replace it with the publisher's .ttf or .otf"
+    return ""
+
+
+@cache
+def coverage(paths: tuple[Path, ...]) -> frozenset[int]:
+    """The code points that at least one of the fonts has a glyph for."""
+    covered: set[int] = set()
+    for path in paths:
+        for font in _open_fonts(path):
+            try:
+                covered |= set(font.getBestCmap() or {})
+            except Exception as exc:  # a damaged table shows only when it is read
+                raise KitError(
+                    "a damaged font file; replace it with the publisher's .ttf or .otf.", path
+                ) from exc
+    return frozenset(covered)
+
+
+def _text_boxes(box: Any) -> Iterator[Any]:
+    if type(box).__name__ == "TextBox":
+        yield box
+    for child in getattr(box, "children", ()):
+        yield from _text_boxes(child)
+
+
+def check_glyphs(kit: Kit, document: Document, material: str) -> None:
+    """Raise MissingGlyphError naming the first character no font can draw, and its page."""
+    covered = coverage(font_files(kit))
+    for number, page in enumerate(document.pages, start=1):
+        for box in _text_boxes(page._page_box):
+            for character in box.text:
+                if needs_glyph(character) and ord(character) not in covered:
+                    raise MissingGlyphError(
+                        f"{material}: no font in the kit has {describe(character)} on page "
+                        f"{number}; remove it, or add a font that has it under [[fonts]] in "
+                        "handbill.toml"
+                    )
+
+
+@cache
+def _family_names(paths: tuple[Path, ...]) -> frozenset[str]:
+    names = set()
+    for path in paths:
+        for font in _open_fonts(path):
+            try:
+                found = [font["name"].getDebugName(name_id) for name_id in (1, 16)]
+            except Exception as exc:  # a damaged or missing name table
+                raise KitError(
+                    "a damaged font file (its names cannot be read); replace it with the "
+                    "publisher's .ttf or .otf.",
+                    path,
+                ) from exc
+            names |= {name for name in found if name}
+    return frozenset(names)
+
+
+def kit_font_families(kit: Kit) -> set[str]:
+    """Family names of every font the kit may use: its files' own and its [[fonts]] names."""
+    return set(_family_names(font_files(kit))) | {font.family for font in kit.config.fonts}
+
+
+def from_kit_font(pdf_font_name: str, families: set[str]) -> bool:
+    """Whether a PDF font name ("ABCDEF+Atkinson-Hyperlegible-Bold") is one of the families.
+
+    WeasyPrint names embedded fonts from their description: family and style, spaces as
+    hyphens, behind a subset tag.
+    """
+    base = pdf_font_name.lstrip("/").split("+")[-1].replace("-", " ").lower()
+    return any(base.startswith(family.replace("-", " ").lower()) for family in families)

@@ -1,0 +1,334 @@
+"""Load a kit: handbill.toml, its materials and data files, and where the stock templates live."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from handbill.errors import KitError, did_you_mean
+from handbill.kit.boundary import read_text, roots_of, stock_dir
+from handbill.kit.characters import control_character, describe
+from handbill.kit.config import Config, load_config
+from handbill.kit.fields import field_names
+from handbill.kit.readers import READERS, Material
+from handbill.kit.translations import select_language
+
+MAX_PER_ROWS = 2_000  # one PDF per row: a local group or an event each, not a mailing list
+
+
+def stock_templates() -> list[str]:
+    """Names of the stock material templates (files starting with '_' are building blocks)."""
+    folder = stock_dir() / "templates"
+    return sorted(p.stem for p in folder.glob("*.html") if not p.name.startswith("_"))
+
+
+@dataclass(frozen=True)
+class Kit:
+    """A campaign kit: its folder, configuration, materials by name and data tables."""
+
+    root: Path
+    config: Config
+    materials: dict[str, Material]
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def roots(self) -> tuple[Path, ...]:
+        """The folders the kit's files may be read from (see ``handbill.kit.boundary``)."""
+        return roots_of(self.root)
+
+    @property
+    def template_dirs(self) -> tuple[Path, ...]:
+        """Kit templates first, so a kit can override any stock template of the same name."""
+        return (self.root / "templates", stock_dir() / "templates")
+
+    @property
+    def asset_dirs(self) -> tuple[Path, ...]:
+        return (self.root / "assets", stock_dir() / "assets")
+
+    def select(
+        self, names: tuple[str, ...] | list[str], language: str | None = None
+    ) -> list[Material]:
+        """The materials named (all when none are), or a KitError naming the unknown one.
+
+        With a ``language``, each named material (every original when none are named) is
+        replaced by its version in that language: see ``handbill.kit.translations``.
+        """
+        if not names and not self.materials:
+            raise KitError(
+                f"No materials to build in {self.root / 'materials'}; add one such as "
+                "materials/faq.md (see docs/kit-format.md), or start from 'handbill new DIR'."
+            )
+        for name in names:
+            if name not in self.materials:
+                known = ", ".join(self.materials) or "none"
+                hint = did_you_mean(name, self.materials)
+                raise KitError(f"No material named '{name}'.{hint} Materials in this kit: {known}.")
+        if language is not None:
+            return select_language(self.materials, names, language)
+        return [self.materials[name] for name in names] or list(self.materials.values())
+
+
+def find_template(kit: Kit, name: str) -> Path | None:
+    for folder in kit.template_dirs:
+        candidate = folder / f"{name}.html"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_kit(root: Path | str) -> Kit:
+    """Read the whole kit at ``root``; the first problem found is raised as a KitError."""
+    root = Path(root).resolve()
+    if not root.is_dir():
+        raise KitError(f"Kit folder {root} does not exist. Pass --kit DIR with a kit folder.")
+    config = load_config(root)
+    materials: dict[str, Material] = {}
+    folder = root / "materials"
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if path.name.startswith((".", "_")) or not path.is_file():
+            continue
+        reader = READERS.get(path.suffix.lower())
+        if reader is None:
+            continue
+        material = reader(path, config)
+        if material.name in materials:
+            raise KitError(f"two materials are named '{material.name}'; rename one.", path)
+        materials[material.name] = material
+    # Name order, each original followed by its translations (sheet, sheet.cy, sheet.pl).
+    order = sorted(materials.values(), key=lambda m: (m.translation_of or m.name, m.name))
+    materials = {m.name: m for m in order}
+    kit = Kit(root=root, config=config, materials=materials, data=load_data(root / "data"))
+    for material in materials.values():
+        if find_template(kit, material.template) is None:
+            names = sorted({p.stem for d in kit.template_dirs for p in d.glob("[!_]*.html")})
+            hint = did_you_mean(material.template, names)
+            raise KitError(
+                f"field 'template': no template named '{material.template}'.{hint} "
+                f"Templates available: {', '.join(names)}.",
+                material.path,
+                2,
+            )
+    for material in materials.values():
+        check_fields(kit, material)
+    outputs: dict[str, str] = {}
+    for material in materials.values():
+        other = outputs.setdefault(material.output_name, material.name)
+        if other != material.name:
+            raise KitError(
+                f"field 'output': '{material.output_name}' is also written by '{other}'; "
+                "give each material its own output name.",
+                material.path,
+            )
+    return kit
+
+
+def rows_of(kit: Kit, material: Material) -> list[dict[str, str]]:
+    """The data rows a ``per:`` material is built for (one output each)."""
+    rows = kit.data.get(material.per)
+    if not isinstance(rows, list):
+        tables = [name for name, value in kit.data.items() if isinstance(value, list)]
+        raise KitError(
+            f"field 'per': no data table '{material.per}'.{did_you_mean(material.per, tables)} "
+            f"Add data/{material.per}.csv with a header row.",
+            material.path,
+            2,
+        )
+    if len(rows) > MAX_PER_ROWS:
+        raise KitError(
+            f"field 'per': data table '{material.per}' has {len(rows):,} rows, and a per: "
+            f"material makes one PDF for each; at most {MAX_PER_ROWS:,}. For a long list such "
+            "as supporters, use a mail merge: handbill build NAME --merge data/FILE.csv",
+            material.path,
+            2,
+        )
+    return rows
+
+
+def material_table(kit: Kit) -> list[str]:
+    """The kit's materials as lines of a table: name, template, paper, pages, outputs, title."""
+    rows = [("NAME", "TEMPLATE", "PAPER", "PAGES", "OUTPUT", "TITLE")]
+    for material in kit.materials.values():
+        pages = str(material.pages or "-") + (" (duplex)" if material.duplex else "")
+        output = material.output_name
+        if material.per:
+            output += f" x{len(rows_of(kit, material))}"
+        for kind in material.exports:
+            output += f" +{kind}"
+        rows.append(
+            (material.name, material.template, material.paper.label, pages, output, material.title)
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
+        + "  "
+        + row[-1]
+        for row in rows
+    ]
+    if len(rows) == 1:
+        lines.append("(no materials yet: add a file such as materials/faq.md)")
+    return lines
+
+
+def check_fields(kit: Kit, material: Material) -> None:
+    """Every ``[[field]]`` in the content must be declared, given a value, or be a data column."""
+    known = set(material.fields) | set(kit.config.fields)
+    if material.per:
+        rows = rows_of(kit, material)
+        known |= set(rows[0]) if rows else set()
+        for column in re.findall(r"\{([a-z0-9_]+)\}", material.output):
+            if rows and column != "n" and column not in rows[0]:
+                raise KitError(
+                    f"field 'output': data/{material.per}.csv has no column '{column}'."
+                    f"{did_you_mean(column, rows[0])} Use a column name, or {{n}} for the row.",
+                    material.path,
+                    2,
+                )
+    for link in material.qr:
+        if link not in kit.config.links and material.per:
+            rows = rows_of(kit, material)
+            if rows and link not in rows[0]:
+                hint = did_you_mean(link, [*kit.config.links, *rows[0]])
+                raise KitError(
+                    f"field 'qr': '{link}' is neither a link in handbill.toml [links] nor a "
+                    f"column of data/{material.per}.csv.{hint}",
+                    material.path,
+                    2,
+                )
+    for name in field_names(material.body_html):
+        if name not in known:
+            source = read_text(material.path, "material", kit.roots).splitlines()
+            line = next((i for i, text in enumerate(source, 1) if f"[[{name}" in text), None)
+            raise KitError(
+                f"the content uses [[{name}]], which is not a field.{did_you_mean(name, known)} "
+                f"Declare it in the front matter, under fields: ({name}: label for the blank).",
+                material.path,
+                line,
+            )
+
+
+def load_data(folder: Path) -> dict[str, Any]:
+    """Read ``data/*.csv`` (as lists of rows) and ``data/*.json`` into a mapping by file stem."""
+    data: dict[str, Any] = {}
+    if not folder.is_dir():
+        return data
+    roots = roots_of(folder.parent)
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() == ".csv":
+            data[path.stem] = read_csv(path, roots)
+        elif path.suffix.lower() == ".json":
+            data[path.stem] = _read_json(path, roots)
+    return data
+
+
+def _read_json(path: Path, roots: tuple[Path, ...]) -> Any:
+    text = read_text(path, "data table", roots)
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise KitError(f"not valid JSON: {exc.msg}.", path, exc.lineno) from exc
+    except RecursionError as exc:
+        raise KitError(
+            "the JSON is nested too deeply to read (lists or objects inside each other "
+            "hundreds of times); a data table needs a list of rows, one level deep.",
+            path,
+        ) from exc
+    if _depth(value) > MAX_JSON_DEPTH:
+        raise KitError(
+            f"the JSON is nested more than {MAX_JSON_DEPTH} levels deep. Keep data tables to "
+            "a list of rows, or a few levels of objects.",
+            path,
+        )
+    if isinstance(value, list) and all(isinstance(row, dict) for row in value):
+        return [_json_row(path, number, row) for number, row in enumerate(value, start=1)]
+    return value
+
+
+MAX_JSON_DEPTH = 20
+
+
+def _depth(value: Any) -> int:
+    """How deeply lists and objects nest in ``value`` (without recursion: it may be deep)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, level)
+        if level <= MAX_JSON_DEPTH:
+            stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def _json_row(path: Path, number: int, row: dict[str, Any]) -> dict[str, str]:
+    """A row of a JSON table as text cells, like a CSV row: numbers become text."""
+    cells = {}
+    for key, value in row.items():
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise KitError(
+                f"row {number}: '{key}' must be text or a number, not "
+                f"{'true/false' if isinstance(value, bool) else type(value).__name__}; "
+                "a data table's rows hold one value per column.",
+                path,
+            )
+        cells[str(key)] = value.strip() if isinstance(value, str) else format(value, "g")
+    return cells
+
+
+def read_csv(path: Path, roots: tuple[Path, ...] | None = None) -> list[dict[str, str]]:
+    """Rows of a CSV file as dicts keyed by its header; ragged rows are reported by row number."""
+    return [record for _, record in numbered_rows(path, roots)]
+
+
+def numbered_rows(
+    path: Path, roots: tuple[Path, ...] | None = None
+) -> list[tuple[int, dict[str, str]]]:
+    """The rows of a CSV file with their row numbers as a spreadsheet shows them (header: 1).
+
+    ``roots`` are the folders a kit's data table must lie in; None for a supporters' table
+    named on the command line.
+    """
+    kind = "data table" if roots is not None else "supporters' table"
+    text = read_text(path, kind, roots)
+    control = control_character(text)
+    if control:
+        raise KitError(
+            f"{describe(control[1])} cannot be printed; delete it.",
+            path,
+            control[0],
+        )
+    reader = csv.reader(text.splitlines(keepends=True))
+    try:
+        rows = [(reader.line_num, row) for row in reader]
+    except csv.Error as exc:
+        raise KitError(f"not valid CSV: {exc}; check the quotes.", path, reader.line_num) from exc
+    if not rows:
+        raise KitError("the file is empty; the first row must name the columns.", path, 1)
+    header = [name.strip() for name in rows[0][1]]
+    if any(not name for name in header):
+        raise KitError("a column has no name in the header row.", path, 1)
+    if len(set(header)) != len(header):
+        twice = next(name for name in header if header.count(name) > 1)
+        raise KitError(f"the column '{twice}' appears twice in the header row.", path, 1)
+    records: list[tuple[int, dict[str, str]]] = []
+    # Rows are numbered as a spreadsheet shows them (the header is row 1); the line number
+    # differs when a quoted cell holds line breaks.
+    for number, (line, row) in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            raise KitError(
+                f"row {number} has {len(row)} cells but the header has {len(header)}; "
+                "check for a stray comma or a missing quote.",
+                path,
+                line,
+            )
+        records.append((number, dict(zip(header, (cell.strip() for cell in row), strict=True))))
+    return records

@@ -1,0 +1,440 @@
+"""Readers: turn a material file into a ``Material``; the reader is chosen by file extension."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from markdown_it import MarkdownIt
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from handbill.errors import KitError, did_you_mean
+from handbill.kit.boundary import read_text, roots_of
+from handbill.kit.characters import control_character, describe
+from handbill.kit.config import LANGUAGE_TAG, Config
+from handbill.kit.paper import Paper, parse_paper
+from handbill.kit.translations import inherit, translation_parts
+
+AUDIENCES = ("organisers", "speakers", "volunteers")
+FIELDS = {
+    "template": "the stock or kit template to use, e.g. faq",
+    "title": "the material's title",
+    "subtitle": "a line under the title",
+    "description": "one sentence saying what the material is for",
+    "audience": "who it is for: " + ", ".join(AUDIENCES),
+    "paper": "paper size: A4, A5, A3 landscape, 148mm x 210mm ...",
+    "orientation": "portrait or landscape",
+    "pages": "how many pages it must take, e.g. 2",
+    "duplex": "true when it is printed on both sides",
+    "qr": "the link names (from handbill.toml [links]) that get QR codes",
+    "language": "a language tag such as en-GB",
+    "output": "the output file name, without .pdf",
+    "vars": "extra values for the template, as a mapping",
+    "fields": "fill-in fields used as [[name]] in the content, as name: label",
+    "per": "a data table (data/NAME.csv): one output per row",
+    "exports": "editable copies to write as well: docx, txt",
+    "published": "false for material that is not handed out (no imprint needed)",
+    "booklet": "true to print the pages as a folded, saddle-stitched booklet at home",
+    "merge": "checks for a mail merge, e.g. known: {constituency: constituencies}",
+}
+EXPORTS = ("docx", "txt")
+REQUIRED = ("template", "title")
+MAX_CONTENT_CHARS = 300_000  # about 100 dense A4 pages: beyond that, a mistake, not a leaflet
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+@dataclass(frozen=True)
+class Material:
+    """One printable item: front matter settings plus the body rendered to safe HTML."""
+
+    name: str
+    path: Path
+    template: str
+    title: str
+    paper: Paper
+    language: str
+    body_html: str
+    subtitle: str = ""
+    description: str = ""
+    audience: str = "organisers"
+    pages: int | None = None
+    duplex: bool = False
+    qr: tuple[str, ...] = ()
+    output: str = ""
+    vars: dict[str, Any] = field(default_factory=dict)
+    fields: dict[str, str] = field(default_factory=dict)
+    per: str = ""
+    exports: tuple[str, ...] = ()
+    published: bool = True
+    booklet: bool = False
+    # Mail merge: a column whose values must appear in the same column of a data table.
+    merge_known: dict[str, str] = field(default_factory=dict)
+    translation_of: str = ""
+
+    @property
+    def output_name(self) -> str:
+        """The PDF's file name; for a ``per:`` material, a pattern with {column} parts."""
+        default = self.name + ("-{n}" if self.per else "")
+        return (self.output or default) + ".pdf"
+
+
+def markdown_renderer() -> MarkdownIt:
+    """CommonMark with tables and strikethrough; raw HTML is shown as text, never passed through."""
+    return MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(
+        ["table", "strikethrough", "replacements", "smartquotes"]
+    )
+
+
+_MARKDOWN = markdown_renderer()
+
+
+def _yaml_loader() -> YAML:
+    # Round-trip mode keeps the line of every key (for error messages); YAML 1.2 reads
+    # `no` and `12:30` as text, and duplicate keys are an error rather than silently merged.
+    yaml = YAML(typ="rt", pure=True)
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def split_front_matter(path: Path, text: str) -> tuple[str, str, int]:
+    """Return (front matter, body, line number of the body's first line)."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        raise KitError(
+            "no front matter. Start the file with a '---' line, then fields such as "
+            "'template: faq' and 'title: ...', then another '---' line.",
+            path,
+            1,
+        )
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            return "".join(lines[1:index]), "".join(lines[index + 1 :]), index + 2
+    raise KitError("front matter is not closed; add a '---' line after the fields.", path, 1)
+
+
+MAX_YAML_DEPTH = 20
+
+
+def _check_structure(path: Path, source: str) -> None:
+    """Refuse aliases and deep nesting before the YAML is built into values.
+
+    An alias repeats a value written elsewhere; a few lines of aliases of aliases expand to
+    gigabytes (a "billion laughs"). Front matter never needs them, so none is accepted.
+    """
+    depth = 0
+    for event in _yaml_loader().parse(source):
+        kind = type(event).__name__
+        line = event.start_mark.line + 2 if event.start_mark is not None else 2
+        if kind == "AliasEvent":
+            raise KitError(
+                f"front matter: an alias (*{event.anchor}) repeats a value written elsewhere, "
+                "which handbill does not accept; write the value out in full.",
+                path,
+                line,
+            )
+        if kind in ("MappingStartEvent", "SequenceStartEvent"):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                raise KitError(
+                    f"front matter: values nested more than {MAX_YAML_DEPTH} levels deep; "
+                    "front matter needs only a few levels.",
+                    path,
+                    line,
+                )
+        elif kind in ("MappingEndEvent", "SequenceEndEvent"):
+            depth -= 1
+
+
+def _parse_yaml(path: Path, source: str) -> tuple[dict[str, Any], dict[str, int]]:
+    try:
+        if "*" in source or source.count("[") + source.count("{") > MAX_YAML_DEPTH:
+            _check_structure(path, source)  # a second parse, only where it can find something
+        data = _yaml_loader().load(source)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 2 if mark is not None else None  # +1 for 1-based, +1 for the '---'
+        problem = (exc.problem or exc.context or "invalid YAML").strip()
+        if "found character '\\t'" in problem or ("\t" in source and "tab" in problem):
+            problem = "a tab character; indent front matter with spaces"
+        elif "duplicate key" in problem or type(exc).__name__ == "DuplicateKeyError":
+            problem = f"{problem}; keep only one of them"
+        raise KitError(f"front matter: {problem}.", path, line) from exc
+    except YAMLError as exc:
+        raise KitError(f"front matter: {exc}", path, 2) from exc
+    except RecursionError as exc:
+        raise KitError(
+            f"front matter: values nested more than {MAX_YAML_DEPTH} levels deep; front matter "
+            "needs only a few levels.",
+            path,
+        ) from exc
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise KitError("front matter must be 'field: value' lines.", path, 2)
+    lines = {}
+    positions: Any = getattr(data, "lc", None)  # ruamel's record of where each key was written
+    for key in data:
+        try:
+            lines[str(key)] = positions.key(key)[0] + 2
+        except (AttributeError, KeyError, TypeError):
+            lines[str(key)] = 2
+    plain = _plain(data)
+    for key, value in plain.items():
+        for text in _strings(value):
+            bad = next(
+                (c for c in text if unicodedata.category(c) in ("Cs", "Cc") and c not in "\t\n"),
+                None,
+            )
+            if bad is not None:
+                raise KitError(
+                    f"field '{key}': {describe(bad)} cannot be printed; write the text itself "
+                    "rather than an escape such as \\u001b.",
+                    path,
+                    lines.get(key, 2),
+                )
+    return plain, lines
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in _strings(item)]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item)]
+    return []
+
+
+def _plain(value: Any) -> Any:
+    """Turn ruamel's commented containers into plain dicts, lists and strings."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, str):
+        return str(value)
+    return value
+
+
+def _read_source(path: Path, roots: tuple[Path, ...]) -> tuple[dict[str, Any], dict[str, int], str]:
+    """A ``.md`` file's front matter, the line of each field, and its body as HTML."""
+    text = read_text(path, "material", roots)
+    if len(text) > MAX_CONTENT_CHARS:
+        raise KitError(
+            f"{len(text):,} characters is far more than printed material holds (at most "
+            f"{MAX_CONTENT_CHARS:,}); split it into several materials.",
+            path,
+        )
+    control = control_character(text)
+    if control:
+        raise KitError(
+            f"{describe(control[1])} cannot be printed (often pasted in by accident); delete it.",
+            path,
+            control[0],
+        )
+    front, body, first_line = split_front_matter(path, text)
+    data, lines = _parse_yaml(path, front)
+    return data, lines, render_markdown(path, body, first_line)
+
+
+# What a printed material's Markdown may hold. Each is far beyond a real leaflet or FAQ and
+# far below what makes the layout take minutes or gigabytes (a 5,000-column table did).
+MAX_TABLE_COLUMNS = 30
+MAX_TABLE_CELLS = 10_000
+MAX_HEADINGS = 500
+
+
+def render_markdown(path: Path, body: str, first_line: int = 1) -> str:
+    """The body as HTML, once its tables and headings are within what a page can hold."""
+    tokens = _MARKDOWN.parse(body)
+    headings = cells = columns = 0
+    row_line: int | None = None
+    for token in tokens:
+        line = first_line + token.map[0] if token.map else None
+        if token.type == "heading_open":
+            headings += 1
+            if headings > MAX_HEADINGS:
+                raise KitError(
+                    f"more than {MAX_HEADINGS} headings; printed material needs far fewer. "
+                    "Split it into several materials.",
+                    path,
+                    line,
+                )
+        elif token.type == "tr_open":
+            columns, row_line = 0, line
+        elif token.type in ("th_open", "td_open"):
+            columns, cells = columns + 1, cells + 1
+            if columns > MAX_TABLE_COLUMNS or cells > MAX_TABLE_CELLS:
+                what = (
+                    f"a table row with more than {MAX_TABLE_COLUMNS} columns"
+                    if columns > MAX_TABLE_COLUMNS
+                    else f"tables with more than {MAX_TABLE_CELLS:,} cells"
+                )
+                raise KitError(
+                    f"{what}; no page can print it readably. Split the table or shorten it.",
+                    path,
+                    row_line,
+                )
+    rendered: str = _MARKDOWN.renderer.render(tokens, _MARKDOWN.options, {})
+    return rendered
+
+
+def read_markdown(path: Path, config: Config) -> Material:
+    """Read a ``.md`` material: YAML front matter, then a Markdown body.
+
+    ``NAME.LANG.md`` beside ``NAME.md`` is a translation: see ``handbill.kit.translations``.
+    """
+    roots = roots_of(config.path.parent)
+    data, lines, body_html = _read_source(path, roots)
+    parts = translation_parts(path)
+    if parts is None:
+        return build_material(path, data, lines, body_html, config)
+    original, language = parts
+    base = _effective_front_matter(original, roots)
+    merged = inherit(base, data, language)
+    material = build_material(path, merged, lines, body_html, config)
+    return replace(material, translation_of=original.stem)
+
+
+def _effective_front_matter(path: Path, roots: tuple[Path, ...]) -> dict[str, Any]:
+    """The front matter of ``path`` with whatever it inherits (a translation of a translation)."""
+    data, _, _ = _read_source(path, roots)
+    parts = translation_parts(path)
+    if parts is None:
+        return data
+    return inherit(_effective_front_matter(parts[0], roots), data, parts[1])
+
+
+def build_material(
+    path: Path, data: dict[str, Any], lines: dict[str, int], body_html: str, config: Config
+) -> Material:
+    """Check front matter fields and make the Material; the first problem is raised."""
+
+    def fail(key: str, message: str) -> KitError:
+        return KitError(f"field '{key}': {message}", path, lines.get(key, 2))
+
+    for key in data:
+        if key not in FIELDS:
+            hint = did_you_mean(key, FIELDS) or " Known fields: " + ", ".join(FIELDS) + "."
+            raise KitError(f"unknown field '{key}'.{hint}", path, lines.get(key, 2))
+    for key in REQUIRED:
+        if key not in data or data[key] in (None, ""):
+            raise KitError(f"missing field '{key}': {FIELDS[key]}.", path, 2)
+    text_fields = (
+        "template",
+        "title",
+        "subtitle",
+        "description",
+        "output",
+        "language",
+        "paper",
+        "orientation",
+        "audience",
+    )
+    for key in text_fields:
+        if key in data and not isinstance(data[key], str):
+            raise fail(key, f"must be text, not {type(data[key]).__name__}; put it in quotes.")
+    try:
+        paper = parse_paper(data.get("paper", config.paper.name), data.get("orientation"))
+        if "paper" not in data and "orientation" not in data:
+            paper = config.paper
+    except ValueError as exc:
+        raise fail("paper" if "paper" in data else "orientation", str(exc) + ".") from exc
+    pages = data.get("pages")
+    if pages is not None and (isinstance(pages, bool) or not isinstance(pages, int) or pages < 1):
+        raise fail("pages", "must be a whole number of pages, e.g. 2.")
+    duplex = data.get("duplex", False)
+    if not isinstance(duplex, bool):
+        raise fail("duplex", "must be true or false.")
+    qr = data.get("qr", [])
+    if isinstance(qr, str):
+        qr = [qr]
+    if not isinstance(qr, list) or not all(isinstance(item, str) for item in qr):
+        raise fail("qr", "must be a list of link names, e.g. [case, donate].")
+    for link in qr:
+        # A per: material may also name a column of its table holding each row's own URL
+        # (e.g. a local group's page); kit.check_fields checks those once the data is read.
+        if link not in config.links and not data.get("per"):
+            known = ", ".join(config.links) or "none defined yet"
+            hint = did_you_mean(link, config.links)
+            raise fail("qr", f"no link named '{link}' in handbill.toml [links] ({known}).{hint}")
+    audience = data.get("audience", "organisers")
+    if audience not in AUDIENCES:
+        raise fail("audience", f"must be one of {', '.join(AUDIENCES)}.")
+    output = data.get("output", "")
+    if output and not _NAME.match(re.sub(r"\{[a-z0-9_]+\}", "x", output)):
+        raise fail("output", "use letters, digits, '.', '-' and '_' only (no folders).")
+    fields = data.get("fields", {})
+    if not isinstance(fields, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in fields.items()
+    ):
+        raise fail("fields", "must map each field name to its label, e.g. town: your town.")
+    per = data.get("per", "")
+    if not isinstance(per, str) or (per and not _NAME.match(per)):
+        raise fail("per", "must name a data table, e.g. per: events for data/events.csv.")
+    if output and "{" in output and not per:
+        raise fail("output", "{column} parts only work with per: (one output per data row).")
+    exports = data.get("exports", [])
+    if isinstance(exports, str):
+        exports = [exports]
+    if not isinstance(exports, list) or any(e not in EXPORTS for e in exports):
+        raise fail("exports", f"must be a list of: {', '.join(EXPORTS)}.")
+    published = data.get("published", True)
+    if not isinstance(published, bool):
+        raise fail("published", "must be true or false.")
+    booklet = data.get("booklet", False)
+    if not isinstance(booklet, bool):
+        raise fail("booklet", "must be true or false.")
+    merge = data.get("merge", {})
+    merge_known = merge.get("known", {}) if isinstance(merge, dict) else None
+    if (
+        not isinstance(merge_known, dict)
+        or set(merge) - {"known"}
+        or not all(isinstance(k, str) and isinstance(v, str) for k, v in merge_known.items())
+    ):
+        raise fail(
+            "merge",
+            "write it as 'known: {column: table}', e.g. known: {constituency: constituencies} "
+            "to accept only constituencies listed in data/constituencies.csv.",
+        )
+    variables = data.get("vars", {})
+    if not isinstance(variables, dict):
+        raise fail("vars", "must be a mapping of names to values.")
+    size = variables.get("export_font_size", 12)
+    if isinstance(size, bool) or not isinstance(size, (int, float)) or not 6 <= size <= 72:
+        raise fail("vars", "export_font_size must be a text size in points from 6 to 72, e.g. 16.")
+    language = data.get("language", config.language)
+    if not LANGUAGE_TAG.match(language):
+        raise fail("language", f"'{language}' is not a language tag such as en-GB or cy.")
+    template = data["template"].removesuffix(".html")
+    return Material(
+        name=path.stem,
+        path=path,
+        template=template,
+        title=data["title"].strip(),
+        subtitle=data.get("subtitle", "").strip(),
+        description=data.get("description", "").strip(),
+        audience=audience,
+        paper=paper,
+        pages=pages,
+        duplex=duplex,
+        qr=tuple(qr),
+        language=language,
+        output=output,
+        vars=variables,
+        fields=dict(fields),
+        per=per,
+        exports=tuple(dict.fromkeys(exports)),
+        published=published,
+        booklet=booklet,
+        merge_known=dict(merge_known),
+        body_html=body_html,
+    )
+
+
+READERS: dict[str, Callable[[Path, Config], Material]] = {".md": read_markdown}

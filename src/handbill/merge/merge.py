@@ -1,0 +1,386 @@
+"""Mail merge: one letter per data row, laid out in chunks, as one PDF and optionally one each."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from handbill.build.workers import die_with
+from handbill.build.writers import ensure_writable, work_folder, write_atomic, write_manifest
+from handbill.errors import BuildError, KitError, did_you_mean, display_path
+from handbill.kit.characters import describe, needs_glyph
+from handbill.kit.fonts import coverage, font_files
+from handbill.kit.loader import Kit, numbered_rows
+from handbill.kit.readers import Material
+from handbill.pages.concat import concatenate
+from handbill.render.letters import letter_div, letter_pages, letter_parts, letters_html
+from handbill.render.templating import render_html, slug
+
+CHUNK = 40  # letters per layout pass: enough to share the set-up, small enough to stream
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of the merge table: its number as a spreadsheet shows it, and its cells."""
+
+    number: int
+    cells: dict[str, str]
+
+
+@dataclass
+class Chunk:
+    """What a worker made of a run of rows: its PDF file, and each letter's pages and file."""
+
+    path: Path
+    pages: int  # in the merged PDF: the pages drawn, and a blank back if one is needed
+    letters: list[dict[str, Any]]
+    warnings: list[str] = field(default_factory=list)
+    drawn: int = 0  # pages in the chunk's own PDF
+    in_full: int = 0  # letters laid out in full (the others were drawn over a shared layout)
+
+
+@dataclass
+class MergeReport:
+    """The merged PDF's manifest entry, the rows left out and what went wrong or looks wrong."""
+
+    entry: dict[str, Any]
+    skipped: list[str]
+    warnings: list[str]
+    seconds: float
+
+    @property
+    def summary(self) -> str:
+        letters, pages = self.entry["letters"], self.entry["pages"]
+        text = (
+            f"Merged {letters} letter{'s' if letters != 1 else ''} ({pages} page"
+            f"{'s' if pages != 1 else ''}) into {self.entry['path']}"
+        )
+        if self.entry.get("split_folder"):
+            text += f", and one PDF each in {self.entry['split_folder']}/"
+        text += f" in {self.seconds:.1f} s"
+        if self.skipped:
+            text += f"; {len(self.skipped)} row{'s' if len(self.skipped) != 1 else ''} skipped"
+        return text
+
+
+MAX_MERGE_ROWS = 100_000  # letters in one merge: its memory and time grow with the rows
+
+
+def check_rows(
+    kit: Kit, material: Material, table: Path, overrides: dict[str, str]
+) -> tuple[list[Row], list[tuple[int, str]]]:
+    """The rows of ``table`` fit to print, and one line per row that is not (its number, why).
+
+    A row is bad when a field the letter uses would print as a blank (empty cell, and no value
+    in handbill.toml or --set), or when a column listed under ``merge: known:`` holds a value
+    missing from that data table.
+    """
+    rows = numbered_rows(table)
+    where = display_path(table)
+    if not rows:
+        raise KitError("has no rows to merge; add one row per letter under the header.", table)
+    if len(rows) > MAX_MERGE_ROWS:
+        raise KitError(
+            f"has {len(rows):,} rows; one merge makes at most {MAX_MERGE_ROWS:,} letters. Split "
+            "the table into several files and merge each.",
+            table,
+        )
+    given = {k for k, v in {**kit.config.fields, **overrides}.items() if v.strip()}
+    required = [name for name in material.fields if name not in given]
+    missing = [name for name in required if name not in rows[0][1]]
+    if missing:
+        raise KitError(
+            f"has no column {', '.join(repr(m) for m in missing)}, which {material.name} fills "
+            f"in; add {'it' if len(missing) == 1 else 'them'} to the header row.",
+            table,
+            1,
+        )
+    known = {
+        column: _known_values(kit, material, column, name)
+        for column, name in material.merge_known.items()
+    }
+    covered = coverage(font_files(kit))
+    good: list[Row] = []
+    bad: list[tuple[int, str]] = []
+    for number, cells in rows:
+        problems = [f"'{name}' is empty" for name in required if not cells.get(name, "").strip()]
+        # A character no font has would print as an empty box ("tofu") in that letter only.
+        for name in material.fields:
+            lacking = [c for c in cells.get(name, "") if needs_glyph(c) and ord(c) not in covered]
+            if lacking:
+                problems.append(f"no font in the kit has {describe(lacking[0])} (in '{name}')")
+        for column, (values, source) in known.items():
+            value = cells.get(column, "").strip()
+            if value and value.casefold() not in values:
+                hint = did_you_mean(value, [v for v in values.values()])
+                problems.append(f"{column} '{value}' is not in {source}.{hint}".rstrip("."))
+        if problems:
+            bad.append((number, f"{where} row {number}: {'; '.join(problems)}"))
+        else:
+            good.append(Row(number, cells))
+    return good, bad
+
+
+def _known_values(
+    kit: Kit, material: Material, column: str, table: str
+) -> tuple[dict[str, str], str]:
+    rows = kit.data.get(table)
+    if not isinstance(rows, list) or (rows and column not in rows[0]):
+        raise KitError(
+            f"field 'merge': data/{table}.csv with a '{column}' column is needed to check "
+            f"'{column}'; add it, or remove '{column}' from merge: known:.",
+            material.path,
+        )
+    return {r[column].strip().casefold(): r[column].strip() for r in rows}, f"data/{table}.csv"
+
+
+def merge(
+    kit: Kit,
+    material: Material,
+    table: Path,
+    out_dir: Path | None = None,
+    split: bool = False,
+    skip_bad_rows: bool = False,
+    jobs: int | None = None,
+    overrides: dict[str, str] | None = None,
+) -> MergeReport:
+    """Build one letter per good row of ``table`` into OUT/NAME.merge.pdf (and NAME.merge/).
+
+    With ``skip_bad_rows`` false, any bad row stops the merge before anything is written.
+    """
+    started = time.perf_counter()
+    overrides = dict(overrides or {})
+    rows, bad = check_rows(kit, material, table, overrides)
+    lines = [line for _, line in bad]
+    if bad and not skip_bad_rows:
+        many = len(bad) != 1
+        lines.append(
+            f"{len(bad)} row{'s' if many else ''} cannot be merged: fix "
+            f"{'them' if many else 'it'}, or pass --on-bad-row skip to leave "
+            f"{'them' if many else 'it'} out"
+        )
+        raise BuildError("\n".join(lines))
+    if not rows:
+        raise BuildError(f"no row of {display_path(table)} can be merged; fix the rows above")
+    out_dir = (out_dir or kit.root / "dist").resolve()
+    ensure_writable(out_dir)
+    name = f"{material.output_name.removesuffix('.pdf')}.merge"
+    folder = out_dir / name if split else None
+    if folder is not None:
+        folder.mkdir(exist_ok=True)
+    # Locked while the merge runs, so that only a merge killed outright leaves it behind, for
+    # the next build into this folder to clear (see writers.clear_debris).
+    with work_folder(out_dir) as work:
+        chunks: list[Chunk] = []
+        made = _chunks(kit, material, rows, work, folder, jobs, overrides)
+        title = f"{material.title} - {kit.config.name}"
+        # Each chunk is joined on as soon as it is made, while the workers make the next.
+        joined = _padded(_kept(made, chunks), work)
+        target = out_dir / f"{name}.pdf"
+        digest = write_atomic(
+            target, lambda out: concatenate(joined, out, title, material.language)
+        )
+        letters, offset = [], 0
+        for chunk in chunks:
+            for letter in chunk.letters:
+                letters.append({**letter, "first_page": letter["first_page"] + offset})
+            offset += chunk.pages
+        entry = {
+            "material": material.name,
+            "title": material.title,
+            "template": material.template,
+            "language": material.language,
+            "kind": "pdf",
+            "paper": {
+                "name": material.paper.label,
+                "width_mm": material.paper.width_mm,
+                "height_mm": material.paper.height_mm,
+            },
+            "merge": display_path(table),
+            "letters": len(letters),
+            "pages": sum(chunk.pages for chunk in chunks),
+            "duplex": material.duplex,
+            "proof": material.published and not kit.config.imprint.complete,
+            "mode": "home",
+            "greyscale": False,
+            "qr_codes": [],  # the letters' codes, if any, are the material's: see its own PDF
+            "skipped_rows": [number for number, _ in bad],
+            # Letters laid out whole; the others are a shared layout with their own sign-off.
+            "laid_out_in_full": sum(chunk.in_full for chunk in chunks),
+            "path": f"{name}.pdf",
+            "bytes": target.stat().st_size,
+            "sha256": digest,
+            "rows": letters,
+        }
+        if folder is not None:
+            entry["split_folder"] = name
+        write_manifest(out_dir, kit.config.name, [entry])
+        warnings = [w for chunk in chunks for w in chunk.warnings]
+    return MergeReport(entry, lines, warnings, time.perf_counter() - started)
+
+
+def _chunks(
+    kit: Kit,
+    material: Material,
+    rows: list[Row],
+    work: Path,
+    folder: Path | None,
+    jobs: int | None,
+    overrides: dict[str, str],
+) -> Iterator[Chunk]:
+    """Lay out the rows, in chunks over worker processes; the chunks come back in order."""
+    from handbill.merge.shared import shared_chunks, shared_plan
+
+    workers = min(jobs or os.cpu_count() or 1, len(rows))
+    plan = shared_plan(kit, material, rows, overrides)
+    if plan is None:
+        size = min(CHUNK, -(-len(rows) // workers))  # a small merge still uses every worker
+        parts = [rows[i : i + size] for i in range(0, len(rows), size)]
+        args: list[tuple[Any, ...]] = [
+            (kit, material, part, work / f"{n:05d}.pdf", folder, overrides)
+            for n, part in enumerate(parts)
+        ]
+        yield from in_workers(layout_chunk, args, workers)
+        return
+    yield from shared_chunks(kit, material, plan, rows, work, folder, overrides, workers)
+
+
+def in_workers(function: Any, args: list[tuple[Any, ...]], workers: int) -> Iterator[Any]:
+    """``function(*a)`` for each of ``args``, over worker processes, in order."""
+    if workers <= 1 or len(args) <= 1:
+        from handbill.engine.layout import sharing_fonts
+
+        with sharing_fonts():
+            yield from (function(*a) for a in args)
+        return
+    method = "fork" if threading.active_count() == 1 else "forkserver"
+    context = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(
+        min(workers, len(args)),
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(os.getpid(),),
+    ) as pool:
+        # map() hands results back in order while later chunks are still being laid out;
+        # chunks go to the workers as they ask, so memory holds about one chunk per worker.
+        yield from pool.map(_call, [(function, a) for a in args])
+
+
+def _init_worker(owner: int) -> None:
+    from handbill.engine.layout import sharing_fonts
+
+    die_with(owner)
+
+    # The chunks a worker lays out share its fonts and parsed stylesheets (see pdf.py).
+    sharing_fonts().__enter__()
+
+
+def _call(job: tuple[Any, tuple[Any, ...]]) -> Any:
+    function, args = job
+    return function(*args)
+
+
+def layout_chunk(
+    kit: Kit,
+    material: Material,
+    rows: list[Row],
+    path: Path,
+    folder: Path | None,
+    overrides: dict[str, str],
+) -> Chunk:
+    """One layout pass for a run of letters, each starting on a new sheet."""
+    from handbill.engine.layout import render, write_pdf
+    from handbill.kit.fonts import check_glyphs
+    from handbill.render.templating import RenderedHTML
+
+    head, footer, bodies = "", "", []
+    for row in rows:
+        rendered = render_html(kit, material, row.cells, row.number, overrides)
+        parts = letter_parts(rendered.html, material)
+        head, footer = head or parts[0], footer or parts[1]
+        bodies.append(letter_div(row.number, parts[2]))
+    html = letters_html(kit, material, head, footer, bodies)
+    document, warnings = render(kit, RenderedHTML(material=material, html=html))
+    check_glyphs(kit, document, f"{material.name} rows {rows[0].number}-{rows[-1].number}")
+    pages_of = letter_pages(document, [row.number for row in rows])
+    data = write_pdf(document, f"{material.title} - {kit.config.name}", material.language)
+    path.write_bytes(data)
+    letters, notes = [], list(warnings)
+    for row in rows:
+        first, count = pages_of[row.number][0], len(pages_of[row.number])
+        letter: dict[str, Any] = {"row": row.number, "first_page": first + 1, "pages": count}
+        printed = count - (1 if material.duplex and count % 2 == 0 else 0)
+        if material.pages is not None and printed > material.pages:
+            notes.append(
+                f"{material.name} row {row.number}: {printed} pages, expected {material.pages}; "
+                "shorten the row's text or the letter"
+            )
+        letters.append(letter)
+    if folder is not None:
+        _split(data, letters, rows, folder, material)
+    # A two-sided chunk ending on a front gets a blank back, so the next chunk's first letter
+    # starts on a front too (see _concatenate).
+    drawn = len(document.pages)
+    pages = drawn + (1 if material.duplex and drawn % 2 else 0)
+    return Chunk(path, pages, letters, notes, drawn, len(rows))
+
+
+def split_name(number: int, cells: dict[str, str]) -> str:
+    """A safe, unique file name for one row's letter: its row number, then its name as a slug."""
+    label = cells.get("name") or cells.get("full_name") or ""
+    return f"{number:05d}-{slug(label, 40)}.pdf"
+
+
+def _split(
+    data: bytes, letters: list[dict[str, Any]], rows: list[Row], folder: Path, material: Material
+) -> None:
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    reader = PdfReader(io.BytesIO(data))
+    for letter, row in zip(letters, rows, strict=True):
+        writer = PdfWriter()
+        first = letter["first_page"] - 1
+        for index in range(first, first + letter["pages"]):
+            writer.add_page(reader.pages[index])
+        letter.update(write_split(writer, folder, row))
+
+
+def write_split(writer: Any, folder: Path, row: Row) -> dict[str, Any]:
+    """Write one row's letter (a pypdf writer) into the --split folder; its manifest fields."""
+    import io
+
+    out = io.BytesIO()
+    writer.write(out)
+    name = split_name(row.number, row.cells)
+    return {"path": f"{folder.name}/{name}", "sha256": write_atomic(folder / name, out.getvalue())}
+
+
+def _kept(chunks: Iterable[Chunk], into: list[Chunk]) -> Iterator[Chunk]:
+    for chunk in chunks:
+        into.append(chunk)
+        yield chunk
+
+
+def _padded(chunks: Iterable[Chunk], work: Path) -> Iterator[Path]:
+    """The chunks' PDFs in order, each followed by a blank page where its count says so."""
+    from pypdf import PdfReader, PdfWriter
+
+    for chunk in chunks:
+        yield chunk.path
+        if chunk.pages > chunk.drawn:
+            blank = work / f"{chunk.path.stem}-blank.pdf"
+            box = PdfReader(chunk.path).pages[0].mediabox
+            writer = PdfWriter()
+            writer.add_blank_page(float(box.width), float(box.height))
+            with blank.open("wb") as out:
+                writer.write(out)
+            yield blank

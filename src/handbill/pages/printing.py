@@ -1,0 +1,145 @@
+"""Print modes: press outputs (bleed, trim and bleed boxes, crop marks) and home sheets on A4."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from handbill.engine.incremental import WrittenPDF
+from handbill.kit.config import PrintSettings
+from handbill.pages.impose import A4, add_crop_marks, impose_booklet, impose_n_up, n_up_layout, tile
+
+MODES = ("home", "press")
+
+
+def with_bleed(html: str, bleed_mm: float) -> str:
+    """The page grows by the bleed on every side; WeasyPrint then sets TrimBox and BleedBox.
+
+    Its own ``marks: crop`` would draw inside the bleed, so handbill draws the marks itself.
+    """
+    rule = f"<style>@page {{ bleed: {bleed_mm:g}mm; marks: none }}</style>"
+    return html.replace("</head>", rule + "</head>", 1)
+
+
+# For mono laser printers and photocopiers: black text and rules on white, no tinted or solid
+# backgrounds (heavy toner, unreadable text on grey), so nothing depends on colour.
+GREYSCALE_CSS = """<style>
+*, *::before, *::after { color: #000 !important; background: transparent !important;
+  border-color: #000 !important; box-shadow: none !important; }
+.proof-mark { color: rgba(0, 0, 0, 0.2) !important; }
+@page { @bottom-left { color: #000 } @bottom-right { color: #000 } @bottom-center { color: #000 } }
+</style>"""
+
+
+def with_greyscale(html: str) -> str:
+    return html.replace("</head>", GREYSCALE_CSS + "</head>", 1)
+
+
+def press_pdf(data: bytes, printing: PrintSettings, marks: bool) -> bytes:
+    if not marks:
+        return data
+    return add_crop_marks(data, printing.bleed_mm, printing.mark_offset_mm)
+
+
+def home_sheets(
+    source: bytes | WrittenPDF, entry: dict[str, Any], printing: PrintSettings
+) -> tuple[bytes, dict[str, Any]] | None:
+    """A4 sheets for a home printer, or None when the item is A4 already.
+
+    Smaller items are laid out several to a sheet (A5 2-up, DL 3-up, A6 4-up); larger ones are
+    tiled over several sheets. Returns the PDF and the manifest fields that differ.
+    """
+    width, height = entry["paper"]["width_mm"], entry["paper"]["height_mm"]
+    codes = entry["qr_codes"]
+    if entry.get("booklet"):
+        sheets, order = impose_booklet(source)
+        where = {
+            number: (side, slot)
+            for side, pair in enumerate(order, 1)
+            for slot, number in enumerate(pair)
+            if number
+        }
+        moved = [
+            {
+                **code,
+                "page": where[code["page"]][0],
+                "x_mm": round(where[code["page"]][1] * width + code["x_mm"], 2),
+            }
+            for code in codes
+        ]
+        pages, arrangement = len(order), f"booklet of {len(order) * 2} pages"
+        sheet = (2 * width, height)
+    elif n_up_layout(width, height) is not None:
+        imposed = impose_n_up(source, entry["duplex"], printing.duplex_flip)
+        assert imposed is not None
+        sheets, layout = imposed
+        moved = [
+            {
+                **code,
+                "x_mm": round(slot.x + code["x_mm"], 2),
+                "y_mm": round(layout.sheet[1] - slot.y - height + code["y_mm"], 2),
+            }
+            for code in codes
+            for slot in layout.slots
+        ]
+        pages, arrangement = entry["pages"], f"{len(layout.slots)}-up"
+        sheet = layout.sheet
+    elif (
+        width > A4[1] + 0.5
+        or height > A4[1] + 0.5
+        or (width > A4[0] + 0.5 and height > A4[0] + 0.5)
+    ):
+        data = source.data if isinstance(source, WrittenPDF) else source
+        sheets, rows, columns = tile(data, printing.tile_overlap_mm)
+        moved = _codes_on_tiles(codes, width, rows, columns, printing.tile_overlap_mm)
+        pages, arrangement = rows * columns, f"tiled {rows} x {columns}"
+        sheet = (A4[1], A4[0])
+    else:
+        return None
+    fields = {
+        "mode": "home",
+        "imposition": arrangement,
+        "paper": {
+            "name": "A4" + (" landscape" if sheet[0] > sheet[1] else ""),
+            "width_mm": sheet[0],
+            "height_mm": sheet[1],
+        },
+        "pages": pages,
+        "expected_pages": None,
+        "qr_codes": moved,
+    }
+    return sheets, fields
+
+
+def _codes_on_tiles(
+    codes: list[dict[str, Any]],
+    width: float,
+    rows: int,
+    columns: int,
+    overlap: float,
+    margin: float = 10.0,
+) -> list[dict[str, Any]]:
+    """Where each QR code lands when the poster is tiled: on every tile that shows all of it."""
+    area_w, area_h = A4[1] - 2 * margin, A4[0] - 2 * margin
+    step_w, step_h = area_w - overlap, area_h - overlap
+    placed = []
+    for row in range(rows):
+        for column in range(columns):
+            left, top = column * step_w, row * step_h
+            for code in codes:
+                size = code["width_mm"]
+                inside = (
+                    left <= code["x_mm"]
+                    and code["x_mm"] + size <= left + area_w
+                    and top <= code["y_mm"]
+                    and code["y_mm"] + size <= top + area_h
+                )
+                if inside and code["page"] == 1:
+                    placed.append(
+                        {
+                            **code,
+                            "page": row * columns + column + 1,
+                            "x_mm": round(code["x_mm"] - left + margin, 2),
+                            "y_mm": round(code["y_mm"] - top + margin, 2),
+                        }
+                    )
+    return placed

@@ -1,0 +1,218 @@
+"""``handbill pack RUN.toml``: a print run: the right number of copies, one PDF per paper stock."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pypdf import PdfReader, PdfWriter
+
+from handbill.build.jobs import Options
+from handbill.build.runner import build
+from handbill.build.writers import write_atomic
+from handbill.errors import KitError, did_you_mean
+from handbill.kit.boundary import read_text
+from handbill.kit.config import parse_toml
+from handbill.kit.loader import Kit, rows_of
+from handbill.render.templating import output_stem
+
+MAX_COPIES = 10_000
+STOCKS = ("A4", "A3", "A5", "A6", "DL", "A2")
+ITEM_KEYS = {"material", "copies", "mode", "stock"}
+
+
+@dataclass(frozen=True)
+class Item:
+    """One line of a run: an output (a material, or one row's output) and how many copies."""
+
+    output: str  # the output stem, e.g. leaflet-a5 or event-flyer-2018-10-26
+    material: str
+    copies: int
+    mode: str
+    line: int | None
+
+
+def _item_lines(text: str) -> list[int]:
+    return [n for n, line in enumerate(text.splitlines(), 1) if line.strip() == "[[item]]"]
+
+
+def read_run(path: Path, kit: Kit) -> tuple[str, list[Item]]:
+    """Read and check a run file; the first problem is a KitError naming the file and line."""
+    text = read_text(path, "run file")
+    data = parse_toml(path, text, "Check the quotes, brackets and '=' on this line.")
+    lines = _item_lines(text)
+    outputs = _outputs(kit)
+    items: list[Item] = []
+    seen: dict[tuple[str, str], int | None] = {}
+    entries = data.get("item", [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise KitError("write each item as an [[item]] table with material and copies", path)
+    for index, entry in enumerate(entries):
+        line = lines[index] if index < len(lines) else None
+        unknown = set(entry) - ITEM_KEYS
+        if unknown:
+            key = sorted(unknown)[0]
+            raise KitError(f"unknown setting '{key}'.{did_you_mean(key, ITEM_KEYS)}", path, line)
+        name = entry.get("material")
+        if not isinstance(name, str) or name not in outputs:
+            hint = did_you_mean(str(name), outputs)
+            raise KitError(f"no material or output named '{name}'.{hint}", path, line)
+        copies = entry.get("copies")
+        if isinstance(copies, bool) or not isinstance(copies, int) or not 1 <= copies <= MAX_COPIES:
+            raise KitError(
+                f"copies = {copies!r} for {name}: give a whole number from 1 to {MAX_COPIES:,}",
+                path,
+                line,
+            )
+        mode = entry.get("mode", "home")
+        if mode not in ("home", "press"):
+            raise KitError(f'mode = {mode!r}: use "home" or "press"', path, line)
+        stock = entry.get("stock")
+        if stock is not None and stock not in STOCKS:
+            raise KitError(
+                f"unknown stock {stock!r}{did_you_mean(str(stock), STOCKS)} (stocks: "
+                f"{', '.join(STOCKS)})",
+                path,
+                line,
+            )
+        key = (name, mode)
+        if key in seen:
+            raise KitError(
+                f"{name} ({mode}) is listed twice (also on line {seen[key]}); add the copies up "
+                "in one entry",
+                path,
+                line,
+            )
+        seen[key] = line
+        items.append(Item(name, outputs[name], copies, mode, line))
+    if not items:
+        raise KitError("no [[item]] entries: list what to print, with material and copies", path)
+    title = data.get("name", path.stem)
+    return str(title), items
+
+
+def _outputs(kit: Kit) -> dict[str, str]:
+    """Every output stem of the kit, mapped to its material."""
+    names = {}
+    for material in kit.materials.values():
+        names[material.name] = material.name
+        if material.per:
+            for number, row in enumerate(rows_of(kit, material), 1):
+                names[output_stem(material, row, number)] = material.name
+    return names
+
+
+def make_pack(kit: Kit, run: Path, out_dir: Path) -> Path:
+    """Build what the run needs, then write the pack folder; returns it."""
+    title, items = read_run(run, kit)
+    folder = out_dir / "packs" / re.sub(r"[^a-z0-9]+", "-", run.stem.lower()).strip("-")
+    for mode in sorted({item.mode for item in items}):
+        materials = sorted({item.material for item in items if item.mode == mode})
+        report = build(kit, materials, out_dir, options=Options(mode))
+        if report.failures:
+            raise KitError("the pack was not made: " + "; ".join(report.failures), run)
+    manifest = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
+    by_path = {entry["path"]: entry for entry in manifest["outputs"]}
+    planned: dict[str, list[tuple[Item, dict[str, Any], int, int, bool]]] = {}
+    for item in items:
+        entry = _sheet_entry(by_path, item)
+        imposition = str(entry.get("imposition", ""))
+        per_sheet = int(imposition.split("-")[0]) if imposition.endswith("-up") else 1
+        sets = math.ceil(item.copies / per_sheet)
+        two_sided = bool(entry.get("duplex") or entry.get("booklet"))
+        stock = f"{entry['paper']['name'].split()[0]}-{item.mode}"
+        planned.setdefault(stock, []).append((item, entry, per_sheet, sets, two_sided))
+    listing: list[dict[str, Any]] = []
+    folder.mkdir(parents=True, exist_ok=True)
+    for stock, rows in planned.items():
+        # A file printed double-sided: one-sided items get blank backs, and two-sided items an
+        # even page count, so every copy starts on a new sheet.
+        duplex = any(two_sided for *_, two_sided in rows)
+        writer = PdfWriter()
+        for item, entry, per_sheet, sets, two_sided in rows:
+            reader = PdfReader(out_dir / entry["path"])
+            first = len(writer.pages) + 1
+            for _ in range(sets):
+                for page in reader.pages:
+                    writer.add_page(page)
+                    if duplex and not two_sided:
+                        writer.add_blank_page()
+                if duplex and two_sided and len(reader.pages) % 2:
+                    writer.add_blank_page()
+            sides = len(writer.pages) - first + 1
+            listing.append(
+                {
+                    "output": item.output,
+                    "mode": item.mode,
+                    "copies_asked": item.copies,
+                    "copies_made": sets * per_sheet,
+                    "per_sheet": per_sheet,
+                    "file": f"{stock}.pdf",
+                    "pages": f"{first}-{len(writer.pages)}",
+                    "sheets": sides // 2 if duplex else sides,
+                    "two_sided": two_sided,
+                }
+            )
+        buffer = io.BytesIO()
+        writer.write(buffer)
+        write_atomic(folder / f"{stock}.pdf", buffer.getvalue())
+    _write_lists(
+        folder, title, listing, {s for s, rows in planned.items() if any(r[4] for r in rows)}
+    )
+    return folder
+
+
+def _sheet_entry(by_path: dict[str, dict[str, Any]], item: Item) -> dict[str, Any]:
+    if item.mode == "press":
+        return by_path[f"{item.output}.press.pdf"]
+    return by_path.get(f"{item.output}.home.pdf") or by_path[f"{item.output}.pdf"]
+
+
+def _write_lists(
+    folder: Path, title: str, listing: list[dict[str, Any]], duplex_files: set[str]
+) -> None:
+    totals: dict[str, int] = {}
+    for row in listing:
+        totals[row["file"]] = totals.get(row["file"], 0) + row["sheets"]
+    data = {"run": title, "items": listing, "sheets_per_file": totals}
+    write_atomic(folder / "packing-list.json", (json.dumps(data, indent=2) + "\n").encode())
+    lines = [f"Print run: {title}", "", "Quantities are rounded up to whole sheets.", ""]
+    for row in listing:
+        made = row["copies_made"]
+        note = f" (asked {row['copies_asked']}, rounded up)" if made != row["copies_asked"] else ""
+        sides = "two-sided" if row["two_sided"] else "one-sided"
+        lines.append(
+            f"- {row['output']} ({row['mode']}): {made} copies{note}, {row['per_sheet']} per "
+            f"sheet, {row['sheets']} sheets {sides}; {row['file']} pages {row['pages']}"
+        )
+    lines += ["", "Paper needed:"]
+    for name, count in totals.items():
+        how = "print double-sided" if name.removesuffix(".pdf") in duplex_files else "one-sided"
+        lines.append(f"- {name}: {count} sheets ({how})")
+    write_atomic(folder / "packing-list.txt", ("\n".join(lines) + "\n").encode())
+    write_atomic(folder / "cover.pdf", _cover(title, lines[2:]))
+
+
+def _cover(title: str, lines: list[str]) -> bytes:
+    """A one-page cover sheet to put on top of the printed stack."""
+    from html import escape
+
+    from weasyprint import HTML
+
+    from handbill.engine.fetcher import KitURLFetcher
+    from handbill.kit.boundary import stock_dir
+
+    css = (stock_dir() / "assets" / "css" / "handbill.css").as_uri()
+    items = "".join(f"<p>{escape(line)}</p>" for line in lines if line)
+    page = (
+        f'<link rel="stylesheet" href="{css}"><style>@page {{ size: A4; margin: 20mm }} '
+        "html { font-family: 'Atkinson Hyperlegible'; font-size: 12pt } h1 { font-size: 24pt }"
+        f"</style><h1>{escape(title)}</h1>{items}"
+    )
+    data: bytes = HTML(string=page, url_fetcher=KitURLFetcher((stock_dir(),))).write_pdf()
+    return data

@@ -1,0 +1,39 @@
+"""``handbill new``: write a minimal kit that builds as it is, one material per stock template."""
+
+from __future__ import annotations
+
+import json
+from importlib.resources import files
+from pathlib import Path
+
+from handbill.errors import HandbillError
+from handbill.kit.loader import stock_templates
+
+
+def new_kit(directory: Path, name: str) -> list[str]:
+    """Create the kit; refuse to touch a folder that already has content. Returns the materials."""
+    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+        raise HandbillError(
+            f"{directory} already exists and is not empty; choose a new folder name"
+        )
+    source = files("handbill") / "starter"
+    config = source.joinpath("handbill.toml").read_text(encoding="utf-8")
+    (directory / "materials").mkdir(parents=True)
+    for folder in ("templates", "assets", "data"):
+        (directory / folder).mkdir()
+    # json.dumps gives a correctly escaped TOML basic string for any campaign name.
+    (directory / "handbill.toml").write_text(
+        config.replace('"Our Campaign"', json.dumps(name, ensure_ascii=False)), encoding="utf-8"
+    )
+    data = source.joinpath("data")
+    if data.is_dir():
+        for table in data.iterdir():
+            (directory / "data" / table.name).write_text(
+                table.read_text(encoding="utf-8"), encoding="utf-8"
+            )
+    created = []
+    for template in stock_templates():
+        text = source.joinpath(f"materials/{template}.md").read_text(encoding="utf-8")
+        (directory / "materials" / f"{template}.md").write_text(text, encoding="utf-8")
+        created.append(template)
+    return created

@@ -1,0 +1,396 @@
+"""The download centre: one self-contained index.html listing every built material."""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from handbill.build.writers import MANIFEST_NAME, clear_debris, read_manifest, write_atomic
+from handbill.errors import HandbillError
+from handbill.kit.loader import Kit
+
+THUMB_WIDTH_PX = 360
+AUDIENCES = {
+    "volunteers": ("For stall volunteers", "Leaflets, placards, petition sheets and event flyers."),
+    "speakers": (
+        "For speakers",
+        "Speeches to amend and deliver, in large print and as Word files.",
+    ),
+    "organisers": ("For organisers", "Press releases and letters for the local paper and MPs."),
+}
+KIND_LABELS = {"pdf": "PDF", "docx": "Word (.docx)", "txt": "Plain text (.txt)"}
+# Every kind of output handbill writes, with its file ending. html (from --keep-html) is served
+# but not offered on the page: it is for checking a layout, not for volunteers to download.
+KINDS = {"pdf": ".pdf", "docx": ".docx", "txt": ".txt", "html": ".html"}
+REBUILD = "delete the output folder and build again"
+LIVE_RELOAD = """
+<script>
+/* handbill serve: reload when the kit has been rebuilt since this page was written. */
+(function () {
+  var seen = VERSION;
+  setInterval(function () {
+    fetch("/__handbill/version", {cache: "no-store"}).then(function (r) { return r.json(); })
+      .then(function (d) {
+        if (seen !== null && d.version !== seen) { location.reload(); }
+        seen = d.version;
+      })
+      .catch(function () {});
+  }, 700);
+})();
+</script>"""
+FILTER_SCRIPT = """
+<script>
+(function () {
+  var input = document.getElementById("filter");
+  var cards = Array.prototype.slice.call(document.querySelectorAll(".material"));
+  var status = document.getElementById("filter-status");
+  input.addEventListener("input", function () {
+    var words = input.value.toLowerCase().split(/\\s+/).filter(Boolean);
+    var shown = 0;
+    cards.forEach(function (card) {
+      var text = card.getAttribute("data-search");
+      var match = words.every(function (w) { return text.indexOf(w) !== -1; });
+      card.hidden = !match;
+      if (match) { shown += 1; }
+    });
+    document.querySelectorAll(".audience").forEach(function (section) {
+      section.hidden = !section.querySelector(".material:not([hidden])");
+    });
+    status.textContent = shown + " of " + cards.length + " materials shown";
+  });
+})();
+</script>"""
+
+
+@dataclass
+class Card:
+    """One material on the page: its outputs (several for a per-row material) and a thumbnail."""
+
+    material: Any
+    entries: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def pdfs(self) -> list[dict[str, Any]]:
+        """The finished-size PDFs (one per variant), not the A4 sheets made for home printers."""
+        return [e for e in self.entries if e["kind"] == "pdf" and not e.get("imposition")]
+
+
+def thumbnail(pdf: Path, target: Path) -> None:
+    """A PNG of the PDF's first page, THUMB_WIDTH_PX wide."""
+    import pypdfium2 as pdfium  # imported here: only the site needs the rasteriser
+
+    unreadable = f"not a PDF handbill can read; {REBUILD}"
+    try:
+        document = pdfium.PdfDocument(str(pdf))
+    except pdfium.PdfiumError as exc:
+        raise HandbillError(unreadable, pdf) from exc
+    try:
+        page = document[0]
+        width, height = page.get_size()
+        if width < 1 or height < 1:
+            raise HandbillError(unreadable, pdf)
+        # At most four times as tall as wide: a PDF from elsewhere with a page a mile long would
+        # otherwise take all the memory there is.
+        scale = min(THUMB_WIDTH_PX / width, 4 * THUMB_WIDTH_PX / height)
+        image = page.render(scale=scale).to_pil()
+    except (pdfium.PdfiumError, IndexError) as exc:
+        raise HandbillError(unreadable, pdf) from exc
+    finally:
+        document.close()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    write_atomic(target, buffer.getvalue())
+
+
+def thumb_path(pdf: str) -> str:
+    """Where the thumbnail of the output ``pdf`` goes, relative to the output folder."""
+    return "thumbs/" + Path(pdf).stem + ".png"
+
+
+def plain_name(name: str) -> bool:
+    """A name of a file in the folder itself: no folders, not hidden, no control characters."""
+    return (
+        bool(name)
+        and not name.startswith(".")
+        and "/" not in name
+        and "\\" not in name
+        and name.isprintable()
+    )
+
+
+def read_outputs(out_dir: Path) -> list[dict[str, Any]]:
+    """The outputs in OUT/manifest.json, each checked for every field the page and serve use.
+
+    The manifest may come from someone else (an output folder shipped as a zip), so a wrong
+    entry is refused with one line, never put on the page or served.
+    """
+    outputs = read_manifest(out_dir).get("outputs", [])
+    where = out_dir / MANIFEST_NAME
+    if not isinstance(outputs, list):
+        raise HandbillError(f"'outputs' is {_shown(outputs)}, not a list; {REBUILD}", where)
+    for number, entry in enumerate(outputs, 1):
+        problem = _problem(entry)
+        if problem:
+            raise HandbillError(f"output {number} {problem}; {REBUILD}", where)
+    return outputs
+
+
+def _problem(entry: object) -> str | None:
+    """What is wrong with one manifest entry, or None."""
+    if not isinstance(entry, dict):
+        return f"is {_shown(entry)}, not an object with a kind and a path"
+    kind = entry.get("kind")
+    if kind is None:
+        return "has no 'kind'"
+    if not isinstance(kind, str) or kind not in KINDS:
+        return f"has an unknown kind {_shown(kind)}"
+    wanted: dict[str, tuple[type, str]] = {
+        "material": (str, "text"),
+        "path": (str, "text"),
+        "bytes": (int, "a size in bytes"),
+    }
+    if kind == "pdf":
+        wanted |= {"pages": (int, "a page count"), "language": (str, "text")}
+    for key, (expected, meaning) in wanted.items():
+        if key not in entry:
+            return f"has no '{key}'"
+        value = entry[key]
+        # bool is an int to Python, not a count; a negative count is no count either.
+        wrong = not isinstance(value, expected) or isinstance(value, bool)
+        if wrong or (isinstance(value, int) and value < 0):
+            return f"has '{key}': {_shown(value)}, which is not {meaning}"
+    path = entry["path"]
+    if not plain_name(path):
+        return f"has the path {_shown(path)}, which is not a file name in the output folder"
+    if not path.endswith(KINDS[kind]):
+        return f"is a {kind} but its path {_shown(path)} does not end in {KINDS[kind]}"
+    if kind == "pdf":
+        paper = entry.get("paper")
+        if not isinstance(paper, dict) or not isinstance(paper.get("name"), str):
+            return f"has 'paper': {_shown(paper)}, which is not an object with a 'name'"
+        imposition = entry.get("imposition")
+        if imposition is not None and not isinstance(imposition, str):
+            return f"has 'imposition': {_shown(imposition)}, which is not text"
+    return None
+
+
+def _shown(value: object) -> str:
+    """A value from the manifest as a message shows it: quoted, escaped, and not too long."""
+    text = repr(value) if isinstance(value, str) else json.dumps(value, ensure_ascii=True)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def pack_files(out_dir: Path) -> list[Path]:
+    """The files in OUT/packs/ that the page links to (never hidden or temporary ones)."""
+    folder = out_dir / "packs"
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if plain_name(p.name) and p.is_file())
+
+
+def page_files(out_dir: Path) -> set[str]:
+    """What serve may hand out, relative to ``out_dir``: the page, the outputs the manifest
+    lists, their thumbnails and the packs the page links."""
+    files = {"index.html"}
+    for entry in read_outputs(out_dir):
+        files.add(entry["path"])
+        if entry["kind"] == "pdf":
+            files.add(thumb_path(entry["path"]))
+    files.update(f"packs/{p.name}" for p in pack_files(out_dir))
+    return files
+
+
+def _size(count: int) -> str:
+    return f"{count / 1024:.0f} KB" if count < 1024 * 1024 else f"{count / 1024 / 1024:.1f} MB"
+
+
+def write_site(
+    kit: Kit, out_dir: Path, live: int | None = None, errors: list[str] | None = None
+) -> Path:
+    """Write OUT/index.html (and OUT/thumbs/) from the manifest of a build in ``out_dir``.
+
+    ``live`` is the build number for handbill serve: the page then reloads after a rebuild.
+    """
+    outputs = read_outputs(out_dir)
+    if not outputs and not errors:
+        raise HandbillError(f"nothing built in {out_dir} yet; run 'handbill build' first")
+    clear_debris(out_dir)  # when nothing was stale, no build came first to clear it
+    found: dict[str, Card] = {}
+    for entry in outputs:
+        material = kit.materials.get(entry["material"])
+        if material is None or entry["kind"] == "html" or not (out_dir / entry["path"]).is_file():
+            continue  # an output of a material that no longer exists, or not one to download
+        found.setdefault(material.name, Card(material)).entries.append(entry)
+    cards = [card for card in found.values() if card.pdfs]  # nothing to show without its PDF
+    for card in cards:
+        first = card.pdfs[0]["path"]
+        thumbnail(out_dir / first, out_dir / thumb_path(first))
+    page = _page(kit, cards, out_dir, live, errors or [])
+    target = out_dir / "index.html"
+    write_atomic(target, page.encode("utf-8"))
+    return target
+
+
+def live_reload(version: int) -> str:
+    """The reload script for a page written by build ``version`` of handbill serve.
+
+    The page knows its own version, so a rebuild that finishes before the page first asks
+    still makes it reload.
+    """
+    return LIVE_RELOAD.replace("VERSION", str(version))
+
+
+def _page(kit: Kit, cards: list[Card], out_dir: Path, live: int | None, errors: list[str]) -> str:
+    e = html.escape
+    colours = kit.config.brand.colours
+    sections = []
+    for audience, (heading, blurb) in AUDIENCES.items():
+        members = sorted(
+            (c for c in cards if c.material.audience == audience),
+            key=lambda c: c.material.title.lower(),
+        )
+        if not members:
+            continue
+        items = "\n".join(_card(card, out_dir) for card in members)
+        sections.append(
+            f'<section class="audience" aria-labelledby="h-{audience}">\n'
+            f'<h2 id="h-{audience}">{e(heading)}</h2>\n<p class="blurb">{e(blurb)}</p>\n'
+            f'<ul class="cards">\n{items}\n</ul>\n</section>'
+        )
+    packs = pack_files(out_dir)
+    pack_items = "".join(
+        f'<li><a href="packs/{e(quote(p.name, safe=""))}">{e(p.name)}</a>'
+        f" ({_size(p.stat().st_size)})</li>"
+        for p in packs
+    )
+    packs_html = (
+        f"<ul>{pack_items}</ul>"
+        if packs
+        else "<p>No print-run packs have been made yet. A pack puts every material for a stall or "
+        "an event, in the right quantities, into one file per paper stock.</p>"
+    )
+    error_html = ""
+    if errors:
+        lines = "".join(f"<li><code>{e(line)}</code></li>" for line in errors)
+        error_html = (
+            '<section class="errors" role="alert"><h2>The last build failed</h2>'
+            f"<p>Fix these in the kit; the page reloads when the build works again.</p>"
+            f"<ul>{lines}</ul></section>"
+        )
+    count = len(cards)
+    return f"""<!doctype html>
+<html lang="{e(kit.config.language)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{e(kit.config.name)}: materials to download and print</title>
+<style>
+:root {{ --primary: {colours["primary"]}; --secondary: {colours["secondary"]};
+  --accent: {colours["accent"]}; --text: {colours["text"]}; --muted: {colours["muted"]}; }}
+* {{ box-sizing: border-box; }}
+[hidden] {{ display: none !important; }}
+body {{ margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+  color: var(--text); background: #f4f6f8; }}
+header.top {{ background: var(--secondary); color: #fff; padding: 1.5rem 1.25rem; }}
+header.top h1 {{ margin: 0 0 .25rem; font-size: 1.8rem; }}
+header.top p {{ margin: 0; }}
+main {{ max-width: 72rem; margin: 0 auto; padding: 1rem 1.25rem 3rem; }}
+.search {{ margin: 1rem 0 1.5rem; }}
+.search label {{ display: block; font-weight: 700; margin-bottom: .25rem; }}
+.search input {{ width: 100%; max-width: 28rem; font: inherit; padding: .5rem .75rem;
+  border: 2px solid var(--muted); border-radius: .4rem; }}
+.search input:focus, a:focus {{ outline: 3px solid var(--accent); outline-offset: 2px; }}
+#filter-status {{ color: var(--muted); margin: .25rem 0 0; }}
+h2 {{ color: var(--secondary); margin: 2rem 0 .25rem; }}
+.blurb {{ margin: 0 0 1rem; color: var(--muted); }}
+.cards {{ list-style: none; padding: 0; margin: 0; display: grid; gap: 1rem;
+  grid-template-columns: repeat(auto-fill, minmax(16rem, 1fr)); }}
+.material {{ background: #fff; border-radius: .5rem; padding: 1rem;
+  box-shadow: 0 1px 3px rgba(0,0,0,.15); display: flex; flex-direction: column; }}
+.material img {{ width: 100%; height: 12rem; object-fit: contain; background: #e9edf1;
+  border: 1px solid #d5dbe1; }}
+.material h3 {{ font-size: 1.1rem; margin: .75rem 0 .25rem; }}
+.material .desc {{ margin: 0 0 .5rem; }}
+.facts {{ margin: 0 0 .5rem; color: #44525e; font-size: .9rem; }}
+.downloads {{ margin: auto 0 0; padding: 0; list-style: none; }}
+.downloads a {{ color: var(--primary); font-weight: 700; }}
+.errors {{ background: #fdecea; border-left: .4rem solid #b00020; padding: .5rem 1rem;
+  margin: 1rem 0; }}
+.errors h2 {{ color: #b00020; margin-top: .5rem; }}
+.packs {{ background: #fff; border-radius: .5rem; padding: .25rem 1rem 1rem; margin-top: 2rem; }}
+</style>
+</head>
+<body>
+<header class="top">
+<h1>{e(kit.config.name)}</h1>
+<p>{e(kit.config.tagline or "Campaign materials")}: {count} material{"s" * (count != 1)} to
+download and print.</p>
+</header>
+<main>
+{error_html}
+<div class="search" role="search">
+<label for="filter">Find a material</label>
+<input id="filter" type="search" placeholder="e.g. leaflet, speech, A3, Welsh"
+  aria-describedby="filter-status">
+<p id="filter-status" aria-live="polite">{count} of {count} materials shown</p>
+</div>
+{chr(10).join(sections)}
+<section class="packs" aria-labelledby="h-packs">
+<h2 id="h-packs">Print runs</h2>
+{packs_html}
+</section>
+</main>
+{FILTER_SCRIPT}
+{"" if live is None else live_reload(live)}
+</body>
+</html>
+"""
+
+
+def _card(card: Card, out_dir: Path) -> str:
+    # Every value from the manifest is escaped where it lands, and paths are percent-encoded in
+    # links: the manifest may come from elsewhere, and must not be able to add markup.
+    e = html.escape
+    material = card.material
+    first = card.pdfs[0]
+    thumb = thumb_path(first["path"])
+    pages = first["pages"]
+    facts = [first["paper"]["name"], f"{pages} page{'s' * (pages != 1)}", first["language"]]
+    if len(card.pdfs) > 1:
+        facts.append(f"{len(card.pdfs)} variants")
+    links = []
+    order = list(KIND_LABELS)
+
+    def rank(entry: dict[str, Any]) -> tuple[int, bool, str]:
+        return (order.index(entry["kind"]), bool(entry.get("imposition")), entry["path"])
+
+    for entry in sorted(card.entries, key=rank):
+        label = KIND_LABELS[entry["kind"]]
+        if entry.get("imposition"):
+            label = f"A4 sheets for home printers ({entry['imposition']})"
+        name = entry["path"]
+        variant = f" {name}" if len(card.pdfs) > 1 else ""
+        described = f"Download {material.title}{variant and ', ' + name} as {label}"
+        links.append(
+            f'<li><a href="{e(quote(name, safe=""))}" download aria-label="{e(described)}">'
+            f"{e(label + variant)}</a> ({_size(entry['bytes'])})</li>"
+        )
+    words = [material.name, material.title, material.description, material.template, *facts]
+    words += [x["path"] for x in card.entries]
+    search = re.sub(r"\s+", " ", " ".join(words).lower())
+    return (
+        f'<li class="material" data-search="{e(search)}">\n'
+        f'<img src="{e(quote(thumb))}" alt="First page of {e(material.title)}" '
+        f'width="{THUMB_WIDTH_PX}">\n'
+        f"<h3>{e(material.title)}</h3>\n"
+        + (f'<p class="desc">{e(material.description)}</p>\n' if material.description else "")
+        + f'<p class="facts">{e(" · ".join(facts))}</p>\n'
+        f'<ul class="downloads">{"".join(links)}</ul>\n</li>'
+    )

@@ -1,0 +1,283 @@
+"""Render materials to HTML with Jinja2: autoescaped, strict, content never compiled."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import traceback
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.exceptions import SecurityError
+from markupsafe import Markup, escape
+
+from handbill import __version__
+from handbill.errors import KitError, TemplateError, did_you_mean, one_line
+from handbill.guard import TEMPLATE_MEMORY, TEMPLATE_SECONDS, WorkLimitError, bounded
+from handbill.kit.boundary import regular_file
+from handbill.kit.fields import field_names, fill_html, split_sections
+from handbill.kit.languages import text_direction, translator
+from handbill.kit.links import Link, link_label, tracked_url, url_problem
+from handbill.kit.loader import Kit
+from handbill.kit.readers import Material
+from handbill.render.qr import MIN_WIDTH_MM, QRCode, qr_svg
+from handbill.render.sandbox import KitLoader, KitSandbox, check_html, render_bounded
+
+_ENVIRONMENTS: dict[tuple[Path, ...], jinja2.Environment] = {}
+
+
+def environment(kit: Kit) -> jinja2.Environment:
+    """One sandboxed Jinja environment per kit: its templates before the stock ones."""
+    dirs = kit.template_dirs
+    if dirs not in _ENVIRONMENTS:
+        _ENVIRONMENTS[dirs] = KitSandbox(
+            loader=KitLoader(dirs, kit.roots),
+            # Always on, whatever the template's file name: select_autoescape() would miss
+            # names such as "x.html.j2".
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        _ENVIRONMENTS[dirs].filters["longdate"] = long_date
+    return _ENVIRONMENTS[dirs]
+
+
+def long_date(value: object) -> str:
+    """``2018-10-26`` as "Friday 26 October 2018"; text that is not an ISO date is kept as it is."""
+    text = str(value).strip()
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        return text
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+@dataclass
+class RenderedHTML:
+    """A material's final HTML and the QR codes its template placed."""
+
+    material: Material
+    html: str
+    qr_codes: list[QRCode] = field(default_factory=list)
+    stem: str = ""
+    content: str = ""
+    values: dict[str, str] = field(default_factory=dict)
+    proof: bool = False
+
+
+class DataRow(dict[str, str]):
+    """A data row for templates: a missing column is an error naming the table and column."""
+
+    def __init__(self, cells: dict[str, str], table: str, number: int):
+        super().__init__(cells)
+        self.table, self.number = table, number
+
+    def __missing__(self, column: str) -> str:
+        if not self.table:
+            raise TemplateError(f"'row.{column}' is used, but the material has no 'per:' table")
+        hint = did_you_mean(column, self)
+        raise TemplateError(
+            f"data/{self.table}.csv has no column '{column}' (row {self.number}).{hint} "
+            "Add the column to the file, or change the template"
+        )
+
+
+def slug(text: str, limit: int = 60) -> str:
+    """A file-name-safe form of ``text``: lower case, ASCII letters and digits joined by '-'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:limit].strip("-") or "x"
+
+
+def output_stem(material: Material, row: dict[str, str] | None = None, number: int = 0) -> str:
+    """The output file name without extension; ``{column}`` parts filled from the data row."""
+    stem = material.output_name.removesuffix(".pdf")
+    if row is None:
+        return stem
+    return re.sub(
+        r"\{([a-z0-9_]+)\}",
+        lambda m: str(number) if m[1] == "n" else slug(row.get(m[1], "")),
+        stem,
+    )
+
+
+def _width_mm(width: float | str) -> float:
+    text = str(width).strip().lower().removesuffix("mm")
+    try:
+        return float(text)
+    except ValueError as exc:
+        raise TemplateError(
+            f"QR width '{width}' must be in millimetres, e.g. 25 or '25mm'"
+        ) from exc
+
+
+def asset_url(kit: Kit, name: str) -> str:
+    """The file URL of ``assets/NAME``, from the kit when it has one, else from the stock assets."""
+    if not isinstance(name, str) or not name or name.startswith("/") or ".." in name.split("/"):
+        raise TemplateError(
+            f"asset({name!r}): give a path inside the assets/ folder, e.g. 'img/logo.svg'"
+        )
+    for folder in kit.asset_dirs:
+        candidate = folder / name
+        if candidate.is_file():
+            return regular_file(candidate, "file", kit.roots).as_uri()
+    raise TemplateError(
+        f"asset '{name}' not found; put it in the kit's assets/ folder (assets/{name})"
+    )
+
+
+def font_faces(kit: Kit) -> Markup:
+    """@font-face rules for the fonts the kit lists under [[fonts]] in handbill.toml."""
+    rules = [
+        f'@font-face {{ font-family: "{escape(f.family)}"; src: url("{f.path.as_uri()}"); '
+        f"font-weight: {f.weight}; font-style: {f.style}; }}"
+        for f in kit.config.fonts
+    ]
+    # Escaped family names, file URIs (percent-encoded), checked weights and styles.
+    return Markup("\n".join(rules))  # nosec
+
+
+def render_html(
+    kit: Kit,
+    material: Material,
+    row: dict[str, str] | None = None,
+    number: int = 0,
+    overrides: dict[str, str] | None = None,
+) -> RenderedHTML:
+    """Render ``material`` (for one data row, if it has ``per:``); errors name template and line.
+
+    Fill-in values come from handbill.toml [fields], then the data row, then ``overrides``
+    (the command line's --set), each taking precedence over the one before.
+    """
+    config = kit.config
+    values = {**config.fields, **(row or {}), **(overrides or {})}
+    content = fill_html(material.body_html, values, material.fields)
+    rendered = RenderedHTML(
+        material=material,
+        html="",
+        stem=output_stem(material, row, number),
+        content=content,
+        values={name: values[name] for name in field_names(material.body_html) if values.get(name)},
+        proof=material.published and not config.imprint.complete,
+    )
+
+    def qr(name: str, width: float | str = 25, link_name: str = "") -> Markup:
+        """A QR code for a named link, or for a URL (e.g. a data row's booking link)."""
+        link = config.links.get(name)
+        if link is None and name.startswith(("http://", "https://")):
+            problem = url_problem(name)
+            if problem:
+                raise TemplateError(f"qr(): {problem}")
+            link = Link(link_name or "url", name, link_label(name))
+        if link is None and (row or {}).get(name, "").startswith(("http://", "https://")):
+            url = (row or {})[name]  # a column of the data row, e.g. a local group's page
+            problem = url_problem(url)
+            if problem:
+                raise TemplateError(
+                    f"qr('{name}'): data/{material.per}.csv row {number}: {problem}"
+                )
+            link = Link(name, url, link_label(url))
+        if link is None:
+            hint = did_you_mean(name, config.links)
+            raise TemplateError(f"qr('{name}'): no link named '{name}' in handbill.toml.{hint}")
+        width_mm = _width_mm(width)
+        if width_mm < MIN_WIDTH_MM:
+            raise TemplateError(
+                f"qr('{name}') is {width_mm:g} mm wide; make it at least {MIN_WIDTH_MM:g} mm "
+                "so that phones can scan it"
+            )
+        # The code carries the tracked URL; the words under it stay the short label.
+        url = (
+            tracked_url(link.url, config.tracking, rendered.stem)
+            if config.tracking.utm
+            else link.url
+        )
+        rendered.qr_codes.append(
+            QRCode(link=link.name, url=url, width_mm=width_mm, label=link.label)
+        )
+        # Escaped values around handbill's own SVG.
+        return Markup(  # nosec B704
+            f'<figure class="qr" data-link="{escape(link.name)}">'
+            f"{qr_svg(url, width_mm, link.name)}"
+            f'<figcaption dir="ltr">{escape(link.label)}</figcaption></figure>'
+        )
+
+    context: dict[str, Any] = {
+        "campaign": {
+            "name": config.name,
+            "tagline": config.tagline,
+            "hashtag": config.hashtag,
+            "social": config.social,
+        },
+        "links": config.links,
+        "brand": config.brand,
+        "colours": config.brand.colours,
+        "imprint": config.imprint,
+        "material": material,
+        # The body is already safe HTML (Markdown with raw HTML disabled); it is inserted,
+        # never compiled, so "{{ ... }}" in content stays literal text.
+        "content": Markup(content),  # nosec B704
+        "sections": split_sections(content),
+        "values": values,
+        "row": DataRow(row or {}, material.per, number),
+        "proof": rendered.proof,
+        "vars": material.vars,
+        "data": kit.data,
+        "qr": qr,
+        "asset": lambda name: asset_url(kit, name),
+        "font_faces": font_faces(kit),
+        "_": translator(kit.template_dirs, material.language),
+        "direction": text_direction(material.language),
+        "handbill_version": __version__,
+    }
+    advice = f"look for a loop that never ends in templates/{material.template}.html"
+    try:
+        with bounded(material.name, "template", TEMPLATE_SECONDS, TEMPLATE_MEMORY, advice):
+            template = environment(kit).get_template(f"{material.template}.html")
+            rendered.html = render_bounded(template, context)
+            check_html(rendered.html)
+    except (KitError, WorkLimitError, MemoryError):
+        raise  # already one line; or out of memory, which the caller's limit reports
+    except TemplateError as exc:
+        raise TemplateError(f"{material.name}: {exc.reason}{_where(exc)}") from exc
+    except SecurityError as exc:
+        raise TemplateError(
+            f"{material.name}: {str(exc).rstrip('.')}{_where(exc)}; templates cannot reach "
+            "Python's internals, files or modules (docs/kit-format.md lists what they can use)"
+        ) from exc
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(
+            f"template syntax error: {exc.message}", exc.filename, exc.lineno
+        ) from exc
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(
+            f"{material.name}: template '{exc.name}' not found in the kit's templates/ or the "
+            "stock templates"
+        ) from exc
+    except jinja2.UndefinedError as exc:
+        raise TemplateError(
+            f"{material.name}: {exc.message}{_where(exc)}; check the spelling, or add the value "
+            "to the material's front matter (under vars:) or handbill.toml"
+        ) from exc
+    except RecursionError as exc:
+        raise TemplateError(
+            f"{material.name}: the template calls itself without end{_where(exc)} (an include, "
+            "macro or block that includes itself); break the circle"
+        ) from exc
+    except Exception as exc:  # template code can raise anything: 1/0, 'a' + 1, a bad filter
+        raise TemplateError(
+            f"{material.name}: the template failed{_where(exc)}: {type(exc).__name__}: "
+            f"{one_line(str(exc))}"
+        ) from exc
+    return rendered
+
+
+def _where(exc: BaseException) -> str:
+    """ " (in templates/x.html line 12)" from the innermost template frame, if any."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith(".html"):
+            return f" (in {Path(frame.filename).name} line {frame.lineno})"
+    return ""
