@@ -23,6 +23,7 @@ test: system-deps test-system-deps $(BIN)/python
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 	$(BIN)/bandit -q -c pyproject.toml -r src
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 system-deps:

@@ -17,7 +17,7 @@ from test_actualtext import HTML_PAGE
 # declaration through exact_text) and says which FFI WeasyPrint got and what the PDF's hash is.
 SCRIPT = """
 import hashlib, json, sys
-import handbill
+import handbill.engine  # installs the finder for the C bindings
 if sys.argv[1] == "parse":
     sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "_Finder"]
 from weasyprint import HTML
@@ -77,7 +77,7 @@ def test_no_cache_folder_means_parsing_every_time(tmp_path: Path) -> None:
 def test_tables_refuse_declarations_they_lack(tmp_path: Path) -> None:
     run(tmp_path)
     code = (
-        "import handbill\n"
+        "import handbill.engine\n"
         "from weasyprint.text.ffi import ffi\n"
         "assert type(ffi).__name__ == 'PrebuiltFFI'\n"
         "ffi.cdef('int handbill_unknown (void);')\n"
@@ -85,7 +85,7 @@ def test_tables_refuse_declarations_they_lack(tmp_path: Path) -> None:
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert done.returncode == 1
-    assert "add them to HANDBILL_DECLARATIONS in handbill/bindings.py" in done.stderr
+    assert "add them to HANDBILL_DECLARATIONS in handbill/engine/bindings.py" in done.stderr
 
 
 def test_tables_are_named_by_what_they_were_made_from(monkeypatch: pytest.MonkeyPatch) -> None:

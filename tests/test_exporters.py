@@ -9,7 +9,7 @@ import docx
 import pytest
 
 from handbill.kit.fields import fill_html
-from handbill.kit.readers import markdown_renderer
+from handbill.kit.markdown import markdown_renderer
 from handbill.render.exporters import blocks_of, to_docx, to_text
 
 SOURCE = """Dear [[mp_name]],

@@ -10,7 +10,7 @@ from conftest import write
 from handbill.errors import KitError
 from handbill.kit.fields import field_names, fill_html, fill_text, split_sections
 from handbill.kit.loader import load_kit
-from handbill.kit.readers import markdown_renderer
+from handbill.kit.markdown import markdown_renderer
 
 BODY = markdown_renderer().render(
     "I am [[speaker]] from [[town]].\n\n[[pause]]\n\n## Why\n\n"

@@ -6,13 +6,14 @@ from pathlib import Path
 
 from conftest import write
 from handbill.build.runner import build
-from handbill.kit.fonts import coverage, font_files, needs_glyph
+from handbill.kit.characters import needs_glyph
+from handbill.kit.fonts import coverage
 from handbill.kit.loader import load_kit
 from pdftools import page_texts
 
 
 def test_stock_fonts_cover_latin_text(kit_dir: Path) -> None:
-    covered = coverage(font_files(load_kit(kit_dir)))
+    covered = coverage(load_kit(kit_dir).font_paths)
     assert all(ord(c) in covered for c in "Zoë O'Brien £10 – “quoted” café Łódź")
 
 

@@ -14,14 +14,14 @@ from hypothesis import strategies as st
 
 from conftest import FIXTURE_KIT
 from handbill.cli import cli
-from handbill.kit.fonts import coverage, font_files
+from handbill.kit.fonts import coverage
 from handbill.kit.loader import load_kit
 from pdftools import page_texts
 
 # Characters the bundled font can draw: text made of them must build. Arbitrary text (most of
 # Unicode) must build or be refused with a clear error.
 DRAWABLE = sorted(
-    chr(code) for code in coverage(font_files(load_kit(FIXTURE_KIT))) if chr(code).isprintable()
+    chr(code) for code in coverage(load_kit(FIXTURE_KIT).font_paths) if chr(code).isprintable()
 )
 ANY_TEXT = st.one_of(st.text(alphabet=DRAWABLE, max_size=60), st.text(max_size=60))
 # Markdown gives meaning to some characters in content (emphasis, links, headings, code,

@@ -3,8 +3,3 @@
 from __future__ import annotations
 
 __version__ = "0.1.0"
-
-from handbill.engine import bindings
-
-# WeasyPrint's C bindings from cached tables when it is imported (see bindings.py).
-bindings.install()

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from handbill import __version__
-from handbill.kit.boundary import read_bytes, stock_dir
-from handbill.errors import KitError, one_line
 from handbill.build.writers import write_atomic
+from handbill.errors import KitError, one_line
+from handbill.kit.boundary import read_bytes, stock_dir
 
 CACHE_NAME = ".handbill-cache.json"
 MAX_OUTPUT = 1 << 31  # the largest output file the cache hashes to see that it is unchanged

@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from handbill.build.cache import input_key
+from handbill.build.writers import write_atomic
 from handbill.errors import KitError, did_you_mean
 from handbill.kit.loader import Kit, rows_of
-from handbill.kit.readers import Material
+from handbill.kit.material import Material
 from handbill.render.templating import RenderedHTML, output_stem, render_html
-from handbill.build.writers import write_atomic
 
 
 @dataclass(frozen=True)
@@ -147,7 +147,7 @@ def build_job(
 
     ``rendered`` is the job's HTML when the caller has already made it (see ``prepare``).
     """
-    from handbill.kit.fonts import check_glyphs
+    from handbill.engine.glyphs import check_glyphs
     from handbill.engine.layout import PDF_VARIANT, qr_placements, render, write_pdf_parts
     from handbill.pages.printing import home_sheets, press_pdf
     from handbill.render.qr import known_matrices

@@ -21,8 +21,6 @@ from handbill.build.cache import (
     save_snapshot,
     snapshot_roots,
 )
-from handbill.errors import HandbillError, internal_failure
-from handbill.guard import OUTPUT_MEMORY, OUTPUT_SECONDS, bounded
 from handbill.build.jobs import (
     Job,
     Options,
@@ -34,11 +32,13 @@ from handbill.build.jobs import (
     prepare,
     write_output,
 )
+from handbill.build.workers import die_with
+from handbill.build.writers import MANIFEST_NAME, ensure_writable, write_manifest
+from handbill.errors import HandbillError, internal_failure
+from handbill.guard import OUTPUT_MEMORY, OUTPUT_SECONDS, bounded
 from handbill.kit.loader import Kit
 from handbill.render.qr import known_matrices, remember_matrices
 from handbill.render.templating import RenderedHTML
-from handbill.build.workers import die_with
-from handbill.build.writers import MANIFEST_NAME, ensure_writable, write_manifest
 
 # The layout stages (WeasyPrint, fontTools, pypdf) are imported where they are used, so that
 # a rebuild with nothing to do never pays for importing them.

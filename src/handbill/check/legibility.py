@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
-
-from weasyprint.document import Document
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from handbill.check.findings import Finding
 
 if TYPE_CHECKING:
-    from handbill.kit.readers import Material
+    from handbill.engine.inspect import TextRun
+    from handbill.kit.material import Material
 
-PX_PER_PT = 96 / 72
 DEFAULT_MIN_BODY_PT = 8.0
 _MIN_SIZE_META = re.compile(r'<meta name="handbill-min-font-size" content="([0-9.]+)"')
 
@@ -38,71 +36,36 @@ def _hex(rgb: tuple[float, float, float]) -> str:
     return "#" + "".join(f"{round(c * 255):02x}" for c in rgb)
 
 
-def _over_white(colour: Any) -> tuple[float, float, float]:
-    """The colour as sRGB channels, blended over white paper by its alpha."""
-    alpha = colour.alpha
-    srgb = colour.to("srgb").coordinates
-    red, green, blue = (min(1.0, max(0.0, c)) * alpha + (1 - alpha) for c in srgb)
-    return red, green, blue
-
-
-def _text_boxes(box: Any, ancestors: tuple[Any, ...] = ()) -> Iterator[tuple[Any, tuple[Any, ...]]]:
-    if type(box).__name__ == "TextBox" and box.text.strip():
-        yield box, ancestors
-    for child in getattr(box, "children", ()):
-        yield from _text_boxes(child, (*ancestors, box))
-
-
-def _classes(ancestors: tuple[Any, ...]) -> str:
-    return " ".join(
-        a.element.get("class") or "" for a in ancestors if getattr(a, "element", None) is not None
-    )
-
-
 def legibility_findings(
-    document: Document, label: str, material: Material, html: str = ""
+    runs: Iterable[TextRun], label: str, material: Material, html: str = ""
 ) -> list[Finding]:
     findings: list[Finding] = []
     reported: set[tuple[str, str]] = set()
     sizes: Counter[float] = Counter()
-    for number, page in enumerate(document.pages, start=1):
-        for box, ancestors in _text_boxes(page._page_box):
-            classes = _classes(ancestors)
-            if "proof-mark" in classes:
-                continue  # meant to be faint, so as not to hide the text under it
-            size_pt = round(box.style["font_size"] / PX_PER_PT, 1)
-            if "footer" not in classes and "imprint" not in classes:
-                # Small print (imprint, page numbers) is not body text.
-                sizes[size_pt] += len(box.text.strip())
-            text_rgb = _over_white(box.style["color"])
-            background = next(
-                (
-                    a.style["background_color"]
-                    for a in reversed(ancestors)
-                    if a.style["background_color"].alpha > 0
-                ),
-                None,
-            )
-            back_rgb = _over_white(background) if background is not None else (1.0, 1.0, 1.0)
-            bold = box.style["font_weight"] >= 700
-            large = size_pt >= 18 or (bold and size_pt >= 14)
-            needed = 3.0 if large else 4.5
-            ratio = contrast(text_rgb, back_rgb)
-            pair = (_hex(text_rgb), _hex(back_rgb))
-            if ratio < needed and pair not in reported:
-                reported.add(pair)
-                findings.append(
-                    Finding(
-                        "error",
-                        label,
-                        "legibility",
-                        f"text in {pair[0]} on {pair[1]} has a contrast of {ratio:.1f}:1, under "
-                        f"the {needed:g}:1 that WCAG AA asks for ('{box.text.strip()[:30]}'); "
-                        "darken the text or lighten the background in [brand.colours] or the "
-                        "template's CSS",
-                        page=number,
-                    )
+    for run in runs:
+        if "proof-mark" in run.classes:
+            continue  # meant to be faint, so as not to hide the text under it
+        if "footer" not in run.classes and "imprint" not in run.classes:
+            # Small print (imprint, page numbers) is not body text.
+            sizes[run.size_pt] += len(run.text)
+        large = run.size_pt >= 18 or (run.bold and run.size_pt >= 14)
+        needed = 3.0 if large else 4.5
+        ratio = contrast(run.colour, run.background)
+        pair = (_hex(run.colour), _hex(run.background))
+        if ratio < needed and pair not in reported:
+            reported.add(pair)
+            findings.append(
+                Finding(
+                    "error",
+                    label,
+                    "legibility",
+                    f"text in {pair[0]} on {pair[1]} has a contrast of {ratio:.1f}:1, under "
+                    f"the {needed:g}:1 that WCAG AA asks for ('{run.text[:30]}'); "
+                    "darken the text or lighten the background in [brand.colours] or the "
+                    "template's CSS",
+                    page=run.page,
                 )
+            )
     match = _MIN_SIZE_META.search(html)
     minimum = float(match[1]) if match else DEFAULT_MIN_BODY_PT
     if sizes:

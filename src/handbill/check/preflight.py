@@ -28,10 +28,10 @@ from handbill.build.writers import read_manifest
 from handbill.check.findings import Finding
 from handbill.check.legibility import legibility_findings
 from handbill.check.qrscan import qr_findings
-from handbill.engine.inspect import spilled_text
+from handbill.engine.inspect import spilled_text, text_runs
 from handbill.engine.layout import render
 from handbill.errors import HandbillError
-from handbill.kit.fonts import from_kit_font, kit_font_families
+from handbill.kit.fonts import from_kit_font
 from handbill.kit.links import url_problem
 from handbill.kit.loader import Kit, rows_of
 from handbill.render.templating import render_html
@@ -94,7 +94,7 @@ def check(
         # of letters one by one would take far longer than making them.
         and not e.get("merge")
     ]
-    fonts = kit_font_families(kit)
+    fonts = kit.font_families
     report.checked += len(entries)
     # Each PDF is checked on its own (opened, rasterised for its QR codes, laid out again for
     # legibility), so the PDFs are spread over the cores; results come back in order.
@@ -141,7 +141,7 @@ def _check_entry(kit: Kit, entry: dict[str, Any], out_dir: Path, fonts: Any) -> 
     row = rows_of(kit, material)[job.row - 1] if job.row else None
     rendered = render_html(kit, material, row, job.row)
     document, _ = render(kit, rendered)
-    findings += legibility_findings(document, label, material, rendered.html)
+    findings += legibility_findings(text_runs(document), label, material, rendered.html)
     findings += _spills(spilled_text(document), label)
     return findings
 

@@ -6,3 +6,10 @@ stylesheets, C bindings from tables, QR drawing, shared fonts, shared merge layo
 on only for the WeasyPrint versions it was tested with: see ``handbill.engine.versions``.
 May import ``handbill.render`` and ``handbill.kit``.
 """
+
+from handbill.engine import bindings, versions
+
+# WeasyPrint's C bindings from cached tables, when it is first imported (see bindings.py):
+# every import of WeasyPrint goes through this package, so this runs before any of them.
+if versions.speedups_on():
+    bindings.install()

@@ -107,7 +107,7 @@ def _prebuilt_ffi(tables: dict[str, Any]) -> Any:
             if not (self.loading or source == HANDBILL_DECLARATIONS):
                 raise RuntimeError(
                     "C declarations added after WeasyPrint's bindings were loaded from "
-                    "tables: add them to HANDBILL_DECLARATIONS in handbill/bindings.py"
+                    "tables: add them to HANDBILL_DECLARATIONS in handbill/engine/bindings.py"
                 )
 
     return PrebuiltFFI("_handbill_weasyprint_ffi", **tables)

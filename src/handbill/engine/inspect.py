@@ -1,11 +1,83 @@
-"""Overflow on the laid-out pages: text that spills out of a fixed-size box or off the page."""
+"""What the laid-out pages hold, read from WeasyPrint's boxes for the preflight and merges:
+text runs with their size and colours, text that spills out of its box, where letters start."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from weasyprint.document import Document
+
+PX_PER_PT = 96 / 72
+RGB = tuple[float, float, float]
+
+
+@dataclass(frozen=True)
+class TextRun:
+    """A piece of text as drawn: its page, size, weight, colour and the background under it."""
+
+    page: int
+    text: str
+    size_pt: float
+    bold: bool
+    colour: RGB  # sRGB over white paper
+    background: RGB
+    classes: str  # the class attributes of the elements around it, joined
+
+
+def _over_white(colour: Any) -> RGB:
+    """The colour as sRGB channels, blended over white paper by its alpha."""
+    alpha = colour.alpha
+    srgb = colour.to("srgb").coordinates
+    red, green, blue = (min(1.0, max(0.0, c)) * alpha + (1 - alpha) for c in srgb)
+    return red, green, blue
+
+
+def _classes(ancestors: tuple[Any, ...]) -> str:
+    return " ".join(
+        a.element.get("class") or "" for a in ancestors if getattr(a, "element", None) is not None
+    )
+
+
+def text_runs(document: Document) -> Iterator[TextRun]:
+    """Every non-blank piece of text on the pages, in order."""
+    for number, page in enumerate(document.pages, start=1):
+        for box, ancestors in _walk(page._page_box):
+            if type(box).__name__ != "TextBox" or not box.text.strip():
+                continue
+            background = next(
+                (
+                    a.style["background_color"]
+                    for a in reversed(ancestors)
+                    if a.style["background_color"].alpha > 0
+                ),
+                None,
+            )
+            yield TextRun(
+                page=number,
+                text=box.text.strip(),
+                size_pt=round(box.style["font_size"] / PX_PER_PT, 1),
+                bold=box.style["font_weight"] >= 700,
+                colour=_over_white(box.style["color"]),
+                background=_over_white(background) if background is not None else (1.0, 1.0, 1.0),
+                classes=_classes(ancestors),
+            )
+
+
+def anchor_pages(document: Document, prefix: str) -> dict[str, int]:
+    """The index of the first page each anchor starting with ``prefix`` is on."""
+    found: dict[str, int] = {}
+    for index, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            if anchor.startswith(prefix):
+                found.setdefault(anchor, index)
+    return found
+
+
+def page_count(document: Document) -> int:
+    return len(document.pages)
+
 
 PX_PER_MM = 96 / 25.4
 TOLERANCE_PX = 1.0

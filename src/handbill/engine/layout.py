@@ -8,7 +8,7 @@ import os
 import re
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,14 +20,15 @@ from weasyprint.text.fonts import FontConfiguration
 
 from handbill.engine.actualtext import exact_text
 from handbill.engine.fetcher import KitURLFetcher, RefusedURL
+from handbill.engine.glyphs import MissingGlyphError
 from handbill.engine.incremental import WrittenPDF, written
 from handbill.engine.linecache import remembering_lines
 from handbill.engine.qrdraw import drawing_qr_paths
 from handbill.engine.stylecache import install as install_stylecache
+from handbill.engine.versions import speedups_on
 from handbill.errors import FetchError, LayoutError, one_line
 from handbill.kit.boundary import stock_dir
 from handbill.kit.characters import describe
-from handbill.kit.fonts import MissingGlyphError
 from handbill.kit.loader import Kit
 from handbill.render.templating import RenderedHTML
 
@@ -110,7 +111,8 @@ _shared = threading.local()
 @contextmanager
 def sharing_fonts() -> Iterator[None]:
     """Documents rendered in this thread inside the block share one SharedFonts."""
-    _shared.fonts = SharedFonts()
+    # Sharing fonts reaches into WeasyPrint's font loading: only on a tested version.
+    _shared.fonts = SharedFonts() if speedups_on() else None
     try:
         yield
     finally:
@@ -131,7 +133,7 @@ def render(
         try:
             html = HTML(string=rendered.html, base_url=kit.root.as_uri() + "/", url_fetcher=fetcher)
             fonts = getattr(_shared, "fonts", None)
-            with remembering_lines():
+            with remembering_lines() if speedups_on() else nullcontext():
                 document = html.render(**({"font_config": fonts} if fonts else {}))
         except RefusedURL as exc:
             raise FetchError(
@@ -177,7 +179,12 @@ def write_pdf_parts(
     document.metadata.title = title
     document.metadata.lang = language
     kept: list[Any] = []
-    with weasyprint_warnings() as messages, drawing_qr_paths(), exact_text():
+    fast = speedups_on()
+    with (
+        weasyprint_warnings() as messages,
+        drawing_qr_paths() if fast else nullcontext(),
+        exact_text() if fast else nullcontext(),
+    ):
         # Tagged PDF (PDF/UA-1): screen readers read the material in order; title and
         # language are set above, as PDF/UA requires. Right-to-left lines carry their exact
         # text (actualtext.py).
@@ -200,7 +207,7 @@ def write_pdf_parts(
                 f"{label or title}: no font in the kit can draw {describe(character)}; remove it, "
                 "or add a font that has it under [[fonts]] in handbill.toml"
             )
-    return data, written(kept[0], data)
+    return data, written(kept[0], data) if fast else None
 
 
 def boxes_in(box: Any) -> Iterator[Any]:
@@ -232,3 +239,12 @@ def qr_placements(document: Document) -> list[Placement]:
                 )
             )
     return found
+
+
+def stock_page_pdf(html: str) -> bytes:
+    """PDF bytes of a small page handbill itself writes (tile labels, a pack's cover sheet),
+    laid out with the stock stylesheet and fonts only: no kit file is read for it."""
+    css = (stock_dir() / "assets" / "css" / "handbill.css").as_uri()
+    page = f'<link rel="stylesheet" href="{css}">{html}'
+    data: bytes = HTML(string=page, url_fetcher=KitURLFetcher((stock_dir(),))).write_pdf()
+    return data

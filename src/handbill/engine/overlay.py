@@ -23,18 +23,12 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 # ElementTree only builds elements here; it parses nothing.
 from dataclasses import dataclass
-from typing import Any
 from xml.etree.ElementTree import Element  # nosec B405
 
 import tinyhtml5
-import weasyprint.layout
-
-from handbill.engine.layout import boxes_in
 
 MARK = "data-merge-overlay"
 _TOKEN = re.compile("\ue000([a-j]+)\ue001")
@@ -262,108 +256,3 @@ def _tag_name(name: str) -> str:
     if name.startswith("{http://www.w3.org/XML/1998/namespace}"):
         return "xml:" + name.rsplit("}", 1)[-1]
     return name.rsplit("}", 1)[-1]
-
-
-@dataclass(frozen=True)
-class Line:
-    """A line of the last blocks: its text and where it is, in CSS px."""
-
-    text: str
-    x: float
-    y: float
-    bottom: float
-    look: tuple[Any, ...] = ()  # how its text and block are drawn: fonts, colours, decoration
-
-
-_LOOK = [
-    "color",
-    "font_family",
-    "font_size",
-    "font_weight",
-    "font_style",
-    "font_stretch",
-    "font_variant_caps",
-    "letter_spacing",
-    "word_spacing",
-    "text_decoration_line",
-    "text_decoration_color",
-    "text_decoration_style",
-    "background_color",
-    "opacity",
-    "visibility",
-    "direction",
-]
-
-
-@contextmanager
-def without_margin_boxes() -> Iterator[None]:
-    """Lay out pages without margin boxes: the overlay pages draw none (OVERLAY_STYLE), and
-    WeasyPrint would still make and style all sixteen of them for every page."""
-    make = weasyprint.layout.make_margin_boxes
-    weasyprint.layout.make_margin_boxes = lambda context, page, state: ()
-    try:
-        yield
-    finally:
-        weasyprint.layout.make_margin_boxes = make
-
-
-def one_page_each(document: Any) -> tuple[Any, dict[int, list[int]]]:
-    """The overlay document with each row's letter on a page of its own, and each row's pages.
-
-    Rows are laid out one after another, as many to a page as fit (laying out a page costs
-    far more than the few lines on it); each page is then split into one page per row, each
-    drawing only that row, in the same place.
-    """
-    from weasyprint.document import Page
-
-    pages: list[Any] = []
-    found: dict[int, list[int]] = {}
-    for page in document.pages:
-        page_box = page._page_box
-        root = page_box.children[0]
-        body = root.children[0]
-        for letter in body.children:
-            element = getattr(letter, "element", None)
-            if element is None or "data-merge-row" not in element.attrib:
-                continue
-            alone = root.copy_with_children([body.copy_with_children([letter]), *root.children[1:]])
-            pages.append(Page(page_box.copy_with_children([alone, *page_box.children[1:]])))
-            found.setdefault(int(element.attrib["data-merge-row"]), []).append(len(pages) - 1)
-    return document.copy(pages), found
-
-
-def marked_lines(page_box: Any) -> list[Line]:
-    """The lines of the marked (last) blocks on a laid-out page, in order."""
-    lines: list[Line] = []
-    for block in _marked(page_box):
-        for box in boxes_in(block):
-            if type(box).__name__ == "LineBox":
-                inside = list(boxes_in(box))
-                text = "".join(t.text for t in inside if hasattr(t, "text"))
-                look = tuple(tuple(repr(b.style[name]) for name in _LOOK) for b in [block, *inside])
-                bottom = box.position_y + box.height
-                lines.append(Line(text, box.position_x, box.position_y, bottom, look))
-    return lines
-
-
-def hide_marked(page_box: Any) -> None:
-    """Leave the marked blocks out of the page's drawing (their place stays as it was)."""
-    for block in _marked(page_box):
-        block.style = block.style.copy()
-        block.style["visibility"] = "hidden"
-        block.children = []
-
-
-def content_bottom(page_box: Any) -> float:
-    return float(page_box.content_box_y() + page_box.height)
-
-
-def _marked(box: Any) -> list[Any]:
-    element = getattr(box, "element", None)
-    marked = element is not None and MARK in element.attrib
-    if marked and type(box).__name__ != "LineBox" and not hasattr(box, "text"):
-        return [box]
-    found = []
-    for child in getattr(box, "children", ()):
-        found += _marked(child)
-    return found

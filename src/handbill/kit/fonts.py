@@ -1,45 +1,35 @@
-"""Glyph coverage: every character drawn must be in a bundled or kit font: no fallback, no tofu."""
+"""The kit's fonts: which files, which characters they cover, their family names; read safely."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from fontTools.ttLib import TTCollection, TTFont
 
-from handbill.errors import HandbillError, KitError
+from handbill.errors import KitError
 from handbill.kit.boundary import regular_file, roots_of, stock_dir
-from handbill.kit.characters import describe, needs_glyph
-
-if TYPE_CHECKING:
-    from weasyprint.document import Document
-
-    from handbill.kit.loader import Kit
 
 FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2", ".ttc")
 
 
-class MissingGlyphError(HandbillError):
-    """A character in a material is in none of the kit's fonts."""
-
-
-def font_files(kit: Kit) -> tuple[Path, ...]:
-    """Every font a build may use: the stock fonts, the kit's assets/fonts and its [[fonts]].
+def font_files(root: Path, declared: Iterable[Path] = ()) -> tuple[Path, ...]:
+    """Every font a build of the kit at ``root`` may use: the stock fonts, the kit's
+    assets/fonts and its [[fonts]] (``declared``).
 
     Each is an ordinary file inside the kit or the stock folder, or the build stops naming it.
     """
     found = set()
-    roots = roots_of(kit.root)
-    for folder in (stock_dir() / "assets" / "fonts", kit.root / "assets" / "fonts"):
+    roots = roots_of(root)
+    for folder in (stock_dir() / "assets" / "fonts", root / "assets" / "fonts"):
         if folder.is_dir():
             found |= {
                 regular_file(p, "font", roots)
                 for p in folder.rglob("*")
                 if p.suffix.lower() in FONT_SUFFIXES
             }
-    found |= {font.path for font in kit.config.fonts}
+    found |= set(declared)
     return tuple(sorted(found))
 
 
@@ -84,27 +74,6 @@ def coverage(paths: tuple[Path, ...]) -> frozenset[int]:
     return frozenset(covered)
 
 
-def _text_boxes(box: Any) -> Iterator[Any]:
-    if type(box).__name__ == "TextBox":
-        yield box
-    for child in getattr(box, "children", ()):
-        yield from _text_boxes(child)
-
-
-def check_glyphs(kit: Kit, document: Document, material: str) -> None:
-    """Raise MissingGlyphError naming the first character no font can draw, and its page."""
-    covered = coverage(font_files(kit))
-    for number, page in enumerate(document.pages, start=1):
-        for box in _text_boxes(page._page_box):
-            for character in box.text:
-                if needs_glyph(character) and ord(character) not in covered:
-                    raise MissingGlyphError(
-                        f"{material}: no font in the kit has {describe(character)} on page "
-                        f"{number}; remove it, or add a font that has it under [[fonts]] in "
-                        "handbill.toml"
-                    )
-
-
 @cache
 def _family_names(paths: tuple[Path, ...]) -> frozenset[str]:
     names = set()
@@ -122,9 +91,9 @@ def _family_names(paths: tuple[Path, ...]) -> frozenset[str]:
     return frozenset(names)
 
 
-def kit_font_families(kit: Kit) -> set[str]:
-    """Family names of every font the kit may use: its files' own and its [[fonts]] names."""
-    return set(_family_names(font_files(kit))) | {font.family for font in kit.config.fonts}
+def font_families(paths: tuple[Path, ...], declared: Iterable[str] = ()) -> set[str]:
+    """Family names of the fonts: the files' own, and the [[fonts]] names (``declared``)."""
+    return set(_family_names(paths)) | set(declared)
 
 
 def from_kit_font(pdf_font_name: str, families: set[str]) -> bool:

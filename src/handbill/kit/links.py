@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 if TYPE_CHECKING:
-    from handbill.kit.config import Checker
+    from handbill.kit.checker import Checker
 
 _LINK_NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
 

@@ -14,7 +14,9 @@ from handbill.kit.boundary import read_text, roots_of, stock_dir
 from handbill.kit.characters import control_character, describe
 from handbill.kit.config import Config, load_config
 from handbill.kit.fields import field_names
-from handbill.kit.readers import READERS, Material
+from handbill.kit.fonts import font_families, font_files
+from handbill.kit.material import Material
+from handbill.kit.readers import READERS
 from handbill.kit.translations import select_language
 
 MAX_PER_ROWS = 2_000  # one PDF per row: a local group or an event each, not a mailing list
@@ -39,6 +41,16 @@ class Kit:
     def roots(self) -> tuple[Path, ...]:
         """The folders the kit's files may be read from (see ``handbill.kit.boundary``)."""
         return roots_of(self.root)
+
+    @property
+    def font_paths(self) -> tuple[Path, ...]:
+        """Every font file a build may use (see ``handbill.kit.fonts.font_files``)."""
+        return font_files(self.root, [font.path for font in self.config.fonts])
+
+    @property
+    def font_families(self) -> set[str]:
+        """The family names of those fonts, and of the kit's [[fonts]]."""
+        return font_families(self.font_paths, [font.family for font in self.config.fonts])
 
     @property
     def template_dirs(self) -> tuple[Path, ...]:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from markdown_it import MarkdownIt
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
@@ -17,7 +16,9 @@ from handbill.errors import KitError, did_you_mean
 from handbill.kit.boundary import read_text, roots_of
 from handbill.kit.characters import control_character, describe
 from handbill.kit.config import LANGUAGE_TAG, Config
-from handbill.kit.paper import Paper, parse_paper
+from handbill.kit.markdown import render_markdown
+from handbill.kit.material import Material
+from handbill.kit.paper import parse_paper
 from handbill.kit.translations import inherit, translation_parts
 
 AUDIENCES = ("organisers", "speakers", "volunteers")
@@ -46,51 +47,6 @@ EXPORTS = ("docx", "txt")
 REQUIRED = ("template", "title")
 MAX_CONTENT_CHARS = 300_000  # about 100 dense A4 pages: beyond that, a mistake, not a leaflet
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-
-
-@dataclass(frozen=True)
-class Material:
-    """One printable item: front matter settings plus the body rendered to safe HTML."""
-
-    name: str
-    path: Path
-    template: str
-    title: str
-    paper: Paper
-    language: str
-    body_html: str
-    subtitle: str = ""
-    description: str = ""
-    audience: str = "organisers"
-    pages: int | None = None
-    duplex: bool = False
-    qr: tuple[str, ...] = ()
-    output: str = ""
-    vars: dict[str, Any] = field(default_factory=dict)
-    fields: dict[str, str] = field(default_factory=dict)
-    per: str = ""
-    exports: tuple[str, ...] = ()
-    published: bool = True
-    booklet: bool = False
-    # Mail merge: a column whose values must appear in the same column of a data table.
-    merge_known: dict[str, str] = field(default_factory=dict)
-    translation_of: str = ""
-
-    @property
-    def output_name(self) -> str:
-        """The PDF's file name; for a ``per:`` material, a pattern with {column} parts."""
-        default = self.name + ("-{n}" if self.per else "")
-        return (self.output or default) + ".pdf"
-
-
-def markdown_renderer() -> MarkdownIt:
-    """CommonMark with tables and strikethrough; raw HTML is shown as text, never passed through."""
-    return MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(
-        ["table", "strikethrough", "replacements", "smartquotes"]
-    )
-
-
-_MARKDOWN = markdown_renderer()
 
 
 def _yaml_loader() -> YAML:
@@ -240,48 +196,6 @@ def _read_source(path: Path, roots: tuple[Path, ...]) -> tuple[dict[str, Any], d
     front, body, first_line = split_front_matter(path, text)
     data, lines = _parse_yaml(path, front)
     return data, lines, render_markdown(path, body, first_line)
-
-
-# What a printed material's Markdown may hold. Each is far beyond a real leaflet or FAQ and
-# far below what makes the layout take minutes or gigabytes (a 5,000-column table did).
-MAX_TABLE_COLUMNS = 30
-MAX_TABLE_CELLS = 10_000
-MAX_HEADINGS = 500
-
-
-def render_markdown(path: Path, body: str, first_line: int = 1) -> str:
-    """The body as HTML, once its tables and headings are within what a page can hold."""
-    tokens = _MARKDOWN.parse(body)
-    headings = cells = columns = 0
-    row_line: int | None = None
-    for token in tokens:
-        line = first_line + token.map[0] if token.map else None
-        if token.type == "heading_open":
-            headings += 1
-            if headings > MAX_HEADINGS:
-                raise KitError(
-                    f"more than {MAX_HEADINGS} headings; printed material needs far fewer. "
-                    "Split it into several materials.",
-                    path,
-                    line,
-                )
-        elif token.type == "tr_open":
-            columns, row_line = 0, line
-        elif token.type in ("th_open", "td_open"):
-            columns, cells = columns + 1, cells + 1
-            if columns > MAX_TABLE_COLUMNS or cells > MAX_TABLE_CELLS:
-                what = (
-                    f"a table row with more than {MAX_TABLE_COLUMNS} columns"
-                    if columns > MAX_TABLE_COLUMNS
-                    else f"tables with more than {MAX_TABLE_CELLS:,} cells"
-                )
-                raise KitError(
-                    f"{what}; no page can print it readably. Split the table or shorten it.",
-                    path,
-                    row_line,
-                )
-    rendered: str = _MARKDOWN.renderer.render(tokens, _MARKDOWN.options, {})
-    return rendered
 
 
 def read_markdown(path: Path, config: Config) -> Material:

@@ -10,7 +10,7 @@ from handbill.errors import KitError, did_you_mean
 from handbill.kit.config import LANGUAGE_TAG
 
 if TYPE_CHECKING:
-    from handbill.kit.readers import Material
+    from handbill.kit.material import Material
 
 
 def _split(path: Path) -> tuple[str, str] | None:

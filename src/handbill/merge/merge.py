@@ -2,48 +2,21 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import threading
 import time
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from handbill.build.workers import die_with
 from handbill.build.writers import ensure_writable, work_folder, write_atomic, write_manifest
 from handbill.errors import BuildError, KitError, did_you_mean, display_path
 from handbill.kit.characters import describe, needs_glyph
-from handbill.kit.fonts import coverage, font_files
+from handbill.kit.fonts import coverage
 from handbill.kit.loader import Kit, numbered_rows
-from handbill.kit.readers import Material
+from handbill.kit.material import Material
+from handbill.merge.chunks import CHUNK, Chunk, Row, in_workers, layout_chunk
 from handbill.pages.concat import concatenate
-from handbill.render.letters import letter_div, letter_pages, letter_parts, letters_html
-from handbill.render.templating import render_html, slug
-
-CHUNK = 40  # letters per layout pass: enough to share the set-up, small enough to stream
-
-
-@dataclass(frozen=True)
-class Row:
-    """One row of the merge table: its number as a spreadsheet shows it, and its cells."""
-
-    number: int
-    cells: dict[str, str]
-
-
-@dataclass
-class Chunk:
-    """What a worker made of a run of rows: its PDF file, and each letter's pages and file."""
-
-    path: Path
-    pages: int  # in the merged PDF: the pages drawn, and a blank back if one is needed
-    letters: list[dict[str, Any]]
-    warnings: list[str] = field(default_factory=list)
-    drawn: int = 0  # pages in the chunk's own PDF
-    in_full: int = 0  # letters laid out in full (the others were drawn over a shared layout)
 
 
 @dataclass
@@ -106,7 +79,7 @@ def check_rows(
         column: _known_values(kit, material, column, name)
         for column, name in material.merge_known.items()
     }
-    covered = coverage(font_files(kit))
+    covered = coverage(kit.font_paths)
     good: list[Row] = []
     bad: list[tuple[int, str]] = []
     for number, cells in rows:
@@ -250,118 +223,6 @@ def _chunks(
         yield from in_workers(layout_chunk, args, workers)
         return
     yield from shared_chunks(kit, material, plan, rows, work, folder, overrides, workers)
-
-
-def in_workers(function: Any, args: list[tuple[Any, ...]], workers: int) -> Iterator[Any]:
-    """``function(*a)`` for each of ``args``, over worker processes, in order."""
-    if workers <= 1 or len(args) <= 1:
-        from handbill.engine.layout import sharing_fonts
-
-        with sharing_fonts():
-            yield from (function(*a) for a in args)
-        return
-    method = "fork" if threading.active_count() == 1 else "forkserver"
-    context = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(
-        min(workers, len(args)),
-        mp_context=context,
-        initializer=_init_worker,
-        initargs=(os.getpid(),),
-    ) as pool:
-        # map() hands results back in order while later chunks are still being laid out;
-        # chunks go to the workers as they ask, so memory holds about one chunk per worker.
-        yield from pool.map(_call, [(function, a) for a in args])
-
-
-def _init_worker(owner: int) -> None:
-    from handbill.engine.layout import sharing_fonts
-
-    die_with(owner)
-
-    # The chunks a worker lays out share its fonts and parsed stylesheets (see pdf.py).
-    sharing_fonts().__enter__()
-
-
-def _call(job: tuple[Any, tuple[Any, ...]]) -> Any:
-    function, args = job
-    return function(*args)
-
-
-def layout_chunk(
-    kit: Kit,
-    material: Material,
-    rows: list[Row],
-    path: Path,
-    folder: Path | None,
-    overrides: dict[str, str],
-) -> Chunk:
-    """One layout pass for a run of letters, each starting on a new sheet."""
-    from handbill.engine.layout import render, write_pdf
-    from handbill.kit.fonts import check_glyphs
-    from handbill.render.templating import RenderedHTML
-
-    head, footer, bodies = "", "", []
-    for row in rows:
-        rendered = render_html(kit, material, row.cells, row.number, overrides)
-        parts = letter_parts(rendered.html, material)
-        head, footer = head or parts[0], footer or parts[1]
-        bodies.append(letter_div(row.number, parts[2]))
-    html = letters_html(kit, material, head, footer, bodies)
-    document, warnings = render(kit, RenderedHTML(material=material, html=html))
-    check_glyphs(kit, document, f"{material.name} rows {rows[0].number}-{rows[-1].number}")
-    pages_of = letter_pages(document, [row.number for row in rows])
-    data = write_pdf(document, f"{material.title} - {kit.config.name}", material.language)
-    path.write_bytes(data)
-    letters, notes = [], list(warnings)
-    for row in rows:
-        first, count = pages_of[row.number][0], len(pages_of[row.number])
-        letter: dict[str, Any] = {"row": row.number, "first_page": first + 1, "pages": count}
-        printed = count - (1 if material.duplex and count % 2 == 0 else 0)
-        if material.pages is not None and printed > material.pages:
-            notes.append(
-                f"{material.name} row {row.number}: {printed} pages, expected {material.pages}; "
-                "shorten the row's text or the letter"
-            )
-        letters.append(letter)
-    if folder is not None:
-        _split(data, letters, rows, folder, material)
-    # A two-sided chunk ending on a front gets a blank back, so the next chunk's first letter
-    # starts on a front too (see _concatenate).
-    drawn = len(document.pages)
-    pages = drawn + (1 if material.duplex and drawn % 2 else 0)
-    return Chunk(path, pages, letters, notes, drawn, len(rows))
-
-
-def split_name(number: int, cells: dict[str, str]) -> str:
-    """A safe, unique file name for one row's letter: its row number, then its name as a slug."""
-    label = cells.get("name") or cells.get("full_name") or ""
-    return f"{number:05d}-{slug(label, 40)}.pdf"
-
-
-def _split(
-    data: bytes, letters: list[dict[str, Any]], rows: list[Row], folder: Path, material: Material
-) -> None:
-    import io
-
-    from pypdf import PdfReader, PdfWriter
-
-    reader = PdfReader(io.BytesIO(data))
-    for letter, row in zip(letters, rows, strict=True):
-        writer = PdfWriter()
-        first = letter["first_page"] - 1
-        for index in range(first, first + letter["pages"]):
-            writer.add_page(reader.pages[index])
-        letter.update(write_split(writer, folder, row))
-
-
-def write_split(writer: Any, folder: Path, row: Row) -> dict[str, Any]:
-    """Write one row's letter (a pypdf writer) into the --split folder; its manifest fields."""
-    import io
-
-    out = io.BytesIO()
-    writer.write(out)
-    name = split_name(row.number, row.cells)
-    return {"path": f"{folder.name}/{name}", "sha256": write_atomic(folder / name, out.getvalue())}
 
 
 def _kept(chunks: Iterable[Chunk], into: list[Chunk]) -> Iterator[Chunk]:

@@ -15,23 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from handbill.engine.overlay import (
-    OVERLAY_STYLE,
-    Line,
-    Plan,
-    content_bottom,
-    hide_marked,
-    marked_lines,
-    one_page_each,
-    without_margin_boxes,
-)
+from handbill.engine.bases import TOLERANCE, base_of, lines_on, one_page_each, without_margin_boxes
+from handbill.engine.overlay import OVERLAY_STYLE, Plan
 from handbill.kit.loader import Kit
-from handbill.kit.readers import Material
+from handbill.kit.material import Material
 from handbill.render.letters import letter_div, letter_pages, letters_html
 
 PT_PER_PX = 0.75
 SHARED_CHUNK = 200  # rows per overlay document: their pages are small, and share their bases
-_TOLERANCE = 0.01  # px
 
 
 @dataclass(frozen=True)
@@ -47,6 +38,10 @@ class Base:
 def shared_plan(kit: Kit, material: Material, rows: list[Any], overrides: dict[str, str]) -> Any:
     """The plan for laying out the letter once per group of rows (see overlay.py), or None."""
     from handbill.engine.overlay import plan, tokenised
+    from handbill.engine.versions import speedups_on
+
+    if not speedups_on():
+        return None  # shared layouts reach into WeasyPrint's layout: tested versions only
     from handbill.render.letters import letter_parts
     from handbill.render.templating import render_html
 
@@ -71,7 +66,7 @@ def shared_chunks(
     workers: int,
 ) -> Iterator[Any]:
     """The merge's chunks made with shared layouts, in order (see the module docstring)."""
-    from handbill.merge.merge import CHUNK, in_workers
+    from handbill.merge.chunks import CHUNK, in_workers
 
     # Rows with the same cells but the per-letter ones share a base, laid out once.
     groups: dict[tuple[tuple[str, str], ...], list[Any]] = {}
@@ -122,8 +117,9 @@ def lay_out_bases(
 ) -> list[Base | None]:
     """Each row's letter laid out in full and written to ``path`` without its last blocks: the
     base of every row that shares the row's other cells (None where the plan does not hold)."""
+    from handbill.engine.glyphs import check_glyphs
+    from handbill.engine.inspect import anchor_pages, page_count
     from handbill.engine.layout import render, write_pdf
-    from handbill.kit.fonts import check_glyphs
     from handbill.render.templating import RenderedHTML
 
     bodies = [letter_div(row.number, plan.fill(plan.full, row.cells)) for row in rows]
@@ -132,54 +128,14 @@ def lay_out_bases(
     check_glyphs(kit, document, f"{material.name} rows {rows[0].number}-{rows[-1].number}")
     overlays, overlay_pages = _overlay_document(kit, material, plan, rows)
     found: list[Base | None] = []
-    for row, indices in letter_pages(document, [row.number for row in rows]).items():
-        with_lines = [i for i in indices if marked_lines(document.pages[i]._page_box)]
+    for row, indices in letter_pages(
+        anchor_pages(document, "merge-row-"), page_count(document), [row.number for row in rows]
+    ).items():
         alone = overlay_pages[row]
-        if len(with_lines) != 1 or len(alone) != 1:
-            found.append(None)  # the last blocks are split over pages
-            continue
-        page_box = document.pages[with_lines[0]]._page_box
-        lines = marked_lines(page_box)
-        if _below(page_box, lines[0].y) or not _same(
-            lines, marked_lines(overlays.pages[alone[0]]._page_box)
-        ):
-            found.append(None)
-            continue
-        hide_marked(page_box)
-        pages = tuple(i for i in indices if i <= with_lines[0])
-        found.append(Base(path, pages, lines[0].y, content_bottom(page_box)))
+        made = base_of(document, indices, overlays, alone[0]) if len(alone) == 1 else None
+        found.append(Base(path, *made) if made is not None else None)
     path.write_bytes(write_pdf(document, material.title, material.language, tagged=False))
     return found
-
-
-def _below(page_box: Any, top: float) -> bool:
-    """Whether anything but the last blocks is drawn at or below ``top`` on the page."""
-
-    def walk(box: Any) -> bool:
-        element = getattr(box, "element", None)
-        if element is not None and "data-merge-overlay" in element.attrib:
-            return False
-        kind = type(box).__name__
-        if kind in ("TextBox", "InlineReplacedBox", "BlockReplacedBox") and box.position_y >= top:
-            return True
-        if kind == "MarginBox":
-            return False
-        return any(walk(child) for child in getattr(box, "children", ()))
-
-    return walk(page_box)
-
-
-def _same(full: list[Line], alone: list[Line]) -> bool:
-    """Same lines, words, fonts and colours, left edges and spacing: the same last blocks."""
-    if len(full) != len(alone) or not full:
-        return False
-    return all(
-        a.text == b.text
-        and a.look == b.look
-        and abs(a.x - b.x) < _TOLERANCE
-        and abs((a.y - full[0].y) - (b.y - alone[0].y)) < _TOLERANCE
-        for a, b in zip(full, alone, strict=True)
-    )
 
 
 def compose_chunk(
@@ -196,9 +152,9 @@ def compose_chunk(
     or, for a row whose last blocks would not fit, the letter laid out in full."""
     from pypdf import PdfReader, PdfWriter
 
+    from handbill.engine.glyphs import check_glyphs
     from handbill.engine.layout import write_pdf
-    from handbill.kit.fonts import check_glyphs
-    from handbill.merge.merge import Chunk, layout_chunk, write_split
+    from handbill.merge.chunks import Chunk, layout_chunk, write_split
 
     document, pages = _overlay_document(kit, material, plan, rows)
     check_glyphs(kit, document, f"{material.name} rows {rows[0].number}-{rows[-1].number}")
@@ -207,8 +163,8 @@ def compose_chunk(
         base = bases.get(row.number)
         if base is None or len(pages[row.number]) != 1:
             continue
-        lines = marked_lines(document.pages[pages[row.number][0]]._page_box)
-        if lines and lines[-1].bottom + base.top - lines[0].y <= base.limit + _TOLERANCE:
+        lines = lines_on(document, pages[row.number][0])
+        if lines and lines[-1].bottom + base.top - lines[0].y <= base.limit + TOLERANCE:
             shifts[row.number] = base.top - lines[0].y
     drawn = write_pdf(document, material.title, material.language, tagged=False)
     overlays = PdfReader(io.BytesIO(drawn))

@@ -259,19 +259,14 @@ def _label_pages(
     """
     from html import escape
 
-    from weasyprint import HTML
+    from handbill.engine.layout import stock_page_pdf
 
-    from handbill.engine.fetcher import KitURLFetcher
-    from handbill.kit.boundary import stock_dir
-
-    css = (stock_dir() / "assets" / "css" / "handbill.css").as_uri()
-    page = (
-        f'<link rel="stylesheet" href="{css}"><style>@page {{ size: {width_mm}mm {height_mm}mm; '
-        f"margin: 0 }} html {{ font-family: 'Atkinson Hyperlegible' }} p {{ margin: 0 0 0 "
-        f"{margin_mm}mm; padding-top: {margin_mm / 2 - 1.5}mm; font-size: 7pt; color: #555; "
-        "break-after: page }</style>" + "".join(f"<p>{escape(text)}</p>" for text in texts)
+    data = stock_page_pdf(
+        f"<style>@page {{ size: {width_mm}mm {height_mm}mm; margin: 0 }} html {{ font-family: "
+        f"'Atkinson Hyperlegible' }} p {{ margin: 0 0 0 {margin_mm}mm; padding-top: "
+        f"{margin_mm / 2 - 1.5}mm; font-size: 7pt; color: #555; break-after: page }}</style>"
+        + "".join(f"<p>{escape(text)}</p>" for text in texts)
     )
-    data = HTML(string=page, url_fetcher=KitURLFetcher((stock_dir(),))).write_pdf()
     return list(PdfReader(io.BytesIO(data)).pages)
 
 

@@ -202,17 +202,10 @@ def _cover(title: str, lines: list[str]) -> bytes:
     """A one-page cover sheet to put on top of the printed stack."""
     from html import escape
 
-    from weasyprint import HTML
+    from handbill.engine.layout import stock_page_pdf
 
-    from handbill.engine.fetcher import KitURLFetcher
-    from handbill.kit.boundary import stock_dir
-
-    css = (stock_dir() / "assets" / "css" / "handbill.css").as_uri()
     items = "".join(f"<p>{escape(line)}</p>" for line in lines if line)
-    page = (
-        f'<link rel="stylesheet" href="{css}"><style>@page {{ size: A4; margin: 20mm }} '
-        "html { font-family: 'Atkinson Hyperlegible'; font-size: 12pt } h1 { font-size: 24pt }"
-        f"</style><h1>{escape(title)}</h1>{items}"
+    return stock_page_pdf(
+        "<style>@page { size: A4; margin: 20mm } html { font-family: 'Atkinson Hyperlegible'; "
+        f"font-size: 12pt }} h1 {{ font-size: 24pt }}</style><h1>{escape(title)}</h1>{items}"
     )
-    data: bytes = HTML(string=page, url_fetcher=KitURLFetcher((stock_dir(),))).write_pdf()
-    return data

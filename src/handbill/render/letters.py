@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any
 
 from handbill.errors import HandbillError
 from handbill.kit.loader import Kit
-from handbill.kit.readers import Material
+from handbill.kit.material import Material
 
 _BODY = re.compile(r"<body[^>]*>(.*)</body>", re.S)
 _FOOTER = re.compile(r'<footer class="page-footer">(.*?)</footer>', re.S)
@@ -21,16 +20,12 @@ def letter_div(number: int, body: str, mark: str = "id") -> str:
     return f'<div class="merge-letter" {mark}="{value}">{body}</div>'
 
 
-def letter_pages(document: Any, numbers: list[int]) -> dict[int, list[int]]:
-    """Each letter's page indices, by row number (from its ``merge-row-N`` anchor), for the
-    letters of ``numbers`` in document order."""
-    starts: dict[int, int] = {}
-    for index, page in enumerate(document.pages):
-        for anchor in page.anchors:
-            if anchor.startswith("merge-row-"):
-                # A letter over two pages has its anchor on both: the first is its start.
-                starts.setdefault(int(anchor.removeprefix("merge-row-")), index)
-    ends = [starts[number] for number in numbers[1:]] + [len(document.pages)]
+def letter_pages(anchors: dict[str, int], total: int, numbers: list[int]) -> dict[int, list[int]]:
+    """Each letter's page indices, by row number, for the letters of ``numbers`` in document
+    order; ``anchors`` gives the first page of each ``merge-row-N`` anchor, ``total`` the
+    document's pages (see ``handbill.engine.inspect.anchor_pages``)."""
+    starts = {int(name.removeprefix("merge-row-")): index for name, index in anchors.items()}
+    ends = [starts[number] for number in numbers[1:]] + [total]
     return {
         number: list(range(starts[number], end)) for number, end in zip(numbers, ends, strict=True)
     }

@@ -22,7 +22,7 @@ from handbill.kit.fields import field_names, fill_html, split_sections
 from handbill.kit.languages import text_direction, translator
 from handbill.kit.links import Link, link_label, tracked_url, url_problem
 from handbill.kit.loader import Kit
-from handbill.kit.readers import Material
+from handbill.kit.material import Material
 from handbill.render.qr import MIN_WIDTH_MM, QRCode, qr_svg
 from handbill.render.sandbox import KitLoader, KitSandbox, check_html, render_bounded
 

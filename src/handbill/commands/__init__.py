@@ -1,0 +1,1 @@
+"""The commands of the command line, one module per verb; each loads the kit and calls one stage."""
