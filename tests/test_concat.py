@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import io
+from collections.abc import Iterable
 from pathlib import Path
 
 import pypdfium2 as pdfium
 from pypdf import PdfReader
 from weasyprint import HTML
 
-from handbill.pages.concat import concatenate_bytes
+from handbill.pages.concat import concatenate
 from pdftools import embedded_font_names, page_texts
 
 
@@ -56,3 +58,10 @@ def test_an_internal_link_still_points_at_its_own_page(tmp_path: Path) -> None:
         annotation = reader.pages[start]["/Annots"][0].get_object()
         target = annotation["/Dest"][0] if "/Dest" in annotation else annotation["/A"]["/D"][0]
         assert target.idnum == pages[start + 2]  # its own last page, not the other input's
+
+
+def concatenate_bytes(paths: Iterable[Path], title: str = "", language: str = "") -> bytes:
+    """``concatenate`` into memory."""
+    out = io.BytesIO()
+    concatenate(paths, out, title, language)
+    return out.getvalue()

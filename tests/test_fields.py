@@ -8,7 +8,7 @@ import pytest
 
 from conftest import write
 from handbill.errors import KitError
-from handbill.kit.fields import field_names, fill_html, fill_text, split_sections
+from handbill.kit.fields import field_names, fill_html, split_sections
 from handbill.kit.loader import load_kit
 from handbill.kit.markdown import markdown_renderer
 
@@ -38,12 +38,6 @@ def test_values_are_escaped() -> None:
     html = fill_html("<p>[[town]]</p>", {"town": "<script>x</script>"}, {})
     expected = '<span class="field filled" data-field="town">&lt;script&gt;x&lt;/script&gt;</span>'
     assert html == f"<p>{expected}</p>"
-
-
-def test_fill_text() -> None:
-    assert fill_text(
-        "Hi [[name]], from [[town]] [[pause]]", {"town": "Leeds"}, {"name": "your name"}
-    ) == ("Hi ________ (your name), from Leeds (pause)")
 
 
 def test_sections_are_timed_at_130_words_a_minute() -> None:

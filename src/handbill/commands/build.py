@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from handbill.commands.options import kit_option, out_option
+from handbill.engine import versions
 from handbill.errors import BuildError, InternalError, any_internal, display_path
 
 if TYPE_CHECKING:
@@ -140,6 +141,7 @@ def build(
     from handbill.kit.loader import load_kit
 
     options = Options(mode, marks, greyscale, keep_html)
+    versions.tell_once()  # on an untested WeasyPrint, one line: slower, same pages
     kit = load_kit(kit_dir)
     if merge_table is not None:
         _merge(kit, names, merge_table, out_dir, split, on_bad_row, jobs, overrides, quiet)

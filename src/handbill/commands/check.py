@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from handbill.commands.options import kit_option, out_option
+from handbill.engine import versions
 
 if TYPE_CHECKING:
     from handbill.kit.loader import Kit
@@ -24,6 +25,7 @@ def check_command(
     """Check the built PDFs (building them first where stale) for what ruins a print run."""
     from handbill.kit.loader import load_kit
 
+    versions.tell_once()  # on an untested WeasyPrint, one line: slower, same pages
     report_check(load_kit(kit_dir), names, out_dir, None, as_json)
 
 

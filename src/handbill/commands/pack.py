@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from handbill.commands.options import kit_option, out_option
+from handbill.engine import versions
 from handbill.errors import display_path
 
 
@@ -19,6 +20,7 @@ def pack_command(run: Path, kit_dir: Path, out_dir: Path | None) -> None:
     from handbill.kit.loader import load_kit
     from handbill.publish.pack import make_pack
 
+    versions.tell_once()  # on an untested WeasyPrint, one line: slower, same pages
     kit = load_kit(kit_dir)
     folder = make_pack(kit, run, (out_dir or kit.root / "dist").resolve())
     click.echo((folder / "packing-list.txt").read_text(encoding="utf-8").rstrip())

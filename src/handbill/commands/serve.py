@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from handbill.commands.options import kit_option, out_option
+from handbill.engine import versions
 
 
 @click.command("serve", epilog="Example: handbill serve --port 8080")
@@ -19,6 +20,7 @@ def serve_command(kit_dir: Path, out_dir: Path | None, port: int) -> None:
     from handbill.kit.loader import load_kit
     from handbill.publish.serve import Site, start, watch
 
+    versions.tell_once()  # on an untested WeasyPrint, one line: slower, same pages
     load_kit(kit_dir)  # a kit that does not load is reported here, before serving
 
     def rebuilt(site: Site) -> None:

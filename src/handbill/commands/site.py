@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from handbill.commands.options import kit_option, out_option
+from handbill.engine import versions
 from handbill.errors import BuildError, display_path
 
 
@@ -20,6 +21,7 @@ def site_command(kit_dir: Path, out_dir: Path | None) -> None:
     from handbill.kit.loader import load_kit
     from handbill.publish.site import write_site
 
+    versions.tell_once()  # on an untested WeasyPrint, one line: slower, same pages
     kit = load_kit(kit_dir)
     out = (out_dir or kit.root / "dist").resolve()
     if outputs_stale(kit, out, set(kit.materials)):

@@ -7,9 +7,8 @@ on only for the WeasyPrint versions it was tested with: see ``handbill.engine.ve
 May import ``handbill.render`` and ``handbill.kit``.
 """
 
-from handbill.engine import bindings, versions
+from handbill.engine import bindings
 
-# WeasyPrint's C bindings from cached tables, when it is first imported (see bindings.py):
-# every import of WeasyPrint goes through this package, so this runs before any of them.
-if versions.speedups_on():
-    bindings.install()
+# WeasyPrint's C bindings from cached tables, when it is first imported on a tested version
+# (see bindings.py): every import of WeasyPrint goes through this package, so this runs first.
+bindings.install()

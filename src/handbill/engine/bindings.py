@@ -166,6 +166,10 @@ class _Finder:
     def find_spec(self, name: str, path: Any, target: Any = None) -> Any:
         if name != _MODULE:
             return None
+        from handbill.engine.versions import speedups_on
+
+        if not speedups_on():
+            return None  # an untested WeasyPrint: its own parsing, as without handbill
         import importlib.machinery
 
         spec = importlib.machinery.PathFinder.find_spec(name, path)

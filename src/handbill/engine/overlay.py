@@ -16,7 +16,7 @@ The plan is refused (and every letter laid out in full, as before) when the temp
 cell anywhere else (title, attributes, other blocks), changes it (``|upper``) or depends on its
 length or the row number. A base is used only when its first row's last blocks, laid out on
 their own, give the same lines, fonts and colours at the same places as in the full letter; a
-row whose last blocks would not fit on the base's page is laid out in full (sharedmerge.py).
+row whose last blocks would not fit on the base's page is laid out in full (merge/shared.py).
 """
 
 from __future__ import annotations

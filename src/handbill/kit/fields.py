@@ -12,10 +12,6 @@ FIELD = re.compile(r"\[\[\s*([a-z][a-z0-9_]*)\s*\]\]")
 PAUSE = "pause"
 PAUSE_PARAGRAPH = re.compile(r"<p>\s*\[\[\s*pause\s*\]\]\s*</p>")
 WORDS_PER_MINUTE = 130  # a calm public-speaking pace
-# Pause markers and the labels under blanks are printed but not said aloud.
-NOT_SPOKEN = re.compile(
-    r'<p class="pause"[^>]*>.*?</p>|<span class="(?:pause|blank-label)"[^>]*>.*?</span>'
-)
 
 
 def field_names(text: str) -> list[str]:
@@ -41,19 +37,6 @@ def fill_html(body: str, values: dict[str, str], labels: dict[str, str]) -> str:
         )
 
     return FIELD.sub(replace, body)
-
-
-def fill_text(text: str, values: dict[str, str], labels: dict[str, str]) -> str:
-    """The same for plain text: the value, or ``________ (label)`` for a speaker to fill in."""
-
-    def replace(match: re.Match[str]) -> str:
-        name = match[1]
-        if name == PAUSE:
-            return "(pause)"
-        value = values.get(name, "").strip()
-        return value or f"________ ({labels.get(name, name.replace('_', ' '))})"
-
-    return FIELD.sub(replace, text)
 
 
 @dataclass(frozen=True)

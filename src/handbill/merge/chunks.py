@@ -67,7 +67,7 @@ def _init_worker(owner: int) -> None:
 
     die_with(owner)
 
-    # The chunks a worker lays out share its fonts and parsed stylesheets (see pdf.py).
+    # The chunks a worker lays out share its fonts and parsed stylesheets (see engine/layout.py).
     sharing_fonts().__enter__()
 
 

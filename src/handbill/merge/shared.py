@@ -1,6 +1,6 @@
 """The shared-layout mail merge: each base letter laid out once, each row's sign-off laid over it.
 
-See overlay.py for the plan. Here the work is done, in two passes over worker processes:
+See engine/overlay.py for the plan. Here the work is done, in two passes over worker processes:
 ``lay_out_bases`` lays out the first row of each group of rows that share a base (the full
 letter, drawn without its last blocks) and checks the last blocks laid out on their own against
 it; ``compose_chunk`` lays out a run of rows' last blocks, one page each, and draws each over
@@ -36,7 +36,7 @@ class Base:
 
 
 def shared_plan(kit: Kit, material: Material, rows: list[Any], overrides: dict[str, str]) -> Any:
-    """The plan for laying out the letter once per group of rows (see overlay.py), or None."""
+    """The plan for laying out the letter once per group of rows (engine/overlay.py), or None."""
     from handbill.engine.overlay import plan, tokenised
     from handbill.engine.versions import speedups_on
 

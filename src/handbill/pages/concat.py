@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
@@ -149,10 +148,3 @@ def concatenate(paths: Iterable[Path], target: IO[bytes], title: str, language: 
         joiner.add(path)
     joiner.close(title, language)
     return len(joiner.pages)
-
-
-def concatenate_bytes(paths: Iterable[Path], title: str = "", language: str = "") -> bytes:
-    """``concatenate`` into memory (for small inputs and tests)."""
-    out = io.BytesIO()
-    concatenate(paths, out, title, language)
-    return out.getvalue()

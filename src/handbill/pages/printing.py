@@ -8,8 +8,6 @@ from handbill.engine.incremental import WrittenPDF
 from handbill.kit.config import PrintSettings
 from handbill.pages.impose import A4, add_crop_marks, impose_booklet, impose_n_up, n_up_layout, tile
 
-MODES = ("home", "press")
-
 
 def with_bleed(html: str, bleed_mm: float) -> str:
     """The page grows by the bleed on every side; WeasyPrint then sets TrimBox and BleedBox.
