@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from typing import Any
 
 import tinycss2
@@ -15,9 +14,6 @@ MAX_DIMENSION = 100_000
 MAX_NUMBER = 1_000_000_000
 MAX_CSS_DEPTH = 64
 _CHECKED: set[str] = set()
-_STYLE = re.compile(
-    r"<style\b[^>]*>(.*?)</style\s*>|\sstyle\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", re.S | re.I
-)
 
 
 def css_problem(text: str) -> str:
@@ -41,13 +37,4 @@ def css_problem(text: str) -> str:
         children = getattr(node, "content", None) or getattr(node, "arguments", None) or ()
         nodes.extend((child, depth + 1) for child in children)
     _CHECKED.add(key)
-    return ""
-
-
-def html_css_problem(html: str) -> str:
-    """``css_problem`` for the <style> blocks and style attributes of ``html``."""
-    for match in _STYLE.finditer(html):
-        problem = css_problem(match[1] or match[2] or match[3] or "")
-        if problem:
-            return problem
     return ""

@@ -15,7 +15,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from handbill.errors import TemplateError
 from handbill.kit.boundary import read_text
-from handbill.kit.cssguard import html_css_problem
+from handbill.kit.cssguard import css_problem
 
 MAX_HTML_CHARS = 10_000_000  # one output's HTML: the example's largest is under 200,000
 MAX_SEQUENCE = 1_000_000  # the longest text or list that '*' may make in a template
@@ -109,23 +109,28 @@ _VOID = frozenset(
 )
 _RAW = frozenset({"script", "style"})
 _SELF_ENDING = frozenset({"p", "li", "dt", "dd", "tr", "td", "th", "option"})
+_STYLE_ATTRIBUTE = re.compile(r"""\sstyle\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 
 
-def html_depth(html: str) -> int:
-    """How deeply elements nest in ``html`` (counting stops past ``MAX_HTML_DEPTH``).
+def scan_html(html: str) -> tuple[int, list[str]]:
+    """How deeply elements nest in ``html`` (counting stops past ``MAX_HTML_DEPTH``), and the
+    CSS in its <style> elements and style attributes: one pass over the tags.
 
     Counted from the tags: a close tag ends the innermost open element of its name, and
     elements never closed count, as they nest in the browser too.
     """
     stack: list[str] = []
+    styles: list[str] = []
     deepest = 0
-    raw = ""
+    raw, raw_start = "", 0
     for match in _TAG.finditer(html):
         closing, name = match[1], (match[2] or "").lower()
         if not name:
             continue  # a comment
         if raw:
             if closing and name == raw:
+                if raw == "style":
+                    styles.append(html[raw_start : match.start()])
                 raw = ""
                 stack.pop()
             continue
@@ -134,6 +139,8 @@ def html_depth(html: str) -> int:
                 while stack.pop() != name:
                     pass
             continue
+        if "style" in match[0]:
+            styles += [a or b for a, b in _STYLE_ATTRIBUTE.findall(match[0])]
         if name in _VOID or match[0].endswith("/>"):
             continue
         if name in _SELF_ENDING and stack and stack[-1] == name:
@@ -143,18 +150,20 @@ def html_depth(html: str) -> int:
         if deepest > MAX_HTML_DEPTH:
             break  # deep enough to refuse; the rest need not be counted
         if name in _RAW:
-            raw = name
-    return deepest
+            raw, raw_start = name, match.end()
+    return deepest, styles
 
 
 def check_html(html: str) -> None:
-    """Refuse HTML nested deeper than the layout can take, before the layout tries."""
-    problem = html_css_problem(html)
-    if problem:
-        raise TemplateError(f"the template's CSS has {problem}; correct it")
-    depth = html_depth(html)
+    """Refuse HTML nested deeper than the layout can take, or with CSS that would break it,
+    before the layout tries."""
+    depth, styles = scan_html(html)
     if depth > MAX_HTML_DEPTH:
         raise TemplateError(
             f"the HTML is nested {depth} elements deep; at most {MAX_HTML_DEPTH} can be laid "
             "out. Look for a template loop or include that opens elements without closing them"
         )
+    for style in styles:
+        problem = css_problem(style)
+        if problem:
+            raise TemplateError(f"the template's CSS has {problem}; correct it")
