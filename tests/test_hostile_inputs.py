@@ -35,6 +35,11 @@ SVG_BOMB = (
     '<!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;"><!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">]>'
     '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text>&e;&e;&e;</text></svg>'
 )
+USE_BOMB = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100"><defs><g id="g0"></g>'
+    + "".join(f'<g id="g{d}">' + f'<use href="#g{d - 1}"/>' * 10 + "</g>" for d in range(1, 8))
+    + '</defs><use href="#g7"/></svg>'
+)
 YAML_BOMB = "vars:\n  a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
     f"  {name}: &{name} [{', '.join([f'*{prev}'] * 9)}]\n"
     for prev, name in zip("abcdefgh", "bcdefghi", strict=True)
@@ -185,12 +190,78 @@ INPUTS: dict[str, tuple[Callable[[Path], object], str]] = {
         ),
         "data/rows.json: row 1: 'title' must be text or a number, not dict",
     ),
-    "a per: table of a million rows": (
+    "a per: table of 3,000 rows": (
         lambda kit: (
-            write(kit / "data" / "rows.csv", "title\n" + "x\n" * 1_000_000),
+            write(kit / "data" / "rows.csv", "title\n" + "x\n" * 3_000),
             content(kit, "x\n", "per: rows\n"),
         ),
-        "data table 'rows' has 1,000,000 rows, and a per: material makes one PDF for each",
+        "data table 'rows' has 3,000 rows, and a per: material makes one PDF for each",
+    ),
+    "a data table of a million rows": (
+        lambda kit: write(kit / "data" / "rows.csv", "title\n" + "x\n" * 1_000_000),
+        "data/rows.csv:50002: more than 50,000 rows; one data table holds at most that many",
+    ),
+    "ten million empty rows": (
+        lambda kit: write(kit / "data" / "rows.csv", "a,b\n" + ",\n" * 9_000_000),
+        "data/rows.csv:50002: more than 50,000 rows",
+    ),
+    "a table of 300 columns": (
+        lambda kit: write(kit / "data" / "wide.csv", ",".join(f"c{i}" for i in range(300))),
+        "data/wide.csv:1: 300 columns; a table holds at most 200",
+    ),
+    "a JSON table of a million objects": (
+        lambda kit: write(kit / "data" / "many.json", "[" + "{}," * 1_000_000 + "{}]"),
+        "data/many.json: more than 500,000 objects; a data table needs far fewer",
+    ),
+    "a paragraph of quotation marks": (
+        lambda kit: content(kit, "\"'a" * 90_000 + "\n"),
+        "hostile.md:5: a paragraph with more than 2,000 quotation marks",
+    ),
+    "a number of 5,000 digits": (
+        lambda kit: content(kit, "x\n", "pages: " + "9" * 5_000 + "\n"),
+        "front matter: a value YAML cannot read: a number of more than 4,300 digits",
+    ),
+    "half a character in JSON": (
+        lambda kit: (
+            write(kit / "data" / "rows.json", '[{"title": "a\\ud800b"}]'),
+            template(kit, "{% for r in data.rows %}{{ r.title }}{% endfor %}"),
+        ),
+        "the HTML holds U+D800, half of a character, which cannot be printed",
+    ),
+    "a page ten metres wide": (
+        lambda kit: template(kit, "<style>@page { size: 10000mm 10000mm !important }</style>x"),
+        "hostile: page 1 is 10,000 x 10,000 mm; at most 1,200 mm a side",
+    ),
+    "a QR code of infinite width": (
+        lambda kit: template(kit, "{{ qr('case', 1e308) }}"),
+        "QR width '1e+308' must be a number of millimetres up to 500",
+    ),
+    "a folder as an image": (
+        lambda kit: content(kit, "![a](assets)\n"),
+        "refused to fetch",
+    ),
+    "a folder as a font": (
+        lambda kit: template(
+            kit,
+            "<style>@font-face { font-family: Z; src: url(templates) } p { font-family: Z }"
+            "</style><p>x</p>",
+        ),
+        "(not a regular file)",
+    ),
+    "nested calc() reaching infinity": (
+        lambda kit: template(
+            kit,
+            "<style>p { margin-left: "
+            + "calc(" * 36
+            + "100000mm"
+            + " * 1000000000)" * 36
+            + " }</style><p>x</p>",
+        ),
+        "the pages could not be laid out: a number in the kit's CSS or HTML is out of bounds",
+    ),
+    "an SVG whose <use> repeats itself ten million times": (
+        lambda kit: image(kit, "uses.svg", USE_BOMB.encode()),
+        "SVG whose <use> elements repeat its parts into more than 200,000 elements",
     ),
     "a 25 MB data table": (
         lambda kit: sparse(kit / "data" / "big.csv", 25 * 1024 * 1024),
@@ -215,7 +286,9 @@ def test_hostile_input_is_one_clear_line(kit: Path, tmp_path: Path, case: str) -
 def test_a_huge_merge_table_is_refused(kit: Path, tmp_path: Path) -> None:
     table = write(tmp_path / "supporters.csv", "name\n" + "Ann\n" * 100_001)
     result = run_limited(kit, "build", "hostile", "--merge", str(table), "--out", str(tmp_path))
-    assert_clear_failure(result, "supporters.csv: has 100,001 rows; one merge makes at most")
+    assert_clear_failure(
+        result, "supporters.csv:100002: more than 100,000 rows; one supporters' table"
+    )
 
 
 def test_a_huge_data_url_warns_in_one_short_line(kit: Path, tmp_path: Path) -> None:
@@ -309,3 +382,21 @@ def test_a_planted_manifest_is_rebuilt_or_refused(
     else:
         page = (out / "index.html").read_text()
         assert "secret" not in page and "card.pdf" in page
+
+
+def test_a_linked_output_folder_is_refused(kit: Path, tmp_path: Path) -> None:
+    """A kit shipped with dist -> elsewhere cannot make handbill write there."""
+    elsewhere = tmp_path / "elsewhere"
+    write(elsewhere / "index.html", "theirs")
+    os.symlink(elsewhere, kit / "dist")
+    result = run_limited(kit, "build")
+    assert_clear_failure(result, f"dist is a link to {elsewhere}; handbill writes only into real")
+    assert [p.name for p in elsewhere.iterdir()] == ["index.html"]
+    assert (elsewhere / "index.html").read_text() == "theirs"
+
+
+def test_control_codes_never_reach_the_terminal(kit: Path, tmp_path: Path) -> None:
+    template(kit, "{{ asset('\\x1b]52;c;b3duZWQ=\\x07x\\nline two') }}")
+    result = run_limited(kit, "build", "hostile", "--out", str(tmp_path / "out"))
+    assert_clear_failure(result, "asset '\\x1b]52;c;b3duZWQ=\\x07x\\nline two' not found")
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr

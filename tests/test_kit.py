@@ -9,7 +9,8 @@ import pytest
 from conftest import write
 from handbill.errors import KitError
 from handbill.kit.boundary import stock_dir
-from handbill.kit.loader import find_template, load_kit, read_csv, stock_templates
+from handbill.kit.data import read_csv
+from handbill.kit.loader import find_template, load_kit, stock_templates
 
 
 def test_loads_materials_in_name_order(kit_dir: Path) -> None:

@@ -25,14 +25,37 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f" Did you mean '{close[0]}'?" if close else ""
 
 
+def printable(text: str, newlines: bool = False) -> str:
+    """``text`` with control characters shown as escapes (``\\x1b``), so that a file name or a
+    value from a kit cannot send codes to the terminal (set its title, write the clipboard).
+    Line breaks are kept only where ``newlines`` says so (handbill's own multi-line reports)."""
+    if text.isprintable():
+        return text
+    return "".join(
+        c
+        if c.isprintable() or (newlines and c == "\n")
+        else c.encode("unicode_escape").decode("ascii")
+        for c in text
+    )
+
+
 def one_line(text: str, limit: int = 300) -> str:
     """``text`` on one line of at most ``limit`` characters, for messages built from input."""
-    flat = " ".join(text.split())
+    flat = printable(" ".join(text.split()))
     return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+
+def unreadable_value(exc: ValueError) -> str:
+    """Why a parser gave up on a value, in a volunteer's words."""
+    if "integer string conversion" in str(exc):
+        return "a number of more than 4,300 digits, which nothing printed needs; shorten it"
+    return one_line(str(exc), 120)
 
 
 class HandbillError(click.ClickException):
     """Base of every error handbill reports to the user (exit status 1, no traceback)."""
+
+    multiline = False  # one line: a line break from a file name or a value is shown as \n
 
     def __init__(self, message: str, path: Path | str | None = None, line: int | None = None):
         self.path = path
@@ -40,8 +63,8 @@ class HandbillError(click.ClickException):
         self.reason = message  # without the file and line in front
         where = ""
         if path is not None:
-            where = display_path(path) + (f":{line}" if line else "") + ": "
-        super().__init__(where + message)
+            where = printable(display_path(path)) + (f":{line}" if line else "") + ": "
+        super().__init__(where + printable(message, newlines=self.multiline))
 
 
 class KitError(HandbillError):
@@ -54,7 +77,8 @@ class ConfigError(KitError):
     def __init__(self, path: Path, problems: list[tuple[int | None, str]]):
         self.problems = problems
         lines = [
-            f"{display_path(path)}{f':{line}' if line else ''}: {text}" for line, text in problems
+            f"{display_path(path)}{f':{line}' if line else ''}: {printable(text)}"
+            for line, text in problems
         ]
         noun = "problem" if len(problems) == 1 else "problems"
         lines.append(f"Fix the {len(problems)} {noun} above in {display_path(path)} and run again.")
@@ -78,11 +102,14 @@ class LayoutError(HandbillError):
 class BuildError(HandbillError):
     """One or more materials failed to build; the others were written."""
 
+    multiline = True  # a line per failure (each already one line), then the summary
+
 
 class InternalError(HandbillError):
     """Something handbill did not expect: a bug to report, not a mistake in the kit (status 2)."""
 
     exit_code = 2
+    multiline = True
 
 
 class InternalFailure(str):

@@ -33,7 +33,17 @@ _state = threading.local()
 
 
 def _on_timer(signum: int, frame: FrameType | None) -> None:
+    # Some library code catches even BaseException (WeasyPrint's SVG drawing does), so the
+    # limit is remembered and the timer fires again and again until the work is left.
+    _state.tripped = True
+    signal.setitimer(signal.ITIMER_PROF, 0.2)
     raise OverLimit
+
+
+def stop_if_over() -> None:
+    """Raise again if the limit was reached and swallowed: before writing anything out."""
+    if getattr(_state, "tripped", False):
+        raise OverLimit
 
 
 def _address_space() -> int | None:
@@ -69,8 +79,10 @@ def bounded(what: str, unit: str, seconds: float, memory: int, advice: str) -> I
                 cap = min(cap, limit)
         resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
     signal.setitimer(signal.ITIMER_PROF, seconds)
+    _state.tripped = False
     try:
         yield
+        stop_if_over()  # the limit was reached, and something swallowed it: still refused
     except OverLimit:
         _release(previous, soft, hard)
         raise WorkLimitError(
@@ -94,3 +106,4 @@ def _release(previous: object, soft: int, hard: int) -> None:
         signal.signal(signal.SIGPROF, previous)  # type: ignore[arg-type]
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
         _state.active = False
+        _state.tripped = False

@@ -13,8 +13,19 @@ INTERRUPTED = (
 )
 
 
+interrupted = False  # set by Ctrl-C or SIGTERM, in case library code swallows the exception
+
+
 def _raise_interrupt(signum: int, frame: object) -> None:
+    global interrupted
+    interrupted = True
     raise KeyboardInterrupt
+
+
+def stop_if_interrupted() -> None:
+    """Raise again if an interrupt came and was swallowed: before writing anything out."""
+    if interrupted:
+        raise KeyboardInterrupt
 
 
 def install() -> None:

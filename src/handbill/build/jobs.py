@@ -148,6 +148,7 @@ def build_job(
     ``rendered`` is the job's HTML when the caller has already made it (see ``prepare``).
     """
     from handbill.engine.glyphs import check_glyphs
+    from handbill.engine.inspect import check_page_sizes, page_count
     from handbill.engine.layout import PDF_VARIANT, qr_placements, render, write_pdf_parts
     from handbill.pages.printing import home_sheets, press_pdf
     from handbill.render.qr import known_matrices
@@ -161,7 +162,8 @@ def build_job(
     document, warnings = render(kit, rendered, deps)
     label = material.name + (f" row {job.row}" if job.row else "")
     check_glyphs(kit, document, label)
-    pages = len(document.pages)
+    check_page_sizes(document, label)
+    pages = page_count(document)
     if material.pages is not None and pages != material.pages:
         warnings.append(
             f"{pages} page{'s' if pages != 1 else ''}, expected {material.pages}: "

@@ -33,7 +33,7 @@ from handbill.build.jobs import (
     write_output,
 )
 from handbill.build.workers import die_with
-from handbill.build.writers import MANIFEST_NAME, ensure_writable, write_manifest
+from handbill.build.writers import MANIFEST_NAME, ensure_writable, output_folder, write_manifest
 from handbill.errors import HandbillError, internal_failure
 from handbill.guard import OUTPUT_MEMORY, OUTPUT_SECONDS, bounded
 from handbill.kit.loader import Kit
@@ -159,7 +159,7 @@ def build(
     started = time.perf_counter()
     todo = jobs_for(kit, kit.select(names, language), group)
     overrides = dict(overrides or {})
-    out_dir = (out_dir or kit.root / "dist").resolve()
+    out_dir = output_folder(kit.root, out_dir)
     ensure_writable(out_dir)
     cache = BuildCache(out_dir, enabled=use_cache, roots=kit.roots)
     remember_matrices(cache.qr)

@@ -15,8 +15,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from handbill import __version__
+from handbill import __version__, signals
 from handbill.errors import HandbillError
+from handbill.guard import stop_if_over
 
 MANIFEST_NAME = "manifest.json"
 TEMPORARY = ".handbill-tmp-"  # a file being written; renamed over its output when complete
@@ -32,6 +33,11 @@ def write_atomic(path: Path, data: bytes | Callable[[IO[bytes]], object]) -> str
     file is removed. It is locked while it is written, so that only when its process is
     killed outright is it left for ``clear_debris``. Returns the sha256.
     """
+    # Work that was cut short (Ctrl-C, or a time limit some library swallowed) is never
+    # written out as if it were whole.
+    signals.stop_if_interrupted()
+    stop_if_over()
+    refuse_link(path.parent)
     try:
         handle, temporary = _locked_new(
             lambda: _made_file(path.parent, path.suffix), os.O_RDWR | os.O_NOFOLLOW
@@ -71,9 +77,28 @@ def write_atomic(path: Path, data: bytes | Callable[[IO[bytes]], object]) -> str
     return digest
 
 
+def output_folder(kit_root: Path, out_dir: Path | None) -> Path:
+    """The output folder as an absolute path: ``out_dir``, else KIT/dist. A link is left as a
+    link (not resolved), so that ``refuse_link`` can see it."""
+    return Path(os.path.abspath(out_dir or kit_root / "dist"))
+
+
+def refuse_link(folder: Path) -> None:
+    """Refuse to write into a folder that is a symbolic link: a kit shipped with
+    ``dist -> /somewhere/else`` would otherwise have handbill write (supporters' letters
+    too) wherever the link points."""
+    if os.path.islink(folder):
+        raise HandbillError(
+            f"{folder.name} is a link to {os.readlink(folder)}; handbill writes only into real "
+            f"folders. Remove the link, or name the folder itself with --out.",
+            folder.parent,
+        )
+
+
 def ensure_writable(folder: Path) -> None:
     """Fail early, with a clear line, when the output folder cannot be created or written;
     then clear the debris of earlier builds from it."""
+    refuse_link(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

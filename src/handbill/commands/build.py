@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from handbill.build.writers import output_folder
 from handbill.commands.options import kit_option, out_option
 from handbill.engine import versions
 from handbill.errors import BuildError, InternalError, any_internal, display_path
@@ -184,7 +185,7 @@ def _unchanged(
     from handbill.build.cache import request_key, unchanged_build
 
     started = time.perf_counter()
-    out = (out_dir or kit_dir / "dist").resolve()
+    out = output_folder(kit_dir, out_dir)
     request = request_key(kit_dir, names, language, group, options, overrides)
     found = unchanged_build(out, request, kit_dir)
     if found is None:
@@ -221,7 +222,7 @@ def _merge(
     for line in [*report.skipped, *report.warnings]:
         click.secho(f"Warning: {line}", fg="yellow", err=True)
     if not quiet:
-        out = display_path((out_dir or kit.root / "dist").resolve())
+        out = display_path(output_folder(kit.root, out_dir))
         click.echo(f"{report.summary} -> {out}/")
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from handbill.build.writers import output_folder
 from handbill.commands.options import kit_option, out_option
 from handbill.engine import versions
 from handbill.errors import display_path
@@ -22,6 +23,6 @@ def pack_command(run: Path, kit_dir: Path, out_dir: Path | None) -> None:
 
     versions.tell_once()  # on an untested WeasyPrint, one line: slower, same pages
     kit = load_kit(kit_dir)
-    folder = make_pack(kit, run, (out_dir or kit.root / "dist").resolve())
+    folder = make_pack(kit, run, output_folder(kit.root, out_dir))
     click.echo((folder / "packing-list.txt").read_text(encoding="utf-8").rstrip())
     click.echo(f"Pack written to {display_path(folder)}/")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from handbill.build.writers import output_folder
 from handbill.commands.options import kit_option, out_option
 from handbill.engine import versions
 from handbill.errors import BuildError, display_path
@@ -23,7 +24,7 @@ def site_command(kit_dir: Path, out_dir: Path | None) -> None:
 
     versions.tell_once()  # on an untested WeasyPrint, one line: slower, same pages
     kit = load_kit(kit_dir)
-    out = (out_dir or kit.root / "dist").resolve()
+    out = output_folder(kit.root, out_dir)
     if outputs_stale(kit, out, set(kit.materials)):
         report = build_kit(kit, (), out)
         if report.failures:

@@ -76,15 +76,23 @@ def _xml_start(body: bytes) -> bool:
 
 
 def check_svg(url: str, body: bytes) -> None:
-    """Refuse SVG that declares entities or nests without end, before WeasyPrint parses it.
+    """Refuse SVG that declares entities, nests without end, or repeats itself without end,
+    before WeasyPrint parses it.
 
     A few hundred bytes of entities that refer to each other expand to gigabytes (a "billion
-    laughs"). Real SVG files have no need of them, so any entity declaration is refused.
+    laughs"). Real SVG files have no need of them, so any entity declaration is refused. The
+    same trick works with ``<use>`` (a group that uses another ten times, eight deep), so the
+    elements an SVG draws once every ``<use>`` is followed are counted too.
     """
     if not _xml_start(body):
         return
     parser = expat.ParserCreate()
-    depth = elements = 0
+    # Per element: its id, its own size (elements inside it, itself included) and the ids its
+    # <use> elements refer to. ``open`` is the chain of elements being read.
+    sizes: dict[str, int] = {}
+    uses: dict[str, list[str]] = {}
+    open_: list[tuple[str, list[str], list[int]]] = []
+    elements = 0
 
     def refuse(*args: object) -> None:
         raise RefusedURL(
@@ -93,19 +101,28 @@ def check_svg(url: str, body: bytes) -> None:
             "again as plain SVG",
         )
 
-    def start(name: str, attributes: object) -> None:
-        nonlocal depth, elements
-        depth, elements = depth + 1, elements + 1
-        if depth > MAX_SVG_DEPTH or elements > MAX_SVG_ELEMENTS:
+    def start(name: str, attributes: dict[str, str]) -> None:
+        nonlocal elements
+        elements += 1
+        if len(open_) >= MAX_SVG_DEPTH or elements > MAX_SVG_ELEMENTS:
             raise RefusedURL(
                 url,
                 f"SVG with more than {MAX_SVG_DEPTH} levels of nesting or {MAX_SVG_ELEMENTS:,} "
                 "elements; simplify it in a drawing program",
             )
+        href = attributes.get("href") or attributes.get("xlink:href") or ""
+        refs = [href[1:]] if name.rsplit(":", 1)[-1] == "use" and href.startswith("#") else []
+        open_.append((attributes.get("id", ""), refs, [1]))
 
     def end(name: str) -> None:
-        nonlocal depth
-        depth -= 1
+        ident, refs, size = open_.pop()
+        if open_:
+            open_[-1][1].extend(refs)
+            open_[-1][2][0] += size[0]
+        if ident:
+            sizes[ident], uses[ident] = size[0], refs
+        elif not open_:
+            sizes[""], uses[""] = size[0], refs  # the root, when it has no id
 
     parser.EntityDeclHandler = refuse
     parser.StartElementHandler = start
@@ -114,6 +131,26 @@ def check_svg(url: str, body: bytes) -> None:
         parser.Parse(body, True)
     except expat.ExpatError:
         return  # not well-formed XML: WeasyPrint will not read it as an SVG either
+    if max((_drawn(ident, sizes, uses) for ident in sizes), default=0) > MAX_SVG_ELEMENTS:
+        raise RefusedURL(
+            url,
+            f"SVG whose <use> elements repeat its parts into more than {MAX_SVG_ELEMENTS:,} "
+            "elements; simplify it in a drawing program",
+        )
+
+
+def _drawn(ident: str, sizes: dict[str, int], uses: dict[str, list[str]]) -> int:
+    """How many elements drawing ``ident`` makes, every <use> followed (capped past the limit;
+    a <use> of itself counts as the limit: WeasyPrint would follow it without end)."""
+    total, stack, seen = 0, [(ident, 0)], 0
+    while stack and total <= MAX_SVG_ELEMENTS:
+        current, depth = stack.pop()
+        seen += 1
+        if depth > MAX_SVG_DEPTH or seen > MAX_SVG_ELEMENTS:
+            return MAX_SVG_ELEMENTS + 1
+        total += sizes.get(current, 0)
+        stack.extend((ref, depth + 1) for ref in uses.get(current, ()))
+    return total
 
 
 class KitURLFetcher(URLFetcher):  # type: ignore[misc]

@@ -9,7 +9,10 @@ from typing import Any
 
 from weasyprint.document import Document
 
+from handbill.errors import LayoutError
+
 PX_PER_PT = 96 / 72
+PX_PER_MM = 96 / 25.4
 RGB = tuple[float, float, float]
 
 
@@ -79,7 +82,22 @@ def page_count(document: Document) -> int:
     return len(document.pages)
 
 
-PX_PER_MM = 96 / 25.4
+MAX_PAGE_MM = 1_200  # A0 is 841 x 1,189 mm; no print shop or home printer takes larger
+
+
+def check_page_sizes(document: Document, label: str) -> None:
+    """Refuse pages larger than any paper (a template's own @page can ask for 10 m): every
+    later step (sheets, tiles, the preflight's pictures of each page) grows with their area."""
+    for number, page in enumerate(document.pages, start=1):
+        width, height = page.width / PX_PER_MM, page.height / PX_PER_MM
+        if max(width, height) > MAX_PAGE_MM:
+            raise LayoutError(
+                f"{label}: page {number} is {width:,.0f} x {height:,.0f} mm; at most "
+                f"{MAX_PAGE_MM:,} mm a side (A0 is 841 x 1,189 mm). Look for an @page size "
+                "in the template or its CSS"
+            )
+
+
 TOLERANCE_PX = 1.0
 
 

@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 from weasyprint import HTML
 from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError
 
 from handbill.engine.actualtext import exact_text
 from handbill.engine.fetcher import KitURLFetcher, RefusedURL
@@ -26,8 +27,8 @@ from handbill.engine.linecache import remembering_lines
 from handbill.engine.qrdraw import drawing_qr_paths
 from handbill.engine.stylecache import install as install_stylecache
 from handbill.engine.versions import speedups_on
-from handbill.errors import FetchError, LayoutError, one_line
-from handbill.kit.boundary import stock_dir
+from handbill.errors import FetchError, KitError, LayoutError, one_line
+from handbill.kit.boundary import read_bytes, stock_dir
 from handbill.kit.characters import describe
 from handbill.kit.loader import Kit
 from handbill.render.templating import RenderedHTML
@@ -88,19 +89,26 @@ class SharedFonts(FontConfiguration):  # type: ignore[misc]
 
     def add_font_face(self, rule_descriptors: Any, url_fetcher: Any) -> Any:
         read = getattr(url_fetcher, "read", None)
-        if read is not None:
+        roots = getattr(url_fetcher, "roots", None)
+        if read is not None and roots is not None:
             for font_type, url in rule_descriptors.get("src", ()):
                 if font_type == "external" and url and url.startswith("file:"):
                     path = os.path.realpath(unquote(urlsplit(url).path))
-                    read[path] = _digest(path)
+                    digest = _digest(path, roots)
+                    if digest is not None:  # else the fetcher refuses it, with its reason
+                        read[path] = digest
         return super().add_font_face(rule_descriptors, url_fetcher)
 
 
-def _digest(path: str) -> str:
-    info = os.stat(path)
-    key = (path, info.st_size, info.st_mtime_ns)
-    if key not in _DIGESTS:
-        _DIGESTS[key] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+def _digest(path: str, roots: tuple[Path, ...]) -> str | None:
+    """The sha256 of a font file the kit may use (None for one it may not: see the fetcher)."""
+    try:
+        info = os.stat(path)
+        key = (path, info.st_size, info.st_mtime_ns)
+        if key not in _DIGESTS:
+            _DIGESTS[key] = hashlib.sha256(read_bytes(Path(path), "font", roots)).hexdigest()
+    except (OSError, KitError):
+        return None
     return _DIGESTS[key]
 
 
@@ -140,7 +148,11 @@ def render(
                 f"{rendered.material.name}: refused to fetch {exc.url} ({exc.reason})",
                 rendered.material.path,
             ) from None
-        except (RecursionError, OverflowError) as exc:
+        except FatalURLFetchingError as exc:  # something failed inside the fetcher
+            raise FetchError(
+                f"{rendered.material.name}: {one_line(str(exc), 200)}", rendered.material.path
+            ) from None
+        except (RecursionError, OverflowError, ValueError, ZeroDivisionError) as exc:
             raise layout_error(rendered.material.name, exc) from None
     return document, messages
 
@@ -149,8 +161,8 @@ def layout_error(label: str, exc: BaseException) -> LayoutError:
     """The one line for a layout WeasyPrint could not make from the kit's HTML and CSS."""
     if isinstance(exc, RecursionError):
         cause = "something in the template's HTML or the kit's CSS is nested too deeply"
-    else:
-        cause = "a number in the kit's CSS is too large (e.g. font-size: 1e30px)"
+    else:  # OverflowError, "float NaN", a division by zero: a number out of bounds
+        cause = "a number in the kit's CSS or HTML is out of bounds (too large, or not a number)"
     return LayoutError(
         f"{label}: the pages could not be laid out: {cause} ({type(exc).__name__}); check "
         "the kit's templates/ and CSS files"
@@ -197,7 +209,9 @@ def write_pdf_parts(
             raise FetchError(
                 f"{label or title}: refused to fetch {exc.url} ({exc.reason})"
             ) from None
-        except (RecursionError, OverflowError) as exc:
+        except FatalURLFetchingError as exc:
+            raise FetchError(f"{label or title}: {one_line(str(exc), 200)}") from None
+        except (RecursionError, OverflowError, ValueError, ZeroDivisionError) as exc:
             raise layout_error(label or title, exc) from None
     for message in messages:
         match = re.search(r"\.notdef glyph rendered .*\(U\+([0-9A-Fa-f]+)\)", message)

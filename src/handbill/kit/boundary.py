@@ -85,15 +85,20 @@ def read_bytes(
         raise KitError(f"the {kind} file is missing.", path) from exc
     except OSError as exc:
         raise KitError(f"cannot read this {kind} file ({exc.strerror}).", path) from exc
+    info = os.fstat(descriptor)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(descriptor)
+        raise KitError(
+            f"not an ordinary file ({_file_type(info.st_mode)}); handbill reads only "
+            f"ordinary files. Replace it with the {kind} itself.",
+            path,
+        )
     with os.fdopen(descriptor, "rb") as stream:
-        info = os.fstat(descriptor)
-        if not stat.S_ISREG(info.st_mode):
-            raise KitError(
-                f"not an ordinary file ({_file_type(info.st_mode)}); handbill reads only "
-                f"ordinary files. Replace it with the {kind} itself.",
-                path,
-            )
-        data = stream.read(cap + 1)
+        # Asked for no more than the file holds (plus one byte, to see it grow past the cap):
+        # read() sets aside as much memory as it is asked for.
+        data = stream.read(min(cap, info.st_size) + 1)
+        if len(data) > info.st_size:  # it grew since: read on, still within the cap
+            data += stream.read(cap + 1 - len(data))
     if len(data) > cap:
         raise KitError(
             f"{_size(max(info.st_size, len(data)))} is more than handbill reads from a {kind} "

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from handbill.errors import ConfigError, KitError, did_you_mean
+from handbill.errors import ConfigError, KitError, did_you_mean, unreadable_value
 from handbill.kit.boundary import read_text, regular_file, roots_of
 from handbill.kit.checker import Checker
 from handbill.kit.fonts import font_problem
@@ -159,6 +159,8 @@ def parse_toml(path: Path, text: str, advice: str) -> dict[str, Any]:
             path,
             int(match[1]) if match else None,
         ) from exc
+    except ValueError as exc:  # a number of thousands of digits
+        raise KitError(f"a value TOML cannot read: {unreadable_value(exc)}.", path) from exc
     except RecursionError as exc:
         raise KitError(
             "TOML nested too deeply to read (brackets inside brackets hundreds of times); "

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,8 +9,8 @@ from typing import Any
 
 from handbill.errors import KitError, did_you_mean
 from handbill.kit.boundary import read_text, roots_of, stock_dir
-from handbill.kit.characters import control_character, describe
 from handbill.kit.config import Config, load_config
+from handbill.kit.data import load_data
 from handbill.kit.fields import field_names
 from handbill.kit.fonts import font_families, font_files
 from handbill.kit.material import Material
@@ -106,6 +104,12 @@ def load_kit(root: Path | str) -> Kit:
         reader = READERS.get(path.suffix.lower())
         if reader is None:
             continue
+        if not path.stem.isprintable():  # it names the outputs: no control codes, no breaks
+            raise KitError(
+                "the file name holds a control character or a line break, which would go into "
+                "every output's name; rename the file.",
+                path,
+            )
         material = reader(path, config)
         if material.name in materials:
             raise KitError(f"two materials are named '{material.name}'; rename one.", path)
@@ -220,127 +224,3 @@ def check_fields(kit: Kit, material: Material) -> None:
                 material.path,
                 line,
             )
-
-
-def load_data(folder: Path) -> dict[str, Any]:
-    """Read ``data/*.csv`` (as lists of rows) and ``data/*.json`` into a mapping by file stem."""
-    data: dict[str, Any] = {}
-    if not folder.is_dir():
-        return data
-    roots = roots_of(folder.parent)
-    for path in sorted(folder.iterdir()):
-        if path.suffix.lower() == ".csv":
-            data[path.stem] = read_csv(path, roots)
-        elif path.suffix.lower() == ".json":
-            data[path.stem] = _read_json(path, roots)
-    return data
-
-
-def _read_json(path: Path, roots: tuple[Path, ...]) -> Any:
-    text = read_text(path, "data table", roots)
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise KitError(f"not valid JSON: {exc.msg}.", path, exc.lineno) from exc
-    except RecursionError as exc:
-        raise KitError(
-            "the JSON is nested too deeply to read (lists or objects inside each other "
-            "hundreds of times); a data table needs a list of rows, one level deep.",
-            path,
-        ) from exc
-    if _depth(value) > MAX_JSON_DEPTH:
-        raise KitError(
-            f"the JSON is nested more than {MAX_JSON_DEPTH} levels deep. Keep data tables to "
-            "a list of rows, or a few levels of objects.",
-            path,
-        )
-    if isinstance(value, list) and all(isinstance(row, dict) for row in value):
-        return [_json_row(path, number, row) for number, row in enumerate(value, start=1)]
-    return value
-
-
-MAX_JSON_DEPTH = 20
-
-
-def _depth(value: Any) -> int:
-    """How deeply lists and objects nest in ``value`` (without recursion: it may be deep)."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        item, level = stack.pop()
-        if isinstance(item, dict):
-            children: Any = item.values()
-        elif isinstance(item, list):
-            children = item
-        else:
-            continue
-        deepest = max(deepest, level)
-        if level <= MAX_JSON_DEPTH:
-            stack.extend((child, level + 1) for child in children)
-    return deepest
-
-
-def _json_row(path: Path, number: int, row: dict[str, Any]) -> dict[str, str]:
-    """A row of a JSON table as text cells, like a CSV row: numbers become text."""
-    cells = {}
-    for key, value in row.items():
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            raise KitError(
-                f"row {number}: '{key}' must be text or a number, not "
-                f"{'true/false' if isinstance(value, bool) else type(value).__name__}; "
-                "a data table's rows hold one value per column.",
-                path,
-            )
-        cells[str(key)] = value.strip() if isinstance(value, str) else format(value, "g")
-    return cells
-
-
-def read_csv(path: Path, roots: tuple[Path, ...] | None = None) -> list[dict[str, str]]:
-    """Rows of a CSV file as dicts keyed by its header; ragged rows are reported by row number."""
-    return [record for _, record in numbered_rows(path, roots)]
-
-
-def numbered_rows(
-    path: Path, roots: tuple[Path, ...] | None = None
-) -> list[tuple[int, dict[str, str]]]:
-    """The rows of a CSV file with their row numbers as a spreadsheet shows them (header: 1).
-
-    ``roots`` are the folders a kit's data table must lie in; None for a supporters' table
-    named on the command line.
-    """
-    kind = "data table" if roots is not None else "supporters' table"
-    text = read_text(path, kind, roots)
-    control = control_character(text)
-    if control:
-        raise KitError(
-            f"{describe(control[1])} cannot be printed; delete it.",
-            path,
-            control[0],
-        )
-    reader = csv.reader(text.splitlines(keepends=True))
-    try:
-        rows = [(reader.line_num, row) for row in reader]
-    except csv.Error as exc:
-        raise KitError(f"not valid CSV: {exc}; check the quotes.", path, reader.line_num) from exc
-    if not rows:
-        raise KitError("the file is empty; the first row must name the columns.", path, 1)
-    header = [name.strip() for name in rows[0][1]]
-    if any(not name for name in header):
-        raise KitError("a column has no name in the header row.", path, 1)
-    if len(set(header)) != len(header):
-        twice = next(name for name in header if header.count(name) > 1)
-        raise KitError(f"the column '{twice}' appears twice in the header row.", path, 1)
-    records: list[tuple[int, dict[str, str]]] = []
-    # Rows are numbered as a spreadsheet shows them (the header is row 1); the line number
-    # differs when a quoted cell holds line breaks.
-    for number, (line, row) in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(header):
-            raise KitError(
-                f"row {number} has {len(row)} cells but the header has {len(header)}; "
-                "check for a stray comma or a missing quote.",
-                path,
-                line,
-            )
-        records.append((number, dict(zip(header, (cell.strip() for cell in row), strict=True))))
-    return records

@@ -12,7 +12,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from handbill.errors import KitError, did_you_mean
+from handbill.errors import KitError, did_you_mean, unreadable_value
 from handbill.kit.boundary import read_text, roots_of
 from handbill.kit.characters import control_character, describe
 from handbill.kit.config import LANGUAGE_TAG, Config
@@ -122,6 +122,10 @@ def _parse_yaml(path: Path, source: str) -> tuple[dict[str, Any], dict[str, int]
         raise KitError(f"front matter: {problem}.", path, line) from exc
     except YAMLError as exc:
         raise KitError(f"front matter: {exc}", path, 2) from exc
+    except ValueError as exc:  # a number of thousands of digits
+        raise KitError(
+            f"front matter: a value YAML cannot read: {unreadable_value(exc)}.", path
+        ) from exc
     except RecursionError as exc:
         raise KitError(
             f"front matter: values nested more than {MAX_YAML_DEPTH} levels deep; front matter "

@@ -9,11 +9,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from handbill.build.writers import ensure_writable, work_folder, write_atomic, write_manifest
+from handbill.build.writers import (
+    ensure_writable,
+    output_folder,
+    work_folder,
+    write_atomic,
+    write_manifest,
+)
 from handbill.errors import BuildError, KitError, did_you_mean, display_path
 from handbill.kit.characters import describe, needs_glyph
+from handbill.kit.data import numbered_rows
 from handbill.kit.fonts import coverage
-from handbill.kit.loader import Kit, numbered_rows
+from handbill.kit.loader import Kit
 from handbill.kit.material import Material
 from handbill.merge.chunks import CHUNK, Chunk, Row, in_workers, layout_chunk
 from handbill.pages.concat import concatenate
@@ -43,9 +50,6 @@ class MergeReport:
         return text
 
 
-MAX_MERGE_ROWS = 100_000  # letters in one merge: its memory and time grow with the rows
-
-
 def check_rows(
     kit: Kit, material: Material, table: Path, overrides: dict[str, str]
 ) -> tuple[list[Row], list[tuple[int, str]]]:
@@ -59,12 +63,6 @@ def check_rows(
     where = display_path(table)
     if not rows:
         raise KitError("has no rows to merge; add one row per letter under the header.", table)
-    if len(rows) > MAX_MERGE_ROWS:
-        raise KitError(
-            f"has {len(rows):,} rows; one merge makes at most {MAX_MERGE_ROWS:,} letters. Split "
-            "the table into several files and merge each.",
-            table,
-        )
     given = {k for k, v in {**kit.config.fields, **overrides}.items() if v.strip()}
     required = [name for name in material.fields if name not in given]
     missing = [name for name in required if name not in rows[0][1]]
@@ -142,7 +140,7 @@ def merge(
         raise BuildError("\n".join(lines))
     if not rows:
         raise BuildError(f"no row of {display_path(table)} can be merged; fix the rows above")
-    out_dir = (out_dir or kit.root / "dist").resolve()
+    out_dir = output_folder(kit.root, out_dir)
     ensure_writable(out_dir)
     name = f"{material.output_name.removesuffix('.pdf')}.merge"
     folder = out_dir / name if split else None

@@ -22,6 +22,7 @@ from handbill.kit.loader import Kit, rows_of
 from handbill.render.templating import output_stem
 
 MAX_COPIES = 10_000
+MAX_PACK_PAGES = 50_000  # the pages of a pack's PDFs together, blank backs counted
 STOCKS = ("A4", "A3", "A5", "A6", "DL", "A2")
 ITEM_KEYS = {"material", "copies", "mode", "stock"}
 
@@ -127,6 +128,17 @@ def make_pack(kit: Kit, run: Path, out_dir: Path) -> Path:
         two_sided = bool(entry.get("duplex") or entry.get("booklet"))
         stock = f"{entry['paper']['name'].split()[0]}-{item.mode}"
         planned.setdefault(stock, []).append((item, entry, per_sheet, sets, two_sided))
+    pages = sum(
+        sets * int(entry.get("pages", 1)) * (1 if two_sided else 2)
+        for rows in planned.values()
+        for _, entry, _, sets, two_sided in rows
+    )
+    if pages > MAX_PACK_PAGES:
+        raise KitError(
+            f"the run would make PDFs of about {pages:,} pages; one pack makes at most "
+            f"{MAX_PACK_PAGES:,}. Print fewer copies at a time, or split the run file.",
+            run,
+        )
     listing: list[dict[str, Any]] = []
     folder.mkdir(parents=True, exist_ok=True)
     for stock, rows in planned.items():

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from handbill.build.runner import build
-from handbill.build.writers import write_atomic
+from handbill.build.writers import output_folder, write_atomic
 from handbill.errors import HandbillError
 from handbill.kit.loader import load_kit
 from handbill.publish.site import page_files, read_outputs, write_site
@@ -58,7 +58,7 @@ class Site:
 
     def __init__(self, kit_dir: Path, out_dir: Path | None):
         self.kit_dir = kit_dir.resolve()
-        self.out_dir = (out_dir or self.kit_dir / "dist").resolve()
+        self.out_dir = output_folder(self.kit_dir, out_dir)
         self.version = 0
         self.errors: list[str] = []
         self.lock = threading.Lock()

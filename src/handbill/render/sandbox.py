@@ -109,6 +109,7 @@ _VOID = frozenset(
 )
 _RAW = frozenset({"script", "style"})
 _SELF_ENDING = frozenset({"p", "li", "dt", "dd", "tr", "td", "th", "option"})
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _STYLE_ATTRIBUTE = re.compile(r"""\sstyle\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 
 
@@ -157,6 +158,12 @@ def scan_html(html: str) -> tuple[int, list[str]]:
 def check_html(html: str) -> None:
     """Refuse HTML nested deeper than the layout can take, or with CSS that would break it,
     before the layout tries."""
+    surrogate = _SURROGATE.search(html)
+    if surrogate:
+        raise TemplateError(
+            f"the HTML holds U+{ord(surrogate[0]):04X}, half of a character, which cannot be "
+            "printed; look for it in the data or the template (e.g. a \\ud800 escape in JSON)"
+        )
     depth, styles = scan_html(html)
     if depth > MAX_HTML_DEPTH:
         raise TemplateError(

@@ -104,14 +104,21 @@ def output_stem(material: Material, row: dict[str, str] | None = None, number: i
     )
 
 
+MAX_QR_MM = 500  # half a metre: a code for a banner read from across a square
+
+
 def _width_mm(width: float | str) -> float:
     text = str(width).strip().lower().removesuffix("mm")
     try:
-        return float(text)
-    except ValueError as exc:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 <= value <= MAX_QR_MM:  # also false for nan
         raise TemplateError(
-            f"QR width '{width}' must be in millimetres, e.g. 25 or '25mm'"
-        ) from exc
+            f"QR width '{one_line(str(width), 40)}' must be a number of millimetres up to "
+            f"{MAX_QR_MM}, e.g. 25 or '25mm'"
+        )
+    return value
 
 
 def asset_url(kit: Kit, name: str) -> str:
