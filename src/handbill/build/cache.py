@@ -14,11 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from handbill import __version__
-from handbill.build.writers import write_atomic
+from handbill.build.writers import own_path, write_atomic
 from handbill.errors import KitError, one_line
 from handbill.kit.boundary import read_bytes, stock_dir
 
-CACHE_NAME = ".handbill-cache.json"
+# The cache and snapshot live in the kit (KIT/.handbill/), never in the output folder, which
+# is copied to web hosts and USB sticks; one pair per output folder, named by a hash of its
+# path. They name files by their place in the kit or in handbill's stock folder, never by
+# absolute paths.
+STATE_FOLDER = ".handbill"
 MAX_OUTPUT = 1 << 31  # the largest output file the cache hashes to see that it is unchanged
 
 
@@ -65,6 +69,41 @@ def input_key(*parts: object) -> str:
     return digest(text.encode("utf-8"))
 
 
+def state_file(kit_root: Path, out_dir: Path, kind: str) -> Path:
+    """KIT/.handbill/KIND-HASH.json, HASH naming the output folder ``out_dir``."""
+    tag = digest(os.path.abspath(out_dir).encode("utf-8"))[:16]
+    return Path(kit_root) / STATE_FOLDER / f"{kind}-{tag}.json"
+
+
+def _bases(kit_root: Path) -> tuple[tuple[str, str], ...]:
+    return (
+        ("kit:", os.path.realpath(kit_root)),
+        ("stock:", os.path.realpath(stock_dir())),
+    )
+
+
+def portable(path: str, kit_root: Path) -> str:
+    """``path`` as kit:RELATIVE or stock:RELATIVE; a file elsewhere (never read for a build)
+    as a name that matches no file, so that whatever depended on it is rebuilt."""
+    for tag, base in _bases(kit_root):
+        if path == base or path.startswith(base + os.sep):
+            return tag + os.path.relpath(path, base)
+    return "elsewhere:" + digest(path.encode("utf-8"))[:16]
+
+
+def local(name: str, kit_root: Path) -> str:
+    """The absolute path of a name made by ``portable`` ("" when it names no file here)."""
+    for tag, base in _bases(kit_root):
+        if name.startswith(tag):
+            return os.path.join(base, name.removeprefix(tag))
+    return ""
+
+
+def _write_state(path: Path, data: bytes) -> None:
+    path.parent.mkdir(exist_ok=True)
+    write_atomic(path, data)
+
+
 @dataclass
 class Cached:
     """What a cached build of one output left: its manifest entries, warnings and inputs."""
@@ -76,15 +115,23 @@ class Cached:
 
 
 class BuildCache:
-    """Cached outputs of earlier builds into one output folder, kept in OUT/.handbill-cache.json.
+    """Cached outputs of earlier builds into one output folder, kept in KIT/.handbill/.
 
     An entry is used only when the key matches, every file the renderer read still has the
     same contents, and every output file it made is still there, unchanged: so editing or
     deleting an output by hand makes it rebuild rather than trusting the record.
     """
 
-    def __init__(self, out_dir: Path, enabled: bool = True, roots: tuple[Path, ...] = ()):
+    def __init__(
+        self,
+        out_dir: Path,
+        kit_root: Path,
+        enabled: bool = True,
+        roots: tuple[Path, ...] = (),
+    ):
         self.out_dir = out_dir
+        self.kit_root = kit_root
+        self.path = state_file(kit_root, out_dir, "cache")
         self.enabled = enabled
         # The cache file is data from the output folder, which may have come from elsewhere:
         # only files inside the kit and stock folders (``roots``) are ever read for it.
@@ -97,16 +144,19 @@ class BuildCache:
 
     def _load(self) -> dict[str, Cached]:
         try:
-            data = json.loads((self.out_dir / CACHE_NAME).read_text(encoding="utf-8"))
+            data = json.loads(self.path.read_text(encoding="utf-8"))
             if data.get("generator") != f"handbill {__version__}":
                 return {}
-            return {name: Cached(**entry) for name, entry in data["outputs"].items()}
+            found = {name: Cached(**entry) for name, entry in data["outputs"].items()}
+            for cached in found.values():
+                cached.deps = {local(k, self.kit_root): v for k, v in cached.deps.items()}
+            return found
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return {}  # a missing or damaged cache only means a full build
 
     def _load_qr(self) -> dict[str, str]:
         try:
-            data = json.loads((self.out_dir / CACHE_NAME).read_text(encoding="utf-8"))
+            data = json.loads(self.path.read_text(encoding="utf-8"))
             qr = data.get("qr", {}) if data.get("generator") == f"handbill {__version__}" else {}
             return {str(url): str(bits) for url, bits in qr.items()}
         except (OSError, ValueError, AttributeError):
@@ -149,10 +199,15 @@ class BuildCache:
             fcntl.flock(folder, fcntl.LOCK_EX)
             merged = {**self._load(), **self.updates}
             outputs = {
-                name: vars(cached) for name, cached in sorted(merged.items()) if cached is not None
+                name: {
+                    **vars(cached),
+                    "deps": {portable(k, self.kit_root): v for k, v in cached.deps.items()},
+                }
+                for name, cached in sorted(merged.items())
+                if cached is not None
             }
             data = {"generator": f"handbill {__version__}", "outputs": outputs, "qr": self.qr}
-            write_atomic(self.out_dir / CACHE_NAME, json.dumps(data, indent=1).encode("utf-8"))
+            _write_state(self.path, json.dumps(data, indent=1).encode("utf-8"))
         finally:
             os.close(folder)
 
@@ -161,7 +216,6 @@ class BuildCache:
 # the sizes and modification times of every file that can affect an output, and of the
 # outputs themselves, as they were after the last complete build of the same request.
 KIT_PARTS = ("handbill.toml", "materials", "templates", "assets", "data")
-SNAPSHOT_NAME = ".handbill-snapshot.json"
 
 
 def snapshot_roots(kit_root: Path) -> list[Path]:
@@ -211,6 +265,7 @@ def file_state(roots: list[str], extra: list[str]) -> dict[str, list[int] | None
 
 
 def save_snapshot(
+    kit_root: Path,
     out_dir: Path,
     request: str,
     roots: list[Path],
@@ -226,18 +281,23 @@ def save_snapshot(
     only some materials changed can take the other jobs' outputs without making their HTML.
     """
     names = [str(root) for root in roots if root.exists()]
+    state = file_state(names, sorted(set(deps)))
+
+    def kept(path: str) -> str:
+        return portable(path, kit_root)
+
     snapshot = {
         "generator": f"handbill {__version__}",
         "request": request,
-        "roots": names,
-        "deps": sorted(set(deps)),
-        "state": file_state(names, sorted(set(deps))),
+        "roots": [kept(name) for name in names],
+        "deps": sorted({kept(dep) for dep in deps}),
+        "state": {kept(path): value for path, value in state.items()},
         "outputs": {name: _stat(out_dir / name) for name in outputs},
         "summary": summary,
         "warnings": warnings,
         "jobs": jobs,
     }
-    write_atomic(out_dir / SNAPSHOT_NAME, json.dumps(snapshot).encode("utf-8"))
+    _write_state(state_file(kit_root, out_dir, "snapshot"), json.dumps(snapshot).encode("utf-8"))
 
 
 def _snapshot_of(out_dir: Path, request: str, kit_root: Path) -> dict[str, Any] | None:
@@ -247,16 +307,20 @@ def _snapshot_of(out_dir: Path, request: str, kit_root: Path) -> dict[str, Any] 
     it watches this kit's own folders and names only files inside them and the output folder.
     """
     try:
-        snapshot: dict[str, Any] = json.loads((out_dir / SNAPSHOT_NAME).read_text("utf-8"))
+        path = state_file(kit_root, out_dir, "snapshot")
+        snapshot: dict[str, Any] = json.loads(path.read_text("utf-8"))
         if snapshot["generator"] != f"handbill {__version__}" or snapshot["request"] != request:
             return None
+        for key in ("roots", "deps"):
+            snapshot[key] = [local(str(name), kit_root) for name in snapshot[key]]
+        snapshot["state"] = {local(str(k), kit_root): v for k, v in snapshot["state"].items()}
         allowed = [str(root) for root in snapshot_roots(kit_root)]
         if not set(snapshot["roots"]) <= set(allowed) or not all(
             any(dep.startswith(root + os.sep) for root in allowed) for dep in snapshot["deps"]
         ):
             return None
         names = [str(name) for name in snapshot["outputs"]]
-        if any(name.startswith(".") or "/" in name or "\\" in name for name in names):
+        if not all(own_path(name) for name in names):
             return None
         outputs_now = {name: _stat(out_dir / name) for name in names}
         return snapshot if outputs_now == snapshot["outputs"] else None

@@ -11,7 +11,7 @@ from handbill.build.writers import write_atomic
 from handbill.errors import KitError, did_you_mean
 from handbill.kit.loader import Kit, rows_of
 from handbill.kit.material import Material
-from handbill.render.templating import RenderedHTML, output_stem, render_html
+from handbill.render.templating import RenderedHTML, render_html
 
 
 @dataclass(frozen=True)
@@ -61,20 +61,9 @@ def jobs_for(kit: Kit, materials: list[Material], group: str | None = None) -> l
         if not material.per:
             jobs.append(Job(material.name))
             continue
-        made: dict[str, int] = {}
         for number, row in enumerate(rows_of(kit, material), start=1):
-            if group is not None and row.get("id") != group:
-                continue
-            stem = output_stem(material, row, number)
-            if stem in made:
-                raise KitError(
-                    f"rows {made[stem]} and {number} of data/{material.per}.csv would both be "
-                    f"written to {stem}.pdf; add a column to 'output:' (or use {{n}}) so that "
-                    "each row gets its own file name",
-                    material.path,
-                )
-            made[stem] = number
-            jobs.append(Job(material.name, number))
+            if group is None or row.get("id") == group:
+                jobs.append(Job(material.name, number))
     return jobs
 
 
@@ -116,8 +105,14 @@ def prepare(kit: Kit, job: Job, overrides: dict[str, str], options: Options) -> 
 
 
 def pdf_name(rendered: RenderedHTML, options: Options) -> str:
-    """The main output's file name, which also names the job in the build cache."""
-    return f"{rendered.stem}{'.press' if options.mode == 'press' else ''}.pdf"
+    """The main output's path in the output folder, which also names the job in the build
+    cache: private materials' outputs go in OUT/private/."""
+    return f"{file_stem(rendered)}{'.press' if options.mode == 'press' else ''}.pdf"
+
+
+def file_stem(rendered: RenderedHTML) -> str:
+    """The stem of the job's files, with the private/ folder for a private material."""
+    return ("private/" if rendered.material.private else "") + rendered.stem
 
 
 def cache_key(kit: Kit, rendered: RenderedHTML, options: Options) -> str:
@@ -223,7 +218,11 @@ def build_job(
     if sheets is not None:
         sheet_data, fields = sheets
         entries.append(
-            {**entry, **fields, **write_output(out_dir, f"{rendered.stem}.home.pdf", sheet_data)}
+            {
+                **entry,
+                **fields,
+                **write_output(out_dir, f"{file_stem(rendered)}.home.pdf", sheet_data),
+            }
         )
     entries += _exports(material, rendered, out_dir, common)
     return Output(
@@ -236,6 +235,7 @@ def build_job(
 
 
 def write_output(out_dir: Path, name: str, data: bytes) -> dict[str, Any]:
+    (out_dir / name).parent.mkdir(exist_ok=True)  # OUT/private/ for a private material
     digest = write_atomic(out_dir / name, data)
     return {"path": name, "bytes": len(data), "sha256": digest}
 
@@ -256,6 +256,6 @@ def _exports(
             size = float(material.vars.get("export_font_size", 12))
             data = to_docx(material.title, material.subtitle, blocks, size)
         entries.append(
-            {**common, "kind": kind, **write_output(out_dir, f"{rendered.stem}.{kind}", data)}
+            {**common, "kind": kind, **write_output(out_dir, f"{file_stem(rendered)}.{kind}", data)}
         )
     return entries

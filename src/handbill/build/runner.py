@@ -21,6 +21,7 @@ from handbill.build.cache import (
     save_snapshot,
     snapshot_roots,
 )
+from handbill.build.current import check_unique_outputs, current_outputs
 from handbill.build.jobs import (
     Job,
     Options,
@@ -33,7 +34,13 @@ from handbill.build.jobs import (
     write_output,
 )
 from handbill.build.workers import die_with
-from handbill.build.writers import MANIFEST_NAME, ensure_writable, output_folder, write_manifest
+from handbill.build.writers import (
+    MANIFEST_NAME,
+    Recorded,
+    ensure_writable,
+    output_folder,
+    write_manifest,
+)
 from handbill.errors import HandbillError, internal_failure
 from handbill.guard import OUTPUT_MEMORY, OUTPUT_SECONDS, bounded
 from handbill.kit.loader import Kit
@@ -55,6 +62,7 @@ class BuildReport:
     failures: list[str]
     seconds: float
     warnings: list[str] = field(default_factory=list)
+    recorded: Recorded = field(default_factory=Recorded)  # outputs of materials now gone
 
     @property
     def entries(self) -> list[dict[str, Any]]:
@@ -147,6 +155,7 @@ def build(
     use_cache: bool = True,
     language: str | None = None,
     group: str | None = None,
+    keep_stale: bool = False,
 ) -> BuildReport:
     """Build the named materials (all when none are named) into ``out_dir`` (default KIT/dist).
 
@@ -154,14 +163,17 @@ def build(
     ``options`` choose the print mode. Outputs whose inputs have not changed since the last
     build into ``out_dir`` are kept as they are, unless ``use_cache`` is false. ``language``
     and ``group`` narrow the build to one language's versions and one local group's copies.
+    The manifest then describes what the whole kit makes now: outputs of materials or rows no
+    longer in it are deleted, or with ``keep_stale`` left in place but out of the manifest.
     """
     options = options or Options()
     started = time.perf_counter()
     todo = jobs_for(kit, kit.select(names, language), group)
+    check_unique_outputs(kit)
     overrides = dict(overrides or {})
     out_dir = output_folder(kit.root, out_dir)
     ensure_writable(out_dir)
-    cache = BuildCache(out_dir, enabled=use_cache, roots=kit.roots)
+    cache = BuildCache(out_dir, kit.root, enabled=use_cache, roots=kit.roots)
     remember_matrices(cache.qr)
     roots = snapshot_roots(kit.root)
     request = request_key(kit.root, names, language, group, option_values(options), overrides)
@@ -231,12 +243,13 @@ def build(
     cache.qr = {**known_matrices(urls), **{u: b for o in outputs for u, b in o.qr.items()}}
     report = BuildReport(out_dir, outputs, failures, 0.0, warnings=_kit_warnings(kit, todo))
     try:
-        if outputs:
-            write_manifest(out_dir, kit.config.name, report.entries)
+        report.recorded = write_manifest(
+            out_dir, kit.config.name, report.entries, current_outputs(kit), keep_stale
+        )
         cache.save()
         if outputs and not failures:
             slots = {_job_id(job): pdf for job, pdf in made.items()}
-            _snapshot(report, out_dir, request, roots, slots)
+            _snapshot(kit, report, out_dir, request, roots, slots)
     except HandbillError as exc:
         # A full disk: the outputs that could not be written are failures already, and this
         # one is reported with them, so that the summary still says what was built.
@@ -281,14 +294,19 @@ def _untouched(kit: Kit, out_dir: Path, request: str) -> dict[Job, str]:
 
 
 def _snapshot(
-    report: BuildReport, out_dir: Path, request: str, roots: list[Path], slots: dict[str, str]
+    kit: Kit,
+    report: BuildReport,
+    out_dir: Path,
+    request: str,
+    roots: list[Path],
+    slots: dict[str, str],
 ) -> None:
     again = replace(report, outputs=[replace(o, cached=True) for o in report.outputs])
     summary = again.summary.replace(" in 0.0 s", " in {seconds} s", 1)
     warnings = [*report.warnings, *(w for output in report.outputs for w in output.warnings)]
     deps = [path for output in report.outputs for path in output.deps]
     paths = [str(entry["path"]) for entry in report.entries] + [MANIFEST_NAME]
-    save_snapshot(out_dir, request, roots, deps, summary, warnings, paths, slots)
+    save_snapshot(kit.root, out_dir, request, roots, deps, summary, warnings, paths, slots)
 
 
 def _keep_html(

@@ -12,6 +12,7 @@ import shutil
 import stat
 import tempfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -22,6 +23,7 @@ from handbill.guard import stop_if_over
 MANIFEST_NAME = "manifest.json"
 TEMPORARY = ".handbill-tmp-"  # a file being written; renamed over its output when complete
 WORK_FOLDER = ".handbill-merge-"  # a mail merge's chunks, removed when the merge ends
+PRIVATE = "private"  # OUT/private/: letters with supporters' details, private materials
 
 
 def write_atomic(path: Path, data: bytes | Callable[[IO[bytes]], object]) -> str:
@@ -139,6 +141,8 @@ def clear_debris(out_dir: Path) -> None:
     build writing into the same folder now are left alone.
     """
     patterns = [f"{TEMPORARY}*", f"{WORK_FOLDER}*", f"*/{TEMPORARY}*", f"packs/*/{TEMPORARY}*"]
+    patterns += [f"{PRIVATE}/{WORK_FOLDER}*", f"{PRIVATE}/*/{TEMPORARY}*"]
+    patterns += [f"{PRIVATE}/packs/*/{TEMPORARY}*"]
     for path in (found for pattern in patterns for found in out_dir.glob(pattern)):
         try:
             handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
@@ -188,39 +192,146 @@ def read_manifest(out_dir: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def write_manifest(out_dir: Path, campaign: str, entries: list[dict[str, Any]]) -> Path:
-    """Record ``entries``; entries of an earlier build whose files still exist are kept.
+def own_path(path: object, depth: int = 2) -> bool:
+    """A path handbill itself writes in the output folder: a file name, or private/NAME (and,
+    with ``depth`` 3, a merge's private/NAME.merge/FILE); never hidden, never outside."""
+    if not isinstance(path, str):
+        return False
+    parts = path.split("/")
+    plain = all(p and not p.startswith(".") and "\\" not in p and p.isprintable() for p in parts)
+    return plain and (len(parts) == 1 or (parts[0] == PRIVATE and 2 <= len(parts) <= depth))
 
+
+def _moved(entry: dict[str, Any], move: Callable[[str], str]) -> dict[str, Any]:
+    """``entry`` with its path, split folder and letters' paths passed through ``move``."""
+    moved = {**entry, "path": move(str(entry["path"]))}
+    if isinstance(entry.get("split_folder"), str):
+        moved["split_folder"] = move(entry["split_folder"])
+    if isinstance(entry.get("rows"), list):
+        moved["rows"] = [
+            {**row, "path": move(row["path"])} if isinstance(row.get("path"), str) else row
+            for row in entry["rows"]
+            if isinstance(row, dict)
+        ]
+    return moved
+
+
+def recorded_outputs(out_dir: Path) -> list[dict[str, Any]]:
+    """Every output both manifests record (OUT/manifest.json, OUT/private/manifest.json), each
+    with its path relative to the output folder (private/NAME for the private ones)."""
+    found = []
+    for folder, prefix in ((out_dir, ""), (out_dir / PRIVATE, f"{PRIVATE}/")):
+        outputs = read_manifest(folder).get("outputs", [])
+        for entry in outputs if isinstance(outputs, list) else []:
+            if isinstance(entry, dict) and isinstance(entry.get("path"), str):
+                moved = _moved(entry, lambda path, p=prefix: p + path)  # type: ignore[misc]
+                if own_path(moved["path"]) and moved["path"].startswith(prefix):
+                    found.append(moved)
+    return found
+
+
+@dataclass
+class Recorded:
+    """What writing the manifests did with the outputs of materials no longer in the kit."""
+
+    removed: list[str] = field(default_factory=list)  # deleted
+    kept: list[str] = field(default_factory=list)  # --keep-stale: left, but out of the manifest
+
+    def line(self) -> str:
+        """One line for the user, or "" when nothing was left over."""
+        names = self.removed or self.kept
+        if not names:
+            return ""
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        count = f"{len(names)} output{'s' * (len(names) != 1)}"
+        if self.removed:
+            return f"removed {count} of materials no longer in the kit: {shown}"
+        return (
+            f"kept {count} of materials no longer in the kit (--keep-stale), left out of "
+            f"{MANIFEST_NAME}: {shown}"
+        )
+
+
+def write_manifest(
+    out_dir: Path,
+    campaign: str,
+    entries: list[dict[str, Any]],
+    current: Callable[[dict[str, Any]], bool],
+    keep_stale: bool = False,
+) -> Recorded:
+    """Record ``entries`` with the earlier outputs the kit still makes (``current``), in
+    OUT/manifest.json and, for private outputs, OUT/private/manifest.json.
+
+    The outputs an earlier build recorded that the kit no longer makes are deleted (unless
+    ``keep_stale``): only those files, and only while they hold what handbill wrote.
     A lock on the output folder itself serialises this read-merge-write, so two builds into
     one folder at once cannot drop each other's entries (and no lock file is left behind).
     """
     folder = os.open(out_dir, os.O_RDONLY)
     try:
         fcntl.flock(folder, fcntl.LOCK_EX)
-        return _merge_manifest(out_dir, campaign, entries)
+        return _merge_manifest(out_dir, campaign, entries, current, keep_stale)
     finally:
         os.close(folder)  # closing releases the lock
 
 
-def _merge_manifest(out_dir: Path, campaign: str, entries: list[dict[str, Any]]) -> Path:
+def _merge_manifest(
+    out_dir: Path,
+    campaign: str,
+    entries: list[dict[str, Any]],
+    current: Callable[[dict[str, Any]], bool],
+    keep_stale: bool,
+) -> Recorded:
     fresh = {entry["path"] for entry in entries}
-    kept = [
-        entry
-        for entry in read_manifest(out_dir).get("outputs", [])
-        if isinstance(entry, dict)
-        and isinstance(entry.get("path"), str)
-        and entry["path"] not in fresh
-        # Only files directly in the folder: the manifest may have come from elsewhere.
-        and not entry["path"].startswith(".")
-        and os.path.basename(entry["path"]) == entry["path"]
-        and (out_dir / entry["path"]).is_file()
-    ]
-    manifest = {
-        "generator": f"handbill {__version__}",
-        "campaign": campaign,
-        "outputs": sorted(kept + entries, key=lambda entry: str(entry["path"])),
-    }
-    path = out_dir / MANIFEST_NAME
+    kept, recorded = [], Recorded()
+    for entry in recorded_outputs(out_dir):
+        if entry["path"] in fresh:
+            continue
+        if current(entry):
+            if (out_dir / entry["path"]).is_file():
+                kept.append(entry)
+        elif keep_stale:
+            recorded.kept += [entry["path"]] if (out_dir / entry["path"]).is_file() else []
+        else:
+            rows = entry.get("rows")
+            if remove_outputs(out_dir, [entry, *(rows if isinstance(rows, list) else [])]):
+                recorded.removed.append(entry["path"])
+    everything = sorted(kept + entries, key=lambda entry: str(entry["path"]))
+    private = [e for e in everything if e["path"].startswith(f"{PRIVATE}/")]
+    public = [e for e in everything if not e["path"].startswith(f"{PRIVATE}/")]
+    _write_one(out_dir, campaign, public)
+    if private or (out_dir / PRIVATE / MANIFEST_NAME).exists():
+        strip = len(PRIVATE) + 1
+        _write_one(out_dir / PRIVATE, campaign, [_moved(e, lambda p: p[strip:]) for e in private])
+    return recorded
+
+
+def _write_one(folder: Path, campaign: str, outputs: list[dict[str, Any]]) -> None:
+    folder.mkdir(exist_ok=True)
+    manifest = {"generator": f"handbill {__version__}", "campaign": campaign, "outputs": outputs}
     text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
-    write_atomic(path, text.encode("utf-8"))
-    return path
+    write_atomic(folder / MANIFEST_NAME, text.encode("utf-8"))
+
+
+def remove_outputs(out_dir: Path, entries: list[Any]) -> list[str]:
+    """Delete the files of these recorded outputs that still hold exactly what handbill wrote
+    (a file changed since, or a link, is left alone); their paths, and empty folders go too."""
+    removed = []
+    for entry in entries:
+        path = entry.get("path") if isinstance(entry, dict) else None
+        if not own_path(path, depth=3):
+            continue
+        target = out_dir / str(path)
+        try:
+            if not stat.S_ISREG(os.lstat(target).st_mode) or target.stat().st_size > 1 << 31:
+                continue
+            if hashlib.sha256(target.read_bytes()).hexdigest() != entry.get("sha256"):
+                continue
+            target.unlink()
+        except OSError:
+            continue
+        removed.append(str(path))
+        if target.parent != out_dir:
+            with contextlib.suppress(OSError):
+                target.parent.rmdir()  # only when empty
+    return removed

@@ -21,10 +21,11 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
 from handbill import __version__
+from handbill.build.current import current_outputs
 from handbill.build.jobs import Job
 from handbill.build.runner import build
 from handbill.build.workers import die_with
-from handbill.build.writers import read_manifest
+from handbill.build.writers import read_manifest, recorded_outputs
 from handbill.check.findings import Finding
 from handbill.check.legibility import legibility_findings
 from handbill.check.qrscan import qr_findings
@@ -85,10 +86,12 @@ def check(
         for failure in built.failures:
             failed = failure.split(":")[0].strip()
             report.findings.append(Finding("error", failed, "build", failure))
+    current = current_outputs(kit)
     entries = [
         e
-        for e in read_manifest(out_dir).get("outputs", [])
-        if e.get("kind") == "pdf"
+        for e in recorded_outputs(out_dir)
+        if current(e)  # never a left-over output of a material or row no longer in the kit
+        and e.get("kind") == "pdf"
         and e.get("material") in {m.name for m in materials}
         # A mail merge repeats its material, whose own output is checked; checking thousands
         # of letters one by one would take far longer than making them.
@@ -160,7 +163,8 @@ def outputs_stale(kit: Kit, out_dir: Path, names: set[str]) -> bool:
         for e in outputs
     ):
         return True
-    entries = [e for e in outputs if e.get("material") in names]
+    current = current_outputs(kit)
+    entries = [e for e in recorded_outputs(out_dir) if e.get("material") in names and current(e)]
     built = {e["material"] for e in entries}
     if built != names or not all((out_dir / e["path"]).is_file() for e in entries):
         return True

@@ -96,6 +96,12 @@ if TYPE_CHECKING:
     help="Rebuild every output, even those whose inputs have not changed since the last build.",
 )
 @click.option(
+    "--keep-stale",
+    is_flag=True,
+    help="Leave the files of materials (or data rows) no longer in the kit in place, out of "
+    "manifest.json, rather than deleting them.",
+)
+@click.option(
     "--check", "run_check", is_flag=True, help="Check the PDFs afterwards; fail on errors."
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
@@ -115,6 +121,7 @@ def build(
     on_bad_row: str,
     keep_html: bool,
     no_cache: bool,
+    keep_stale: bool,
     run_check: bool,
     quiet: bool,
 ) -> None:
@@ -151,7 +158,9 @@ def build(
         raise click.UsageError("--split only works with --merge CSV")
     count = len(jobs_for(kit, kit.select(names, language), group))
     run = partial(build_kit, kit, names, out_dir, jobs, overrides=overrides, options=options)
-    run = partial(run, use_cache=not no_cache, language=language, group=group)
+    run = partial(
+        run, use_cache=not no_cache, language=language, group=group, keep_stale=keep_stale
+    )
     if not quiet and count > 2 and sys.stderr.isatty():
         with click.progressbar(length=count, label="Building", file=sys.stderr) as bar:
             report = run(progress=lambda name: bar.update(1))
@@ -164,6 +173,8 @@ def build(
         error = InternalError if any_internal(report.failures) else BuildError
         raise error("\n".join([*report.failures, report.summary]))
     if not quiet:
+        if report.recorded.line():
+            click.echo(report.recorded.line())
         click.echo(f"{report.summary} -> {display_path(report.out_dir)}/")
     if run_check:
         from handbill.commands.check import report_check
@@ -222,6 +233,8 @@ def _merge(
     for line in [*report.skipped, *report.warnings]:
         click.secho(f"Warning: {line}", fg="yellow", err=True)
     if not quiet:
+        if report.recorded.line():
+            click.echo(report.recorded.line())
         out = display_path(output_folder(kit.root, out_dir))
         click.echo(f"{report.summary} -> {out}/")
 

@@ -40,6 +40,7 @@ FIELDS = {
     "per": "a data table (data/NAME.csv): one output per row",
     "exports": "editable copies to write as well: docx, txt",
     "published": "false for material that is not handed out (no imprint needed)",
+    "private": "true to keep its outputs out of the download page, in OUT/private/",
     "booklet": "true to print the pages as a folded, saddle-stitched booklet at home",
     "merge": "checks for a mail merge, e.g. known: {constituency: constituencies}",
 }
@@ -305,6 +306,9 @@ def build_material(
     published = data.get("published", True)
     if not isinstance(published, bool):
         raise fail("published", "must be true or false.")
+    private = data.get("private", False)
+    if not isinstance(private, bool):
+        raise fail("private", "must be true or false.")
     booklet = data.get("booklet", False)
     if not isinstance(booklet, bool):
         raise fail("booklet", "must be true or false.")
@@ -349,6 +353,7 @@ def build_material(
         per=per,
         exports=tuple(dict.fromkeys(exports)),
         published=published,
+        private=private,
         booklet=booklet,
         merge_known=dict(merge_known),
         body_html=body_html,

@@ -13,10 +13,11 @@ from typing import Any
 
 from handbill.build.workers import die_with
 from handbill.build.writers import write_atomic
+from handbill.kit.filenames import file_slug
 from handbill.kit.loader import Kit
 from handbill.kit.material import Material
 from handbill.render.letters import letter_div, letter_pages, letter_parts, letters_html
-from handbill.render.templating import render_html, slug
+from handbill.render.templating import render_html
 
 CHUNK = 40  # letters per layout pass: enough to share the set-up, small enough to stream
 
@@ -125,9 +126,10 @@ def layout_chunk(
 
 
 def split_name(number: int, cells: dict[str, str]) -> str:
-    """A safe, unique file name for one row's letter: its row number, then its name as a slug."""
+    """A safe, unique file name for one row's letter: its row number (unique, and the order of
+    the merged PDF), then its name with every letter kept."""
     label = cells.get("name") or cells.get("full_name") or ""
-    return f"{number:05d}-{slug(label, 40)}.pdf"
+    return f"{number:05d}-{file_slug(label, 40)}.pdf"
 
 
 def _split(
@@ -153,4 +155,6 @@ def write_split(writer: Any, folder: Path, row: Row) -> dict[str, Any]:
     out = io.BytesIO()
     writer.write(out)
     name = split_name(row.number, row.cells)
-    return {"path": f"{folder.name}/{name}", "sha256": write_atomic(folder / name, out.getvalue())}
+    # The path relative to the output folder: private/NAME.merge/FILE.
+    digest = write_atomic(folder / name, out.getvalue())
+    return {"path": f"{folder.parent.name}/{folder.name}/{name}", "sha256": digest}

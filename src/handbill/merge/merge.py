@@ -5,13 +5,18 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from handbill.build.current import current_outputs, merge_path
 from handbill.build.writers import (
+    PRIVATE,
+    Recorded,
     ensure_writable,
     output_folder,
+    recorded_outputs,
+    remove_outputs,
     work_folder,
     write_atomic,
     write_manifest,
@@ -34,6 +39,7 @@ class MergeReport:
     skipped: list[str]
     warnings: list[str]
     seconds: float
+    recorded: Recorded = field(default_factory=Recorded)
 
     @property
     def summary(self) -> str:
@@ -142,19 +148,24 @@ def merge(
         raise BuildError(f"no row of {display_path(table)} can be merged; fix the rows above")
     out_dir = output_folder(kit.root, out_dir)
     ensure_writable(out_dir)
-    name = f"{material.output_name.removesuffix('.pdf')}.merge"
-    folder = out_dir / name if split else None
+    # Letters carry supporters' names and addresses: they go in OUT/private/, which the
+    # download page, handbill serve and site never show.
+    private = out_dir / PRIVATE
+    private.mkdir(exist_ok=True)
+    ensure_writable(private)
+    name = merge_path(material).removeprefix(f"{PRIVATE}/").removesuffix(".pdf")
+    folder = private / name if split else None
     if folder is not None:
         folder.mkdir(exist_ok=True)
     # Locked while the merge runs, so that only a merge killed outright leaves it behind, for
     # the next build into this folder to clear (see writers.clear_debris).
-    with work_folder(out_dir) as work:
+    with work_folder(private) as work:
         chunks: list[Chunk] = []
         made = _chunks(kit, material, rows, work, folder, jobs, overrides)
         title = f"{material.title} - {kit.config.name}"
         # Each chunk is joined on as soon as it is made, while the workers make the next.
         joined = _padded(_kept(made, chunks), work)
-        target = out_dir / f"{name}.pdf"
+        target = private / f"{name}.pdf"
         digest = write_atomic(
             target, lambda out: concatenate(joined, out, title, material.language)
         )
@@ -174,7 +185,7 @@ def merge(
                 "width_mm": material.paper.width_mm,
                 "height_mm": material.paper.height_mm,
             },
-            "merge": display_path(table),
+            "merge": _table_name(kit, table),
             "letters": len(letters),
             "pages": sum(chunk.pages for chunk in chunks),
             "duplex": material.duplex,
@@ -185,16 +196,35 @@ def merge(
             "skipped_rows": [number for number, _ in bad],
             # Letters laid out whole; the others are a shared layout with their own sign-off.
             "laid_out_in_full": sum(chunk.in_full for chunk in chunks),
-            "path": f"{name}.pdf",
+            "path": f"{PRIVATE}/{name}.pdf",
             "bytes": target.stat().st_size,
             "sha256": digest,
             "rows": letters,
         }
         if folder is not None:
-            entry["split_folder"] = name
-        write_manifest(out_dir, kit.config.name, [entry])
+            entry["split_folder"] = f"{PRIVATE}/{name}"
+        _forget_earlier_letters(out_dir, entry)
+        recorded = write_manifest(out_dir, kit.config.name, [entry], current_outputs(kit))
         warnings = [w for chunk in chunks for w in chunk.warnings]
-    return MergeReport(entry, lines, warnings, time.perf_counter() - started)
+    return MergeReport(entry, lines, warnings, time.perf_counter() - started, recorded)
+
+
+def _table_name(kit: Kit, table: Path) -> str:
+    """The merge table as the manifest names it: its place in the kit, else its file name
+    alone (never the builder's own folders)."""
+    real, root = os.path.realpath(table), os.path.realpath(kit.root)
+    return os.path.relpath(real, root) if real.startswith(root + os.sep) else table.name
+
+
+def _forget_earlier_letters(out_dir: Path, entry: dict[str, Any]) -> None:
+    """Delete the one-per-row letters an earlier merge into the same file made that this one
+    did not make again (rows since removed from the table, or no --split this time)."""
+    made = {row.get("path") for row in entry["rows"]}
+    for earlier in recorded_outputs(out_dir):
+        if earlier["path"] == entry["path"]:
+            rows = earlier.get("rows")
+            stale = [r for r in rows or [] if isinstance(r, dict) and r.get("path") not in made]
+            remove_outputs(out_dir, stale)
 
 
 def _chunks(

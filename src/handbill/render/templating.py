@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import traceback
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,9 +17,10 @@ from handbill.errors import KitError, TemplateError, did_you_mean, one_line
 from handbill.guard import TEMPLATE_MEMORY, TEMPLATE_SECONDS, WorkLimitError, bounded
 from handbill.kit.boundary import regular_file
 from handbill.kit.fields import field_names, fill_html, split_sections
+from handbill.kit.filenames import fill_pattern, unique_names
 from handbill.kit.languages import text_direction, translator
 from handbill.kit.links import Link, link_label, tracked_url, url_problem
-from handbill.kit.loader import Kit
+from handbill.kit.loader import Kit, rows_of
 from handbill.kit.material import Material
 from handbill.render.qr import MIN_WIDTH_MM, QRCode, qr_svg
 from handbill.render.sandbox import KitLoader, KitSandbox, check_html, render_bounded
@@ -86,22 +85,37 @@ class DataRow(dict[str, str]):
         )
 
 
-def slug(text: str, limit: int = 60) -> str:
-    """A file-name-safe form of ``text``: lower case, ASCII letters and digits joined by '-'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:limit].strip("-") or "x"
-
-
 def output_stem(material: Material, row: dict[str, str] | None = None, number: int = 0) -> str:
-    """The output file name without extension; ``{column}`` parts filled from the data row."""
+    """The output file name without extension; ``{column}`` parts filled from the data row.
+
+    The stem alone, as the pattern gives it; ``row_stem`` is the one the build writes, which
+    also never repeats another row's.
+    """
     stem = material.output_name.removesuffix(".pdf")
-    if row is None:
-        return stem
-    return re.sub(
-        r"\{([a-z0-9_]+)\}",
-        lambda m: str(number) if m[1] == "n" else slug(row.get(m[1], "")),
-        stem,
-    )
+    return stem if row is None else fill_pattern(stem, row, number)
+
+
+_STEMS: dict[tuple[int, str], tuple[list[dict[str, str]], list[str]]] = {}
+
+
+def row_stems(material: Material, rows: list[dict[str, str]]) -> list[str]:
+    """Each data row's output stem, a repeat (or one differing only in case) given -2, -3."""
+    key = (id(rows), material.output_name)
+    found = _STEMS.get(key)
+    # The rows are kept with their stems, so that their id cannot be reused by other rows.
+    if found is None or found[0] is not rows:
+        if len(_STEMS) > 64:  # a long-running serve sees many kits; keep the last few
+            _STEMS.clear()
+        stems = [output_stem(material, row, n) for n, row in enumerate(rows, 1)]
+        found = _STEMS[key] = (rows, unique_names(stems))
+    return found[1]
+
+
+def row_stem(kit: Kit, material: Material, number: int) -> str:
+    """The stem of the output the build writes for row ``number`` (0: the material itself)."""
+    if not number or not material.per:
+        return output_stem(material)
+    return row_stems(material, rows_of(kit, material))[number - 1]
 
 
 MAX_QR_MM = 500  # half a metre: a code for a banner read from across a square
@@ -165,7 +179,7 @@ def render_html(
     rendered = RenderedHTML(
         material=material,
         html="",
-        stem=output_stem(material, row, number),
+        stem=row_stem(kit, material, number if row is not None else 0),
         content=content,
         values={name: values[name] for name in field_names(material.body_html) if values.get(name)},
         proof=material.published and not config.imprint.complete,

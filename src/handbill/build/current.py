@@ -1,0 +1,79 @@
+"""What the kit produces now: which recorded outputs are current, and which are left over."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from handbill.build.writers import PRIVATE
+from handbill.errors import KitError
+from handbill.kit.loader import Kit, rows_of
+from handbill.kit.material import Material
+from handbill.render.templating import output_stem, row_stem
+
+# What one job writes beside its stem: the PDF (grey, press or home sheets), its HTML for
+# debugging, and its editable copies.
+_PDF_ENDINGS = r"(\.grey)?(\.press|\.home)?\.(pdf|html)"
+
+
+def folder_of(material: Material) -> str:
+    """The folder inside the output folder that a material's outputs go to ("" or private/)."""
+    return f"{PRIVATE}/" if material.private else ""
+
+
+def merge_path(material: Material) -> str:
+    """Where a mail merge of ``material`` goes, relative to the output folder."""
+    return f"{PRIVATE}/{output_stem(material)}.merge.pdf"
+
+
+def check_unique_outputs(kit: Kit) -> None:
+    """Refuse two materials that would write the same file: the second would overwrite the
+    first, and the manifest could describe only one of them."""
+    owner: dict[str, Material] = {}
+    for material in kit.materials.values():
+        stems = [output_stem(material)]
+        if material.per:
+            stems = [row_stem(kit, material, n) for n in range(1, len(rows_of(kit, material)) + 1)]
+        for stem in dict.fromkeys(stems):
+            other = owner.setdefault(stem.casefold(), material)
+            if other is not material:
+                raise KitError(
+                    f"materials/{other.path.name} and materials/{material.path.name} would "
+                    f"both write {stem}.pdf; give one of them its own 'output:' name",
+                    material.path,
+                )
+
+
+def current_outputs(kit: Kit) -> Callable[[dict[str, Any]], bool]:
+    """A test of one recorded manifest entry: does the kit as it is now still make that file?
+
+    An entry of a material that is gone, a row that is gone, an output name the data no longer
+    gives, or an editable copy no longer asked for is not current.
+    """
+    stems: dict[str, list[str]] = {}  # material -> its stems (one per row for per: materials)
+
+    def stems_of(material: Material) -> list[str]:
+        if material.name not in stems:
+            count = len(rows_of(kit, material)) if material.per else 0
+            stems[material.name] = [row_stem(kit, material, n) for n in range(1, count + 1)] or [
+                output_stem(material)
+            ]
+        return stems[material.name]
+
+    def current(entry: dict[str, Any]) -> bool:
+        material = kit.materials.get(str(entry.get("material")))
+        path, row, kind = entry.get("path"), entry.get("row", 0), entry.get("kind")
+        if material is None or not isinstance(path, str) or not isinstance(row, int):
+            return False
+        if entry.get("merge"):
+            return not material.per and path == merge_path(material)
+        if kind in ("docx", "txt") and kind not in material.exports:
+            return False
+        if bool(material.per) != bool(row) or row < 0 or row > len(stems_of(material)):
+            return False
+        stem = stems_of(material)[row - 1 if row else 0]
+        ending = r"\.(docx|txt)" if kind in ("docx", "txt") else _PDF_ENDINGS
+        return re.fullmatch(re.escape(folder_of(material) + stem) + ending, path) is not None
+
+    return current
