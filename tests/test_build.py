@@ -130,18 +130,45 @@ def test_one_output_per_data_row(kit_dir: Path, tmp_path: Path) -> None:
     assert "Wednesday 2 January 2030" in page_texts(tmp_path / "ev-2030-01-02.pdf")[0]
 
 
-def test_rows_that_would_share_a_file_name(kit_dir: Path, tmp_path: Path) -> None:
-    write(kit_dir / "data" / "events.csv", "date,title\n2030-01-02,A\n2030-01-02,B\n")
+def test_rows_that_would_share_a_file_name_get_their_own(kit_dir: Path, tmp_path: Path) -> None:
+    write(
+        kit_dir / "data" / "events.csv",
+        "date,title\n2030-01-02,A\n2030-01-02,B\nCON,C\nMałgorzata Wiśniewska,D\nکراچی,E\n",
+    )
     write(
         kit_dir / "materials" / "card.md",
-        "---\ntemplate: card\ntitle: Event\nper: events\noutput: ev-{date}\n---\n",
+        "---\ntemplate: card\ntitle: Event\nper: events\noutput: ev-{date}\n"
+        "vars:\n  slogan: S\n---\n",
     )
+    write(
+        kit_dir / "materials" / "solo.md",
+        "---\ntemplate: card\ntitle: Solo\nper: events\noutput: '{date}'\n"
+        "vars:\n  slogan: S\n---\n",
+    )
+    report = build(load_kit(kit_dir), ["card", "solo"], out_dir=tmp_path, jobs=1)
+    assert not report.failures
+    assert sorted(e["path"] for e in report.pdfs if not e.get("imposition")) == [
+        "2030-01-02-2.pdf",
+        "2030-01-02.pdf",
+        "con-x.pdf",  # CON is a device name on Windows
+        "ev-2030-01-02-2.pdf",  # a second row with the same date: never overwritten
+        "ev-2030-01-02.pdf",
+        "ev-con.pdf",
+        "ev-małgorzata-wiśniewska.pdf",  # every letter kept
+        "ev-کراچی.pdf",  # in its own script
+        "małgorzata-wiśniewska.pdf",
+        "کراچی.pdf",
+    ]
+
+
+def test_two_materials_writing_one_file_is_an_error(kit_dir: Path, tmp_path: Path) -> None:
+    write(kit_dir / "materials" / "copy.md", "---\ntemplate: card\ntitle: C\noutput: Card\n---\n")
     with pytest.raises(
         KitError,
-        match=r"rows 1 and 2 of data/events.csv would both be written to "
-        r"ev-2030-01-02.pdf; add a column to 'output:'",
+        match=r"materials/card.md and materials/copy.md would both write Card.pdf; give one of "
+        r"them its own 'output:' name",
     ):
-        build(load_kit(kit_dir), ["card"], out_dir=tmp_path, jobs=1)
+        build(load_kit(kit_dir), ["copy"], out_dir=tmp_path, jobs=1)
 
 
 def test_exports_and_fields(kit_dir: Path, tmp_path: Path) -> None:

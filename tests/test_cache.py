@@ -12,7 +12,7 @@ import pytest
 import handbill.build.cache
 import handbill.build.runner
 from conftest import REPO, write
-from handbill.build.cache import CACHE_NAME
+from handbill.build.cache import state_file
 from handbill.build.jobs import Options
 from handbill.build.runner import BuildReport, build
 from handbill.kit.boundary import stock_dir
@@ -129,9 +129,10 @@ def test_no_cache_and_a_new_version_rebuild_everything(
 
 
 def test_a_damaged_cache_file_means_a_full_build(kit_dir: Path, built: Path) -> None:
-    (built / CACHE_NAME).write_text("{not json")
+    cache = state_file(kit_dir, built, "cache")
+    cache.write_text("{not json")
     assert rebuilt(run(kit_dir, built)) == {"sheet", "card"}
-    assert json.loads((built / CACHE_NAME).read_text())["outputs"]
+    assert json.loads(cache.read_text())["outputs"]
 
 
 def test_a_failed_output_is_tried_again_not_reported_up_to_date(kit_dir: Path, built: Path) -> None:

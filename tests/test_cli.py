@@ -41,12 +41,14 @@ def test_build_named_material_only(runner: CliRunner, kit_dir: Path) -> None:
     assert result.output.startswith("Built 1 PDF, 1 page in ")
     # The A6 card, and four copies of it on an A4 sheet for a home printer.
     assert sorted(p.name for p in (kit_dir / "dist").iterdir()) == [
-        ".handbill-cache.json",  # what went into each output, so unchanged ones are not rebuilt
-        ".handbill-snapshot.json",  # file times of the last build, for a quick no-op rebuild
         "card.home.pdf",
         "card.pdf",
         "manifest.json",
     ]
+    # What went into each output, so unchanged ones are not rebuilt, and the file times of the
+    # last build, for a quick no-op rebuild: in the kit, never in the folder to publish.
+    state = sorted(p.name for p in (kit_dir / ".handbill").iterdir())
+    assert [name.split("-")[0] for name in state] == ["cache", "snapshot"]
 
 
 def test_build_warns_on_page_count(runner: CliRunner, kit_dir: Path) -> None:

@@ -14,6 +14,7 @@ import pytest
 from PIL import Image
 
 from conftest import write
+from handbill.build.cache import state_file
 from hostile import assert_clear_failure, content, make_kit, run_limited, template
 
 
@@ -300,7 +301,7 @@ def test_a_huge_data_url_warns_in_one_short_line(kit: Path, tmp_path: Path) -> N
     warnings = [line for line in result.stderr.splitlines() if line.startswith("Warning: ")]
     assert any("Failed to load image at 'data:image/png;base64," in w for w in warnings)
     assert all(len(line) < 600 for line in result.stderr.splitlines())
-    assert (out / ".handbill-cache.json").stat().st_size < 100_000
+    assert state_file(kit, out, "cache").stat().st_size < 100_000
 
 
 def test_json_tables_may_hold_numbers(kit: Path, tmp_path: Path) -> None:
@@ -321,29 +322,30 @@ def test_a_nested_list_in_the_stock_faq_builds(kit: Path, tmp_path: Path) -> Non
 
 
 def test_a_planted_cache_is_not_trusted(kit: Path, tmp_path: Path) -> None:
-    """A snapshot and cache shipped in an output folder cannot make the build walk the disk,
-    read a device or replay their own text."""
+    """A snapshot and cache shipped in a kit cannot make the build walk the disk, read a
+    device or replay their own text."""
     from handbill import __version__
 
     out = tmp_path / "out"
     generator = f"handbill {__version__}"
+    deps = {"/dev/zero": "x", "kit:../../../../../dev/zero": "x", "stock:/dev/zero": "x"}
     write(
-        out / ".handbill-cache.json",
+        state_file(kit, out, "cache"),
         json.dumps(
             {
                 "generator": generator,
-                "outputs": {"hostile.pdf": {"key": "k", "deps": {"/dev/zero": "x"}, "entries": []}},
+                "outputs": {"hostile.pdf": {"key": "k", "deps": deps, "entries": []}},
             }
         ),
     )
     write(
-        out / ".handbill-snapshot.json",
+        state_file(kit, out, "snapshot"),
         json.dumps(
             {
                 "generator": generator,
                 "request": "x",
-                "roots": ["/"],
-                "deps": ["/dev/zero"],
+                "roots": ["/", "kit:../../../.."],
+                "deps": ["/dev/zero", "kit:../../../../dev/zero"],
                 "state": {},
                 "outputs": {},
                 "summary": "\x1b[2JBuilt everything",

@@ -74,7 +74,7 @@ def test_fifty_rows_make_fifty_letters_in_order(tmp_path: Path) -> None:
     source = table(tmp_path / "supporters.csv", rows, list(examples[0]))
     kit = load_kit(REPO)
     report = merge(kit, kit.materials["letter-to-mp"], source, tmp_path / "out", jobs=2)
-    path = tmp_path / "out" / "letter-to-mp.merge.pdf"
+    path = tmp_path / "out" / "private" / "letter-to-mp.merge.pdf"
     texts = page_texts(path)
     assert report.entry["letters"] == 50 and len(texts) == 50
     for number, text in enumerate(texts, start=1):
@@ -120,7 +120,7 @@ def test_skipping_bad_rows_builds_the_others(letter_kit: Path, tmp_path: Path) -
     assert report.entry["letters"] == 1 and report.entry["skipped_rows"] == [3, 4]
     assert "Did you mean 'Cardiff East'?" in report.skipped[1]
     assert "2 rows skipped" in report.summary
-    assert "Ann" in page_texts(tmp_path / "out" / "note.merge.pdf")[0]
+    assert "Ann" in page_texts(tmp_path / "out" / "private" / "note.merge.pdf")[0]
 
 
 def test_split_names_are_unique_and_safe(letter_kit: Path, tmp_path: Path) -> None:
@@ -134,18 +134,18 @@ def test_split_names_are_unique_and_safe(letter_kit: Path, tmp_path: Path) -> No
         f"{source} row 8: no font in the kit has the character '名' (U+540D CJK UNIFIED "
         "IDEOGRAPH-540D) (in 'name')"
     ]
-    folder = tmp_path / "out" / "note.merge"
+    folder = tmp_path / "out" / "private" / "note.merge"
     files = sorted(p.name for p in folder.iterdir())
     assert files == [
         "00002-o-brien-smith.pdf",
-        "00003-zoe.pdf",
-        "00004-zoe.pdf",
+        "00003-zoë.pdf",
+        "00004-zoë.pdf",
         "00005-etc.pdf",
         "00006-x.pdf",
         "00007-con.pdf",
     ]
-    assert [r["path"] for r in report.entry["rows"]] == [f"note.merge/{f}" for f in files]
-    assert "Zoë" in page_texts(folder / "00003-zoe.pdf")[0]
+    assert [r["path"] for r in report.entry["rows"]] == [f"private/note.merge/{f}" for f in files]
+    assert "Zoë" in page_texts(folder / "00003-zoë.pdf")[0]
     assert all(len(PdfReader(folder / f).pages) == 1 for f in files)
 
 
@@ -155,7 +155,7 @@ def test_two_sided_letters_start_on_a_front(letter_kit: Path, tmp_path: Path) ->
     source = table(tmp_path / "s.csv", [[n, "1 Road", "Leeds East"] for n in ("Ann", "Bob", "Cy")])
     kit = load_kit(letter_kit)
     report = merge(kit, kit.materials["note"], source, tmp_path / "out", jobs=1)
-    texts = page_texts(tmp_path / "out" / "note.merge.pdf")
+    texts = page_texts(tmp_path / "out" / "private" / "note.merge.pdf")
     assert len(texts) == 6 and [t.strip() == "" for t in texts[1::2]] == [True] * 3
     assert [r["first_page"] for r in report.entry["rows"]] == [1, 3, 5]
 
@@ -173,14 +173,24 @@ def test_cli_merge_and_its_usage_errors(letter_kit: Path, tmp_path: Path) -> Non
     args = ["build", "--kit", str(letter_kit), "--merge", str(source)]
     done = runner.invoke(cli, [*args[:1], "note", *args[1:], "--split"])
     assert done.exit_code == 0, done.output
-    assert done.output.startswith("Merged 1 letter (1 page) into note.merge.pdf, and one PDF")
-    manifest = json.loads((letter_kit / "dist" / "manifest.json").read_text())
+    assert done.output.startswith(
+        "Merged 1 letter (1 page) into private/note.merge.pdf, and one PDF"
+    )
+    dist = letter_kit / "dist"
+    manifest = json.loads((dist / "private" / "manifest.json").read_text())
     assert [e["path"] for e in manifest["outputs"]] == ["note.merge.pdf"]
-    # The download page lists the merged letters; check leaves them out (their material's
-    # own PDF is checked) rather than stumbling on them.
+    assert manifest["outputs"][0]["merge"] == "s.csv"  # outside the kit: its name alone
+    assert manifest["outputs"][0]["rows"][0]["path"] == "note.merge/00002-ann.pdf"
+    # Letters carry supporters' names and addresses: never on the download page, nor in its
+    # thumbnails; check leaves them out (their material's own PDF is checked).
     site = runner.invoke(cli, ["site", "--kit", str(letter_kit)])
     assert site.exit_code == 0, site.output
-    assert "note.merge.pdf" in (letter_kit / "dist" / "index.html").read_text()
+    page = (dist / "index.html").read_text()
+    assert "note.pdf" in page and "merge" not in page
+    thumbs = sorted(p.name for p in (dist / "thumbs").iterdir())
+    assert thumbs == ["card.png", "note.png", "sheet.png"]
+    public = json.loads((dist / "manifest.json").read_text())["outputs"]
+    assert all("merge" not in e["path"] and "private" not in e["path"] for e in public)
     checked = runner.invoke(cli, ["check", "--kit", str(letter_kit)])
     assert checked.exception is None or isinstance(checked.exception, SystemExit)
     assert "note.merge" not in checked.output

@@ -133,6 +133,9 @@ def plant(path: Path, data: bytes = b"SECRET planted") -> Path:
         "/manifest.json",
         "/card.pdf/",
         "/thumbs//card.png",
+        "/private/manifest.json",
+        "/private/letter.merge.pdf",
+        "/private/",
     ],
 )
 def test_hidden_files_listings_and_unlisted_files_are_not_found(
@@ -140,7 +143,10 @@ def test_hidden_files_listings_and_unlisted_files_are_not_found(
 ) -> None:
     server, site = served
     out = site.out_dir
-    assert (out / ".handbill-cache.json").is_file() and (out / ".handbill-snapshot.json").is_file()
+    plant(out / ".handbill-cache.json")
+    plant(out / ".handbill-snapshot.json")
+    plant(out / "private" / "manifest.json")
+    plant(out / "private" / "letter.merge.pdf")
     plant(out / ".handbill-tmp-x.pdf")
     plant(out / ".handbill-merge-abc" / "x.pdf")
     plant(out / "thumbs" / ".hidden.png")

@@ -76,9 +76,12 @@ def test_full_disk_is_one_clear_error(tmp_path: Path, monkeypatch: pytest.Monkey
 def test_manifest_keeps_entries_of_other_outputs(tmp_path: Path) -> None:
     (tmp_path / "a.pdf").write_bytes(b"a")
     write_manifest(
-        tmp_path, "Camp", [{"path": "a.pdf", "pages": 1}, {"path": "gone.pdf", "pages": 1}]
+        tmp_path,
+        "Camp",
+        [{"path": "a.pdf", "pages": 1}, {"path": "gone.pdf", "pages": 1}],
+        lambda entry: True,
     )
-    write_manifest(tmp_path, "Camp", [{"path": "b.pdf", "pages": 2}])
+    write_manifest(tmp_path, "Camp", [{"path": "b.pdf", "pages": 2}], lambda entry: True)
     manifest = read_manifest(tmp_path)
     # gone.pdf is dropped: its file does not exist.
     assert [entry["path"] for entry in manifest["outputs"]] == ["a.pdf", "b.pdf"]

@@ -94,8 +94,10 @@ def portable(path: str, kit_root: Path) -> str:
 def local(name: str, kit_root: Path) -> str:
     """The absolute path of a name made by ``portable`` ("" when it names no file here)."""
     for tag, base in _bases(kit_root):
-        if name.startswith(tag):
-            return os.path.join(base, name.removeprefix(tag))
+        rest = name.removeprefix(tag)
+        # A planted cache (a kit from elsewhere) cannot point out of the kit with "..".
+        if name.startswith(tag) and not os.path.isabs(rest) and ".." not in rest.split(os.sep):
+            return os.path.join(base, rest)
     return ""
 
 

@@ -31,18 +31,18 @@ def file_slug(text: str, limit: int = 60) -> str:
     """
     composed = unicodedata.normalize("NFC", text).lower()
     words = "".join(char if _kept(char) else " " for char in composed).split()
-    slug = "-".join(words)[:limit].strip("-")
-    if slug.casefold() in _RESERVED:
-        slug += "-x"
-    return slug or "x"
+    return "-".join(words)[:limit].strip("-") or "x"
 
 
 def unique_names(names: list[str]) -> list[str]:
     """``names`` with a -2, -3, ... added to each repeat, compared as a file system that
-    ignores case would (Windows, macOS), so no two files overwrite each other."""
+    ignores case would (Windows, macOS), so no two files overwrite each other; a name that
+    Windows keeps for a device (CON, NUL, COM1 ...) gets -x."""
     taken: set[str] = set()
     result = []
     for name in names:
+        if name.split(".")[0].casefold() in _RESERVED:
+            name += "-x"
         candidate, number = name, 1
         while unicodedata.normalize("NFC", candidate).casefold() in taken:
             number += 1
