@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from handbill.kit.boundary import read_text, regular_file, roots_of
 from handbill.kit.checker import Checker
 from handbill.kit.fonts import font_problem
 from handbill.kit.links import Link, Tracking, read_links, read_tracking
+from handbill.kit.palette import derive
 from handbill.kit.paper import Paper, parse_paper
 
 if sys.version_info >= (3, 11):
@@ -59,10 +61,17 @@ class FontFile:
 
 @dataclass(frozen=True)
 class Brand:
+    """The campaign's look: its six colours, logo and fonts."""
+
     colours: dict[str, str]
     logo: Path | None
     font_body: str
     font_heading: str
+
+    @cached_property
+    def palette(self) -> dict[str, str]:
+        """The six colours and those derived from them, by CSS custom property name."""
+        return derive(self.colours)
 
 
 @dataclass(frozen=True)
