@@ -19,10 +19,16 @@ def display_path(path: Path | str) -> str:
         return str(path)
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """Return " Did you mean 'x'?" for the closest choice, or "" when nothing is close."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" Did you mean '{close[0]}'?" if close else ""
+def did_you_mean(word: str, choices: Iterable[str], ignore_case: bool = False) -> str:
+    """Return " Did you mean 'x'?" for the closest choice, or "" when nothing is close.
+
+    With ``ignore_case``, letter case does not count towards closeness (for names that are
+    matched without it, such as font families); the choice is named as it is spelt.
+    """
+    spelt = {(c.casefold() if ignore_case else c): c for c in choices}
+    key = word.casefold() if ignore_case else word
+    close = difflib.get_close_matches(key, list(spelt), n=1, cutoff=0.6)
+    return f" Did you mean '{spelt[close[0]]}'?" if close else ""
 
 
 def printable(text: str, newlines: bool = False) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from handbill.check.findings import Finding
+from handbill.kit.palette import contrast, hex_colour
 
 if TYPE_CHECKING:
     from handbill.engine.inspect import TextRun
@@ -15,25 +16,6 @@ if TYPE_CHECKING:
 
 DEFAULT_MIN_BODY_PT = 8.0
 _MIN_SIZE_META = re.compile(r'<meta name="handbill-min-font-size" content="([0-9.]+)"')
-
-
-def luminance(rgb: tuple[float, float, float]) -> float:
-    """WCAG relative luminance of an sRGB colour with channels from 0 to 1."""
-
-    def channel(c: float) -> float:
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (channel(c) for c in rgb)
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast(a: tuple[float, float, float], b: tuple[float, float, float]) -> float:
-    high, low = sorted((luminance(a), luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
-
-
-def _hex(rgb: tuple[float, float, float]) -> str:
-    return "#" + "".join(f"{round(c * 255):02x}" for c in rgb)
 
 
 def legibility_findings(
@@ -51,7 +33,7 @@ def legibility_findings(
         large = run.size_pt >= 18 or (run.bold and run.size_pt >= 14)
         needed = 3.0 if large else 4.5
         ratio = contrast(run.colour, run.background)
-        pair = (_hex(run.colour), _hex(run.background))
+        pair = (hex_colour(run.colour), hex_colour(run.background))
         if ratio < needed and pair not in reported:
             reported.add(pair)
             findings.append(

@@ -5,14 +5,16 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from handbill.errors import ConfigError, KitError, did_you_mean, unreadable_value
 from handbill.kit.boundary import read_text, regular_file, roots_of
 from handbill.kit.checker import Checker
-from handbill.kit.fonts import font_problem
+from handbill.kit.fonts import brand_family, font_problem
 from handbill.kit.links import Link, Tracking, read_links, read_tracking
+from handbill.kit.palette import derive
 from handbill.kit.paper import Paper, parse_paper
 
 if sys.version_info >= (3, 11):
@@ -59,10 +61,17 @@ class FontFile:
 
 @dataclass(frozen=True)
 class Brand:
+    """The campaign's look: its six colours, logo and fonts."""
+
     colours: dict[str, str]
     logo: Path | None
     font_body: str
     font_heading: str
+
+    @cached_property
+    def palette(self) -> dict[str, str]:
+        """The six colours and those derived from them, by CSS custom property name."""
+        return derive(self.colours)
 
 
 @dataclass(frozen=True)
@@ -195,7 +204,15 @@ def _validate(root: Path, path: Path, text: str, data: dict[str, Any]) -> Config
         social = {}
 
     links = read_links(tables["links"], check)
-    brand = _brand(root, tables["brand"], check)
+    # The [[fonts]] families as written, so that a font file with a problem is reported once,
+    # not again as an unknown family in [brand.fonts].
+    entries: list[Any] = tables["fonts"] if isinstance(tables["fonts"], list) else []
+    declared = [
+        e["family"].strip()
+        for e in entries
+        if isinstance(e, dict) and isinstance(e.get("family"), str)
+    ]
+    brand = _brand(root, tables["brand"], check, declared)
     fonts = _fonts(root, tables["fonts"], check)
 
     defaults = tables["defaults"]
@@ -281,7 +298,7 @@ def _print_settings(data: dict[str, Any], check: Checker) -> PrintSettings:
     return PrintSettings(**values)
 
 
-def _brand(root: Path, data: dict[str, Any], check: Checker) -> Brand:
+def _brand(root: Path, data: dict[str, Any], check: Checker, declared: list[str]) -> Brand:
     colours = dict(DEFAULT_COLOURS)
     given = data.get("colours", {})
     if not isinstance(given, dict):
@@ -317,9 +334,16 @@ def _brand(root: Path, data: dict[str, Any], check: Checker) -> Brand:
         check.add("brand", "fonts", 'must be a table, e.g. body = "Atkinson Hyperlegible"')
         fonts = {}
     check.unknown_keys(fonts, "brand.fonts", {"body", "heading"})
-    body = check.string(fonts, "brand.fonts", "body", STOCK_FONT) or STOCK_FONT
-    heading = check.string(fonts, "brand.fonts", "heading", body) or body
-    return Brand(colours=colours, logo=logo, font_body=body, font_heading=heading)
+    families: dict[str, str] = {}
+    for key in ("body", "heading"):
+        default = families.get("body", STOCK_FONT)
+        name = check.string(fonts, "brand.fonts", key, default) or default
+        families[key], problem = brand_family(name, declared)
+        if problem and key in fonts:
+            check.add("brand.fonts", key, problem)
+    return Brand(
+        colours=colours, logo=logo, font_body=families["body"], font_heading=families["heading"]
+    )
 
 
 def _fonts(root: Path, entries: Any, check: Checker) -> tuple[FontFile, ...]:

@@ -8,10 +8,13 @@ from pathlib import Path
 
 from fontTools.ttLib import TTCollection, TTFont
 
-from handbill.errors import KitError
+from handbill.errors import KitError, did_you_mean
 from handbill.kit.boundary import regular_file, roots_of, stock_dir
 
 FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2", ".ttc")
+# The families of the fonts in the stock assets/fonts, each with its @font-face rules in stock
+# CSS (tests/test_brand.py checks this against the files' own names).
+BUNDLED_FAMILIES = ("Atkinson Hyperlegible", "Atkinson Hyperlegible Next", "Noto Nastaliq Urdu")
 
 
 def font_files(root: Path, declared: Iterable[Path] = ()) -> tuple[Path, ...]:
@@ -104,3 +107,23 @@ def from_kit_font(pdf_font_name: str, families: set[str]) -> bool:
     """
     base = pdf_font_name.lstrip("/").split("+")[-1].replace("-", " ").lower()
     return any(base.startswith(family.replace("-", " ").lower()) for family in families)
+
+
+def brand_family(name: str, declared: Iterable[str]) -> tuple[str, str]:
+    """``name`` spelt as the bundled or [[fonts]] family it names, and ""; or ``name`` and why
+    it cannot be used.
+
+    Only those families are loaded for a build: any other name would be looked up among the
+    fonts installed on the computer, so the kit would print differently on another one.
+    Letter case does not matter, as in CSS.
+    """
+    families = list(dict.fromkeys([*BUNDLED_FAMILIES, *declared]))
+    by_case = {family.casefold(): family for family in families}
+    if name.casefold() in by_case:
+        return by_case[name.casefold()], ""
+    hint = did_you_mean(name, families, ignore_case=True)
+    return name, (
+        f"'{name}' is not a font the kit has.{hint} Use a bundled font "
+        f"({', '.join(BUNDLED_FAMILIES)}), or add the font's file under [[fonts]] with "
+        f'family = "{name}"'
+    )

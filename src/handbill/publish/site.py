@@ -249,7 +249,7 @@ def live_reload(version: int) -> str:
 
 def _page(kit: Kit, cards: list[Card], out_dir: Path, live: int | None, errors: list[str]) -> str:
     e = html.escape
-    colours = kit.config.brand.colours
+    colours = "".join(f" --{name}: {value};" for name, value in kit.config.brand.palette.items())
     sections = []
     for audience, (heading, blurb) in AUDIENCES.items():
         members = sorted(
@@ -292,13 +292,12 @@ def _page(kit: Kit, cards: list[Card], out_dir: Path, live: int | None, errors: 
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{e(kit.config.name)}: materials to download and print</title>
 <style>
-:root {{ --primary: {colours["primary"]}; --secondary: {colours["secondary"]};
-  --accent: {colours["accent"]}; --text: {colours["text"]}; --muted: {colours["muted"]}; }}
+:root {{{colours} }}
 * {{ box-sizing: border-box; }}
 [hidden] {{ display: none !important; }}
 body {{ margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
-  color: var(--text); background: #f4f6f8; }}
-header.top {{ background: var(--secondary); color: #fff; padding: 1.5rem 1.25rem; }}
+  color: var(--text); background: var(--stripe); }}
+header.top {{ background: var(--secondary); color: var(--on-secondary); padding: 1.5rem 1.25rem; }}
 header.top h1 {{ margin: 0 0 .25rem; font-size: 1.8rem; }}
 header.top p {{ margin: 0; }}
 main {{ max-width: 72rem; margin: 0 auto; padding: 1rem 1.25rem 3rem; }}
@@ -312,19 +311,20 @@ h2 {{ color: var(--secondary); margin: 2rem 0 .25rem; }}
 .blurb {{ margin: 0 0 1rem; color: var(--muted); }}
 .cards {{ list-style: none; padding: 0; margin: 0; display: grid; gap: 1rem;
   grid-template-columns: repeat(auto-fill, minmax(16rem, 1fr)); }}
-.material {{ background: #fff; border-radius: .5rem; padding: 1rem;
-  box-shadow: 0 1px 3px rgba(0,0,0,.15); display: flex; flex-direction: column; }}
-.material img {{ width: 100%; height: 12rem; object-fit: contain; background: #e9edf1;
-  border: 1px solid #d5dbe1; }}
+.material {{ background: var(--background); border-radius: .5rem; padding: 1rem;
+  box-shadow: 0 1px 3px var(--rule-strong); display: flex; flex-direction: column; }}
+.material img {{ width: 100%; height: 12rem; object-fit: contain; background: var(--tint);
+  border: 1px solid var(--rule); }}
 .material h3 {{ font-size: 1.1rem; margin: .75rem 0 .25rem; }}
 .material .desc {{ margin: 0 0 .5rem; }}
-.facts {{ margin: 0 0 .5rem; color: #44525e; font-size: .9rem; }}
+.facts {{ margin: 0 0 .5rem; color: var(--muted); font-size: .9rem; }}
 .downloads {{ margin: auto 0 0; padding: 0; list-style: none; }}
 .downloads a {{ color: var(--primary); font-weight: 700; }}
-.errors {{ background: #fdecea; border-left: .4rem solid #b00020; padding: .5rem 1rem;
-  margin: 1rem 0; }}
-.errors h2 {{ color: #b00020; margin-top: .5rem; }}
-.packs {{ background: #fff; border-radius: .5rem; padding: .25rem 1rem 1rem; margin-top: 2rem; }}
+.errors {{ background: var(--background); border-left: .4rem solid var(--proof);
+  padding: .5rem 1rem; margin: 1rem 0; }}
+.errors h2 {{ color: var(--proof); margin-top: .5rem; }}
+.packs {{ background: var(--background); border-radius: .5rem; padding: .25rem 1rem 1rem;
+  margin-top: 2rem; }}
 </style>
 </head>
 <body>

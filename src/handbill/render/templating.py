@@ -235,7 +235,7 @@ def render_html(
         },
         "links": config.links,
         "brand": config.brand,
-        "colours": config.brand.colours,
+        "colours": config.brand.palette,
         "imprint": config.imprint,
         "material": material,
         # The body is already safe HTML (Markdown with raw HTML disabled); it is inserted,
