@@ -64,7 +64,8 @@ CASES = {
     "csv windows-1252": (
         "data/events.csv",
         "title,venue\nCaf\xe9 meeting,Hall\n".encode("cp1252"),
-        "events.csv:2: not UTF-8 text (byte 15, it looks saved as Windows-1252 ('é')); save it as UTF-8: in your spreadsheet choose 'CSV UTF-8'",
+        "events.csv:2: not UTF-8 text (byte 15, it looks saved as Windows-1252 ('é')); "
+        "save it as UTF-8: in your spreadsheet choose 'CSV UTF-8'",
     ),
     "csv ragged row": (
         "data/events.csv",

@@ -268,9 +268,9 @@ def buildable(kit: Kit, materials: list[Material]) -> tuple[list[Material], list
                 vocabulary = vocabulary_of(find_template(kit, material.template), kit.root)
                 if vocabulary is not None and vocabulary.columns:
                     errors, found = check_table(material, vocabulary, rows, kit.root)
-                    warnings += found
+                    warnings += [] if errors else found
         if errors:
-            failures += dict.fromkeys(errors)
+            failures.append("\n".join(dict.fromkeys(errors)))  # one failed material
         else:
             chosen.append(material)
     return chosen, failures, list(dict.fromkeys(warnings))
