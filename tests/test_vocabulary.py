@@ -281,3 +281,17 @@ def test_windows_1252_csv_blocks_only_its_users(runner: CliRunner, kit: Path) ->
         "save it as UTF-8: in your spreadsheet choose 'CSV UTF-8' when saving."
     )
     assert runner.invoke(cli, ["list", "--kit", "."]).exit_code == 0
+
+
+def test_a_kit_template_reading_a_broken_table_fails_alone(runner: CliRunner, kit: Path) -> None:
+    write(kit / "data" / "events.csv", "date;title\n2030-05-01;Rally\n")
+    card = kit / "templates" / "card.html"
+    card.write_text(
+        card.read_text().replace("{{ content }}", "{% for e in data.events %}x{% endfor %}")
+    )
+    result = build(runner)
+    assert errors(result)[0] == (
+        "data/events.csv:1: the columns look separated by ';'; handbill reads commas: save as "
+        "CSV (comma delimited), or 'CSV UTF-8', in your spreadsheet."
+    )
+    assert (kit / "dist" / "sheet.pdf").is_file()

@@ -18,6 +18,7 @@ from handbill import __version__
 from handbill.errors import KitError, TemplateError, did_you_mean, display_path, one_line
 from handbill.guard import TEMPLATE_MEMORY, TEMPLATE_SECONDS, WorkLimitError, bounded
 from handbill.kit.boundary import regular_file
+from handbill.kit.data import BrokenTable
 from handbill.kit.fields import field_names, fill_html, split_sections
 from handbill.kit.languages import text_direction, translator
 from handbill.kit.links import Link, link_label, tracked_url, url_problem
@@ -67,6 +68,20 @@ class RenderedHTML:
     content: str = ""
     values: dict[str, str] = field(default_factory=dict)
     proof: bool = False
+
+
+class Tables(dict[str, Any]):
+    """The kit's data tables for templates: reading one that could not be read fails this
+    material with the table's own message (other materials build)."""
+
+    def __getitem__(self, name: str) -> Any:
+        value = super().__getitem__(name)
+        if isinstance(value, BrokenTable):
+            raise value.error()
+        return value
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self[name] if name in self else default  # noqa: SIM401 (self.get is this)
 
 
 class DataRow(dict[str, str]):
@@ -248,7 +263,7 @@ def render_html(
         "row": DataRow(row or {}, material.per, number),
         "proof": rendered.proof,
         "vars": material.vars,
-        "data": kit.data,
+        "data": Tables(kit.data),
         "qr": qr,
         "asset": lambda name: asset_url(kit, name),
         "kit_file": lambda path: kit_file_url(kit, path),
