@@ -52,3 +52,20 @@ def test_every_stock_template_and_paper_size_is_documented() -> None:
         assert f"| `{template}` |" in DOC, template
     for size in SIZES_MM:
         assert f"`{size if size != 'LETTER' else 'Letter'}`" in DOC, size
+
+
+def test_every_declared_var_and_column_is_documented() -> None:
+    """Each stock template's page names every vars key, column and field it declares."""
+    from handbill.kit.boundary import stock_dir
+    from handbill.kit.loader import stock_templates
+    from handbill.kit.vocabcheck import vocabulary_of
+
+    root = stock_dir()
+    for name in stock_templates():
+        vocabulary = vocabulary_of(root / "templates" / f"{name}.html", root)
+        assert vocabulary is not None, f"templates/{name}.html declares no vocabulary"
+        page = (REPO / "docs" / "templates" / f"{name}.md").read_text()
+        if name == "event-flyer":  # the flyer's page refers to the poster's for the details
+            page += (REPO / "docs" / "templates" / "event-poster.md").read_text()
+        for key in [*vocabulary.vars, *vocabulary.columns, *vocabulary.fields]:
+            assert f"`{key}`" in page or f"`vars.{key}`" in page, f"{name}: {key}"

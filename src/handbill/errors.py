@@ -93,6 +93,22 @@ class ConfigError(KitError):
         self.line = problems[0][0] if problems else None
 
 
+class KitProblems(KitError):
+    """Several mistakes in materials (e.g. ``vars`` keys), each one line, reported together."""
+
+    multiline = True
+
+    def __init__(self, problems: list[tuple[Path, int | None, str]]):
+        lines = [
+            f"{printable(display_path(path))}{f':{line}' if line else ''}: {printable(text)}"
+            for path, line, text in problems
+        ]
+        if len(problems) > 1:
+            lines.append(f"Fix the {len(problems)} problems above and run again.")
+        super().__init__("\n".join(lines))
+        self.path, self.line = problems[0][0], problems[0][1]
+
+
 class TemplateError(HandbillError):
     """A template could not be found or failed while rendering a material."""
 

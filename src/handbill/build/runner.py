@@ -43,7 +43,7 @@ from handbill.build.writers import (
 )
 from handbill.errors import HandbillError, internal_failure
 from handbill.guard import OUTPUT_MEMORY, OUTPUT_SECONDS, bounded
-from handbill.kit.loader import Kit
+from handbill.kit.loader import Kit, buildable
 from handbill.render.qr import known_matrices, remember_matrices
 from handbill.render.templating import RenderedHTML
 
@@ -168,7 +168,8 @@ def build(
     """
     options = options or Options()
     started = time.perf_counter()
-    todo = jobs_for(kit, kit.select(names, language), group)
+    materials, blocked, table_warnings = buildable(kit, kit.select(names, language))
+    todo = jobs_for(kit, materials, group)
     check_unique_outputs(kit)
     overrides = dict(overrides or {})
     out_dir = output_folder(kit.root, out_dir)
@@ -234,14 +235,15 @@ def build(
     outputs = sorted(
         (r for r in results if isinstance(r, Output)), key=lambda o: o.entries[0]["path"]
     )
-    failures = [r for r in results if isinstance(r, str)]
+    failures = [*blocked, *(r for r in results if isinstance(r, str))]
     urls = [
         code["url"]
         for entry in (e for o in outputs for e in o.entries)
         for code in entry.get("qr_codes", ())
     ]
     cache.qr = {**known_matrices(urls), **{u: b for o in outputs for u, b in o.qr.items()}}
-    report = BuildReport(out_dir, outputs, failures, 0.0, warnings=_kit_warnings(kit, todo))
+    warnings = _kit_warnings(kit, todo) + table_warnings
+    report = BuildReport(out_dir, outputs, failures, 0.0, warnings=warnings)
     try:
         report.recorded = write_manifest(
             out_dir, kit.config.name, report.entries, current_outputs(kit), keep_stale

@@ -146,7 +146,7 @@ def build(
     # took twice as long as the whole answer does).
     from handbill.build.jobs import Options, jobs_for
     from handbill.build.runner import build as build_kit
-    from handbill.kit.loader import load_kit
+    from handbill.kit.loader import buildable, check_settings, load_kit
 
     options = Options(mode, marks, greyscale, keep_html)
     versions.tell_once()  # on an untested WeasyPrint, one line: slower, same pages
@@ -156,7 +156,9 @@ def build(
         return
     if split:
         raise click.UsageError("--split only works with --merge CSV")
-    count = len(jobs_for(kit, kit.select(names, language), group))
+    chosen, _, _ = buildable(kit, kit.select(names, language))
+    check_settings(kit, chosen, overrides)
+    count = len(jobs_for(kit, chosen, group))
     run = partial(build_kit, kit, names, out_dir, jobs, overrides=overrides, options=options)
     run = partial(
         run, use_cache=not no_cache, language=language, group=group, keep_stale=keep_stale

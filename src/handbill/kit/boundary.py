@@ -116,11 +116,14 @@ def read_text(path: Path, kind: str, roots: tuple[Path, ...] | None = None) -> s
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         advice = (
-            "in your spreadsheet choose 'CSV UTF-8' when saving."
+            "save it as UTF-8: in your spreadsheet choose 'CSV UTF-8' when saving."
             if path.suffix.lower() == ".csv"
             else "save it as UTF-8 (in your editor's 'Save as' options)."
         )
-        raise KitError(f"not UTF-8 text (byte {exc.start}); {advice}", path, line) from exc
+        # A spreadsheet on Windows saves "CSV" in Windows-1252 unless told otherwise.
+        windows = data[exc.start : exc.start + 1].decode("cp1252", errors="ignore")
+        saved = f", it looks saved as Windows-1252 ('{windows}')" if windows.isprintable() else ""
+        raise KitError(f"not UTF-8 text (byte {exc.start}{saved}); {advice}", path, line) from exc
 
 
 def regular_file(path: Path, kind: str, roots: tuple[Path, ...]) -> Path:

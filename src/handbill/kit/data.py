@@ -13,17 +13,47 @@ from handbill.kit.boundary import read_text, roots_of
 from handbill.kit.characters import control_character, describe
 
 
+class TableRow(dict[str, str]):
+    """A row of a data table, with its number as a spreadsheet shows it (the header is 1)."""
+
+    def __init__(self, cells: dict[str, str], number: int):
+        super().__init__(cells)
+        self.number = number
+
+    def __reduce__(self) -> tuple[Any, ...]:  # to worker processes, number and all
+        return (TableRow, (dict(self), self.number))
+
+
+class BrokenTable:
+    """A data table that could not be read: only the materials that use it fail, with its
+    one-line message; the others build."""
+
+    def __init__(self, message: str):
+        self.message = message
+
+    def error(self) -> KitError:
+        return KitError(self.message)
+
+
 def load_data(folder: Path) -> dict[str, Any]:
-    """Read ``data/*.csv`` (as lists of rows) and ``data/*.json`` into a mapping by file stem."""
+    """Read ``data/*.csv`` (as lists of rows) and ``data/*.json`` into a mapping by file stem;
+    a table that cannot be read is kept as a ``BrokenTable``."""
     data: dict[str, Any] = {}
     if not folder.is_dir():
         return data
     roots = roots_of(folder.parent)
     for path in sorted(folder.iterdir()):
-        if path.suffix.lower() == ".csv":
-            data[path.stem] = read_csv(path, roots)
-        elif path.suffix.lower() == ".json":
-            data[path.stem] = _read_json(path, roots)
+        suffix = path.suffix.lower()
+        if suffix not in (".csv", ".json"):
+            continue
+        try:
+            if suffix == ".csv":
+                rows = numbered_rows(path, roots)
+                data[path.stem] = [TableRow(cells, number) for number, cells in rows]
+            else:
+                data[path.stem] = _read_json(path, roots)
+        except KitError as exc:
+            data[path.stem] = BrokenTable(exc.format_message())
     return data
 
 
@@ -48,7 +78,9 @@ def _read_json(path: Path, roots: tuple[Path, ...]) -> Any:
             path,
         )
     if isinstance(value, list) and all(isinstance(row, dict) for row in value):
-        return [_json_row(path, number, row) for number, row in enumerate(value, start=1)]
+        return [
+            TableRow(_json_row(path, number, row), number) for number, row in enumerate(value, 1)
+        ]
     return value
 
 
@@ -154,6 +186,13 @@ def numbered_rows(
         if first is None:
             raise KitError("the file is empty; the first row must name the columns.", path, 1)
         header = _header(path, first)
+        if len(header) == 1 and header[0].count(";") >= 1:
+            raise KitError(
+                "the columns look separated by ';'; handbill reads commas: save as CSV "
+                "(comma delimited), or 'CSV UTF-8', in your spreadsheet.",
+                path,
+                1,
+            )
         records: list[tuple[int, dict[str, str]]] = []
         # Rows are numbered as a spreadsheet shows them (the header is row 1); the line number
         # differs when a quoted cell holds line breaks.

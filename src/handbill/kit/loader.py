@@ -7,15 +7,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from handbill.errors import KitError, did_you_mean
+from handbill.errors import KitError, KitProblems, did_you_mean
 from handbill.kit.boundary import read_text, roots_of, stock_dir
 from handbill.kit.config import Config, load_config
-from handbill.kit.data import load_data
-from handbill.kit.fields import field_names
+from handbill.kit.data import BrokenTable, load_data
+from handbill.kit.fields import FIELD, field_names
 from handbill.kit.fonts import font_families, font_files
 from handbill.kit.material import Material
 from handbill.kit.readers import READERS
 from handbill.kit.translations import select_language
+from handbill.kit.vocabcheck import (
+    Problem,
+    check_table,
+    check_vars,
+    unknown_settings,
+    vocabulary_of,
+)
 
 MAX_PER_ROWS = 2_000  # one PDF per row: a local group or an event each, not a mailing list
 
@@ -34,6 +41,8 @@ class Kit:
     config: Config
     materials: dict[str, Material]
     data: dict[str, Any] = field(default_factory=dict)
+    # Warnings found while checking each material (by name), printed when it is built.
+    warnings: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def roots(self) -> tuple[Path, ...]:
@@ -128,6 +137,16 @@ def load_kit(root: Path | str) -> Kit:
                 material.path,
                 2,
             )
+    problems: list[Problem] = []
+    for material in materials.values():
+        vocabulary = vocabulary_of(find_template(kit, material.template), root)
+        if vocabulary is not None:
+            found, warnings = check_vars(material, vocabulary, root)
+            problems += found
+            if warnings:
+                kit.warnings[material.name] = warnings
+    if problems:
+        raise KitProblems(problems)
     for material in materials.values():
         check_fields(kit, material)
     outputs: dict[str, str] = {}
@@ -145,6 +164,8 @@ def load_kit(root: Path | str) -> Kit:
 def rows_of(kit: Kit, material: Material) -> list[dict[str, str]]:
     """The data rows a ``per:`` material is built for (one output each)."""
     rows = kit.data.get(material.per)
+    if isinstance(rows, BrokenTable):
+        raise rows.error()
     if not isinstance(rows, list):
         tables = [name for name, value in kit.data.items() if isinstance(value, list)]
         raise KitError(
@@ -170,7 +191,9 @@ def material_table(kit: Kit) -> list[str]:
     for material in kit.materials.values():
         pages = str(material.pages or "-") + (" (duplex)" if material.duplex else "")
         output = material.output_name
-        if material.per:
+        if isinstance(kit.data.get(material.per), BrokenTable):
+            output += f" (data/{material.per} cannot be read)"
+        elif material.per:
             output += f" x{len(rows_of(kit, material))}"
         for kind in material.exports:
             output += f" +{kind}"
@@ -192,6 +215,8 @@ def material_table(kit: Kit) -> list[str]:
 def check_fields(kit: Kit, material: Material) -> None:
     """Every ``[[field]]`` in the content must be declared, given a value, or be a data column."""
     known = set(material.fields) | set(kit.config.fields)
+    if isinstance(kit.data.get(material.per), BrokenTable):
+        return  # reported when the material is built; the others build
     if material.per:
         rows = rows_of(kit, material)
         known |= set(rows[0]) if rows else set()
@@ -224,3 +249,47 @@ def check_fields(kit: Kit, material: Material) -> None:
                 material.path,
                 line,
             )
+
+
+def buildable(kit: Kit, materials: list[Material]) -> tuple[list[Material], list[str], list[str]]:
+    """(materials to build, failure lines, warnings): a material whose ``per:`` table cannot be
+    read or lacks what its template needs fails alone; the others are built."""
+    chosen: list[Material] = []
+    failures: list[str] = []
+    warnings: list[str] = [w for m in materials for w in kit.warnings.get(m.name, [])]
+    for material in materials:
+        errors: list[str] = []
+        if material.per:
+            try:
+                rows = rows_of(kit, material)
+            except KitError as exc:
+                errors.append(exc.format_message())
+            else:
+                vocabulary = vocabulary_of(find_template(kit, material.template), kit.root)
+                if vocabulary is not None and vocabulary.columns:
+                    errors, found = check_table(material, vocabulary, rows, kit.root)
+                    warnings += [] if errors else found
+        if errors:
+            failures.append("\n".join(dict.fromkeys(errors)))  # one failed material
+        else:
+            chosen.append(material)
+    return chosen, failures, list(dict.fromkeys(warnings))
+
+
+def check_settings(kit: Kit, materials: list[Material], overrides: dict[str, str]) -> None:
+    """Refuse a ``--set`` field that none of ``materials`` uses, listing those they do."""
+    if not overrides:
+        return
+    known = set(kit.config.fields)
+    for material in materials:
+        known |= set(material.fields) | set(field_names(material.body_html))
+        known |= set(FIELD.findall(repr(material.vars)))  # [[name]] in vars text
+        rows = kit.data.get(material.per) if material.per else None
+        if isinstance(rows, list) and rows and isinstance(rows[0], dict):
+            known |= set(rows[0])
+        vocabulary = vocabulary_of(find_template(kit, material.template), kit.root)
+        if vocabulary is not None:
+            known |= set(vocabulary.fields)
+    error = unknown_settings(overrides, known, [m.name for m in materials])
+    if error is not None:
+        raise error

@@ -120,6 +120,8 @@ def _parse_yaml(path: Path, source: str) -> tuple[dict[str, Any], dict[str, int]
             problem = "a tab character; indent front matter with spaces"
         elif "duplicate key" in problem or type(exc).__name__ == "DuplicateKeyError":
             problem = f"{problem}; keep only one of them"
+        elif "mapping values are not allowed" in problem and mark is not None:
+            problem = "a ': ' inside a value" + _quoting_advice(source, mark.line)
         raise KitError(f"front matter: {problem}.", path, line) from exc
     except YAMLError as exc:
         raise KitError(f"front matter: {exc}", path, 2) from exc
@@ -137,6 +139,7 @@ def _parse_yaml(path: Path, source: str) -> tuple[dict[str, Any], dict[str, int]
         data = {}
     if not isinstance(data, dict):
         raise KitError("front matter must be 'field: value' lines.", path, 2)
+    _check_hashes(path, source)
     lines = {}
     positions: Any = getattr(data, "lc", None)  # ruamel's record of where each key was written
     for key in data:
@@ -159,6 +162,36 @@ def _parse_yaml(path: Path, source: str) -> tuple[dict[str, Any], dict[str, int]
                     lines.get(key, 2),
                 )
     return plain, lines
+
+
+# A value with " #" in it, not in quotes: YAML reads the rest of the line as a comment, so
+# "title: Join us #Justice4NHS" is the title "Join us". A comment proper has a space after '#'.
+_CUT_BY_HASH = re.compile(
+    r"""^(?P<key>\s*(?:-\s+)?[\w.-]+\s*:\s+|\s*-\s+)(?P<value>[^\s"'#|>\[{&*!%@`][^#]*?) #[^\s#]"""
+)
+
+
+def _quoting_advice(source: str, index: int) -> str:
+    """ "; put the value in double quotes: title: \"Rent: no\"" for the line at ``index``."""
+    lines = source.splitlines()
+    if not 0 <= index < len(lines):
+        return "; put the value in double quotes"
+    key, colon, value = lines[index].strip().partition(": ")
+    if not colon:
+        return "; put the value in double quotes"
+    quoted = value.strip().replace("\\", "\\\\").replace('"', '\\"')
+    return f'; put the value in double quotes: {key}: "{quoted}"'
+
+
+def _check_hashes(path: Path, source: str) -> None:
+    for index, line in enumerate(source.splitlines()):
+        if _CUT_BY_HASH.match(line):
+            raise KitError(
+                "front matter: the text after ' #' is left out, because YAML reads ' #' as the "
+                "start of a comment" + _quoting_advice(source, index) + ".",
+                path,
+                index + 2,
+            )
 
 
 def _strings(value: Any) -> list[str]:
@@ -271,8 +304,8 @@ def build_material(
     if not isinstance(duplex, bool):
         raise fail("duplex", "must be true or false.")
     qr = data.get("qr", [])
-    if isinstance(qr, str):
-        qr = [qr]
+    if isinstance(qr, str):  # "qr: case, join" means the list [case, join]
+        qr = [name.strip() for name in qr.split(",") if name.strip()]
     if not isinstance(qr, list) or not all(isinstance(item, str) for item in qr):
         raise fail("qr", "must be a list of link names, e.g. [case, donate].")
     for link in qr:
@@ -299,8 +332,8 @@ def build_material(
     if output and "{" in output and not per:
         raise fail("output", "{column} parts only work with per: (one output per data row).")
     exports = data.get("exports", [])
-    if isinstance(exports, str):
-        exports = [exports]
+    if isinstance(exports, str):  # "exports: docx, txt", as for qr
+        exports = [kind.strip() for kind in exports.split(",") if kind.strip()]
     if not isinstance(exports, list) or any(e not in EXPORTS for e in exports):
         raise fail("exports", f"must be a list of: {', '.join(EXPORTS)}.")
     published = data.get("published", True)

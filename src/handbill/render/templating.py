@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,9 +14,10 @@ from jinja2.exceptions import SecurityError
 from markupsafe import Markup, escape
 
 from handbill import __version__
-from handbill.errors import KitError, TemplateError, did_you_mean, one_line
+from handbill.errors import KitError, TemplateError, did_you_mean, display_path, one_line
 from handbill.guard import TEMPLATE_MEMORY, TEMPLATE_SECONDS, WorkLimitError, bounded
 from handbill.kit.boundary import regular_file
+from handbill.kit.data import BrokenTable
 from handbill.kit.fields import field_names, fill_html, split_sections
 from handbill.kit.filenames import fill_pattern, unique_names
 from handbill.kit.languages import text_direction, translator
@@ -66,6 +68,20 @@ class RenderedHTML:
     content: str = ""
     values: dict[str, str] = field(default_factory=dict)
     proof: bool = False
+
+
+class Tables(dict[str, Any]):
+    """The kit's data tables for templates: reading one that could not be read fails this
+    material with the table's own message (other materials build)."""
+
+    def __getitem__(self, name: str) -> Any:
+        value = super().__getitem__(name)
+        if isinstance(value, BrokenTable):
+            raise value.error()
+        return value
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self[name] if name in self else default  # noqa: SIM401 (self.get is this)
 
 
 class DataRow(dict[str, str]):
@@ -148,6 +164,22 @@ def asset_url(kit: Kit, name: str) -> str:
     raise TemplateError(
         f"asset '{name}' not found; put it in the kit's assets/ folder (assets/{name})"
     )
+
+
+def kit_file_url(kit: Kit, path: str) -> str:
+    """The file URL of ``path``, given from the kit folder; ``assets/...`` may also be a stock
+    asset, and a path without ``assets/`` that only assets/ has is still found there (the
+    older form of ``vars.image``, which the material check warns about)."""
+    if not isinstance(path, str) or not path or path.startswith("/") or ".." in path.split("/"):
+        raise TemplateError(
+            f"kit_file({path!r}): give a path inside the kit, e.g. 'assets/img/cover.svg'"
+        )
+    if path.startswith("assets/"):
+        return asset_url(kit, path.removeprefix("assets/"))
+    candidate = kit.root / path
+    if candidate.is_file():
+        return regular_file(candidate, "file", kit.roots).as_uri()
+    return asset_url(kit, path)
 
 
 def font_faces(kit: Kit) -> Markup:
@@ -246,9 +278,10 @@ def render_html(
         "row": DataRow(row or {}, material.per, number),
         "proof": rendered.proof,
         "vars": material.vars,
-        "data": kit.data,
+        "data": Tables(kit.data),
         "qr": qr,
         "asset": lambda name: asset_url(kit, name),
+        "kit_file": lambda path: kit_file_url(kit, path),
         "font_faces": font_faces(kit),
         "_": translator(kit.template_dirs, material.language),
         "direction": text_direction(material.language),
@@ -279,10 +312,7 @@ def render_html(
             "stock templates"
         ) from exc
     except jinja2.UndefinedError as exc:
-        raise TemplateError(
-            f"{material.name}: {exc.message}{_where(exc)}; check the spelling, or add the value "
-            "to the material's front matter (under vars:) or handbill.toml"
-        ) from exc
+        raise _undefined(exc, material, context) from exc
     except RecursionError as exc:
         raise TemplateError(
             f"{material.name}: the template calls itself without end{_where(exc)} (an include, "
@@ -294,6 +324,45 @@ def render_html(
             f"{one_line(str(exc))}"
         ) from exc
     return rendered
+
+
+def _undefined(
+    exc: jinja2.UndefinedError, material: Material, context: dict[str, Any]
+) -> TemplateError:
+    """A name the template uses that this material does not have, in the author's terms:
+    where in the template, and how to give it a value or make it optional."""
+    file, line = _frame(exc)
+    where = f"templates/{file}" if file else None
+    message = exc.message or ""
+    attribute = re.search(r"has no (?:attribute|element|key) '([^']+)'", message)
+    top = re.match(r"'([^']+)' is undefined", message)
+    source = display_path(material.path)
+    if attribute and "'dict object'" in message:
+        name = attribute[1]
+        text = (
+            f"'{name}' is not defined for this material; add it under vars: in {source} or "
+            f"use {{{{ vars.{name} | default('') }}}}"
+        )
+    elif top:
+        name = top[1]
+        hint = did_you_mean(name, [k for k in context if not k.startswith("_")])
+        text = (
+            f"'{name}' is not defined for this material.{hint} Check the spelling, or use "
+            f"{{{{ {name} | default('') }}}} where it may be missing"
+        )
+    else:
+        text = f"{one_line(message, 120)}; check the spelling in the template"
+    if where is None:
+        return TemplateError(f"{material.name}: {text}")
+    return TemplateError(text, where, line)
+
+
+def _frame(exc: BaseException) -> tuple[str, int | None]:
+    """The innermost template frame's file name and line, or ("", None)."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith(".html"):
+            return Path(frame.filename).name, frame.lineno
+    return "", None
 
 
 def _where(exc: BaseException) -> str:
