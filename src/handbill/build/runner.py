@@ -157,7 +157,7 @@ def build(
     """
     options = options or Options()
     started = time.perf_counter()
-    materials, blocked, table_warnings = buildable(kit, kit.select(names, language))
+    materials, blocked, table_warnings = buildable(kit, kit.select(names, language), not names)
     todo = jobs_for(kit, materials, group)
     overrides = dict(overrides or {})
     out_dir = output_folder(kit.root, out_dir)
