@@ -69,7 +69,8 @@ def test_a_failing_material_does_not_stop_the_others(kit_dir: Path, tmp_path: Pa
     report = build(load_kit(kit_dir), out_dir=tmp_path, jobs=2)
     assert [e["material"] for e in report.entries] == ["sheet"]
     assert (
-        len(report.failures) == 1 and "card: 'dict object' has no attribute" in report.failures[0]
+        len(report.failures) == 1
+        and "card.html:1: 'nothing' is not defined for this material" in report.failures[0]
     )
     assert report.summary.endswith("; 1 failed")
     assert (tmp_path / "sheet.pdf").is_file() and not (tmp_path / "card.pdf").exists()

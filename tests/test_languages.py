@@ -72,7 +72,7 @@ def test_vars_and_fields_are_merged_key_by_key(kit_dir: Path) -> None:
         kit_dir / "materials" / "sheet.md",
         """
         ---
-        template: faq
+        template: card  # a kit template that declares no vars: any key goes
         title: Sheet
         fields: {town: your town, group: your group}
         vars:

@@ -168,7 +168,7 @@ def build(
     """
     options = options or Options()
     started = time.perf_counter()
-    materials, blocked, table_warnings = buildable(kit, kit.select(names, language))
+    materials, blocked, table_warnings = buildable(kit, kit.select(names, language), not names)
     todo = jobs_for(kit, materials, group)
     check_unique_outputs(kit)
     overrides = dict(overrides or {})

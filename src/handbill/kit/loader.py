@@ -145,8 +145,8 @@ def load_kit(root: Path | str) -> Kit:
             problems += found
             if warnings:
                 kit.warnings[material.name] = warnings
-    if problems:
-        raise KitProblems(problems)
+    if problems:  # a translation's inherited vars are the original's: reported once
+        raise KitProblems(list(dict.fromkeys(problems)))
     for material in materials.values():
         check_fields(kit, material)
     outputs: dict[str, str] = {}
@@ -251,9 +251,12 @@ def check_fields(kit: Kit, material: Material) -> None:
             )
 
 
-def buildable(kit: Kit, materials: list[Material]) -> tuple[list[Material], list[str], list[str]]:
+def buildable(
+    kit: Kit, materials: list[Material], every: bool = False
+) -> tuple[list[Material], list[str], list[str]]:
     """(materials to build, failure lines, warnings): a material whose ``per:`` table cannot be
-    read or lacks what its template needs fails alone; the others are built."""
+    read or lacks what its template needs fails alone; the others are built. Building
+    ``every`` material, a table that cannot be read is a failure even when none uses it."""
     chosen: list[Material] = []
     failures: list[str] = []
     warnings: list[str] = [w for m in materials for w in kit.warnings.get(m.name, [])]
@@ -273,6 +276,9 @@ def buildable(kit: Kit, materials: list[Material]) -> tuple[list[Material], list
             failures.append("\n".join(dict.fromkeys(errors)))  # one failed material
         else:
             chosen.append(material)
+    if every:
+        broken = [t.message for t in kit.data.values() if isinstance(t, BrokenTable)]
+        failures += [message for message in broken if message not in "\n".join(failures)]
     return chosen, failures, list(dict.fromkeys(warnings))
 
 
