@@ -23,6 +23,9 @@ def test_new_kit_builds_cleanly(runner: CliRunner, tmp_path: Path) -> None:
     assert built.exit_code == 0, built.output
     assert built.stderr == ""  # no warnings either
     assert (target / "dist" / "faq.pdf").is_file()
+    # The build's state and its outputs stay out of the kit's git history.
+    assert (target / ".gitignore").read_text().splitlines()[1:] == [".handbill/", "/dist/"]
+    assert (target / ".handbill").is_dir()
 
 
 def test_every_stock_template_has_a_starter_material() -> None:

@@ -116,7 +116,13 @@ def test_pool_workers_exit_when_their_owner_is_killed(method: str, mode: str) ->
 def leftovers(out: Path) -> list[str]:
     return sorted(
         str(path.relative_to(out))
-        for pattern in (".handbill-tmp-*", ".handbill-merge-*", "*/.handbill-tmp-*")
+        # A merge's work folder and the merged PDF being written are in OUT/private/.
+        for pattern in (
+            ".handbill-tmp-*",
+            ".handbill-merge-*",
+            "*/.handbill-tmp-*",
+            "*/.handbill-merge-*",
+        )
         for path in out.glob(pattern)
     )
 

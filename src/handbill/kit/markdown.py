@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from handbill.errors import KitError
 
@@ -26,15 +27,20 @@ MAX_TABLE_CELLS = 10_000
 MAX_HEADINGS = 500
 
 
-def render_markdown(path: Path, body: str, first_line: int = 1) -> str:
-    """The body as HTML, once its tables and headings are within what a page can hold."""
+def render_markdown(
+    path: Path, body: str, first_line: int = 1, links: dict[str, str] | None = None
+) -> str:
+    """The body as HTML, once its tables and headings are within what a page can hold and
+    every link is a web address (a name from [links], ``links``, becomes its address)."""
     _check_quotes(path, body, first_line)
     tokens = _MARKDOWN.parse(body)
     headings = cells = columns = 0
     row_line: int | None = None
     for token in tokens:
         line = first_line + token.map[0] if token.map else None
-        if token.type == "heading_open":
+        if token.type == "inline" and line is not None:
+            _check_links(path, token, line, links or {})
+        elif token.type == "heading_open":
             headings += 1
             if headings > MAX_HEADINGS:
                 raise KitError(
@@ -60,6 +66,33 @@ def render_markdown(path: Path, body: str, first_line: int = 1) -> str:
                 )
     rendered: str = _MARKDOWN.renderer.render(tokens, _MARKDOWN.options, {})
     return rendered
+
+
+WEB = ("https://", "http://", "mailto:", "tel:", "#")  # "#": a place in the same PDF
+
+
+def _check_links(path: Path, inline: Token, line: int, links: dict[str, str]) -> None:
+    """Resolve the links of one paragraph (or heading, or cell) to web addresses.
+
+    A printed PDF travels: a link to a file beside the material ("other.md") would become a
+    link into the builder's own disk (file:///home/...), useless to a reader and naming the
+    builder's folders. So a link is a full address, a name from [links], or refused.
+    """
+    for child in inline.children or []:
+        if child.type in ("softbreak", "hardbreak"):
+            line += 1
+        if child.type != "link_open":
+            continue
+        href = str(child.attrGet("href") or "")
+        if href in links:
+            child.attrSet("href", links[href])
+        elif not href.lower().startswith(WEB):
+            raise KitError(
+                f"link '{href}' is not a web address; use a full https:// address or a link "
+                "name from [links]",
+                path,
+                line,
+            )
 
 
 # Typographic quotes are paired within a paragraph at a cost that grows with the square of

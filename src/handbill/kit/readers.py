@@ -215,7 +215,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _read_source(path: Path, roots: tuple[Path, ...]) -> tuple[dict[str, Any], dict[str, int], str]:
+def _read_source(
+    path: Path, roots: tuple[Path, ...], links: dict[str, str]
+) -> tuple[dict[str, Any], dict[str, int], str]:
     """A ``.md`` file's front matter, the line of each field, and its body as HTML."""
     text = read_text(path, "material", roots)
     if len(text) > MAX_CONTENT_CHARS:
@@ -233,7 +235,7 @@ def _read_source(path: Path, roots: tuple[Path, ...]) -> tuple[dict[str, Any], d
         )
     front, body, first_line = split_front_matter(path, text)
     data, lines = _parse_yaml(path, front)
-    return data, lines, render_markdown(path, body, first_line)
+    return data, lines, render_markdown(path, body, first_line, links)
 
 
 def read_markdown(path: Path, config: Config) -> Material:
@@ -242,24 +244,27 @@ def read_markdown(path: Path, config: Config) -> Material:
     ``NAME.LANG.md`` beside ``NAME.md`` is a translation: see ``handbill.kit.translations``.
     """
     roots = roots_of(config.path.parent)
-    data, lines, body_html = _read_source(path, roots)
+    links = {name: link.url for name, link in config.links.items()}
+    data, lines, body_html = _read_source(path, roots, links)
     parts = translation_parts(path)
     if parts is None:
         return build_material(path, data, lines, body_html, config)
     original, language = parts
-    base = _effective_front_matter(original, roots)
+    base = _effective_front_matter(original, roots, links)
     merged = inherit(base, data, language)
     material = build_material(path, merged, lines, body_html, config)
     return replace(material, translation_of=original.stem)
 
 
-def _effective_front_matter(path: Path, roots: tuple[Path, ...]) -> dict[str, Any]:
+def _effective_front_matter(
+    path: Path, roots: tuple[Path, ...], links: dict[str, str]
+) -> dict[str, Any]:
     """The front matter of ``path`` with whatever it inherits (a translation of a translation)."""
-    data, _, _ = _read_source(path, roots)
+    data, _, _ = _read_source(path, roots, links)
     parts = translation_parts(path)
     if parts is None:
         return data
-    return inherit(_effective_front_matter(parts[0], roots), data, parts[1])
+    return inherit(_effective_front_matter(parts[0], roots, links), data, parts[1])
 
 
 def build_material(

@@ -5,21 +5,23 @@ from __future__ import annotations
 import io
 import json
 import math
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pypdf import PdfReader, PdfWriter
 
+from handbill.build.current import current_outputs, folder_of
 from handbill.build.jobs import Options
 from handbill.build.runner import build
-from handbill.build.writers import write_atomic
+from handbill.build.writers import PRIVATE, recorded_outputs, write_atomic
 from handbill.errors import KitError, did_you_mean
 from handbill.kit.boundary import read_text
 from handbill.kit.config import parse_toml
+from handbill.kit.filenames import file_slug
 from handbill.kit.loader import Kit, rows_of
-from handbill.render.templating import output_stem
+from handbill.kit.material import Material
+from handbill.render.templating import output_stem, row_stem
 
 MAX_COPIES = 10_000
 MAX_PACK_PAGES = 50_000  # the pages of a pack's PDFs together, blank backs counted
@@ -36,6 +38,7 @@ class Item:
     copies: int
     mode: str
     line: int | None
+    folder: str = ""  # private/ for a private material's outputs
 
 
 def _item_lines(text: str) -> list[int]:
@@ -60,9 +63,7 @@ def read_run(path: Path, kit: Kit) -> tuple[str, list[Item]]:
             key = sorted(unknown)[0]
             raise KitError(f"unknown setting '{key}'.{did_you_mean(key, ITEM_KEYS)}", path, line)
         name = entry.get("material")
-        if not isinstance(name, str) or name not in outputs:
-            hint = did_you_mean(str(name), outputs)
-            raise KitError(f"no material or output named '{name}'.{hint}", path, line)
+        chosen = _chosen(kit, outputs, name, path, line)
         copies = entry.get("copies")
         if isinstance(copies, bool) or not isinstance(copies, int) or not 1 <= copies <= MAX_COPIES:
             raise KitError(
@@ -81,44 +82,87 @@ def read_run(path: Path, kit: Kit) -> tuple[str, list[Item]]:
                 path,
                 line,
             )
-        key = (name, mode)
-        if key in seen:
-            raise KitError(
-                f"{name} ({mode}) is listed twice (also on line {seen[key]}); add the copies up "
-                "in one entry",
-                path,
-                line,
-            )
-        seen[key] = line
-        items.append(Item(name, outputs[name], copies, mode, line))
+        for output, material in chosen:
+            key = (output, mode)
+            if key in seen:
+                raise KitError(
+                    f"{output} ({mode}) is listed twice (also on line {seen[key]}); add the "
+                    "copies up in one entry",
+                    path,
+                    line,
+                )
+            seen[key] = line
+            items.append(Item(output, material.name, copies, mode, line, folder_of(material)))
     if not items:
         raise KitError("no [[item]] entries: list what to print, with material and copies", path)
     title = data.get("name", path.stem)
     return str(title), items
 
 
-def _outputs(kit: Kit) -> dict[str, str]:
-    """Every output stem of the kit, mapped to its material."""
-    names = {}
+def _outputs(kit: Kit) -> dict[str, list[tuple[str, Material]]]:
+    """What an item may name: a material (every row's output, for a per-row material) or one
+    output stem, each mapped to its outputs' stems and material."""
+    names: dict[str, list[tuple[str, Material]]] = {}
     for material in kit.materials.values():
-        names[material.name] = material.name
-        if material.per:
-            for number, row in enumerate(rows_of(kit, material), 1):
-                names[output_stem(material, row, number)] = material.name
+        if not material.per:
+            names[material.name] = [(output_stem(material), material)]
+            continue
+        stems = [row_stem(kit, material, n) for n in range(1, len(rows_of(kit, material)) + 1)]
+        names[material.name] = [(stem, material) for stem in stems]
+        names.update({stem: [(stem, material)] for stem in stems})
     return names
+
+
+def _chosen(
+    kit: Kit,
+    outputs: dict[str, list[tuple[str, Material]]],
+    name: object,
+    path: Path,
+    line: int | None,
+) -> list[tuple[str, Material]]:
+    """The outputs an item's ``material`` names: NAME, an output name, or NAME:ROW for one
+    row of a per-row material (ROW its id, or what its output name ends with)."""
+    text = str(name)
+    if isinstance(name, str) and name in outputs:
+        return outputs[name]
+    base, colon, key = text.partition(":")
+    material = kit.materials.get(base) if colon else None
+    if material is None or not material.per:
+        hint = did_you_mean(text, outputs)
+        raise KitError(f"no material or output named '{text}'.{hint}", path, line)
+    rows = rows_of(kit, material)
+    stems = [row_stem(kit, material, n) for n in range(1, len(rows) + 1)]
+    found = [
+        stem
+        for row, stem in zip(rows, stems, strict=True)
+        if key in (row.get("id"), stem) or stem.endswith(f"-{key}")
+    ]
+    if len(found) != 1:
+        keys = [row.get("id") or stem for row, stem in zip(rows, stems, strict=True)]
+        hint = did_you_mean(key, keys)
+        many = f"{len(found)} rows" if found else "no row"
+        raise KitError(
+            f"{many} of data/{material.per}.csv match{'es' * (not found)} '{key}' for "
+            f"{material.name}.{hint} Rows: {', '.join(keys[:10])}",
+            path,
+            line,
+        )
+    return [(found[0], material)]
 
 
 def make_pack(kit: Kit, run: Path, out_dir: Path) -> Path:
     """Build what the run needs, then write the pack folder; returns it."""
     title, items = read_run(run, kit)
-    folder = out_dir / "packs" / re.sub(r"[^a-z0-9]+", "-", run.stem.lower()).strip("-")
+    # A pack holding a private output is private too: OUT/private/packs/RUN/.
+    private = PRIVATE if any(item.folder for item in items) else ""
+    folder = out_dir / private / "packs" / file_slug(run.stem)
     for mode in sorted({item.mode for item in items}):
         materials = sorted({item.material for item in items if item.mode == mode})
         report = build(kit, materials, out_dir, options=Options(mode))
         if report.failures:
             raise KitError("the pack was not made: " + "; ".join(report.failures), run)
-    manifest = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
-    by_path = {entry["path"]: entry for entry in manifest["outputs"]}
+    current = current_outputs(kit)
+    by_path = {entry["path"]: entry for entry in recorded_outputs(out_dir) if current(entry)}
     planned: dict[str, list[tuple[Item, dict[str, Any], int, int, bool]]] = {}
     for item in items:
         entry = _sheet_entry(by_path, item)
@@ -180,9 +224,10 @@ def make_pack(kit: Kit, run: Path, out_dir: Path) -> Path:
 
 
 def _sheet_entry(by_path: dict[str, dict[str, Any]], item: Item) -> dict[str, Any]:
+    stem = item.folder + item.output
     if item.mode == "press":
-        return by_path[f"{item.output}.press.pdf"]
-    return by_path.get(f"{item.output}.home.pdf") or by_path[f"{item.output}.pdf"]
+        return by_path[f"{stem}.press.pdf"]
+    return by_path.get(f"{stem}.home.pdf") or by_path[f"{stem}.pdf"]
 
 
 def _write_lists(

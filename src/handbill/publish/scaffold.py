@@ -9,6 +9,8 @@ from pathlib import Path
 from handbill.errors import HandbillError
 from handbill.kit.loader import stock_templates
 
+GITIGNORE = "# Made by handbill build: the build's state, and the outputs.\n.handbill/\n/dist/\n"
+
 
 def new_kit(directory: Path, name: str) -> list[str]:
     """Create the kit; refuse to touch a folder that already has content. Returns the materials."""
@@ -25,6 +27,9 @@ def new_kit(directory: Path, name: str) -> list[str]:
     (directory / "handbill.toml").write_text(
         config.replace('"Our Campaign"', json.dumps(name, ensure_ascii=False)), encoding="utf-8"
     )
+    # The build's state (KIT/.handbill/) and its outputs are made again from the kit: not
+    # worth sharing, and the outputs may hold letters to supporters (dist/private/).
+    (directory / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
     data = source.joinpath("data")
     if data.is_dir():
         for table in data.iterdir():

@@ -232,10 +232,20 @@ def write_site(
     for card in cards:
         first = card.pdfs[0]["path"]
         thumbnail(out_dir / first, out_dir / thumb_path(first))
+    _forget_thumbnails(out_dir, {thumb_path(card.pdfs[0]["path"]) for card in cards})
     page = _page(kit, cards, out_dir, live, errors or [])
     target = out_dir / "index.html"
     write_atomic(target, page.encode("utf-8"))
     return target
+
+
+def _forget_thumbnails(out_dir: Path, wanted: set[str]) -> None:
+    """Delete the thumbnails (handbill's own, in OUT/thumbs/) of outputs no longer on the
+    page: a picture of a removed material's first page, or of an old build's letter."""
+    folder = out_dir / "thumbs"
+    for path in folder.glob("*.png") if folder.is_dir() else ():
+        if f"thumbs/{path.name}" not in wanted and path.is_file() and not path.is_symlink():
+            path.unlink()
 
 
 def live_reload(version: int) -> str:
