@@ -11,8 +11,8 @@ import pytest
 
 from conftest import REPO, write
 from handbill.build.runner import build
-from handbill.engine.inspect import spilled_text
 from handbill.engine.fitting import render_fitted
+from handbill.engine.inspect import spilled_text
 from handbill.kit.links import tracked_url
 from handbill.kit.loader import Kit, load_kit, rows_of
 from handbill.render.templating import render_html

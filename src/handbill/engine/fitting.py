@@ -64,10 +64,10 @@ class Fitted:
     html: str
 
 
-def _walk(box: Any, found: Callable[[Any], None]) -> None:
-    found(box)
+def _walk(box: Any, found: Callable[[Any, tuple[Any, ...]], None], above: tuple[Any, ...]) -> None:
+    found(box, above)
     for child in getattr(box, "children", ()):
-        _walk(child, found)
+        _walk(child, found, (*above, box))
 
 
 def _lines(box: Any, size: BoxSize) -> None:
@@ -92,7 +92,7 @@ def measure(document: Document) -> Measure:
     boxes: dict[int, BoxSize] = {}
     heights: dict[Any, tuple[str, float, float]] = {}
 
-    def found(box: Any) -> None:
+    def found(box: Any, above: tuple[Any, ...]) -> None:
         element = getattr(box, "element", None)
         if element is None or box.element_tag != element.tag or type(box).__name__ in INLINE:
             return  # only the principal block box of an element
@@ -100,8 +100,12 @@ def measure(document: Document) -> Measure:
             mark_id = mark_of_style(element.get("style") or "")
             if mark_id is not None:
                 size = boxes.setdefault(mark_id, BoxSize())
-                size.column = max(size.column, box.width)
                 _lines(box, size)
+                # A box that may not wrap grows with its text when nothing holds its width (a
+                # flex item): then the room is what is left once it stops poking out of the page.
+                poke = max(a.position_x + a.margin_width() for a in (*above[1:], box)) - right
+                column = box.width - poke if poke > SLACK_PX else box.width
+                size.column = max(size.column, column)
         minimum = element.get("data-min-mm")
         if minimum and element not in heights:
             try:
@@ -112,7 +116,8 @@ def measure(document: Document) -> Measure:
             heights[element] = (name, box.border_height() / PX_PER_MM, least)
 
     for page in document.pages:
-        _walk(page._page_box, found)
+        right = page._page_box.content_box_x() + page._page_box.width
+        _walk(page._page_box, found, ())
     short = [(name, mm, least) for name, mm, least in heights.values() if mm + 0.05 < least]
     return Measure(boxes, short, len(document.pages), bool(spilled_text(document)))
 

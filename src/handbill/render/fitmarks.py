@@ -123,16 +123,9 @@ class Fitter:
     def __init__(self) -> None:
         self.marks: list[FitMark] = []
 
-    def __call__(
-        self,
-        name: object,
-        largest: object,
-        smallest: object,
-        unit: object = "em",
-        lines: object = 1,
-        nowrap: object = False,
-    ) -> Markup:
-        mark = make_mark(len(self.marks), name, largest, smallest, unit, lines, nowrap)
+    def __call__(self, *args: object, **options: object) -> Markup:
+        """fit(name, largest, smallest, unit="em", lines=1, nowrap=False)"""
+        mark = make_mark(len(self.marks), *args, **options)
         self.marks.append(mark)
         # The name is checked above (letters, digits, '-') and the numbers are floats.
         return Markup(mark.attributes())  # nosec B704
