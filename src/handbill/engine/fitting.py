@@ -47,11 +47,15 @@ class Measure:
 
     boxes: dict[int, BoxSize]
     short: list[tuple[str, float, float]]  # data-min-mm boxes below their minimum: name, mm, min
-    pages: int
-    spills: bool
+    document: Document
+    spills: bool | None = None  # read only when needed: it walks every box again
 
     def pages_fit(self, pages: int | None) -> bool:
-        return (pages is None or self.pages <= pages) and not self.spills and not self.short
+        if (pages is not None and len(self.document.pages) > pages) or self.short:
+            return False
+        if self.spills is None:
+            self.spills = bool(spilled_text(self.document))
+        return not self.spills
 
 
 @dataclass
@@ -119,7 +123,7 @@ def measure(document: Document) -> Measure:
         right = page._page_box.content_box_x() + page._page_box.width
         _walk(page._page_box, found, ())
     short = [(name, mm, least) for name, mm, least in heights.values() if mm + 0.05 < least]
-    return Measure(boxes, short, len(document.pages), bool(spilled_text(document)))
+    return Measure(boxes, short, document)
 
 
 def _too_big(mark: FitMark, size: BoxSize | None) -> bool:
@@ -155,6 +159,8 @@ def render_fitted(kit: Kit, rendered: RenderedHTML, read: dict[str, str] | None 
     marks = read_marks(rendered.html)
     pages = rendered.material.pages
     document, warnings = render(kit, rendered, read)
+    if not marks and "data-min-mm" not in rendered.html:
+        return Fitted(document, warnings, [], rendered.html)  # nothing to measure
     found = measure(document)
     steps = {mark.id: 0 for mark in marks}
     html = rendered.html

@@ -18,7 +18,7 @@ from handbill.errors import TemplateError, one_line
 
 UNITS = ("em", "rem", "pt", "mm", "px")
 STEP = 0.95  # each size is 5 % smaller than the one before
-MAX_RATIO = 4.0  # largest / smallest: at most 28 sizes to choose from
+MAX_RATIO = 4.0  # largest / smallest: at most 29 sizes to choose from
 MAX_BOXES = 12  # fit() boxes in one output: each is measured after every layout
 MAX_LINES = 20
 EXAMPLE = 'e.g. <h1 {{ fit("title", 7.2, 3.1, "em", lines=3) }}>'
