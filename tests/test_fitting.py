@@ -19,9 +19,9 @@ from handbill.kit.loader import Kit, load_kit, rows_of
 from handbill.render.templating import render_html
 
 PX_PER_MM = 96 / 25.4
-LONG_TITLE = " ".join(
+LONG_TITLE = (
     "Everyone is welcome at our big open public meeting about the future of local hospital "
-    "services and what we can all do together".split()[:25]
+    "services and what we can all do together to save"
 )
 
 
@@ -78,10 +78,11 @@ def test_ordinary_titles_fit_with_the_qr_panel_on_the_first_page(events: Any) ->
 
 
 def test_a_25_word_title_is_one_warning_and_a_check_error(events: Any) -> None:
+    assert len(LONG_TITLE.split()) == 25
     kit, out, report = events
     warnings = [w for output in report.outputs for w in output.warnings]
     assert warnings == [
-        "event-poster row 3: title does not fit in 3 lines even at 3.1em (needs 4); shorten "
+        "event-poster row 3: title does not fit in 3 lines even at 3.1em (needs 5); shorten "
         "it or raise lines="
     ]
     found = check(kit, ["event-poster"], out, jobs=1)
@@ -90,6 +91,44 @@ def test_a_25_word_title_is_one_warning_and_a_check_error(events: Any) -> None:
         (
             "error",
             "event-poster row 3",
-            "title does not fit in 3 lines even at 3.1em (needs 4); shorten it or raise lines=",
+            "title does not fit in 3 lines even at 3.1em (needs 5); shorten it or raise lines=",
         )
+    ]
+
+
+def test_a_long_placard_hashtag_is_set_smaller_on_one_line(tmp_path: Path) -> None:
+    folder = example_kit(tmp_path, ["placard-a4"])
+    config = (folder / "handbill.toml").read_text(encoding="utf-8")
+    tag = "#KeepOurHospitalsPublicAndFreeForEveryone"
+    (folder / "handbill.toml").write_text(
+        config.replace('hashtag = "#Justice4NHS"', f'hashtag = "{tag}"'), encoding="utf-8"
+    )
+    kit = load_kit(folder)
+    fitted = render_fitted(kit, render_html(kit, kit.materials["placard-a4"]))
+    assert fitted.problems == [] and len(fitted.document.pages) == 1
+    page = fitted.document.pages[0]._page_box
+    (box,) = [
+        b
+        for b in boxes_in(page)
+        if type(b).__name__ == "TextBox" and b.element.get("data-fit") == "hashtag"
+    ]
+    assert box.text == tag
+    # 40 rem is 40 mm on A4: the measured size is smaller, and the line stays on the page.
+    assert box.style["font_size"] < 0.5 * 40 * PX_PER_MM
+    assert box.position_x + box.width <= page.content_box_x() + page.width
+
+
+def test_a_long_a5_front_that_squeezes_the_picture_is_a_check_error(tmp_path: Path) -> None:
+    folder = example_kit(tmp_path, ["leaflet-a5"])
+    groups = (folder / "data" / "groups.csv").read_text(encoding="utf-8").splitlines()
+    (folder / "data" / "groups.csv").write_text("\n".join(groups[:2]) + "\n", encoding="utf-8")
+    material = folder / "materials" / "leaflet-a5.md"
+    text = material.read_text(encoding="utf-8")
+    lead = "We will not stop until every hospital in the county is safe. " * 14
+    material.write_text(text.replace("## Front\n", f"## Front\n\n{lead}\n\n", 1), encoding="utf-8")
+    kit = load_kit(folder)
+    found = check(kit, ["leaflet-a5"], folder / "dist", jobs=1)
+    fit = [f.message for f in found.findings if f.check == "fit"]
+    assert fit == [
+        "cover-image is 18 mm tall, less than its 40 mm minimum; shorten the text on its page"
     ]
