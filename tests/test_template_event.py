@@ -11,8 +11,8 @@ import pytest
 
 from conftest import REPO, write
 from handbill.build.runner import build
+from handbill.engine.fitting import render_fitted
 from handbill.engine.inspect import spilled_text
-from handbill.engine.layout import render
 from handbill.kit.links import tracked_url
 from handbill.kit.loader import Kit, load_kit, rows_of
 from handbill.render.templating import render_html
@@ -124,10 +124,10 @@ def test_qr_code_goes_to_the_booking_link_or_the_events_link(
 def test_each_event_stays_in_its_boxes(kit: Kit, name: str, number: int) -> None:
     material = kit.materials[name]
     row = rows_of(kit, material)[number - 1]
-    document, warnings = render(kit, render_html(kit, material, row, number))
-    assert len(document.pages) == 1
-    assert spilled_text(document) == []
-    assert warnings == []
+    fitted = render_fitted(kit, render_html(kit, material, row, number))
+    assert len(fitted.document.pages) == 1
+    assert spilled_text(fitted.document) == []
+    assert fitted.warnings == [] and fitted.problems == []
 
 
 def test_long_rows_still_fit_and_a_kit_without_events_link_uses_case(tmp_path: Path) -> None:
@@ -175,8 +175,8 @@ def test_long_rows_still_fit_and_a_kit_without_events_link_uses_case(tmp_path: P
             (1, tracked_url("https://example.org/our-case", kit.config.tracking, path.stem))
         ]
         material = kit.materials[name]
-        document, _ = render(kit, render_html(kit, material, rows_of(kit, material)[0], 1))
-        assert spilled_text(document) == []
+        fitted = render_fitted(kit, render_html(kit, material, rows_of(kit, material)[0], 1))
+        assert spilled_text(fitted.document) == [] and fitted.problems == []
         text = squashed(" ".join(page_texts(path)))
         assert squashed(title) in text and squashed(speakers) in text
         assert "Thursday14March2030" in text and "Findoutmore" in text

@@ -91,7 +91,7 @@ def test_leaflet_a5_front_has_headline_text_and_call_to_action(out: Path) -> Non
 
 
 def test_leaflet_a5_front_shows_the_cover_picture(rendered: RenderedHTML) -> None:
-    assert '<div class="cover-image"><img src="file://' in rendered.html
+    assert '<div class="cover-image" data-min-mm="40"><img src="file://' in rendered.html
     assert "/assets/img/leaflet-a5-cover.svg" in rendered.html
 
 

@@ -11,8 +11,8 @@ import pytest
 
 from conftest import REPO
 from handbill.build.runner import build
+from handbill.engine.fitting import render_fitted
 from handbill.engine.inspect import spilled_text
-from handbill.engine.layout import render
 from handbill.kit.loader import Kit, load_kit
 from handbill.render.templating import render_html
 from pdftools import decode_qr_codes, page_sizes_mm, page_texts
@@ -40,7 +40,10 @@ def out(kit: Kit, tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def documents(kit: Kit) -> dict[str, Any]:
     """Each placard rendered with WeasyPrint, for checks on its boxes."""
-    return {name: render(kit, render_html(kit, kit.materials[name]))[0] for name in PLACARDS}
+    return {
+        name: render_fitted(kit, render_html(kit, kit.materials[name])).document
+        for name in PLACARDS
+    }
 
 
 def entry(out: Path, material: str) -> dict[str, Any]:
@@ -114,7 +117,10 @@ def test_placard_write_in_box_is_mostly_empty(documents: dict[str, Any], name: s
         if getattr(b, "element", None) is not None and "write-in" in (b.element.get("class") or "")
     ]
     (prompt,) = box.children
-    assert box.height > 0.5 * page.margin_height()
+    # Half the sheet, less a little when the hashtag is at its largest size; never below the
+    # box's data-min-mm (60 mm on A4), which check reports.
+    assert box.height > 0.45 * page.margin_height()
+    assert box.height >= float(box.element.get("data-min-mm")) * PX_PER_MM
     assert prompt.margin_height() < 0.2 * box.height
 
 
@@ -137,6 +143,9 @@ def test_placard_hashtag_and_prompt_come_from_the_kit(tmp_path: Path) -> None:
     )
     kit = load_kit(tmp_path)
     html = render_html(kit, kit.materials["placard"]).html.split("<body", 1)[1]
-    assert '<p class="tag" style="font-size: ' in html and ">#SaveOurNHS</p>" in html
+    assert (
+        '<p class="tag" data-fit="hashtag" style="font-size: 40rem; ' in html
+        and ">#SaveOurNHS</p>" in html
+    )
     assert '<strong class="prompt-tag">#SaveOurNHS</strong>: &lt;yes&gt;' in html
     assert html.count("Justice4NHS") == 1  # only in the small print, which is content

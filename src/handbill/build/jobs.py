@@ -142,9 +142,10 @@ def build_job(
 
     ``rendered`` is the job's HTML when the caller has already made it (see ``prepare``).
     """
+    from handbill.engine.fitting import render_fitted
     from handbill.engine.glyphs import check_glyphs
     from handbill.engine.inspect import check_page_sizes, page_count
-    from handbill.engine.layout import PDF_VARIANT, qr_placements, render, write_pdf_parts
+    from handbill.engine.layout import PDF_VARIANT, qr_placements, write_pdf_parts
     from handbill.pages.printing import home_sheets, press_pdf
     from handbill.render.qr import known_matrices
 
@@ -154,7 +155,10 @@ def build_job(
     rendered = rendered or prepare(kit, job, overrides, options)
     press = options.mode == "press"
     deps: dict[str, str] = {}
-    document, warnings = render(kit, rendered, deps)
+    # fit() boxes at the largest sizes that fit; what cannot fit is a warning here and an
+    # error in check.
+    fitted = render_fitted(kit, rendered, deps)
+    document, warnings = fitted.document, fitted.warnings + fitted.problems
     label = material.name + (f" row {job.row}" if job.row else "")
     check_glyphs(kit, document, label)
     check_page_sizes(document, label)

@@ -29,8 +29,8 @@ from handbill.build.writers import read_manifest, recorded_outputs
 from handbill.check.findings import Finding
 from handbill.check.legibility import legibility_findings
 from handbill.check.qrscan import qr_findings
+from handbill.engine.fitting import render_fitted
 from handbill.engine.inspect import spilled_text, text_runs
-from handbill.engine.layout import render
 from handbill.errors import HandbillError
 from handbill.kit.fonts import from_kit_font
 from handbill.kit.links import url_problem
@@ -143,8 +143,10 @@ def _check_entry(kit: Kit, entry: dict[str, Any], out_dir: Path, fonts: Any) -> 
     job = Job(material.name, entry.get("row", 0))
     row = rows_of(kit, material)[job.row - 1] if job.row else None
     rendered = render_html(kit, material, row, job.row)
-    document, _ = render(kit, rendered)
-    findings += legibility_findings(text_runs(document), label, material, rendered.html)
+    fitted = render_fitted(kit, rendered)
+    document = fitted.document
+    findings += [Finding("error", label, "fit", problem) for problem in fitted.problems]
+    findings += legibility_findings(text_runs(document), label, material, fitted.html)
     findings += _spills(spilled_text(document), label)
     return findings
 

@@ -24,6 +24,7 @@ from handbill.kit.languages import text_direction, translator
 from handbill.kit.links import Link, link_label, tracked_url, url_problem
 from handbill.kit.loader import Kit, rows_of
 from handbill.kit.material import Material
+from handbill.render.fitmarks import Fitter
 from handbill.render.qr import MIN_WIDTH_MM, QRCode, qr_svg
 from handbill.render.sandbox import KitLoader, KitSandbox, check_html, render_bounded
 
@@ -282,6 +283,8 @@ def render_html(
         "qr": qr,
         "asset": lambda name: asset_url(kit, name),
         "kit_file": lambda path: kit_file_url(kit, path),
+        # Attributes for a box whose font size the engine fits to its lines (fitmarks.py).
+        "fit": Fitter(),
         "font_faces": font_faces(kit),
         "_": translator(kit.template_dirs, material.language),
         "direction": text_direction(material.language),
