@@ -17,7 +17,8 @@ from pdftools import decode_qr_codes, embedded_font_names, page_texts
 
 BUS_ROUTE = REPO / "examples" / "bus-route"
 # The NHS example's brand colours and the tints its stock CSS once hard-coded. A kit with its own
-# palette must show none of them (anti-aliased edges may come close, a panel or band may not).
+# palette must show none of them: anti-aliased edges of its own colours may come close in a few
+# dozen pixels, while the smallest panel (10 x 10 mm) covers about 250 pixels at 40 dpi.
 NHS_COLOURS = {
     "#005eb8": 10,
     "#003087": 10,
@@ -68,7 +69,7 @@ def test_check_finds_nothing(bus_out: Path) -> None:
     command = [sys.executable, "-m", "handbill", "check", "--out", str(bus_out)]
     result = subprocess.run(command, cwd=BUS_ROUTE, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "0 errors, 0 warnings" in result.stdout + result.stderr
+    assert "clean" in result.stdout, result.stdout
 
 
 def test_its_own_font_is_embedded(bus_out: Path) -> None:
@@ -87,7 +88,7 @@ def test_pages_show_its_brand_and_none_of_the_nhs_colours(bus_out: Path) -> None
             image = page.render(scale=40 / 72).to_pil()
             for colour, tolerance in NHS_COLOURS.items():
                 found = pixels_near(image, colour, tolerance)
-                assert found < 40, f"{entry['path']} p.{number}: {found} pixels of {colour}"
+                assert found < 150, f"{entry['path']} p.{number}: {found} pixels of {colour}"
             seen_primary += pixels_near(image, BUS_PRIMARY, 6)
         document.close()
     assert seen_primary > 10_000

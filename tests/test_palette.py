@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import write
@@ -12,7 +12,7 @@ from handbill.check import legibility
 from handbill.errors import did_you_mean
 from handbill.kit import palette
 from handbill.kit.config import COLOUR_NAMES, DEFAULT_COLOURS, load_config
-from handbill.kit.palette import contrast, derive, mix, rgb, text_on
+from handbill.kit.palette import contrast, derive, legible, mix, rgb, text_on
 
 EXAMPLE = {
     "primary": "#005eb8",
@@ -39,6 +39,12 @@ def test_example_palette_gives_back_the_colours_stock_css_was_drawn_with() -> No
         "on-primary": "#ffffff",
         "on-secondary": "#ffffff",
         "on-accent": "#000000",
+        # The example's blues read well as text, so its inks are the blues themselves; its
+        # yellow on the blue band (3.8:1) is taken lighter for the event time.
+        "primary-ink": "#005eb8",
+        "secondary-ink": "#003087",
+        "accent-on-primary": "#ffd477",
+        "accent-on-secondary": "#ffb81c",
         "proof": "#b00020",
         "proof-mark": "rgba(176, 0, 32, 0.28)",
     }
@@ -109,3 +115,36 @@ def test_did_you_mean_can_ignore_letter_case() -> None:
         did_you_mean("ATKINSON HYPERLEGIBEL", families, ignore_case=True)
         == " Did you mean 'Atkinson Hyperlegible'?"
     )
+
+
+def test_inks_read_on_the_page_and_stay_close_to_the_brand() -> None:
+    pale = derive({**EXAMPLE, "primary": "#ffe14d", "accent": "#f28c28", "secondary": "#00775a"})
+    page = rgb(pale["background"])
+    assert pale["primary"] == "#ffe14d"  # bands keep the kit's exact colour
+    assert contrast(rgb(pale["primary-ink"]), page) >= 4.5
+    assert contrast(rgb(pale["primary-ink"]), rgb(pale["tint"])) >= 4.5
+    # orange on green (2.3:1) is taken lighter until it reads on the green band
+    assert contrast(rgb("#f28c28"), rgb("#00775a")) < 3
+    assert contrast(rgb(pale["accent-on-secondary"]), rgb("#00775a")) >= 4.5
+    assert legible("#ffe14d", ("#ffffff",)) == pale["primary-ink"]
+
+
+HEX = st.from_regex(r"#[0-9a-f]{6}", fullmatch=True)
+# A page is light or dark: on a mid-grey page no colour reads at 4.5:1 on both it and a tint.
+PAGE = st.one_of(
+    st.from_regex(r"#[c-f][0-9a-f][c-f][0-9a-f][c-f][0-9a-f]", fullmatch=True),
+    st.from_regex(r"#[0-2][0-9a-f][0-2][0-9a-f][0-2][0-9a-f]", fullmatch=True),
+)
+
+
+@settings(max_examples=200)
+@given(colours=st.lists(HEX, min_size=5, max_size=5), page=PAGE)
+def test_every_ink_reads_at_4_5_for_any_palette(colours: list[str], page: str) -> None:
+    names = ("primary", "secondary", "accent", "text", "muted")
+    palette = {**dict(zip(names, colours, strict=True)), "background": page}
+    derived = derive(palette)
+    grounds = [derived["background"], derived["tint"], derived["stripe"]]
+    for name in ("primary-ink", "secondary-ink", "text", "muted"):
+        assert all(contrast(rgb(derived[name]), rgb(g)) >= 4.5 for g in grounds), name
+    for band in ("primary", "secondary"):
+        assert contrast(rgb(derived[f"accent-on-{band}"]), rgb(palette[band])) >= 4.5

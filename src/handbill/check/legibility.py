@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 DEFAULT_MIN_BODY_PT = 8.0
 _MIN_SIZE_META = re.compile(r'<meta name="handbill-min-font-size" content="([0-9.]+)"')
 
+# Classes whose text is small print, left out of the body text size (docs/check.md).
+SMALL_PRINT = frozenset({"page-footer", "footer", "imprint", "imprint-block", "note"})
+
 
 def legibility_findings(
     runs: Iterable[TextRun], label: str, material: Material, html: str = ""
@@ -27,8 +30,9 @@ def legibility_findings(
     for run in runs:
         if "proof-mark" in run.classes:
             continue  # meant to be faint, so as not to hide the text under it
-        if "footer" not in run.classes and "imprint" not in run.classes:
-            # Small print (imprint, page numbers) is not body text.
+        if not SMALL_PRINT.intersection(run.classes.split()):
+            # Small print (imprint, page numbers, notes under QR codes) is not body text: on a
+            # flyer with one short line of its own it could otherwise carry the most text.
             sizes[run.size_pt] += len(run.text)
         large = run.size_pt >= 18 or (run.bold and run.size_pt >= 14)
         needed = 3.0 if large else 4.5

@@ -26,6 +26,11 @@ MIXES: dict[str, tuple[str, float, str]] = {
     "rule-strong": ("muted", 0.52, "lines to write between (table cells) and fold guides"),
 }
 ON_COLOURS = ("primary", "secondary", "accent")
+# Brand colours used for text on the page (headings, labels, hashtags) and highlights written
+# on a band: each is the brand's own colour where it reads at 4.5:1, and otherwise that colour
+# taken towards black or white just far enough to read (a pale yellow heading becomes ochre).
+INKS = ("primary", "secondary")
+BANDS = ("primary", "secondary")
 
 # Every custom property _base.html defines, with what it is for (docs/templates/brand.md lists
 # them; tests/test_brand.py checks that the two agree and that stock CSS uses no other).
@@ -42,6 +47,16 @@ DERIVED_PROPERTIES: dict[str, str] = {
     **{
         f"on-{name}": f"text on a {name} band: the best of text, background, black and white"
         for name in ON_COLOURS
+    },
+    **{
+        f"{name}-ink": f"{name} as text on the page or a tint, taken darker or lighter until it "
+        "reads at 4.5:1"
+        for name in INKS
+    },
+    **{
+        f"accent-on-{band}": f"an accent highlight written on a {band} band, adjusted until it "
+        "reads at 4.5:1"
+        for band in BANDS
     },
     "proof": "the PROOF - NOT FOR PRINT note (a warning red in every kit)",
     "proof-mark": "the faint diagonal PROOF mark across each page",
@@ -103,6 +118,27 @@ def text_on(colour: str, text: str, background: str) -> str:
     return max(candidates, key=lambda c: contrast(rgb(c), base))
 
 
+def legible(colour: str, grounds: tuple[str, ...], target: float = AA_CONTRAST) -> str:
+    """``colour`` itself if it reads at ``target`` on every one of ``grounds``; otherwise the
+    least mix of it towards black or white (whichever the grounds contrast with most) that does.
+
+    Mixing all the way gives black or white, one of which reaches 4.58:1 on any single ground;
+    on several light (or several dark) grounds the same one serves them all.
+    """
+
+    def worst(candidate: str) -> float:
+        return min(contrast(rgb(candidate), rgb(ground)) for ground in grounds)
+
+    if worst(colour) >= target:
+        return colour
+    pole = max((BLACK, WHITE), key=worst)
+    for step in range(1, 21):
+        candidate = mix(pole, colour, step / 20)
+        if worst(candidate) >= target:
+            return candidate
+    return pole
+
+
 def derive(colours: Mapping[str, str]) -> dict[str, str]:
     """Every colour stock CSS uses, by custom property name: the brand's six, then the
     derived ones (see DERIVED_PROPERTIES)."""
@@ -111,6 +147,14 @@ def derive(colours: Mapping[str, str]) -> dict[str, str]:
         palette[name] = mix(colours[source], colours["background"], share)
     for name in ON_COLOURS:
         palette[f"on-{name}"] = text_on(colours[name], colours["text"], colours["background"])
+    page = (colours["background"], palette["tint"], palette["stripe"])
+    # Body text and small print are text by definition: they must read on the page and panels.
+    palette["text"] = legible(colours["text"], page)
+    palette["muted"] = legible(colours["muted"], page)
+    for name in INKS:
+        palette[f"{name}-ink"] = legible(colours[name], page)
+    for band in BANDS:
+        palette[f"accent-on-{band}"] = legible(colours["accent"], (colours[band],))
     palette["proof"] = PROOF
     palette["proof-mark"] = PROOF_MARK
     return palette

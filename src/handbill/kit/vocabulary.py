@@ -28,8 +28,9 @@ from handbill.kit.boundary import read_text
 
 TYPES = ("text", "number", "true/false", "list", "mapping", "file")
 NEEDS = ("required", "expected", "optional")
-# Accepted with every template: handbill itself reads it (the Word copy's text size).
-COMMON_VARS = {"export_font_size"}
+# Accepted with every template: handbill itself reads the Word copy's text size, and
+# _base.html's logo include reads ``logo`` (false leaves the kit's logo off that material).
+COMMON_VARS = {"export_font_size", "logo"}
 _BLOCK = re.compile(r"\{#-?\s*vocabulary\s*\n(.*?)-?#\}", re.S)
 _EXTENDS = re.compile(r"""\{%-?\s*extends\s+["']([^"']+)["']""")
 

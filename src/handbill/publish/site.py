@@ -317,7 +317,7 @@ main {{ max-width: 72rem; margin: 0 auto; padding: 1rem 1.25rem 3rem; }}
   border: 2px solid var(--muted); border-radius: .4rem; }}
 .search input:focus, a:focus {{ outline: 3px solid var(--accent); outline-offset: 2px; }}
 #filter-status {{ color: var(--muted); margin: .25rem 0 0; }}
-h2 {{ color: var(--secondary); margin: 2rem 0 .25rem; }}
+h2 {{ color: var(--secondary-ink); margin: 2rem 0 .25rem; }}
 .blurb {{ margin: 0 0 1rem; color: var(--muted); }}
 .cards {{ list-style: none; padding: 0; margin: 0; display: grid; gap: 1rem;
   grid-template-columns: repeat(auto-fill, minmax(16rem, 1fr)); }}
@@ -329,7 +329,7 @@ h2 {{ color: var(--secondary); margin: 2rem 0 .25rem; }}
 .material .desc {{ margin: 0 0 .5rem; }}
 .facts {{ margin: 0 0 .5rem; color: var(--muted); font-size: .9rem; }}
 .downloads {{ margin: auto 0 0; padding: 0; list-style: none; }}
-.downloads a {{ color: var(--primary); font-weight: 700; }}
+.downloads a {{ color: var(--primary-ink); font-weight: 700; }}
 .errors {{ background: var(--background); border-left: .4rem solid var(--proof);
   padding: .5rem 1rem; margin: 1rem 0; }}
 .errors h2 {{ color: var(--proof); margin-top: .5rem; }}
