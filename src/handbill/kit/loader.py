@@ -10,6 +10,7 @@ from typing import Any
 from handbill.errors import KitError, KitProblems, did_you_mean
 from handbill.kit.boundary import read_text, roots_of, stock_dir
 from handbill.kit.config import Config, load_config
+from handbill.kit.cssfonts import css_font_problems
 from handbill.kit.data import BrokenTable, load_data
 from handbill.kit.fields import FIELD, field_names
 from handbill.kit.fonts import font_families, font_files
@@ -105,6 +106,9 @@ def load_kit(root: Path | str) -> Kit:
     if not root.is_dir():
         raise KitError(f"Kit folder {root} does not exist. Pass --kit DIR with a kit folder.")
     config = load_config(root)
+    font_problems = css_font_problems(root, [font.family for font in config.fonts])
+    if font_problems:
+        raise KitProblems(font_problems)
     materials: dict[str, Material] = {}
     folder = root / "materials"
     for path in sorted(folder.iterdir()) if folder.is_dir() else []:

@@ -1,0 +1,68 @@
+"""Font families in a kit's own CSS must be fonts the kit has, never the computer's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from conftest import write
+from handbill.cli import cli
+from handbill.kit.cssfonts import css_font_problems
+
+BUNDLED = "Atkinson Hyperlegible, Atkinson Hyperlegible Next, Noto Nastaliq Urdu"
+
+
+def test_an_installed_font_named_in_kit_css_stops_the_build(
+    runner: CliRunner, kit_dir: Path
+) -> None:
+    write(
+        kit_dir / "assets" / "css" / "extra.css",
+        """
+        /* font-family: Commented Out */
+        h1 { font-family: "DejaVu Sans", sans-serif; }
+        p { font: italic 700 12pt/1.2 Arial, var(--font-body); }
+        """,
+    )
+    result = runner.invoke(cli, ["build", "--kit", str(kit_dir), "--out", str(kit_dir / "o")])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"Error: {kit_dir}/assets/css/extra.css:2: font-family: 'DejaVu Sans' is not a font the "
+        f"kit has. Use a bundled font ({BUNDLED}), or add the font's file under [[fonts]] with "
+        'family = "DejaVu Sans"',
+        f"{kit_dir}/assets/css/extra.css:3: font-family: 'Arial' is not a font the kit has. Use "
+        f"a bundled font ({BUNDLED}), or add the font's file under [[fonts]] with "
+        'family = "Arial"',
+        "Fix the 2 problems above and run again.",
+    ]
+    assert not (kit_dir / "o").exists()
+
+
+def test_a_typo_gets_did_you_mean_and_template_styles_are_read(kit_dir: Path) -> None:
+    write(
+        kit_dir / "templates" / "card.html",
+        """
+        <style>
+        .big { font-family: 'atkinson hyperlegibel'; }
+        </style>
+        """,
+    )
+    problems = css_font_problems(kit_dir, [])
+    assert [(p.name, line, text.split(".")[0]) for p, line, text in problems] == [
+        ("card.html", 2, "font-family: 'atkinson hyperlegibel' is not a font the kit has")
+    ]
+    assert "Did you mean 'Atkinson Hyperlegible'?" in problems[0][2]
+
+
+def test_kit_fonts_generic_families_and_variables_are_accepted(kit_dir: Path) -> None:
+    write(
+        kit_dir / "assets" / "css" / "ok.css",
+        """
+        @font-face { font-family: "Own Face"; src: url(../fonts/own.ttf); }
+        h1 { font-family: "Own Face", "Brought Along", serif; }
+        h2 { font-family: var(--font-heading), monospace; }
+        p { font: 11pt/1.4 "ATKINSON HYPERLEGIBLE"; }
+        em { font: inherit; }
+        """,
+    )
+    assert css_font_problems(kit_dir, ["Brought Along"]) == []
