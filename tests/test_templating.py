@@ -57,8 +57,9 @@ def test_undefined_name_names_template_and_line(kit_dir: Path) -> None:
         render(kit_dir, "card")
     message = info.value.format_message()
     assert message == (
-        "templates/card.html:3: 'slogna' is not defined for this material; add it under vars: "
-        f"in {kit_dir / 'materials' / 'card.md'} or use {{{{ vars.slogna | default('') }}}}"
+        "templates/card.html:3: 'slogna' is not defined for this material. Did you mean "
+        f"'slogan'? Add it under vars: in {kit_dir / 'materials' / 'card.md'} (and to the "
+        "template's vocabulary block, if it has one), or use {{ vars.slogna | default('') }}"
     )
 
 

@@ -203,6 +203,23 @@ def test_hash_in_an_unquoted_value(runner: CliRunner, kit: Path) -> None:
     ]
 
 
+def test_a_value_starting_with_a_hashtag(runner: CliRunner, kit: Path) -> None:
+    write(kit / "materials" / "sheet.md", "---\ntemplate: faq\ntitle: #SaveOurLibrary now\n---\n")
+    assert errors(build(runner)) == [
+        "materials/sheet.md:3: front matter: 'title' is left empty, because YAML reads a value "
+        "starting with '#' as a comment; put the value in double quotes: "
+        'title: "#SaveOurLibrary now".'
+    ]
+
+
+def test_link_names_separated_by_spaces(runner: CliRunner, kit: Path) -> None:
+    write(kit / "materials" / "sheet.md", "---\ntemplate: faq\ntitle: T\nqr: case donate\n---\n")
+    assert errors(build(runner)) == [
+        "materials/sheet.md:4: field 'qr': no link named 'case donate' in handbill.toml [links] "
+        "(case, donate, petition). Separate link names with commas: qr: [case, donate]."
+    ]
+
+
 def test_a_comment_after_a_value_is_still_a_comment(kit: Path) -> None:
     write(
         kit / "materials" / "sheet.md",
@@ -254,8 +271,9 @@ def test_undefined_template_variable_in_the_authors_terms(runner: CliRunner, kit
     card.write_text(card.read_text().replace("vars.slogan", "vars.qr_notes"))
     result = build(runner, "card")
     assert errors(result)[0] == (
-        "templates/card.html:4: 'qr_notes' is not defined for this material; add it under "
-        "vars: in materials/card.md or use {{ vars.qr_notes | default('') }}"
+        "templates/card.html:4: 'qr_notes' is not defined for this material. Add it under "
+        "vars: in materials/card.md (and to the template's vocabulary block, if it has one), "
+        "or use {{ vars.qr_notes | default('') }}"
     )
 
 
@@ -297,3 +315,18 @@ def test_a_kit_template_reading_a_broken_table_fails_alone(runner: CliRunner, ki
         "CSV (comma delimited), or 'CSV UTF-8', in your spreadsheet."
     )
     assert (kit / "dist" / "sheet.pdf").is_file()
+
+
+def test_a_near_miss_of_a_field_column_in_a_per_table(runner: CliRunner, kit: Path) -> None:
+    write(kit / "data" / "groups.csv", "id,group,meeting-place\nleeds,Leeds group,Hall\n")
+    write(
+        kit / "materials" / "sheet.md",
+        "---\ntemplate: faq\ntitle: T\nper: groups\noutput: sheet-{id}\n"
+        "fields:\n  meeting_place: where you meet\n---\nWe meet at [[meeting_place]].\n",
+    )
+    result = build(runner, "sheet")
+    assert result.exit_code == 1
+    assert errors(result)[0] == (
+        "data/groups.csv:1: column 'meeting-place': did you mean 'meeting_place'? "
+        "(sheet fills [[meeting_place]] from it)"
+    )

@@ -135,7 +135,6 @@ def _check_entry(kit: Kit, entry: dict[str, Any], out_dir: Path, fonts: Any) -> 
         # A4 sheets made from a PDF checked below: the codes must survive imposition.
         return report.findings + qr_findings(path, entry, f"{label} (A4 sheets)", material.vars)
     findings = report.findings
-    findings += _fit(entry, label, reader)
     findings += _font_findings(reader, label, fonts)
     findings += _imprint(kit, material, reader, label)
     findings += qr_findings(path, entry, label, material.vars)
@@ -146,8 +145,12 @@ def _check_entry(kit: Kit, entry: dict[str, Any], out_dir: Path, fonts: Any) -> 
     fitted = render_fitted(kit, rendered)
     document = fitted.document
     findings += [Finding("error", label, "fit", problem) for problem in fitted.problems]
+    if not fitted.problems:
+        # A box that cannot fit even at its smallest size pushes the text after it over the
+        # page: its line above already says what to shorten, so the overflow is not repeated.
+        findings += _fit(entry, label, reader)
+        findings += _spills(spilled_text(document), label)
     findings += legibility_findings(text_runs(document), label, material, fitted.html)
-    findings += _spills(spilled_text(document), label)
     return findings
 
 
@@ -304,9 +307,10 @@ def _font_findings(reader: PdfReader, label: str, allowed: set[str]) -> list[Fin
                         "error",
                         label,
                         "fonts",
-                        f"text is set in {name}, a font from this "
-                        "computer, not from the kit: a character is missing from the "
-                        "kit's fonts; add a font that has it under [[fonts]]",
+                        f"text is set in {name}, a font from this computer, not from "
+                        "the kit: either a character is missing from the kit's fonts (add a "
+                        "font that has it under [[fonts]]), or text in an SVG picture names "
+                        "no font of the kit (give its <text> a font-family the kit has)",
                         page=number,
                     )
                 )

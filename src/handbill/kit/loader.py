@@ -19,6 +19,7 @@ from handbill.kit.readers import READERS
 from handbill.kit.translations import select_language
 from handbill.kit.vocabcheck import (
     Problem,
+    check_field_columns,
     check_table,
     check_vars,
     unknown_settings,
@@ -276,6 +277,10 @@ def buildable(
                 if vocabulary is not None and vocabulary.columns:
                     errors, found = check_table(material, vocabulary, rows, kit.root)
                     warnings += [] if errors else found
+                columns = set(vocabulary.columns) if vocabulary is not None else set()
+                errors += check_field_columns(
+                    material, fields_used(material) - columns, rows, kit.root
+                )
         if errors:
             failures.append("\n".join(dict.fromkeys(errors)))  # one failed material
         else:
@@ -286,14 +291,19 @@ def buildable(
     return chosen, failures, list(dict.fromkeys(warnings))
 
 
+def fields_used(material: Material) -> set[str]:
+    """The fill-in fields a material uses: its ``fields:`` and the ``[[name]]`` in its text."""
+    found = set(material.fields) | set(field_names(material.body_html))
+    return found | set(FIELD.findall(repr(material.vars)))  # [[name]] in vars text
+
+
 def check_settings(kit: Kit, materials: list[Material], overrides: dict[str, str]) -> None:
     """Refuse a ``--set`` field that none of ``materials`` uses, listing those they do."""
     if not overrides:
         return
     known = set(kit.config.fields)
     for material in materials:
-        known |= set(material.fields) | set(field_names(material.body_html))
-        known |= set(FIELD.findall(repr(material.vars)))  # [[name]] in vars text
+        known |= fields_used(material)
         rows = kit.data.get(material.per) if material.per else None
         if isinstance(rows, list) and rows and isinstance(rows[0], dict):
             known |= set(rows[0])

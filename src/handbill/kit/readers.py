@@ -171,6 +171,11 @@ _CUT_BY_HASH = re.compile(
 )
 
 
+# A value that starts with '#' (a hashtag), not in quotes: YAML reads all of it as a comment,
+# so "title: #SaveOurLibrary" leaves the title empty.
+_ALL_HASH = re.compile(r"""^\s*(?:-\s+)?(?P<key>[\w.-]+)\s*:\s+#[^\s#]""")
+
+
 def _quoting_advice(source: str, index: int) -> str:
     """ "; put the value in double quotes: title: \"Rent: no\"" for the line at ``index``."""
     lines = source.splitlines()
@@ -185,6 +190,14 @@ def _quoting_advice(source: str, index: int) -> str:
 
 def _check_hashes(path: Path, source: str) -> None:
     for index, line in enumerate(source.splitlines()):
+        whole = _ALL_HASH.match(line)
+        if whole:
+            raise KitError(
+                f"front matter: '{whole['key']}' is left empty, because YAML reads a value "
+                "starting with '#' as a comment" + _quoting_advice(source, index) + ".",
+                path,
+                index + 2,
+            )
         if _CUT_BY_HASH.match(line):
             raise KitError(
                 "front matter: the text after ' #' is left out, because YAML reads ' #' as the "
@@ -319,6 +332,9 @@ def build_material(
         if link not in config.links and not data.get("per"):
             known = ", ".join(config.links) or "none defined yet"
             hint = did_you_mean(link, config.links)
+            words = link.split()
+            if len(words) > 1 and all(word in config.links for word in words):
+                hint = f" Separate link names with commas: qr: [{', '.join(words)}]."
             raise fail("qr", f"no link named '{link}' in handbill.toml [links] ({known}).{hint}")
     audience = data.get("audience", "organisers")
     if audience not in AUDIENCES:

@@ -194,6 +194,27 @@ def check_table(
     return errors, warnings
 
 
+def check_field_columns(
+    material: Material, fields: set[str], rows: list[dict[str, str]], kit_root: Path
+) -> list[str]:
+    """A ``per:`` table header that is a near miss of a fill-in field the material uses
+    (``meeting-place`` for ``[[meeting_place]]``): the field would print as a blank."""
+    header = list(rows[0]) if rows else []
+    missing = [name for name in fields if name not in header]
+    shown = display_path(table_path(kit_root, material.per))
+    line = ":1" if shown.endswith(".csv") else ""
+    errors = []
+    for heading in header:
+        near = closest(heading, missing) if heading not in fields else None
+        if near:
+            errors.append(
+                f"{shown}{line}: column '{heading}': did you mean '{near}'? "
+                f"({material.name} fills [[{near}]] from it)"
+            )
+            missing.remove(near)
+    return errors
+
+
 def _number(row: dict[str, str], index: int) -> int:
     """The row's number as a spreadsheet shows it (the header is row 1)."""
     number = getattr(row, "number", 0)

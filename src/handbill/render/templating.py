@@ -342,9 +342,12 @@ def _undefined(
     source = display_path(material.path)
     if attribute and "'dict object'" in message:
         name = attribute[1]
+        given = context.get("vars")
+        hint = did_you_mean(name, list(given) if isinstance(given, dict) else [])
         text = (
-            f"'{name}' is not defined for this material; add it under vars: in {source} or "
-            f"use {{{{ vars.{name} | default('') }}}}"
+            f"'{name}' is not defined for this material.{hint} Add it under vars: in {source} "
+            "(and to the template's vocabulary block, if it has one), or use "
+            f"{{{{ vars.{name} | default('') }}}}"
         )
     elif top:
         name = top[1]
