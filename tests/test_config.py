@@ -23,7 +23,7 @@ def test_reads_fixture_config(kit_dir: Path) -> None:
     assert config.links["case"].label == "example.org/case"
     assert config.links["donate"].label == "example.org/give"
     assert config.brand.colours["primary"] == "#c00000"
-    assert config.brand.colours["accent"] == "#ffb81c"  # default kept
+    assert config.brand.colours["accent"] == "#e9b44c"  # the neutral default kept
     assert (config.paper.width_mm, config.paper.height_mm) == (210, 297)
     assert config.imprint.complete
     assert config.imprint.line == (

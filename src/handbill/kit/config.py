@@ -36,10 +36,12 @@ SECTIONS: dict[str, set[str] | None] = {
     "tracking": {"utm", "campaign", "source"},
 }
 COLOUR_NAMES = ("primary", "secondary", "accent", "text", "background", "muted")
+# A kit that leaves out a colour gets a neutral one (a deep teal, charcoal and amber), never
+# another campaign's brand.
 DEFAULT_COLOURS = {
-    "primary": "#005eb8",
-    "secondary": "#003087",
-    "accent": "#ffb81c",
+    "primary": "#2f5d62",
+    "secondary": "#1e2a33",
+    "accent": "#e9b44c",
     "text": "#1d1d1b",
     "background": "#ffffff",
     "muted": "#4c6272",
@@ -311,7 +313,7 @@ def _brand(root: Path, data: dict[str, Any], check: Checker, declared: list[str]
                 colours[key] = value.lower()
             else:
                 check.add(
-                    "brand.colours", key, f"'{value}' is not a colour; write it as \"#005eb8\""
+                    "brand.colours", key, f"'{value}' is not a colour; write it as \"#2f5d62\""
                 )
     logo = None
     if "logo" in data:
