@@ -20,11 +20,11 @@ BUS_ROUTE = REPO / "examples" / "bus-route"
 # palette must show none of them: anti-aliased edges of its own colours may come close in a few
 # dozen pixels, while the smallest panel (10 x 10 mm) covers about 250 pixels at 40 dpi.
 NHS_COLOURS = {
-    "#005eb8": 10,
-    "#003087": 10,
-    "#ffb81c": 10,
-    "#eef4fb": 3,
-    "#f3f7fc": 3,
+    "#005eb8": 8,
+    "#003087": 8,
+    "#ffb81c": 8,
+    "#eef4fb": 2,  # flat tints render to within a unit; edges of other colours pass near them
+    "#f3f7fc": 2,
 }
 BUS_PRIMARY = "#00775a"
 
