@@ -6,7 +6,8 @@ import itertools
 
 import pytest
 
-from handbill.engine.rewrap import lines_at, pieces
+from handbill.engine.predict import saved_height
+from handbill.engine.rewrap import FORCED, lines_at, pieces
 from handbill.errors import TemplateError
 from handbill.render.fitmarks import MAX_BOXES, FitMark, Fitter, read_marks, with_steps
 
@@ -116,3 +117,24 @@ def test_words_are_wrapped_again_at_another_size() -> None:
     assert lines_at(found, 0.7, 100) == 2  # "Banner-making" is 91 wide
     assert lines_at(found, 0.4, 100) == 1
     assert lines_at(found, 2.0, 100) == 6  # words wider than the column break over lines
+
+
+def test_a_line_ended_by_force_stays_ended_at_smaller_sizes() -> None:
+    # A venue, then its address as a block, in a 120-unit column: "1" would have fitted after
+    # "Town Hall", so that break was forced; "Street" after "High" was not (the column ran out).
+    lines = [[("Town Hall", 90.0)], [("1 High ", 70.0)], [("Street", 60.0)]]
+    assert pieces(lines) == [(40.0, 10.0), (40.0, 10.0), (10.0, 10.0), (40.0, 10.0), (60.0, 10.0)]
+    found = pieces(lines, 120)
+    assert found == [(40.0, 10.0), (40.0, FORCED), (10.0, 10.0), (40.0, 10.0), (60.0, 10.0)]
+    assert lines_at(found, 1.0, 120) == 3
+    assert lines_at(found, 0.5, 120) == 2  # "Town Hall" / "1 High Street": never one line
+    assert lines_at(pieces(lines), 0.5, 120) == 1
+
+
+def test_boxes_side_by_side_save_the_most_of_them_and_stacked_boxes_add_up() -> None:
+    # (page, top, bottom, height saved)
+    stacked = [(0, 0.0, 100.0, 10.0), (0, 100.0, 150.0, 5.0), (1, 0.0, 50.0, 2.0)]
+    assert saved_height(stacked) == 17.0
+    beside = [(0, 0.0, 100.0, 10.0), (0, 20.0, 80.0, 25.0), (0, 100.0, 150.0, 5.0)]
+    assert saved_height(beside) == 30.0
+    assert saved_height([]) == 0.0

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
+import math
 import shutil
 from pathlib import Path
 from typing import Any
@@ -13,9 +15,11 @@ import pytest
 from conftest import REPO
 from handbill.build.runner import build
 from handbill.check.preflight import check
-from handbill.engine.fitting import render_fitted
-from handbill.engine.layout import boxes_in
+from handbill.engine import fitting
+from handbill.engine.fitting import measure, render_fitted
+from handbill.engine.layout import boxes_in, render
 from handbill.kit.loader import Kit, load_kit, rows_of
+from handbill.render.fitmarks import STEP, read_marks, with_steps
 from handbill.render.templating import render_html
 
 PX_PER_MM = 96 / 25.4
@@ -75,6 +79,52 @@ def test_ordinary_titles_fit_with_the_qr_panel_on_the_first_page(events: Any) ->
         # Smaller than the largest size (7.2em), as large as the page allows.
         assert 'data-fit="title" style="font-size: 7.2em' in rendered.html
         assert 'data-fit="title" style="font-size: 7.2em' not in fitted.html, title
+
+
+def test_a_poster_that_does_not_fit_is_laid_out_once_more_at_the_largest_sizes_that_fit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The example events: long titles take too many lines, and one row's details push the QR
+    # panel onto a second page, so the sizes for both are predicted from the first layout.
+    kit = load_kit(REPO)
+    layouts: list[str] = []
+    real = fitting.render
+
+    def counted(kit: Kit, rendered: Any, read: Any = None) -> Any:
+        layouts.append(rendered.stem)
+        return real(kit, rendered, read)
+
+    monkeypatch.setattr(fitting, "render", counted)
+    shrunk = 0
+    for name in ("event-poster", "event-flyer"):
+        material = kit.materials[name]
+        for number, row in enumerate(rows_of(kit, material), start=1):
+            rendered = render_html(kit, material, row, number)
+            fitted = render_fitted(kit, rendered)
+            assert fitted.problems == [] and len(fitted.document.pages) == 1
+            assert layouts.count(rendered.stem) <= 2, rendered.stem
+            # Two steps larger (10 %), for every box made smaller, does not fit: the predictions
+            # aim a little under the size that would just fit, at most a step.
+            steps = {m.id: round(_step_of(m, fitted.html)) for m in read_marks(fitted.html)}
+            if not any(steps.values()):
+                continue
+            shrunk += 1
+            larger = with_steps(rendered.html, {k: max(v - 2, 0) for k, v in steps.items()})
+            document, _ = render(kit, replace_html(rendered, larger))
+            found = measure(document)
+            too_big = any(fitting._too_big(m, found.boxes.get(m.id)) for m in read_marks(larger))
+            assert too_big or not found.pages_fit(material.pages), rendered.stem
+    assert shrunk >= 4  # the example kit's events do need fitting
+
+
+def _step_of(mark: Any, html: str) -> float:
+    """Which step the mark's box is at in ``html``."""
+    size = float(html.split(f"/*fit:{mark.id}:")[0].rsplit("font-size: ", 1)[1].split(mark.unit)[0])
+    return math.log(size / mark.largest) / math.log(STEP)
+
+
+def replace_html(rendered: Any, html: str) -> Any:
+    return dataclasses.replace(rendered, html=html)
 
 
 def test_a_25_word_title_is_one_warning_and_a_check_error(events: Any) -> None:

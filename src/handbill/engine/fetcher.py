@@ -180,7 +180,7 @@ class KitURLFetcher(URLFetcher):  # type: ignore[misc]
                 raise RefusedURL(url, "not a valid data: URL") from exc
             if len(body) > MAX_BYTES:
                 raise RefusedURL(url, "data: URL larger than 50 MB")
-            self._check(url, body)
+            self._check(url, body, hashlib.sha256(body).hexdigest())
             return URLFetcherResponse(url, body, {"Content-Type": content_type})
         if scheme != "file":
             raise RefusedURL(
@@ -200,14 +200,23 @@ class KitURLFetcher(URLFetcher):  # type: ignore[misc]
         content_type = EXTRA_TYPES.get(real.suffix.lower()) or (
             mimetypes.guess_type(real.name)[0] or "application/octet-stream"
         )
-        self._check(url, body)
-        self.read[str(real)] = hashlib.sha256(body).hexdigest()
+        digest = hashlib.sha256(body).hexdigest()
+        self._check(url, body, digest)
+        self.read[str(real)] = digest
         return URLFetcherResponse(real.as_uri(), body, {"Content-Type": content_type})
 
-    def _check(self, url: str, body: bytes) -> None:
+    def _check(self, url: str, body: bytes, digest: str) -> None:
+        # Every document fetches the same stylesheets, fonts and logo again: bytes that passed
+        # once pass again (what is refused is never remembered, so it is refused each time).
+        if digest in _PASSED:
+            return
         check_image(url, body)
         check_svg(url, body)
         check_css(url, body)
+        _PASSED.add(digest)
+
+
+_PASSED: set[str] = set()  # sha256 of the bodies that passed every check, in this process
 
 
 def check_css(url: str, body: bytes) -> None:

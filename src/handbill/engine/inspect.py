@@ -113,7 +113,24 @@ def spilled_text(document: Document) -> list[str]:
     A TextBox is checked against the nearest ancestor block that has a fixed width or height
     (placard boxes, leaflet panels) and against the page's content area.
     """
-    problems = []
+    return [
+        f"page {number}: '{text[:40]}' {'runs off the page' if off else 'spills out of its box'}"
+        for number, text, off, _ in _spills(document)
+    ]
+
+
+def spill_depth(document: Document) -> float | None:
+    """How far below its box or page the lowest spilled text reaches, in px (0: none spills);
+    None when some text spills sideways or upwards, which a shorter text does not cure."""
+    depths = [depth for *_, depth in _spills(document)]
+    if any(depth is None for depth in depths):
+        return None
+    return max((d for d in depths if d is not None), default=0.0)
+
+
+def _spills(document: Document) -> Iterator[tuple[int, str, bool, float | None]]:
+    """Each spilled piece of text: page, text, whether it runs off the page, and how far it
+    reaches below its limit (None when it spills sideways or above)."""
     for number, page in enumerate(document.pages, start=1):
         root = page._page_box
         page_w, page_h = root.margin_width(), root.margin_height()
@@ -125,13 +142,11 @@ def spilled_text(document: Document) -> list[str]:
                 continue
             left, top = box.position_x, box.position_y
             right, bottom = left + box.width, top + box.height
-            if (
-                left < -TOLERANCE_PX
-                or top < -TOLERANCE_PX
-                or right > page_w + TOLERANCE_PX
-                or (bottom > page_h + TOLERANCE_PX)
-            ):
-                problems.append(f"page {number}: '{text[:40]}' runs off the page")
+            if left < -TOLERANCE_PX or top < -TOLERANCE_PX or right > page_w + TOLERANCE_PX:
+                yield number, text, True, None
+                continue
+            if bottom > page_h + TOLERANCE_PX:
+                yield number, text, True, bottom - page_h
                 continue
             for ancestor in reversed(ancestors):
                 style = ancestor.style
@@ -141,9 +156,8 @@ def spilled_text(document: Document) -> list[str]:
                     continue
                 a_left, a_top = ancestor.content_box_x(), ancestor.content_box_y()
                 a_right, a_bottom = a_left + ancestor.width, a_top + ancestor.height
-                if (fixed_w and right > a_right + TOLERANCE_PX) or (
-                    fixed_h and bottom > a_bottom + TOLERANCE_PX
-                ):
-                    problems.append(f"page {number}: '{text[:40]}' spills out of its box")
+                if fixed_w and right > a_right + TOLERANCE_PX:
+                    yield number, text, False, None
+                elif fixed_h and bottom > a_bottom + TOLERANCE_PX:
+                    yield number, text, False, bottom - a_bottom
                 break
-    return problems

