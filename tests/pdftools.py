@@ -76,3 +76,16 @@ def embedded_font_names(path: Path) -> set[str]:
             if any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
                 names.add(str(font["/BaseFont"]))
     return names
+
+
+def assert_nothing_names(out: Path, secrets: list[str]) -> None:
+    """No file under ``out`` holds any of ``secrets``, in its bytes or in its PDF text."""
+    files = [p for p in out.rglob("*") if p.is_file()]
+    assert files
+    for path in files:
+        texts = [path.read_bytes()]
+        if path.suffix == ".pdf":
+            texts += [text.encode() for text in page_texts(path)]
+        for secret in secrets:
+            assert not any(secret.encode() in text for text in texts), (path, secret)
+            assert secret not in str(path.relative_to(out)), path

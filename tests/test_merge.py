@@ -16,7 +16,7 @@ from handbill.cli import cli
 from handbill.errors import BuildError, KitError
 from handbill.kit.loader import load_kit
 from handbill.merge.merge import merge
-from pdftools import page_texts
+from pdftools import assert_nothing_names, page_texts
 
 HEADER = ["name", "address", "constituency"]
 
@@ -74,7 +74,7 @@ def test_fifty_rows_make_fifty_letters_in_order(tmp_path: Path) -> None:
     source = table(tmp_path / "supporters.csv", rows, list(examples[0]))
     kit = load_kit(REPO)
     report = merge(kit, kit.materials["letter-to-mp"], source, tmp_path / "out", jobs=2)
-    path = tmp_path / "out" / "private" / "letter-to-mp.merge.pdf"
+    path = tmp_path / "out-private" / "letter-to-mp.merge.pdf"
     texts = page_texts(path)
     assert report.entry["letters"] == 50 and len(texts) == 50
     for number, text in enumerate(texts, start=1):
@@ -107,7 +107,7 @@ def test_bad_rows_are_reported_by_number_and_nothing_is_written(
         f"{source} row 5: constituency 'Atlantis' is not in data/constituencies.csv",
         "3 rows cannot be merged: fix them, or pass --on-bad-row skip to leave them out",
     ]
-    assert not (tmp_path / "out").exists()
+    assert not (tmp_path / "out").exists() and not (tmp_path / "out-private").exists()
 
 
 def test_skipping_bad_rows_builds_the_others(letter_kit: Path, tmp_path: Path) -> None:
@@ -120,7 +120,7 @@ def test_skipping_bad_rows_builds_the_others(letter_kit: Path, tmp_path: Path) -
     assert report.entry["letters"] == 1 and report.entry["skipped_rows"] == [3, 4]
     assert "Did you mean 'Cardiff East'?" in report.skipped[1]
     assert "2 rows skipped" in report.summary
-    assert "Ann" in page_texts(tmp_path / "out" / "private" / "note.merge.pdf")[0]
+    assert "Ann" in page_texts(tmp_path / "out-private" / "note.merge.pdf")[0]
 
 
 def test_split_names_are_unique_and_safe(letter_kit: Path, tmp_path: Path) -> None:
@@ -134,7 +134,7 @@ def test_split_names_are_unique_and_safe(letter_kit: Path, tmp_path: Path) -> No
         f"{source} row 8: no font in the kit has the character '名' (U+540D CJK UNIFIED "
         "IDEOGRAPH-540D) (in 'name')"
     ]
-    folder = tmp_path / "out" / "private" / "note.merge"
+    folder = tmp_path / "out-private" / "note.merge"
     files = sorted(p.name for p in folder.iterdir())
     assert files == [
         "00002-o-brien-smith.pdf",
@@ -155,7 +155,7 @@ def test_two_sided_letters_start_on_a_front(letter_kit: Path, tmp_path: Path) ->
     source = table(tmp_path / "s.csv", [[n, "1 Road", "Leeds East"] for n in ("Ann", "Bob", "Cy")])
     kit = load_kit(letter_kit)
     report = merge(kit, kit.materials["note"], source, tmp_path / "out", jobs=1)
-    texts = page_texts(tmp_path / "out" / "private" / "note.merge.pdf")
+    texts = page_texts(tmp_path / "out-private" / "note.merge.pdf")
     assert len(texts) == 6 and [t.strip() == "" for t in texts[1::2]] == [True] * 3
     assert [r["first_page"] for r in report.entry["rows"]] == [1, 3, 5]
 
@@ -167,20 +167,30 @@ def test_a_missing_column_is_one_error_for_the_file(letter_kit: Path, tmp_path: 
         merge(kit, kit.materials["note"], source, tmp_path / "out")
 
 
-def test_cli_merge_and_its_usage_errors(letter_kit: Path, tmp_path: Path) -> None:
-    source = table(tmp_path / "s.csv", [["Ann", "1 Road", "Leeds East"]])
+def test_cli_merge_and_its_usage_errors(
+    letter_kit: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(letter_kit)  # the summary line names the folders from here
+    source = table(tmp_path / "s.csv", [["Philippa Quennell", "7 Wexcombe Row", "Leeds East"]])
     runner = CliRunner()
     args = ["build", "--kit", str(letter_kit), "--merge", str(source)]
     done = runner.invoke(cli, [*args[:1], "note", *args[1:], "--split"])
     assert done.exit_code == 0, done.output
-    assert done.output.startswith(
-        "Merged 1 letter (1 page) into private/note.merge.pdf, and one PDF"
+    assert re.fullmatch(
+        r"Merged 1 letter \(1 page\) into note\.merge\.pdf, and one PDF each in note\.merge/ "
+        r"in \d+\.\d s -> private \(supporters' details, not for publishing\): dist-private/\n",
+        done.output,
     )
-    dist = letter_kit / "dist"
-    manifest = json.loads((dist / "private" / "manifest.json").read_text())
+    dist, private = letter_kit / "dist", letter_kit / "dist-private"
+    assert sorted(str(p.relative_to(private)) for p in private.rglob("*") if p.is_file()) == [
+        "manifest.json",
+        "note.merge.pdf",
+        "note.merge/00002-philippa-quennell.pdf",
+    ]
+    manifest = json.loads((private / "manifest.json").read_text())
     assert [e["path"] for e in manifest["outputs"]] == ["note.merge.pdf"]
     assert manifest["outputs"][0]["merge"] == "s.csv"  # outside the kit: its name alone
-    assert manifest["outputs"][0]["rows"][0]["path"] == "note.merge/00002-ann.pdf"
+    assert manifest["outputs"][0]["rows"][0]["path"] == "note.merge/00002-philippa-quennell.pdf"
     # Letters carry supporters' names and addresses: never on the download page, nor in its
     # thumbnails; check leaves them out (their material's own PDF is checked).
     site = runner.invoke(cli, ["site", "--kit", str(letter_kit)])
@@ -191,6 +201,9 @@ def test_cli_merge_and_its_usage_errors(letter_kit: Path, tmp_path: Path) -> Non
     assert thumbs == ["card.png", "note.png", "sheet.png"]
     public = json.loads((dist / "manifest.json").read_text())["outputs"]
     assert all("merge" not in e["path"] and "private" not in e["path"] for e in public)
+    # Nothing in the output folder (PDFs' text too) names the supporter, their address or
+    # the merge, so the folder can be published whole.
+    assert_nothing_names(dist, ["Quennell", "Wexcombe", "note.merge", "private"])
     checked = runner.invoke(cli, ["check", "--kit", str(letter_kit)])
     assert checked.exception is None or isinstance(checked.exception, SystemExit)
     assert "note.merge" not in checked.output

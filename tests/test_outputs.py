@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from conftest import REPO, write
 from handbill.cli import cli
-from pdftools import page_texts
+from pdftools import assert_nothing_names, page_texts
 
 
 def invoke(*args: str) -> str:
@@ -81,19 +81,29 @@ def test_a_removed_row_and_a_changed_file_name(kit_dir: Path) -> None:
     assert [p for p in paths(out) if p.startswith("flyer")] == ["flyer-hull.pdf", "flyer-leeds.pdf"]
 
 
-def test_a_private_material_is_never_on_the_page(kit_dir: Path) -> None:
+def test_a_private_material_is_never_in_the_output_folder(
+    kit_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(kit_dir)  # the summary line names the folders from here
     write(
         kit_dir / "materials" / "contacts.md",
         "---\ntemplate: faq\ntitle: Phone tree\nprivate: true\npublished: false\n---\nAnn 0113\n",
     )
-    out = kit_dir / "dist"
-    invoke("build", "--kit", str(kit_dir))
+    out, private = kit_dir / "dist", kit_dir / "dist-private"
+    said = invoke("build", "--kit", str(kit_dir))
+    assert said.endswith(
+        " -> dist/; private (supporters' details, not for publishing): dist-private/\n"
+    )
     invoke("site", "--kit", str(kit_dir))
-    assert paths(out / "private") == ["contacts.pdf"]
-    assert "contacts" not in json.dumps(paths(out))
-    assert "Phone tree" not in (out / "index.html").read_text()
-    assert "Ann 0113" in page_texts(out / "private" / "contacts.pdf")[0]
+    assert paths(private) == ["contacts.pdf"]
+    assert sorted(p.name for p in private.iterdir()) == ["contacts.pdf", "manifest.json"]
+    assert "Ann 0113" in page_texts(private / "contacts.pdf")[0]
     assert sorted(p.name for p in (out / "thumbs").iterdir()) == ["card.png", "sheet.png"]
+    assert not (out / "private").exists()
+    assert_nothing_names(out, ["contacts", "Phone tree", "Ann 0113"])
+    # Built again with nothing changed, the line still says where the private outputs are.
+    again = invoke("build", "--kit", str(kit_dir))
+    assert again.startswith("Built 3 PDFs") and again.endswith(": dist-private/\n")
 
 
 @pytest.fixture
@@ -174,13 +184,14 @@ def test_nothing_in_the_output_folder_names_the_builders_folders(tmp_path: Path)
     table = kit / "data" / "supporters.csv"
     invoke("build", "letter-to-mp", "--kit", str(kit), "--out", str(out), "--merge", str(table))
     invoke("site", "--kit", str(kit), "--out", str(out))
-    files = [p for p in out.rglob("*") if p.is_file()]
-    assert len(files) > 60 and (out / "private" / "letter-to-mp.merge.pdf") in files
+    private = tmp_path / "the-builders-output-private"
+    files = [p for folder in (out, private) for p in folder.rglob("*") if p.is_file()]
+    assert len(files) > 60 and (private / "letter-to-mp.merge.pdf") in files
     for path in files:
         for data in _all_text(path):
             for secret in (str(kit), str(out), str(tmp_path), "file:"):
                 assert secret.encode() not in data, (path, secret)
-    merged = json.loads((out / "private" / "manifest.json").read_text())["outputs"][0]
+    merged = json.loads((private / "manifest.json").read_text())["outputs"][0]
     assert merged["merge"] == "data/supporters.csv"
     assert not any(p.name.startswith(".handbill") for p in files)
 
@@ -199,7 +210,7 @@ def test_split_names_keep_every_letter(tmp_path: Path) -> None:
         "build", "letter-to-mp", "--kit", str(REPO), "--out", str(out), "--merge", str(table),
         "--split",
     )  # fmt: skip
-    folder = out / "private" / "letter-to-mp.merge"
+    folder = tmp_path / "out-private" / "letter-to-mp.merge"
     assert sorted(p.name for p in folder.iterdir()) == [
         "00002-małgorzata-wiśniewska.pdf",
         "00003-عائشہ-خان.pdf",

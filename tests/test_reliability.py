@@ -146,7 +146,7 @@ def test_read_only_output_folder(kit_dir: Path, tmp_path: Path) -> None:
         with pytest.raises(
             HandbillError,
             match=r"cannot write to the output folder .*locked "
-            r"\(.*\); choose another with --out",
+            r"\(.*\); choose another output folder with --out",
         ):
             build(load_kit(kit_dir), out_dir=out, jobs=1)
     finally:

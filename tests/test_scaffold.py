@@ -24,7 +24,11 @@ def test_new_kit_builds_cleanly(runner: CliRunner, tmp_path: Path) -> None:
     assert built.stderr == ""  # no warnings either
     assert (target / "dist" / "faq.pdf").is_file()
     # The build's state and its outputs stay out of the kit's git history.
-    assert (target / ".gitignore").read_text().splitlines()[1:] == [".handbill/", "/dist/"]
+    assert (target / ".gitignore").read_text().splitlines()[1:] == [
+        ".handbill/",
+        "/dist/",
+        "/dist-private/",
+    ]
     assert (target / ".handbill").is_dir()
 
 

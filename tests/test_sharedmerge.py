@@ -53,11 +53,9 @@ def test_shared_layouts_give_the_same_pages_as_full_layouts(
     monkeypatch.setattr(handbill.merge.shared, "shared_plan", lambda *args: None)
     full = merge(kit, kit.materials["letter-to-mp"], source, tmp_path / "full", jobs=1)
     assert shared.entry["laid_out_in_full"] == 0 and full.entry["laid_out_in_full"] == 6
-    made = pictures(tmp_path / "shared" / "private" / "letter-to-mp.merge.pdf")
-    assert len(made) == 6 and made == pictures(
-        tmp_path / "full" / "private" / "letter-to-mp.merge.pdf"
-    )
-    texts = page_texts(tmp_path / "shared" / "private" / "letter-to-mp.merge.pdf")
+    made = pictures(tmp_path / "shared-private" / "letter-to-mp.merge.pdf")
+    assert len(made) == 6 and made == pictures(tmp_path / "full-private" / "letter-to-mp.merge.pdf")
+    texts = page_texts(tmp_path / "shared-private" / "letter-to-mp.merge.pdf")
     for name, text in zip(NAMES, texts, strict=True):
         others = [n for n in NAMES if n != name and n not in name]
         assert name in text and not any(f"\n{n}\n" in text for n in others)
@@ -75,7 +73,7 @@ def test_a_sign_off_too_long_for_its_page_is_laid_out_in_full(tmp_path: Path) ->
     assert report.warnings == [
         "letter-to-mp row 5: 2 pages, expected 1; shorten the row's text or the letter"
     ]
-    texts = page_texts(tmp_path / "out" / "private" / "letter-to-mp.merge.pdf")
+    texts = page_texts(tmp_path / "out-private" / "letter-to-mp.merge.pdf")
     assert NAMES[2] in texts[2] and NAMES[3] in texts[3]
     assert texts[4].startswith("A very long address line") and "Dear" not in texts[4]
 
@@ -84,7 +82,7 @@ def test_split_letters_from_shared_layouts(tmp_path: Path) -> None:
     source = supporters(tmp_path / "s.csv", NAMES[:3])
     kit = load_kit(REPO)
     report = merge(kit, kit.materials["letter-to-mp"], source, tmp_path / "out", split=True, jobs=1)
-    folder = tmp_path / "out" / "private" / "letter-to-mp.merge"
+    folder = tmp_path / "out-private" / "letter-to-mp.merge"
     files = sorted(p.name for p in folder.iterdir())
     assert files == ["00002-amira-khan.pdf", "00003-o-brien-smith.pdf", "00004-zoë-hughes.pdf"]
     assert [r["path"] for r in report.entry["rows"]] == [
@@ -120,6 +118,6 @@ def test_two_sided_shared_letters_start_on_a_front(kit_dir: Path, tmp_path: Path
     report = merge(kit, kit.materials["appeal"], rows, tmp_path / "out", jobs=1)
     assert report.entry["laid_out_in_full"] == 0
     assert [r["first_page"] for r in report.entry["rows"]] == [1, 3, 5]
-    texts = page_texts(tmp_path / "out" / "private" / "appeal.merge.pdf")
+    texts = page_texts(tmp_path / "out-private" / "appeal.merge.pdf")
     assert len(texts) == 6 and [t.strip() for t in texts[1::2]] == ["", "", ""]
     assert "Ann" in texts[0] and "Bob" in texts[2] and "York" in texts[4]

@@ -116,7 +116,7 @@ def test_pool_workers_exit_when_their_owner_is_killed(method: str, mode: str) ->
 def leftovers(out: Path) -> list[str]:
     return sorted(
         str(path.relative_to(out))
-        # A merge's work folder and the merged PDF being written are in OUT/private/.
+        # A merge's work folder and the merged PDF being written are in OUT-private/.
         for pattern in (
             ".handbill-tmp-*",
             ".handbill-merge-*",
@@ -138,7 +138,7 @@ def test_killed_merge_debris_is_cleared_by_the_next_build(method: str, tmp_path:
         for number in range(3000):  # a merge of minutes, with every name unique
             row = supporters[number % len(supporters)]
             writer.writerow({**row, "name": f"{row['name']} {number}"})
-    out = tmp_path / "out"
+    out, private = tmp_path / "out", tmp_path / "out-private"
     command = ["build", "letter-to-mp", "--kit", str(REPO), "--merge", str(table)]
     command += ["--out", str(out), "-j", "2"]
     launch = ["-m", "handbill"] if method == "fork" else ["-c", WITH_A_THREAD]
@@ -149,11 +149,12 @@ def test_killed_merge_debris_is_cleared_by_the_next_build(method: str, tmp_path:
             assert time.monotonic() < deadline, "no merge under way after 120 s"
             workers = descendants(process.pid)
             # Both kinds of debris, and the workers (with a fork server, two more processes).
-            if len(leftovers(out)) == 2 and len(workers) >= (2 if method == "fork" else 4):
+            if len(leftovers(private)) == 2 and len(workers) >= (2 if method == "fork" else 4):
                 break
             time.sleep(0.05)
         kill_and_watch(process, workers)
-    assert [name.split("-")[1] for name in leftovers(out)] == ["merge", "tmp"]
+    assert [name.split("-")[1] for name in leftovers(private)] == ["merge", "tmp"]
+    assert leftovers(out) == []
     again = subprocess.run(
         [sys.executable, "-m", "handbill", "build", "faq", "--kit", str(REPO), "--out", str(out)],
         env={**os.environ, "PYTHONPATH": str(REPO / "src")},
@@ -162,5 +163,5 @@ def test_killed_merge_debris_is_cleared_by_the_next_build(method: str, tmp_path:
         timeout=300,
     )
     assert again.returncode == 0, again.stderr
-    assert leftovers(out) == []
+    assert leftovers(private) == [] and leftovers(out) == []
     assert (out / "faq.pdf").is_file()

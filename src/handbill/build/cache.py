@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from handbill import __version__
+from handbill.build.places import PRIVATE, located, private_folder
 from handbill.build.writers import own_path, write_atomic
 from handbill.errors import KitError, one_line
 from handbill.kit.boundary import read_bytes, stock_dir
@@ -181,9 +182,10 @@ class BuildCache:
             return None
         if any(self.file_digest(path) != sha for path, sha in cached.deps.items()):
             return None
-        outputs = (Path(os.path.realpath(self.out_dir)),)
+        folders = (self.out_dir, private_folder(self.out_dir))
+        outputs = tuple(Path(os.path.realpath(folder)) for folder in folders)
         for entry in cached.entries:
-            path = self.out_dir / str(entry.get("path", ""))
+            path = located(self.out_dir, str(entry.get("path", "")))
             if self.file_digest(str(path), outputs) != entry.get("sha256"):
                 return None
         return cached
@@ -294,7 +296,7 @@ def save_snapshot(
         "roots": [kept(name) for name in names],
         "deps": sorted({kept(dep) for dep in deps}),
         "state": {kept(path): value for path, value in state.items()},
-        "outputs": {name: _stat(out_dir / name) for name in outputs},
+        "outputs": {name: _stat(located(out_dir, name)) for name in outputs},
         "summary": summary,
         "warnings": warnings,
         "jobs": jobs,
@@ -324,22 +326,25 @@ def _snapshot_of(out_dir: Path, request: str, kit_root: Path) -> dict[str, Any] 
         names = [str(name) for name in snapshot["outputs"]]
         if not all(own_path(name) for name in names):
             return None
-        outputs_now = {name: _stat(out_dir / name) for name in names}
+        outputs_now = {name: _stat(located(out_dir, name)) for name in names}
         return snapshot if outputs_now == snapshot["outputs"] else None
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
-def unchanged_build(out_dir: Path, request: str, kit_root: Path) -> tuple[str, list[str]] | None:
-    """The summary and warnings of the last build if nothing has changed since, else None."""
+def unchanged_build(
+    out_dir: Path, request: str, kit_root: Path
+) -> tuple[str, list[str], bool] | None:
+    """The summary and warnings of the last build, and whether it wrote private outputs, if
+    nothing has changed since; else None."""
     snapshot = _snapshot_of(out_dir, request, kit_root)
     try:
         if snapshot is None or file_state(snapshot["roots"], snapshot["deps"]) != snapshot["state"]:
             return None
         # Printed again as they were, but never as control codes for the terminal.
-        return one_line(str(snapshot["summary"]), 500), [
-            one_line(str(w), 500) for w in snapshot["warnings"]
-        ]
+        private = any(str(name).startswith(f"{PRIVATE}/") for name in snapshot["outputs"])
+        warnings = [one_line(str(w), 500) for w in snapshot["warnings"]]
+        return one_line(str(snapshot["summary"]), 500), warnings, private
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 

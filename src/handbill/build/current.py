@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from handbill.build.writers import PRIVATE
-from handbill.errors import KitError
+from handbill.build.places import PRIVATE, private_folder
+from handbill.build.writers import MANIFEST_NAME, recorded_in, remove_outputs
+from handbill.errors import KitError, display_path
 from handbill.kit.loader import Kit, rows_of
 from handbill.kit.material import Material
 from handbill.render.templating import output_stem, row_stem
@@ -18,12 +22,13 @@ _PDF_ENDINGS = r"(\.grey)?(\.press|\.home)?\.(pdf|html)"
 
 
 def folder_of(material: Material) -> str:
-    """The folder inside the output folder that a material's outputs go to ("" or private/)."""
+    """The start of a material's outputs' recorded paths: "", or private/ for the private
+    folder beside the output folder."""
     return f"{PRIVATE}/" if material.private else ""
 
 
 def merge_path(material: Material) -> str:
-    """Where a mail merge of ``material`` goes, relative to the output folder."""
+    """Where a mail merge of ``material`` goes, as recorded (in the private folder)."""
     return f"{PRIVATE}/{output_stem(material)}.merge.pdf"
 
 
@@ -91,3 +96,38 @@ def current_outputs(kit: Kit) -> Callable[[dict[str, Any]], bool]:
         return re.fullmatch(re.escape(folder_of(material) + stem) + ending, path) is not None
 
     return current
+
+
+def clear_old_private(out_dir: Path) -> str:
+    """Remove the outputs that an earlier version of handbill recorded in OUT/private/, where
+    it kept private outputs, so that none stays in the folder that is published; one line.
+
+    Like stale outputs, only the files that still hold what handbill wrote go, with the old
+    manifest; anything else left there is named, for the user to move out.
+    """
+    old = out_dir / PRIVATE
+    manifest = old / MANIFEST_NAME
+    if os.path.islink(old) or os.path.islink(manifest) or not manifest.is_file():
+        return ""
+    removed = []
+    for entry in recorded_in(old, f"{PRIVATE}/"):
+        rows = entry.get("rows")
+        outputs = [entry, *(rows if isinstance(rows, list) else [])]
+        removed += remove_outputs(out_dir, outputs, lambda path: out_dir / path)
+    with contextlib.suppress(OSError):
+        manifest.unlink()
+    for folder in sorted(old.glob("**/"), key=lambda p: len(p.parts), reverse=True):
+        with contextlib.suppress(OSError):
+            folder.rmdir()  # only when empty
+    where, now = display_path(old), display_path(private_folder(out_dir))
+    count = f"{len(removed)} private output{'s' * (len(removed) != 1)}"
+    line = f"removed {count} of an earlier build from {where}/ (private outputs now go in {now}/)"
+    left = sorted(str(p.relative_to(old)) for p in old.rglob("*") if not p.is_dir())
+    if left:
+        shown = ", ".join(left[:3]) + (f" and {len(left) - 3} more" if len(left) > 3 else "")
+        line += (
+            f"; {where}/ still holds {len(left)} file{'s' * (len(left) != 1)} handbill did not "
+            f"write or that changed since ({shown}): move them out of "
+            f"{display_path(out_dir)}/ before publishing it"
+        )
+    return line

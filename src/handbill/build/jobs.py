@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from handbill.build.cache import input_key
+from handbill.build.places import PRIVATE, located
 from handbill.build.writers import write_atomic
 from handbill.errors import KitError, did_you_mean
 from handbill.kit.loader import Kit, rows_of
@@ -105,14 +106,14 @@ def prepare(kit: Kit, job: Job, overrides: dict[str, str], options: Options) -> 
 
 
 def pdf_name(rendered: RenderedHTML, options: Options) -> str:
-    """The main output's path in the output folder, which also names the job in the build
-    cache: private materials' outputs go in OUT/private/."""
+    """The main output's recorded path, which also names the job in the build cache: a private
+    material's is private/NAME, in the private folder beside the output folder."""
     return f"{file_stem(rendered)}{'.press' if options.mode == 'press' else ''}.pdf"
 
 
 def file_stem(rendered: RenderedHTML) -> str:
-    """The stem of the job's files, with the private/ folder for a private material."""
-    return ("private/" if rendered.material.private else "") + rendered.stem
+    """The stem of the job's files, with private/ in front for a private material."""
+    return (f"{PRIVATE}/" if rendered.material.private else "") + rendered.stem
 
 
 def cache_key(kit: Kit, rendered: RenderedHTML, options: Options) -> str:
@@ -239,8 +240,9 @@ def build_job(
 
 
 def write_output(out_dir: Path, name: str, data: bytes) -> dict[str, Any]:
-    (out_dir / name).parent.mkdir(exist_ok=True)  # OUT/private/ for a private material
-    digest = write_atomic(out_dir / name, data)
+    target = located(out_dir, name)
+    target.parent.mkdir(exist_ok=True)  # the private folder, for a private material's first
+    digest = write_atomic(target, data)
     return {"path": name, "bytes": len(data), "sha256": digest}
 
 

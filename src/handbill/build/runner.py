@@ -21,7 +21,7 @@ from handbill.build.cache import (
     save_snapshot,
     snapshot_roots,
 )
-from handbill.build.current import check_unique_outputs, current_outputs
+from handbill.build.current import check_unique_outputs, clear_old_private, current_outputs
 from handbill.build.jobs import (
     Job,
     Options,
@@ -33,10 +33,12 @@ from handbill.build.jobs import (
     prepare,
     write_output,
 )
+from handbill.build.places import PRIVATE
 from handbill.build.workers import die_with
 from handbill.build.writers import (
     MANIFEST_NAME,
     Recorded,
+    ensure_private,
     ensure_writable,
     output_folder,
     write_manifest,
@@ -67,6 +69,11 @@ class BuildReport:
     @property
     def entries(self) -> list[dict[str, Any]]:
         return [entry for output in self.outputs for entry in output.entries]
+
+    @property
+    def private(self) -> bool:
+        """Whether any output went to the private folder beside the output folder."""
+        return any(str(entry["path"]).startswith(f"{PRIVATE}/") for entry in self.entries)
 
     @property
     def pdfs(self) -> list[dict[str, Any]]:
@@ -174,6 +181,8 @@ def build(
     overrides = dict(overrides or {})
     out_dir = output_folder(kit.root, out_dir)
     ensure_writable(out_dir)
+    if any(material.private for material in materials):
+        ensure_private(out_dir)
     cache = BuildCache(out_dir, kit.root, enabled=use_cache, roots=kit.roots)
     remember_matrices(cache.qr)
     roots = snapshot_roots(kit.root)
@@ -248,6 +257,7 @@ def build(
         report.recorded = write_manifest(
             out_dir, kit.config.name, report.entries, current_outputs(kit), keep_stale
         )
+        report.recorded.old_private = clear_old_private(out_dir)
         cache.save()
         if outputs and not failures:
             slots = {_job_id(job): pdf for job, pdf in made.items()}

@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import IO, Any
 
 from handbill import __version__, signals
+from handbill.build.places import PRIVATE, check_private_folder, located, private_folder
 from handbill.errors import HandbillError
 from handbill.guard import stop_if_over
 
 MANIFEST_NAME = "manifest.json"
 TEMPORARY = ".handbill-tmp-"  # a file being written; renamed over its output when complete
 WORK_FOLDER = ".handbill-merge-"  # a mail merge's chunks, removed when the merge ends
-PRIVATE = "private"  # OUT/private/: letters with supporters' details, private materials
 
 
 def write_atomic(path: Path, data: bytes | Callable[[IO[bytes]], object]) -> str:
@@ -98,13 +98,28 @@ def refuse_link(folder: Path) -> None:
 
 
 def ensure_writable(folder: Path) -> None:
-    """Fail early, with a clear line, when the output folder cannot be created or written;
-    then clear the debris of earlier builds from it."""
+    """Fail early, with a clear line, when the output folder cannot be created or written, or
+    the private folder beside it is not a real folder; then clear the debris of earlier builds
+    from both."""
+    private = check_private_folder(folder)
+    _writable(folder, "the output folder")
+    if private is not None:
+        clear_debris(private)
+
+
+def ensure_private(out_dir: Path) -> Path:
+    """The private folder beside ``out_dir``, made and checked like the output folder."""
+    folder = check_private_folder(out_dir) or private_folder(out_dir)
+    _writable(folder, "the folder for private outputs")
+    return folder
+
+
+def _writable(folder: Path, label: str) -> None:
     refuse_link(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise HandbillError(f"cannot create the output folder {folder}: {exc.strerror}") from exc
+        raise HandbillError(f"cannot create {label} {folder}: {exc.strerror}") from exc
     try:  # a real write: permission bits, read-only mounts and immutable folders all show here
         handle, probe = _locked_new(lambda: _made_file(folder, ""), os.O_RDONLY)
         try:
@@ -113,8 +128,8 @@ def ensure_writable(folder: Path) -> None:
             os.close(handle)
     except OSError as exc:
         raise HandbillError(
-            f"cannot write to the output folder {folder} ({exc.strerror}); "
-            "choose another with --out"
+            f"cannot write to {label} {folder} ({exc.strerror}); choose another output folder "
+            "with --out"
         ) from exc
     clear_debris(folder)
 
@@ -141,6 +156,7 @@ def clear_debris(out_dir: Path) -> None:
     build writing into the same folder now are left alone.
     """
     patterns = [f"{TEMPORARY}*", f"{WORK_FOLDER}*", f"*/{TEMPORARY}*", f"packs/*/{TEMPORARY}*"]
+    # Earlier versions of handbill kept private outputs in OUT/private/ (see clear_old_private).
     patterns += [f"{PRIVATE}/{WORK_FOLDER}*", f"{PRIVATE}/*/{TEMPORARY}*"]
     patterns += [f"{PRIVATE}/packs/*/{TEMPORARY}*"]
     for path in (found for pattern in patterns for found in out_dir.glob(pattern)):
@@ -193,8 +209,9 @@ def read_manifest(out_dir: Path) -> dict[str, Any]:
 
 
 def own_path(path: object, depth: int = 2) -> bool:
-    """A path handbill itself writes in the output folder: a file name, or private/NAME (and,
-    with ``depth`` 3, a merge's private/NAME.merge/FILE); never hidden, never outside."""
+    """A path handbill itself records: a file name in the output folder, or private/NAME in the
+    private folder (and, with ``depth`` 3, a merge's private/NAME.merge/FILE); never hidden,
+    never outside."""
     if not isinstance(path, str):
         return False
     parts = path.split("/")
@@ -217,16 +234,21 @@ def _moved(entry: dict[str, Any], move: Callable[[str], str]) -> dict[str, Any]:
 
 
 def recorded_outputs(out_dir: Path) -> list[dict[str, Any]]:
-    """Every output both manifests record (OUT/manifest.json, OUT/private/manifest.json), each
-    with its path relative to the output folder (private/NAME for the private ones)."""
+    """Every output both manifests record (OUT/manifest.json, OUT-private/manifest.json), each
+    with its path as ``located`` reads it (private/NAME for the private ones)."""
+    return recorded_in(out_dir, "") + recorded_in(private_folder(out_dir), f"{PRIVATE}/")
+
+
+def recorded_in(folder: Path, prefix: str) -> list[dict[str, Any]]:
+    """The outputs ``folder``'s manifest records, their paths with ``prefix`` in front."""
     found = []
-    for folder, prefix in ((out_dir, ""), (out_dir / PRIVATE, f"{PRIVATE}/")):
-        outputs = read_manifest(folder).get("outputs", [])
-        for entry in outputs if isinstance(outputs, list) else []:
-            if isinstance(entry, dict) and isinstance(entry.get("path"), str):
-                moved = _moved(entry, lambda path, p=prefix: p + path)  # type: ignore[misc]
-                if own_path(moved["path"]) and moved["path"].startswith(prefix):
-                    found.append(moved)
+    outputs = read_manifest(folder).get("outputs", [])
+    for entry in outputs if isinstance(outputs, list) else []:
+        if isinstance(entry, dict) and isinstance(entry.get("path"), str):
+            moved = _moved(entry, lambda path: prefix + path)
+            # The public manifest names files in the output folder itself, nothing below it.
+            if own_path(moved["path"]) and moved["path"].count("/") == prefix.count("/"):
+                found.append(moved)
     return found
 
 
@@ -236,6 +258,11 @@ class Recorded:
 
     removed: list[str] = field(default_factory=list)  # deleted
     kept: list[str] = field(default_factory=list)  # --keep-stale: left, but out of the manifest
+    old_private: str = ""  # what became of OUT/private/ of an earlier version (one line)
+
+    def lines(self) -> list[str]:
+        """The lines for the user: stale outputs, then the old private folder."""
+        return [line for line in (self.line(), self.old_private) if line]
 
     def line(self) -> str:
         """One line for the user, or "" when nothing was left over."""
@@ -260,7 +287,7 @@ def write_manifest(
     keep_stale: bool = False,
 ) -> Recorded:
     """Record ``entries`` with the earlier outputs the kit still makes (``current``), in
-    OUT/manifest.json and, for private outputs, OUT/private/manifest.json.
+    OUT/manifest.json and, for private outputs, OUT-private/manifest.json.
 
     The outputs an earlier build recorded that the kit no longer makes are deleted (unless
     ``keep_stale``): only those files, and only while they hold what handbill wrote.
@@ -288,22 +315,28 @@ def _merge_manifest(
         if entry["path"] in fresh:
             continue
         if current(entry):
-            if (out_dir / entry["path"]).is_file():
+            if located(out_dir, entry["path"]).is_file():
                 kept.append(entry)
         elif keep_stale:
-            recorded.kept += [entry["path"]] if (out_dir / entry["path"]).is_file() else []
+            recorded.kept += [entry["path"]] if located(out_dir, entry["path"]).is_file() else []
         else:
             rows = entry.get("rows")
             if remove_outputs(out_dir, [entry, *(rows if isinstance(rows, list) else [])]):
-                recorded.removed.append(entry["path"])
+                recorded.removed.append(_shown_path(out_dir, entry["path"]))
     everything = sorted(kept + entries, key=lambda entry: str(entry["path"]))
     private = [e for e in everything if e["path"].startswith(f"{PRIVATE}/")]
     public = [e for e in everything if not e["path"].startswith(f"{PRIVATE}/")]
     _write_one(out_dir, campaign, public)
-    if private or (out_dir / PRIVATE / MANIFEST_NAME).exists():
+    if private or (private_folder(out_dir) / MANIFEST_NAME).exists():
         strip = len(PRIVATE) + 1
-        _write_one(out_dir / PRIVATE, campaign, [_moved(e, lambda p: p[strip:]) for e in private])
+        moved = [_moved(e, lambda p: p[strip:]) for e in private]
+        _write_one(private_folder(out_dir), campaign, moved)
     return recorded
+
+
+def _shown_path(out_dir: Path, path: str) -> str:
+    """A recorded path as the user finds it: NAME, or OUT-private/NAME for a private one."""
+    return os.path.relpath(located(out_dir, path), out_dir.parent) if "/" in path else path
 
 
 def _write_one(folder: Path, campaign: str, outputs: list[dict[str, Any]]) -> None:
@@ -313,15 +346,20 @@ def _write_one(folder: Path, campaign: str, outputs: list[dict[str, Any]]) -> No
     write_atomic(folder / MANIFEST_NAME, text.encode("utf-8"))
 
 
-def remove_outputs(out_dir: Path, entries: list[Any]) -> list[str]:
+def remove_outputs(
+    out_dir: Path, entries: list[Any], where: Callable[[str], Path] | None = None
+) -> list[str]:
     """Delete the files of these recorded outputs that still hold exactly what handbill wrote
-    (a file changed since, or a link, is left alone); their paths, and empty folders go too."""
+    (a file changed since, or a link, is left alone); their paths, and empty folders go too.
+
+    ``where`` finds a recorded path's file: ``located`` in ``out_dir`` unless told otherwise.
+    """
     removed = []
     for entry in entries:
         path = entry.get("path") if isinstance(entry, dict) else None
         if not own_path(path, depth=3):
             continue
-        target = out_dir / str(path)
+        target = where(str(path)) if where else located(out_dir, str(path))
         try:
             if not stat.S_ISREG(os.lstat(target).st_mode) or target.stat().st_size > 1 << 31:
                 continue

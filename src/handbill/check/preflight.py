@@ -23,6 +23,7 @@ from pypdf.errors import PdfReadError
 from handbill import __version__
 from handbill.build.current import current_outputs
 from handbill.build.jobs import Job
+from handbill.build.places import located
 from handbill.build.runner import build
 from handbill.build.workers import die_with
 from handbill.build.writers import read_manifest, recorded_outputs
@@ -126,7 +127,7 @@ def _check_entry(kit: Kit, entry: dict[str, Any], out_dir: Path, fonts: Any) -> 
     """Every check of one PDF of the manifest."""
     material = kit.materials[entry["material"]]
     label = material.name + (f" row {entry['row']}" if entry.get("row") else "")
-    path = out_dir / entry["path"]
+    path = located(out_dir, entry["path"])
     report = CheckReport()
     reader = _open_strictly(path, label, report)
     if reader is None:
@@ -171,11 +172,11 @@ def outputs_stale(kit: Kit, out_dir: Path, names: set[str]) -> bool:
     current = current_outputs(kit)
     entries = [e for e in recorded_outputs(out_dir) if e.get("material") in names and current(e)]
     built = {e["material"] for e in entries}
-    if built != names or not all((out_dir / e["path"]).is_file() for e in entries):
+    if built != names or not all(located(out_dir, e["path"]).is_file() for e in entries):
         return True
     if manifest.get("generator") != f"handbill {__version__}":
         return True  # another handbill (other stock templates) made them
-    oldest = min((out_dir / e["path"]).stat().st_mtime for e in entries)
+    oldest = min(located(out_dir, e["path"]).stat().st_mtime for e in entries)
     sources = [kit.root / "handbill.toml"]
     for folder in ("materials", "templates", "assets", "data"):
         if (kit.root / folder).is_dir():

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from handbill.build.places import PRIVATE_NOTE, private_folder
 from handbill.build.writers import output_folder
 from handbill.commands.options import kit_option, out_option
 from handbill.engine import versions
@@ -175,9 +176,9 @@ def build(
         error = InternalError if any_internal(report.failures) else BuildError
         raise error("\n".join([*report.failures, report.summary]))
     if not quiet:
-        if report.recorded.line():
-            click.echo(report.recorded.line())
-        click.echo(f"{report.summary} -> {display_path(report.out_dir)}/")
+        for line in report.recorded.lines():
+            click.echo(line)
+        click.echo(f"{report.summary} -> {destination(report.out_dir, report.private)}")
     if run_check:
         from handbill.commands.check import report_check
 
@@ -203,12 +204,12 @@ def _unchanged(
     found = unchanged_build(out, request, kit_dir)
     if found is None:
         return False
-    summary, warnings = found
+    summary, warnings, private = found
     for warning in warnings:
         click.secho(f"Warning: {warning}", fg="yellow", err=True)
     if not quiet:
         seconds = f"{time.perf_counter() - started:.1f}"
-        click.echo(f"{summary.replace('{seconds}', seconds)} -> {display_path(out)}/")
+        click.echo(f"{summary.replace('{seconds}', seconds)} -> {destination(out, private)}")
     return True
 
 
@@ -235,10 +236,19 @@ def _merge(
     for line in [*report.skipped, *report.warnings]:
         click.secho(f"Warning: {line}", fg="yellow", err=True)
     if not quiet:
-        if report.recorded.line():
-            click.echo(report.recorded.line())
-        out = display_path(output_folder(kit.root, out_dir))
-        click.echo(f"{report.summary} -> {out}/")
+        for line in report.recorded.lines():
+            click.echo(line)
+        out = output_folder(kit.root, out_dir)
+        click.echo(f"{report.summary} -> {destination(out, True, public=False)}")
+
+
+def destination(out_dir: Path, private: bool, public: bool = True) -> str:
+    """Where a build wrote, for the end of its summary line: the output folder, and the private
+    folder beside it when private outputs went there (never to be published with the rest)."""
+    places = [f"{display_path(out_dir)}/"] if public else []
+    if private:
+        places.append(f"private ({PRIVATE_NOTE}): {display_path(private_folder(out_dir))}/")
+    return "; ".join(places)
 
 
 def parse_settings(settings: tuple[str, ...]) -> dict[str, str]:

@@ -36,7 +36,7 @@ class Material:
     # Mail merge: a column whose values must appear in the same column of a data table.
     merge_known: dict[str, str] = field(default_factory=dict)
     translation_of: str = ""
-    # Written under OUT/private/, never on the download page (e.g. a list of contacts).
+    # Written in OUT-private/, beside the output folder, never in it (e.g. a list of contacts).
     private: bool = False
 
     @property

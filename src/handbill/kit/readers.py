@@ -40,7 +40,7 @@ FIELDS = {
     "per": "a data table (data/NAME.csv): one output per row",
     "exports": "editable copies to write as well: docx, txt",
     "published": "false for material that is not handed out (no imprint needed)",
-    "private": "true to keep its outputs out of the download page, in OUT/private/",
+    "private": "true to keep its outputs out of the output folder, in OUT-private/ beside it",
     "booklet": "true to print the pages as a folded, saddle-stitched booklet at home",
     "merge": "checks for a mail merge, e.g. known: {constituency: constituencies}",
 }

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from handbill.build.places import PRIVATE
 from handbill.build.workers import die_with
 from handbill.build.writers import write_atomic
 from handbill.kit.filenames import file_slug
@@ -155,6 +156,6 @@ def write_split(writer: Any, folder: Path, row: Row) -> dict[str, Any]:
     out = io.BytesIO()
     writer.write(out)
     name = split_name(row.number, row.cells)
-    # The path relative to the output folder: private/NAME.merge/FILE.
+    # The recorded path, in the private folder: private/NAME.merge/FILE.
     digest = write_atomic(folder / name, out.getvalue())
-    return {"path": f"{folder.parent.name}/{folder.name}/{name}", "sha256": digest}
+    return {"path": f"{PRIVATE}/{folder.name}/{name}", "sha256": digest}

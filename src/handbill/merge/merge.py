@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from handbill.build.current import current_outputs, merge_path
+from handbill.build.current import clear_old_private, current_outputs, merge_path
+from handbill.build.places import PRIVATE
 from handbill.build.writers import (
-    PRIVATE,
     Recorded,
+    ensure_private,
     ensure_writable,
     output_folder,
     recorded_outputs,
@@ -30,6 +31,8 @@ from handbill.kit.material import Material
 from handbill.merge.chunks import CHUNK, Chunk, Row, in_workers, layout_chunk
 from handbill.pages.concat import concatenate
 
+_NAMED = ("path", "split_folder")  # the summary names the merged PDF and the one-each folder
+
 
 @dataclass
 class MergeReport:
@@ -44,12 +47,14 @@ class MergeReport:
     @property
     def summary(self) -> str:
         letters, pages = self.entry["letters"], self.entry["pages"]
+        # Named in the private folder, which the command's line names after them.
+        path, folder = (str(self.entry.get(k, "")).removeprefix(f"{PRIVATE}/") for k in _NAMED)
         text = (
             f"Merged {letters} letter{'s' if letters != 1 else ''} ({pages} page"
-            f"{'s' if pages != 1 else ''}) into {self.entry['path']}"
+            f"{'s' if pages != 1 else ''}) into {path}"
         )
-        if self.entry.get("split_folder"):
-            text += f", and one PDF each in {self.entry['split_folder']}/"
+        if folder:
+            text += f", and one PDF each in {folder}/"
         text += f" in {self.seconds:.1f} s"
         if self.skipped:
             text += f"; {len(self.skipped)} row{'s' if len(self.skipped) != 1 else ''} skipped"
@@ -128,7 +133,8 @@ def merge(
     jobs: int | None = None,
     overrides: dict[str, str] | None = None,
 ) -> MergeReport:
-    """Build one letter per good row of ``table`` into OUT/NAME.merge.pdf (and NAME.merge/).
+    """Build one letter per good row of ``table`` into OUT-private/NAME.merge.pdf (and
+    NAME.merge/ beside it).
 
     With ``skip_bad_rows`` false, any bad row stops the merge before anything is written.
     """
@@ -148,11 +154,9 @@ def merge(
         raise BuildError(f"no row of {display_path(table)} can be merged; fix the rows above")
     out_dir = output_folder(kit.root, out_dir)
     ensure_writable(out_dir)
-    # Letters carry supporters' names and addresses: they go in OUT/private/, which the
-    # download page, handbill serve and site never show.
-    private = out_dir / PRIVATE
-    private.mkdir(exist_ok=True)
-    ensure_writable(private)
+    # Letters carry supporters' names and addresses: they go in the private folder beside the
+    # output folder, so that the output folder can be published whole.
+    private = ensure_private(out_dir)
     name = merge_path(material).removeprefix(f"{PRIVATE}/").removesuffix(".pdf")
     folder = private / name if split else None
     if folder is not None:
@@ -205,6 +209,7 @@ def merge(
             entry["split_folder"] = f"{PRIVATE}/{name}"
         _forget_earlier_letters(out_dir, entry)
         recorded = write_manifest(out_dir, kit.config.name, [entry], current_outputs(kit))
+        recorded.old_private = clear_old_private(out_dir)
         warnings = [w for chunk in chunks for w in chunk.warnings]
     return MergeReport(entry, lines, warnings, time.perf_counter() - started, recorded)
 

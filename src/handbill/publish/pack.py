@@ -13,8 +13,9 @@ from pypdf import PdfReader, PdfWriter
 
 from handbill.build.current import current_outputs, folder_of
 from handbill.build.jobs import Options
+from handbill.build.places import located, private_folder
 from handbill.build.runner import build
-from handbill.build.writers import PRIVATE, recorded_outputs, write_atomic
+from handbill.build.writers import recorded_outputs, write_atomic
 from handbill.errors import KitError, did_you_mean
 from handbill.kit.boundary import read_text
 from handbill.kit.config import parse_toml
@@ -153,9 +154,9 @@ def _chosen(
 def make_pack(kit: Kit, run: Path, out_dir: Path) -> Path:
     """Build what the run needs, then write the pack folder; returns it."""
     title, items = read_run(run, kit)
-    # A pack holding a private output is private too: OUT/private/packs/RUN/.
-    private = PRIVATE if any(item.folder for item in items) else ""
-    folder = out_dir / private / "packs" / file_slug(run.stem)
+    # A pack holding a private output is private too: OUT-private/packs/RUN/.
+    private = any(item.folder for item in items)
+    folder = (private_folder(out_dir) if private else out_dir) / "packs" / file_slug(run.stem)
     for mode in sorted({item.mode for item in items}):
         materials = sorted({item.material for item in items if item.mode == mode})
         report = build(kit, materials, out_dir, options=Options(mode))
@@ -191,7 +192,7 @@ def make_pack(kit: Kit, run: Path, out_dir: Path) -> Path:
         duplex = any(two_sided for *_, two_sided in rows)
         writer = PdfWriter()
         for item, entry, per_sheet, sets, two_sided in rows:
-            reader = PdfReader(out_dir / entry["path"])
+            reader = PdfReader(located(out_dir, entry["path"]))
             first = len(writer.pages) + 1
             for _ in range(sets):
                 for page in reader.pages:

@@ -9,7 +9,10 @@ from pathlib import Path
 from handbill.errors import HandbillError
 from handbill.kit.loader import stock_templates
 
-GITIGNORE = "# Made by handbill build: the build's state, and the outputs.\n.handbill/\n/dist/\n"
+GITIGNORE = (
+    "# Made by handbill build: the build's state, the outputs and the private outputs.\n"
+    ".handbill/\n/dist/\n/dist-private/\n"
+)
 
 
 def new_kit(directory: Path, name: str) -> list[str]:
@@ -28,7 +31,7 @@ def new_kit(directory: Path, name: str) -> list[str]:
         config.replace('"Our Campaign"', json.dumps(name, ensure_ascii=False)), encoding="utf-8"
     )
     # The build's state (KIT/.handbill/) and its outputs are made again from the kit: not
-    # worth sharing, and the outputs may hold letters to supporters (dist/private/).
+    # worth sharing, and the private outputs hold letters to supporters (dist-private/).
     (directory / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
     data = source.joinpath("data")
     if data.is_dir():
