@@ -8,6 +8,10 @@ the pages overflow (a page too many, text spilling out of its box, a ``data-min-
 squeezed below its minimum), all boxes step down together by as many steps as it takes for the
 height they give up to cover the overflow. Only when a prediction falls short do the boxes step
 down further, by a binary search over the steps. At most ``MAX_LAYOUTS`` layouts a material.
+
+Boxes whose width the template gives (``width_mm``) are measured first, on their own, in a
+small document (probe.py): the first layout starts at the largest size that fits each of them,
+so that a title too long for its largest size costs no layout more.
 """
 
 from __future__ import annotations
