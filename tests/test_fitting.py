@@ -139,6 +139,26 @@ def test_a_25_word_title_is_one_warning_and_a_check_error(events: Any) -> None:
     ]
 
 
+def test_a_title_too_long_to_fit_is_one_warning_even_when_it_pushes_the_page_over(
+    tmp_path: Path,
+) -> None:
+    folder = example_kit(tmp_path, ["event-poster"])
+    with (folder / "data" / "events.csv").open(encoding="utf-8", newline="") as table:
+        rows = list(csv.DictReader(table))
+    title = " ".join(["Everyone is welcome at our big open public meeting"] * 6)
+    with (folder / "data" / "events.csv").open("w", encoding="utf-8", newline="") as table:
+        writer = csv.DictWriter(table, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerow({**rows[1], "title": title})
+    report = build(load_kit(folder), ["event-poster"], out_dir=folder / "dist", jobs=1)
+    (output,) = report.outputs
+    assert output.entries[0]["pages"] == 2  # the title, at 3.1em, pushed the QR panel over
+    assert output.warnings == [
+        "event-poster row 1: title does not fit in 3 lines even at 3.1em (needs 10); shorten it "
+        "or raise lines="
+    ]
+
+
 def test_a_long_placard_hashtag_is_set_smaller_on_one_line(tmp_path: Path) -> None:
     folder = example_kit(tmp_path, ["placard-a4"])
     config = (folder / "handbill.toml").read_text(encoding="utf-8")
