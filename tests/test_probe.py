@@ -115,3 +115,17 @@ def test_a_wrong_width_is_a_warning_and_the_sizes_stay_the_largest_that_fit(
         assert fitted.html == right.html.replace(":3:0:173.3*/", f":3:0:{width}*/")
         assert len(layouts) == count
         monkeypatch.undo()
+
+
+def test_a_box_still_undecided_after_the_probes_starts_at_the_largest_size(
+    kit: Kit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    material = kit.materials["event-poster"]
+    rendered = render_html(kit, material, rows_of(kit, material)[0], 1)
+    marks = read_marks(rendered.html)
+    found = probe(kit, rendered, marks)
+    assert found.steps[0] > 0 and found.layouts == 2  # too big, then its size found
+    monkeypatch.setattr("handbill.engine.probe.MAX_ROUNDS", 1)
+    undecided = probe(kit, rendered, marks)
+    assert (undecided.steps, undecided.sizes, undecided.layouts) == ({}, {}, 1)
+    assert render_fitted(kit, rendered).html == with_steps(rendered.html, found.steps)

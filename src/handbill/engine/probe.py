@@ -206,8 +206,10 @@ def probe(
                 following[mark.id] = _candidates(mark, big.get(mark.id), fits.get(mark.id))
         trial = {k: v for k, v in following.items() if v}
     for mark in chosen:
-        if mark.id in fits:
+        if mark.id in trial:  # still undecided after MAX_ROUNDS: left to the full layout
+            result.sizes.pop(mark.id, None)
+        elif mark.id in fits:
             result.steps[mark.id] = fits[mark.id]
-        elif mark.id in big:  # too big even at the smallest size probed: the layout says more
+        elif mark.id in big:  # too big even at its smallest size: the layout says so
             result.steps[mark.id], result.sizes[mark.id] = big[mark.id]
     return result
