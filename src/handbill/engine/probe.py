@@ -6,8 +6,8 @@ small document instead: the material's own ``<head>`` (its stylesheets and fonts
 box the elements it sits in (their tags, classes and inline styles, so that the same CSS rules
 and inherited sizes apply) made plain blocks, with the box set to its width. A box that takes
 too many lines there gets the size its words predict (rewrap.py), laid out in the next probe
-with the sizes either side of it, until the largest size that fits is found; the full layout
-then starts at it. fitting.py checks the full layout against the probe, box by box.
+with the two sizes above it and the one below, until the largest size that fits is found; the
+full layout then starts at it. fitting.py checks the full layout against the probe, box by box.
 """
 
 from __future__ import annotations
