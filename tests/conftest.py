@@ -7,6 +7,7 @@ import socket
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -17,6 +18,21 @@ from handbill.kit.loader import load_kit
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 FIXTURE_KIT = TESTS / "fixtures" / "kit"
+
+
+def counting_layouts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The stems of the outputs fitting lays out in full, one for each layout (not the probes)."""
+    from handbill.engine import fitting
+
+    layouts: list[str] = []
+    real = fitting.render
+
+    def counted(kit: object, rendered: Any, read: Any = None) -> Any:
+        layouts.append(rendered.stem)
+        return real(kit, rendered, read)
+
+    monkeypatch.setattr(fitting, "render", counted)
+    return layouts
 
 
 def write(path: Path, text: str) -> Path:

@@ -39,6 +39,20 @@ def test_marks_round_trip_through_the_html() -> None:
     assert with_steps(html, {}) == html
 
 
+def test_a_width_given_is_kept_in_the_mark_to_a_tenth_of_a_millimetre() -> None:
+    fit = Fitter()
+    title = fit("title", 7.2, 3.1, "em", lines=3, width_mm=173.2777)
+    assert str(title) == (
+        'data-fit="title" style="font-size: 7.2em; /*fit:0:title:7.2:3.1:em:3:0:173.3*/"'
+    )
+    html = f"<h1 {title}>A</h1>"
+    assert read_marks(html) == [FitMark(0, "title", 7.2, 3.1, "em", 3, False, 173.3)]
+    assert read_marks(with_steps(html, {0: 3}))[0].width_mm == 173.3
+    assert 'style="font-size: 6.173em; /*fit:0:title:7.2:3.1:em:3:0:173.3*/"' in with_steps(
+        html, {0: 3}
+    )
+
+
 def test_sizes_step_down_by_five_percent_to_the_smallest() -> None:
     assert FitMark(0, "x", 2, 1.6, "pt", 1, False).sizes == [2, 1.9, 1.805, 1.715, 1.629, 1.6]
     sizes = FitMark(0, "x", 40, 10, "rem", 1, True).sizes
@@ -79,6 +93,20 @@ def test_sizes_step_down_by_five_percent_to_the_smallest() -> None:
             {"lines": 0},
             "fit('title'): lines=0 must be a whole number from 1 to 20, "
             'e.g. <h1 {{ fit("title", 7.2, 3.1, "em", lines=3) }}>',
+        ),
+        (
+            ("title", 7, 3),
+            {"width_mm": "wide"},
+            "fit('title'): width_mm=wide must be the width of the box's text in millimetres "
+            '(above 0, up to 5000), or left out, e.g. fit("title", 7.2, 3.1, "em", lines=3, '
+            "width_mm=173.3)",
+        ),
+        (
+            ("title", 7, 3),
+            {"width_mm": 0},
+            "fit('title'): width_mm=0 must be the width of the box's text in millimetres "
+            '(above 0, up to 5000), or left out, e.g. fit("title", 7.2, 3.1, "em", lines=3, '
+            "width_mm=173.3)",
         ),
         (
             ('x" onload="', 7, 3),

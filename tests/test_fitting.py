@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, counting_layouts
 from handbill.build.runner import build
 from handbill.check.preflight import check
-from handbill.engine import fitting
-from handbill.engine.fitting import measure, render_fitted
+from handbill.engine.fitting import render_fitted
 from handbill.engine.layout import boxes_in, render
+from handbill.engine.measure import measure, too_big
 from handbill.kit.loader import Kit, load_kit, rows_of
 from handbill.render.fitmarks import STEP, read_marks, with_steps
 from handbill.render.templating import render_html
@@ -87,14 +87,7 @@ def test_a_poster_that_does_not_fit_is_laid_out_once_more_at_the_largest_sizes_t
     # The example events: long titles take too many lines, and one row's details push the QR
     # panel onto a second page, so the sizes for both are predicted from the first layout.
     kit = load_kit(REPO)
-    layouts: list[str] = []
-    real = fitting.render
-
-    def counted(kit: Kit, rendered: Any, read: Any = None) -> Any:
-        layouts.append(rendered.stem)
-        return real(kit, rendered, read)
-
-    monkeypatch.setattr(fitting, "render", counted)
+    layouts = counting_layouts(monkeypatch)
     shrunk = 0
     for name in ("event-poster", "event-flyer"):
         material = kit.materials[name]
@@ -112,8 +105,8 @@ def test_a_poster_that_does_not_fit_is_laid_out_once_more_at_the_largest_sizes_t
             larger = with_steps(rendered.html, {k: max(v - 2, 0) for k, v in steps.items()})
             document, _ = render(kit, replace_html(rendered, larger))
             found = measure(document)
-            too_big = any(fitting._too_big(m, found.boxes.get(m.id)) for m in read_marks(larger))
-            assert too_big or not found.pages_fit(material.pages), rendered.stem
+            bigger = any(too_big(m, found.boxes.get(m.id)) for m in read_marks(larger))
+            assert bigger or not found.pages_fit(material.pages), rendered.stem
     assert shrunk >= 4  # the example kit's events do need fitting
 
 
@@ -143,6 +136,26 @@ def test_a_25_word_title_is_one_warning_and_a_check_error(events: Any) -> None:
             "event-poster row 3",
             "title does not fit in 3 lines even at 3.1em (needs 5); shorten it or raise lines=",
         )
+    ]
+
+
+def test_a_title_too_long_to_fit_is_one_warning_even_when_it_pushes_the_page_over(
+    tmp_path: Path,
+) -> None:
+    folder = example_kit(tmp_path, ["event-poster"])
+    with (folder / "data" / "events.csv").open(encoding="utf-8", newline="") as table:
+        rows = list(csv.DictReader(table))
+    title = " ".join(["Everyone is welcome at our big open public meeting"] * 6)
+    with (folder / "data" / "events.csv").open("w", encoding="utf-8", newline="") as table:
+        writer = csv.DictWriter(table, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerow({**rows[1], "title": title})
+    report = build(load_kit(folder), ["event-poster"], out_dir=folder / "dist", jobs=1)
+    (output,) = report.outputs
+    assert output.entries[0]["pages"] == 2  # the title, at 3.1em, pushed the QR panel over
+    assert output.warnings == [
+        "event-poster row 1: title does not fit in 3 lines even at 3.1em (needs 10); shorten it "
+        "or raise lines="
     ]
 
 

@@ -164,7 +164,10 @@ def build_job(
     check_glyphs(kit, document, label)
     check_page_sizes(document, label)
     pages = page_count(document)
-    if material.pages is not None and pages != material.pages:
+    # A box too long even at its smallest size pushes what follows onto another page: its own
+    # warning already says what to shorten (as in check), so the page count is not repeated.
+    overflow_said = bool(fitted.problems) and pages > (material.pages or pages)
+    if material.pages is not None and pages != material.pages and not overflow_said:
         warnings.append(
             f"{pages} page{'s' if pages != 1 else ''}, expected {material.pages}: "
             + ("shorten the text" if pages > material.pages else "add content")

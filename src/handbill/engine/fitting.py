@@ -8,74 +8,39 @@ the pages overflow (a page too many, text spilling out of its box, a ``data-min-
 squeezed below its minimum), all boxes step down together by as many steps as it takes for the
 height they give up to cover the overflow. Only when a prediction falls short do the boxes step
 down further, by a binary search over the steps. At most ``MAX_LAYOUTS`` layouts a material.
+
+Boxes whose width the template gives (``width_mm``) are measured first, on their own, in a
+small document (probe.py): the first layout starts at the largest size that fits each of them,
+so that a title too long for its largest size costs no layout more.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, replace
 
 from weasyprint.document import Document
 
-from handbill.engine.inspect import spill_depth
 from handbill.engine.layout import render
-from handbill.engine.predict import Shape, overflow_below, saved_height
-from handbill.engine.rewrap import Run, lines_at, pieces
+from handbill.engine.measure import (
+    PX_PER_MM,
+    SAFETY,
+    SLACK_PX,
+    BoxSize,
+    Measure,
+    measure,
+    predicted_step,
+    too_big,
+)
+from handbill.engine.predict import Shape, saved_height
+from handbill.engine.probe import Probed, probe
+from handbill.engine.rewrap import lines_at, pieces
 from handbill.kit.loader import Kit
-from handbill.render.fitmarks import FitMark, mark_of_style, read_marks, with_steps
+from handbill.render.fitmarks import FitMark, read_marks, with_steps
 from handbill.render.templating import RenderedHTML
 
-PX_PER_MM = 96 / 25.4
 MAX_LAYOUTS = 8
 MAX_PREDICTIONS = 3  # layouts spent fitting boxes one by one, before the pages are looked at
-SLACK_PX = 0.5
-SAFETY = 1.02  # predicted widths are estimates: aim 2 % under the width that would just fit
-INLINE = ("LineBox", "TextBox", "InlineBox")
-
-
-@dataclass
-class BoxSize:
-    """What one fitted box measured: its lines, their widths and heights, and its column."""
-
-    lines: int = 0
-    used: list[float] = field(default_factory=list)  # each line's width
-    runs: list[list[Run]] = field(default_factory=list)  # each line's text boxes
-    column: float = 0.0  # the width lines may take
-    height: float = 0.0  # its lines' heights, added up
-    where: tuple[int, float, float] = (0, 0.0, 0.0)  # page, top and bottom of its first part
-
-
-@dataclass
-class Measure:
-    """One layout, measured."""
-
-    boxes: dict[int, BoxSize]
-    short: list[tuple[str, float, float]]  # data-min-mm boxes below their minimum: name, mm, min
-    document: Document
-    spills: float | None = -1.0  # spill_depth(), read only when needed: it walks every box again
-
-    def pages_fit(self, pages: int | None) -> bool:
-        if (pages is not None and len(self.document.pages) > pages) or self.short:
-            return False
-        return self._spill() == 0
-
-    def _spill(self) -> float | None:
-        if self.spills is not None and self.spills < 0:
-            self.spills = spill_depth(self.document)
-        return self.spills
-
-    def overflow(self, pages: int | None) -> float | None:
-        """How much height (px) the material must give up to fit its pages: 0 when it fits,
-        None when that cannot be told (text too wide for its box)."""
-        below = 0.0
-        if pages is not None and len(self.document.pages) > pages:
-            below = overflow_below(self.document, pages)
-        spill = self._spill() if not below else 0.0
-        if spill is None:
-            return None
-        deficit = max(((least - mm) * PX_PER_MM for _, mm, least in self.short), default=0.0)
-        return below + spill + deficit
+WIDTH_SLACK_MM = 0.5  # a width_mm this close to the box's real width is right
 
 
 @dataclass
@@ -88,102 +53,12 @@ class Fitted:
     html: str
 
 
-def _walk(box: Any, found: Callable[[Any, tuple[Any, ...]], None], above: tuple[Any, ...]) -> None:
-    found(box, above)
-    for child in getattr(box, "children", ()):
-        _walk(child, found, (*above, box))
-
-
-def _lines(box: Any, size: BoxSize) -> None:
-    """Count the lines inside a fitted box (in nested blocks too, e.g. a block <strong>)."""
-    for child in getattr(box, "children", ()):
-        if type(child).__name__ == "LineBox":
-            size.lines += 1
-            size.used.append(child.width)
-            size.runs.append(_runs(child))
-            size.height += child.height
-        else:
-            _lines(child, size)
-
-
-def _runs(box: Any) -> list[Run]:
-    if type(box).__name__ == "TextBox":
-        return [(box.text, box.width)]
-    return [run for child in getattr(box, "children", ()) for run in _runs(child)]
-
-
-def measure(document: Document) -> Measure:
-    """Each fitted box's lines and widths, each ``data-min-mm`` box's height, pages and spills."""
-    boxes: dict[int, BoxSize] = {}
-    heights: dict[Any, tuple[str, float, float]] = {}
-
-    def found(box: Any, above: tuple[Any, ...]) -> None:
-        element = getattr(box, "element", None)
-        if element is None or box.element_tag != element.tag or type(box).__name__ in INLINE:
-            return  # only the principal block box of an element
-        if element.get("data-fit"):
-            mark_id = mark_of_style(element.get("style") or "")
-            if mark_id is not None:
-                size = boxes.get(mark_id)
-                if size is None:
-                    top = box.position_y
-                    size = boxes[mark_id] = BoxSize(where=(page, top, top + box.margin_height()))
-                _lines(box, size)
-                # A box that may not wrap grows with its text when nothing holds its width (a
-                # flex item): then the room is what is left once it stops poking out of the page.
-                poke = max(a.position_x + a.margin_width() for a in (*above[1:], box)) - right
-                column = box.width - poke if poke > SLACK_PX else box.width
-                size.column = max(size.column, column)
-        minimum = element.get("data-min-mm")
-        if minimum and element not in heights:
-            try:
-                least = float(minimum)
-            except ValueError:
-                return
-            name = (element.get("class") or element.tag).split()[0]
-            heights[element] = (name, box.border_height() / PX_PER_MM, least)
-
-    for number, laid in enumerate(document.pages):
-        page, right = number, laid._page_box.content_box_x() + laid._page_box.width
-        _walk(laid._page_box, found, ())
-    short = [(name, mm, least) for name, mm, least in heights.values() if mm + 0.05 < least]
-    return Measure(boxes, short, document)
-
-
-def _too_big(mark: FitMark, size: BoxSize | None) -> bool:
-    if size is None:
-        return False
-    return size.lines > mark.lines or (
-        mark.nowrap and bool(size.used) and max(size.used) > size.column + SLACK_PX
-    )
-
-
 def _lines_then(mark: FitMark, size: BoxSize, step: int, target: int) -> int:
     """How many lines a box measured at ``step`` should take at ``target`` (rewrap.py)."""
     if mark.nowrap or size.lines <= 1:
         return size.lines
     scale = mark.sizes[target] / mark.sizes[step] * SAFETY
     return min(size.lines, lines_at(pieces(size.runs, size.column), scale, size.column))
-
-
-def _predicted_step(mark: FitMark, step: int, size: BoxSize) -> int:
-    """The step whose size the measurement says should fit; always at least one step down."""
-    current = mark.sizes[step]
-    if mark.nowrap or size.lines <= 1:
-        target = current * size.column / max(max(size.used), 1.0) / SAFETY
-        best = next((k for k, s in enumerate(mark.sizes) if s <= target), len(mark.sizes) - 1)
-    else:
-        # Wrap the words again at each smaller size, from their widths now (rewrap.py).
-        found = pieces(size.runs, size.column)
-        best = next(
-            (
-                k
-                for k, s in enumerate(mark.sizes)
-                if lines_at(found, s / current * SAFETY, size.column) <= mark.lines
-            ),
-            len(mark.sizes) - 1,
-        )
-    return min(max(best, step + 1), len(mark.sizes) - 1)
 
 
 def _saved(
@@ -215,8 +90,8 @@ def _next_steps(
     trial = dict(steps)
     for mark in marks:
         size = found.boxes.get(mark.id)
-        if size is not None and steps[mark.id] < last[mark.id] and _too_big(mark, size):
-            trial[mark.id] = _predicted_step(mark, steps[mark.id], size)
+        if size is not None and steps[mark.id] < last[mark.id] and too_big(mark, size):
+            trial[mark.id] = predicted_step(mark, steps[mark.id], size)
     if found.pages_fit(pages):
         return trial
     need = found.overflow(pages)
@@ -238,13 +113,16 @@ def render_fitted(kit: Kit, rendered: RenderedHTML, read: dict[str, str] | None 
     """Lay out ``rendered`` with every ``fit()`` box at the largest size that fits."""
     marks = read_marks(rendered.html)
     pages = rendered.material.pages
-    document, warnings = render(kit, rendered, read)
+    # Boxes whose width the template gives start at the largest size that fits them (probe.py).
+    probed = probe(kit, rendered, marks, read)
+    steps = {mark.id: probed.steps.get(mark.id, 0) for mark in marks}
+    html = with_steps(rendered.html, steps) if any(steps.values()) else rendered.html
+    document, warnings = render(kit, replace(rendered, html=html), read)
     if not marks and "data-min-mm" not in rendered.html:
         return Fitted(document, warnings, [], rendered.html)  # nothing to measure
     found = measure(document)
-    steps = {mark.id: 0 for mark in marks}
-    html = rendered.html
     layouts = 1
+    notes = _width_notes(marks, found)
 
     def layout(trial: dict[int, int]) -> tuple[Document, list[str], Measure, str]:
         nonlocal layouts
@@ -253,6 +131,11 @@ def render_fitted(kit: Kit, rendered: RenderedHTML, read: dict[str, str] | None 
         laid, messages = render(kit, replace(rendered, html=text), read)
         return laid, messages, measure(laid), text
 
+    if not _agrees(marks, steps, probed, found):
+        # The probe broke a box's lines otherwise than the page does (its CSS depends on more
+        # than the elements it sits in): start again from the largest sizes, as without it.
+        steps = {mark.id: 0 for mark in marks}
+        document, warnings, found, html = layout(steps)
     last = {mark.id: len(mark.sizes) - 1 for mark in marks}
     # Predicted: the sizes the measurements say fit, usually right the first time.
     while layouts <= MAX_PREDICTIONS:
@@ -283,7 +166,39 @@ def render_fitted(kit: Kit, rendered: RenderedHTML, read: dict[str, str] | None 
                     low = middle
         document, warnings, found, html = best
         steps = shrunk(high)
-    return Fitted(document, warnings, _problems(marks, steps, found), html)
+    return Fitted(document, warnings + notes, _problems(marks, steps, found), html)
+
+
+def _agrees(marks: list[FitMark], steps: dict[int, int], probed: Probed, found: Measure) -> bool:
+    """True when every box the probe made smaller has the same lines in the layout: then the
+    larger sizes that did not fit in the probe would not fit here either."""
+    for mark in marks:
+        if not steps[mark.id]:
+            continue
+        alone, here = probed.sizes.get(mark.id), found.boxes.get(mark.id)
+        if alone is None or here is None or alone.lines != here.lines:
+            return False
+        if any(abs(a - b) > SLACK_PX for a, b in zip(alone.used, here.used, strict=True)):
+            return False
+    return True
+
+
+def _width_notes(marks: list[FitMark], found: Measure) -> list[str]:
+    """A warning for each ``width_mm`` the layout does not bear out: the probe measured the
+    box at the wrong width, which costs a layout and may make the box too small."""
+    notes = []
+    for mark in marks:
+        size = found.boxes.get(mark.id)
+        if mark.width_mm is None or size is None or not size.lines:
+            continue
+        real = size.column / PX_PER_MM
+        if abs(real - mark.width_mm) > WIDTH_SLACK_MM:
+            notes.append(
+                f"{mark.name}: the template's fit() says width_mm={mark.width_mm:g}, but the "
+                f"box is {real:.1f} mm wide; set width_mm={real:.1f} in the template, or "
+                "leave width_mm out"
+            )
+    return notes
 
 
 def _problems(marks: list[FitMark], steps: dict[int, int], found: Measure) -> list[str]:
@@ -291,7 +206,7 @@ def _problems(marks: list[FitMark], steps: dict[int, int], found: Measure) -> li
     problems = []
     for mark in marks:
         size = found.boxes.get(mark.id)
-        if size is None or not _too_big(mark, size):
+        if size is None or not too_big(mark, size):
             continue
         smallest = mark.size_text(steps[mark.id])
         if mark.nowrap:

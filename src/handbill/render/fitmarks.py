@@ -1,8 +1,9 @@
 """Fit marks: the ``fit()`` template function's attributes, and reading and resizing them in HTML.
 
 ``fit("title", 7.2, 3.1, "em", lines=3)`` writes ``data-fit="title"`` and an inline font size
-that carries a CSS comment with everything the engine needs (``/*fit:0:title:7.2:3.1:em:3:0*/``),
-so that the engine can try other sizes by rewriting the HTML, without running Jinja again.
+that carries a CSS comment with everything the engine needs (``/*fit:0:title:7.2:3.1:em:3:0*/``,
+and ``:173.3`` after it when the template gives the box's width, ``width_mm=173.3``), so that
+the engine can try other sizes by rewriting the HTML, without running Jinja again.
 Pure string work: nothing here lays anything out.
 """
 
@@ -21,13 +22,14 @@ STEP = 0.95  # each size is 5 % smaller than the one before
 MAX_RATIO = 4.0  # largest / smallest: at most 29 sizes to choose from
 MAX_BOXES = 12  # fit() boxes in one output: each is measured after every layout
 MAX_LINES = 20
+MAX_WIDTH_MM = 5000.0
 EXAMPLE = 'e.g. <h1 {{ fit("title", 7.2, 3.1, "em", lines=3) }}>'
 
 _NAME = re.compile(r"[a-z][a-z0-9-]{0,39}")
 _MARK = re.compile(
     r"font-size: (?P<size>[0-9.]+)(?P<unit>[a-z]+); "
     r"/\*fit:(?P<id>\d+):(?P<name>[a-z0-9-]+):(?P<max>[0-9.]+):(?P<min>[0-9.]+):"
-    r"(?P<u>[a-z]+):(?P<lines>\d+):(?P<nowrap>[01])\*/"
+    r"(?P<u>[a-z]+):(?P<lines>\d+):(?P<nowrap>[01])(?::(?P<width>[0-9.]+))?\*/"
 )
 
 
@@ -42,6 +44,7 @@ class FitMark:
     unit: str
     lines: int
     nowrap: bool
+    width_mm: float | None = None  # the width of its text column, when the template knows it
 
     @property
     def sizes(self) -> list[float]:
@@ -56,10 +59,11 @@ class FitMark:
 
     def attributes(self, step: int = 0) -> str:
         size = self.sizes[min(step, len(self.sizes) - 1)]
+        width = "" if self.width_mm is None else f":{self.width_mm:g}"
         return (
             f'data-fit="{self.name}" style="font-size: {size:g}{self.unit}; '
             f"/*fit:{self.id}:{self.name}:{self.largest:g}:{self.smallest:g}:{self.unit}:"
-            f'{self.lines}:{int(self.nowrap)}*/"'
+            f'{self.lines}:{int(self.nowrap)}{width}*/"'
         )
 
 
@@ -84,6 +88,7 @@ def make_mark(
     unit: object = "em",
     lines: object = 1,
     nowrap: object = False,
+    width_mm: object = None,
 ) -> FitMark:
     """Check a fit() call's arguments; ``count`` is how many fit() boxes the output has so far."""
     if not isinstance(name, str) or not _NAME.fullmatch(name):
@@ -114,7 +119,24 @@ def make_mark(
             f"fit('{name}'): lines={one_line(str(lines), 20)} must be a whole number from 1 "
             f"to {MAX_LINES}, {EXAMPLE}"
         )
-    return FitMark(count, name, high, low, str(unit), lines, bool(nowrap))
+    return FitMark(count, name, high, low, str(unit), lines, bool(nowrap), _width(width_mm, name))
+
+
+def _width(value: object, name: str) -> float | None:
+    """``width_mm``: None, or a width in millimetres (rounded to 0.1 mm, as the mark keeps it)."""
+    if value is None:
+        return None
+    try:
+        width = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        width = math.nan
+    if isinstance(value, bool) or not 0 < width <= MAX_WIDTH_MM:  # also false for nan
+        raise TemplateError(
+            f"fit('{name}'): width_mm={one_line(str(value), 20)} must be the width of the "
+            f"box's text in millimetres (above 0, up to {MAX_WIDTH_MM:g}), or left out, e.g. "
+            f'fit("{name}", 7.2, 3.1, "em", lines=3, width_mm=173.3)'
+        )
+    return round(width, 1)
 
 
 class Fitter:
@@ -124,7 +146,7 @@ class Fitter:
         self.marks: list[FitMark] = []
 
     def __call__(self, *args: object, **options: object) -> Markup:
-        """fit(name, largest, smallest, unit="em", lines=1, nowrap=False)"""
+        """fit(name, largest, smallest, unit="em", lines=1, nowrap=False, width_mm=None)"""
         mark = make_mark(len(self.marks), *args, **options)
         self.marks.append(mark)
         # The name is checked above (letters, digits, '-') and the numbers are floats.
@@ -140,6 +162,7 @@ def _from_match(match: re.Match[str]) -> FitMark:
         match["u"],
         int(match["lines"]),
         match["nowrap"] == "1",
+        float(match["width"]) if match["width"] else None,
     )
 
 
