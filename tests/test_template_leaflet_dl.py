@@ -22,9 +22,11 @@ from pdftools import decode_qr_codes, page_sizes_mm, page_texts
 
 NAME = "leaflet-dl"
 PX_PER_MM = 96 / 25.4
-PANEL_W, PANEL_H = 99, 210
+PANEL_H = 210
 # A letter fold: the outside reads inside flap, back cover, front cover; the inside 2, 3, 4.
 PANEL_ORDER = [[5, 6, 1], [2, 3, 4]]
+# A roll fold: the panel that tucks in (5, with 4 on its back) is 3 mm narrower than the others.
+PANEL_WIDTHS = [[97, 100, 100], [100, 100, 97]]
 
 
 @pytest.fixture(scope="module")
@@ -87,12 +89,13 @@ def test_leaflet_dl_qr_codes_decode_to_the_manifest_urls(out: Path) -> None:
 
 
 def test_leaflet_dl_qr_codes_are_on_the_back_cover(out: Path) -> None:
-    """Panel 6, the back cover, is the middle third of the outside (page 1)."""
+    """Panel 6, the back cover, is the middle panel of the outside (page 1): 97 to 197 mm."""
+    left, right = PANEL_WIDTHS[0][0], sum(PANEL_WIDTHS[0][:2])
     for code in entry(out)["qr_codes"]:
         assert code["page"] == 1
-        # Inside the middle third, clear of its 10 mm padding.
-        assert code["x_mm"] >= PANEL_W + 10
-        assert code["x_mm"] + code["width_mm"] <= 2 * PANEL_W - 10
+        # Inside the middle panel, clear of its 10 mm padding.
+        assert code["x_mm"] >= left + 10
+        assert code["x_mm"] + code["width_mm"] <= right - 10
 
 
 def test_leaflet_dl_panels_are_in_letter_fold_order(out: Path) -> None:
@@ -113,9 +116,9 @@ def test_leaflet_dl_panels_are_in_letter_fold_order(out: Path) -> None:
     assert "Promoted by" not in " ".join(third_text(pdf, 2, t) for t in range(3))
 
 
-def test_leaflet_dl_panels_are_fixed_99_by_210_boxes(document: Any) -> None:
+def test_leaflet_dl_panels_are_fixed_boxes_with_a_narrower_tuck_in(document: Any) -> None:
     assert len(document.pages) == 2
-    for page, order in zip(document.pages, PANEL_ORDER, strict=True):
+    for page, order, widths in zip(document.pages, PANEL_ORDER, PANEL_WIDTHS, strict=True):
         panels = [
             b
             for b in boxes(page._page_box)
@@ -123,9 +126,10 @@ def test_leaflet_dl_panels_are_fixed_99_by_210_boxes(document: Any) -> None:
         ]
         assert [int(b.element.get("data-panel")) for b in panels] == order
         for index, panel in enumerate(panels):
-            assert panel.margin_width() / PX_PER_MM == pytest.approx(PANEL_W, abs=0.1)
+            assert panel.margin_width() / PX_PER_MM == pytest.approx(widths[index], abs=0.1)
             assert panel.margin_height() / PX_PER_MM == pytest.approx(PANEL_H, abs=0.1)
-            assert panel.position_x / PX_PER_MM == pytest.approx(index * PANEL_W, abs=0.1)
+            left = sum(widths[:index])
+            assert panel.position_x / PX_PER_MM == pytest.approx(left, abs=0.1)
             assert panel.position_y == pytest.approx(0, abs=0.5)
             # At least 10 mm between the sheet edge and any text, on every side.
             assert panel.padding_left / PX_PER_MM >= 10 and panel.padding_right / PX_PER_MM >= 10
