@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from conftest import REPO, write
 from handbill.check.findings import Finding
-from handbill.check.preflight import _press_boxes, check
+from handbill.check.preflight import _press_boxes, check, imprint_printed
 from handbill.cli import cli
 from handbill.kit.loader import load_kit
 
@@ -234,3 +234,12 @@ def test_imprint_not_printed(kit_dir: Path) -> None:
         "card: error: imprint: the imprint line is not printed on the material; its template must "
         "show {{ imprint.line }} (the stock page footer does)"
     ]
+
+
+def test_an_imprint_broken_at_a_hyphen_is_still_found() -> None:
+    line = "Promoted by Stop banner-making campaigners, 1 Example Street."
+    broken_at_its_hyphen = "Promoted by Stop banner-\nmaking campaigners, 1 Example\nStreet."
+    hyphenated_by_layout = "Promoted by Stop banner-making campaign-\ners, 1 Example Street."
+    assert imprint_printed(line, broken_at_its_hyphen)
+    assert imprint_printed(line, hyphenated_by_layout)
+    assert not imprint_printed(line, "Promoted by Stop banner-making, 1 Example Street.")

@@ -318,13 +318,23 @@ def _font_findings(reader: PdfReader, label: str, allowed: set[str]) -> list[Fin
     return findings
 
 
+def imprint_printed(line: str, text: str) -> bool:
+    """Whether the imprint ``line`` is in the page ``text``, wherever its lines broke.
+
+    Compared without spaces: a break may fall after a hyphen of the imprint's own ("banner-"
+    "making"), or the layout may add one ("campaign-" "ers").
+    """
+    wanted = "".join(line.split())
+    return any(wanted in "".join(variant.split()) for variant in (text, re.sub(r"-\s+", "", text)))
+
+
 def _imprint(kit: Kit, material: Any, reader: PdfReader, label: str) -> list[Finding]:
     if not material.published:
         return []
     imprint = kit.config.imprint
     if imprint.complete:
-        printed = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
-        if imprint.line not in printed:
+        text = " ".join(page.extract_text() or "" for page in reader.pages)
+        if not imprint_printed(imprint.line, text):
             return [
                 Finding(
                     "error",
