@@ -114,6 +114,19 @@ def test_a_kit_template_can_declare_its_vars(runner: CliRunner, kit: Path) -> No
     ]
 
 
+@pytest.mark.parametrize("section", ["vars: [slogan, colour]", "columns: 5"])
+def test_a_malformed_vocabulary_block_is_one_line(
+    runner: CliRunner, kit: Path, section: str
+) -> None:
+    card = kit / "templates" / "card.html"
+    card.write_text(f"{{#- vocabulary\n{section}\n-#}}\n" + card.read_text())
+    name = section.split(":")[0]
+    assert errors(build(runner, "card")) == [
+        f"templates/card.html:2: vocabulary block: '{name}:' must hold one name per line "
+        "(name: {type: text, about: ...}), not a list or a single value."
+    ]
+
+
 def test_unknown_set_field_lists_the_known_ones(runner: CliRunner, kit: Path) -> None:
     write(
         kit / "materials" / "talk.md",

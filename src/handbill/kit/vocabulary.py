@@ -128,6 +128,14 @@ def parse(source: Path, text: str, first_line: int) -> Vocabulary:
             source,
             first_line,
         )
+    for section in ("vars", "columns", "fields"):
+        if not isinstance(data.get(section) or {}, dict):
+            raise KitError(
+                f"vocabulary block: '{section}:' must hold one name per line "
+                "(name: {type: text, about: ...}), not a list or a single value.",
+                source,
+                _line_of(text, section, first_line),
+            )
     variables: dict[str, Var] = {}
     for name, spec in (data.get("vars") or {}).items():
         spec = spec if isinstance(spec, dict) else {}
