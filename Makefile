@@ -106,10 +106,12 @@ system-deps:
 	fi
 
 # The browser tests drive Debian's Chromium with Playwright (which never downloads a browser);
-# the text tests read PDFs back with poppler's pdftotext and pdftoppm (poppler-utils).
-TEST_PACKAGES := chromium poppler-utils
+# the text tests read PDFs back with poppler's pdftotext and pdftoppm (poppler-utils); the press
+# tests measure ink with Ghostscript's inkcov and tiff32nc devices (a test tool only: handbill
+# itself never runs Ghostscript).
+TEST_PACKAGES := chromium poppler-utils ghostscript
 test-system-deps:
-	@if ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/pdftotext ]; then \
+	@if ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/pdftotext ] || ! [ -x /usr/bin/gs ]; then \
 		echo "Installing Debian's $(TEST_PACKAGES) for the tests"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(TEST_PACKAGES); \
 	fi

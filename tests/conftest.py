@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from handbill.build.jobs import Options
 from handbill.build.runner import build
 from handbill.kit.loader import load_kit
 
@@ -74,5 +75,14 @@ def example_out(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The repository's example kit, built once for the whole session."""
     out = tmp_path_factory.mktemp("example-dist")
     report = build(load_kit(REPO), out_dir=out, jobs=2)
+    assert not report.failures, report.failures
+    yield out
+
+
+@pytest.fixture(scope="session")
+def example_press(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The example kit's press PDFs (CMYK, PDF/X-4), built once for the whole session."""
+    out = tmp_path_factory.mktemp("example-press")
+    report = build(load_kit(REPO), out_dir=out, jobs=2, options=Options(mode="press"))
     assert not report.failures, report.failures
     yield out

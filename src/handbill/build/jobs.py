@@ -23,6 +23,7 @@ class Options:
     marks: bool | None = None  # crop marks in press mode; None: as handbill.toml [print] says
     greyscale: bool = False  # black on white for mono printers: NAME.grey.pdf
     keep_html: bool = False  # also write each output's final HTML beside its PDF
+    pdf_x: str | None = None  # press PDFs: "4", "1a" or "none"; None: as handbill.toml says
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,7 @@ def build_job(
     from handbill.engine.glyphs import check_glyphs
     from handbill.engine.inspect import check_page_sizes, page_count
     from handbill.engine.layout import PDF_VARIANT, qr_placements, write_pdf_parts
-    from handbill.pages.printing import home_sheets, press_pdf
+    from handbill.pages.printing import home_sheets, press_inks, press_pdf
     from handbill.render.qr import known_matrices
 
     options = options or Options()
@@ -179,7 +180,8 @@ def build_job(
     data, parts = write_pdf_parts(document, title, material.language, label)
     if press:
         marks = printing.crop_marks if options.marks is None else options.marks
-        data = press_pdf(data, printing, marks)
+        printing = replace(printing, pdf_x=options.pdf_x or printing.pdf_x)
+        data = press_pdf(data, printing, marks, press_inks(kit, printing), label)
     common: dict[str, Any] = {
         "material": material.name,
         "title": material.title,
@@ -206,7 +208,16 @@ def build_job(
         "fields": rendered.values,
         "mode": options.mode,
         "greyscale": options.greyscale,
-        **({"bleed_mm": printing.bleed_mm, "crop_marks": marks} if press else {}),
+        **(
+            {
+                "bleed_mm": printing.bleed_mm,
+                "crop_marks": marks,
+                "pdf_x": printing.pdf_x,
+                "output_condition": printing.output_condition if printing.pdf_x != "none" else None,
+            }
+            if press
+            else {}
+        ),
         **write_output(out_dir, pdf_name(rendered, options), data),
         "qr_codes": [
             {

@@ -272,7 +272,7 @@ def build(
 
 def option_values(options: Options) -> tuple[object, ...]:
     """The options as plain values, as the command line's quick up-to-date check sees them."""
-    return (options.mode, options.marks, options.greyscale, options.keep_html)
+    return (options.mode, options.marks, options.greyscale, options.keep_html, options.pdf_x)
 
 
 def _job_id(job: Job) -> str:

@@ -54,6 +54,14 @@ if TYPE_CHECKING:
     help="Crop marks on press PDFs.  [default: as handbill.toml [print] says, else on]",
 )
 @click.option(
+    "--pdf-x",
+    "pdf_x",
+    type=click.Choice(["4", "1a", "none"], case_sensitive=False),
+    default=None,
+    help="Press PDFs in CMYK as PDF/X-4, or PDF/X-1a for shops that ask for it, or none: RGB "
+    "as on screen.  [default: as handbill.toml [print] pdf_x says, else 4]",
+)
+@click.option(
     "--greyscale",
     is_flag=True,
     help="Black on white, no background fills, for mono printers (NAME.grey.pdf).",
@@ -114,6 +122,7 @@ def build(
     settings: tuple[str, ...],
     mode: str,
     marks: bool | None,
+    pdf_x: str | None,
     greyscale: bool,
     language: str | None,
     group: str | None,
@@ -138,7 +147,7 @@ def build(
         names,
         language,
         group,
-        (mode, marks, greyscale, keep_html),
+        (mode, marks, greyscale, keep_html, pdf_x and pdf_x.lower()),
         overrides,
         quiet,
     ):
@@ -149,7 +158,7 @@ def build(
     from handbill.build.runner import build as build_kit
     from handbill.kit.loader import buildable, check_settings, load_kit
 
-    options = Options(mode, marks, greyscale, keep_html)
+    options = Options(mode, marks, greyscale, keep_html, pdf_x and pdf_x.lower())
     versions.tell_once()  # on an untested WeasyPrint, one line: slower, same pages
     kit = load_kit(kit_dir)
     if merge_table is not None:

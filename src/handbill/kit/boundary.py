@@ -24,6 +24,7 @@ LIMITS = {
     "supporters' table": 200 * MB,
     "run file": 1 * MB,
     "font": 50 * MB,
+    "colour profile": 20 * MB,
     "image": 50 * MB,
     "file": 50 * MB,
 }

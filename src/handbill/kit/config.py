@@ -16,6 +16,7 @@ from handbill.kit.fonts import brand_family, font_problem
 from handbill.kit.links import Link, Tracking, read_links, read_tracking
 from handbill.kit.palette import derive
 from handbill.kit.paper import Paper, parse_paper
+from handbill.kit.press import MAX_INK, PrintSettings, read_print_settings
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -32,7 +33,16 @@ SECTIONS: dict[str, set[str] | None] = {
     "defaults": {"paper", "language"},
     "imprint": {"promoter", "promoter_address", "printer", "printer_address", "on_behalf_of"},
     "fields": None,  # values for fill-in fields, any names
-    "print": {"bleed_mm", "crop_marks", "mark_offset_mm", "duplex_flip", "tile_overlap_mm"},
+    "print": {
+        "bleed_mm",
+        "crop_marks",
+        "mark_offset_mm",
+        "duplex_flip",
+        "tile_overlap_mm",
+        "pdf_x",
+        "profile",
+        "output_condition",
+    },
     "tracking": {"utm", "campaign", "source"},
 }
 COLOUR_NAMES = ("primary", "secondary", "accent", "text", "background", "muted")
@@ -69,6 +79,9 @@ class Brand:
     logo: Path | None
     font_body: str
     font_heading: str
+    # Print colours the kit gives for its brand colours (fractions of each ink), by name; the
+    # others are converted through the print profile.
+    cmyk: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)
 
     @cached_property
     def palette(self) -> dict[str, str]:
@@ -111,17 +124,6 @@ class Imprint:
                 + "."
             )
         return " ".join(parts)
-
-
-@dataclass(frozen=True)
-class PrintSettings:
-    """How outputs are prepared for a print shop (press) and for home printers."""
-
-    bleed_mm: float = 3.0
-    crop_marks: bool = True
-    mark_offset_mm: float = 3.0
-    duplex_flip: str = "short"
-    tile_overlap_mm: float = 10.0
 
 
 @dataclass(frozen=True)
@@ -245,7 +247,7 @@ def _validate(root: Path, path: Path, text: str, data: dict[str, Any]) -> Config
         else:
             fields[key] = str(value)
 
-    printing = _print_settings(tables["print"], check)
+    printing = read_print_settings(root, tables["print"], check)
     tracking = read_tracking(tables["tracking"], check, name)
 
     if check.problems:
@@ -268,38 +270,6 @@ def _validate(root: Path, path: Path, text: str, data: dict[str, Any]) -> Config
     )
 
 
-def _print_settings(data: dict[str, Any], check: Checker) -> PrintSettings:
-    defaults = PrintSettings()
-    values: dict[str, Any] = {}
-    for key, low, high in (
-        ("bleed_mm", 0, 10),
-        ("mark_offset_mm", 0, 10),
-        ("tile_overlap_mm", 5, 30),
-    ):
-        value = data.get(key, getattr(defaults, key))
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, (int, float))
-            or not low <= value <= high
-        ):
-            check.add("print", key, f"must be a number of millimetres from {low} to {high}")
-        else:
-            values[key] = float(value)
-    marks = data.get("crop_marks", True)
-    if not isinstance(marks, bool):
-        check.add("print", "crop_marks", "must be true or false")
-    else:
-        values["crop_marks"] = marks
-    flip = data.get("duplex_flip", "short")
-    if flip not in ("short", "long"):
-        check.add(
-            "print", "duplex_flip", "must be 'short' or 'long' (the edge your printer flips on)"
-        )
-    else:
-        values["duplex_flip"] = flip
-    return PrintSettings(**values)
-
-
 def _brand(root: Path, data: dict[str, Any], check: Checker, declared: list[str]) -> Brand:
     colours = dict(DEFAULT_COLOURS)
     given = data.get("colours", {})
@@ -307,14 +277,32 @@ def _brand(root: Path, data: dict[str, Any], check: Checker, declared: list[str]
         check.add("brand", "colours", "must be a table, written [brand.colours]")
         given = {}
     check.unknown_keys(given, "brand.colours", set(COLOUR_NAMES))
+    cmyk: dict[str, tuple[float, float, float, float]] = {}
     for key, value in given.items():
-        if key in COLOUR_NAMES:
-            if isinstance(value, str) and _HEX.match(value):
-                colours[key] = value.lower()
-            else:
+        if key not in COLOUR_NAMES:
+            continue
+        if isinstance(value, dict):
+            check.unknown_keys(value, f"brand.colours.{key}", {"rgb", "cmyk"})
+            inks = _cmyk(value.get("cmyk"))
+            if inks is None:
                 check.add(
-                    "brand.colours", key, f"'{value}' is not a colour; write it as \"#2f5d62\""
+                    "brand.colours",
+                    key,
+                    "cmyk must be four ink percentages from 0 to 100 adding up to at most "
+                    f'{MAX_INK:g}, e.g. {{ rgb = "#005eb8", cmyk = [100, 50, 0, 0] }}',
                 )
+            else:
+                cmyk[key] = inks
+            value = value.get("rgb")
+        if isinstance(value, str) and _HEX.match(value):
+            colours[key] = value.lower()
+        else:
+            check.add(
+                "brand.colours",
+                key,
+                f"'{value}' is not a colour; write it as \"#2f5d62\", or with its print "
+                'colour as { rgb = "#2f5d62", cmyk = [80, 40, 45, 35] }',
+            )
     logo = None
     if "logo" in data:
         logo_text = check.string(data, "brand", "logo")
@@ -344,8 +332,24 @@ def _brand(root: Path, data: dict[str, Any], check: Checker, declared: list[str]
         if problem and key in fonts:
             check.add("brand.fonts", key, problem)
     return Brand(
-        colours=colours, logo=logo, font_body=families["body"], font_heading=families["heading"]
+        colours=colours,
+        logo=logo,
+        font_body=families["body"],
+        font_heading=families["heading"],
+        cmyk=cmyk,
     )
+
+
+def _cmyk(value: Any) -> tuple[float, float, float, float] | None:
+    """Four ink percentages as fractions, or None if they are not four numbers within limits."""
+    if not isinstance(value, list) or len(value) != 4:
+        return None
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
+        return None
+    if not all(0 <= v <= 100 for v in value) or sum(value) > MAX_INK:
+        return None
+    c, m, y, k = (round(v / 100, 4) for v in value)
+    return c, m, y, k
 
 
 def _fonts(root: Path, entries: Any, check: Checker) -> tuple[FontFile, ...]:

@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from handbill.engine.incremental import WrittenPDF
-from handbill.kit.config import PrintSettings
+from handbill.kit.loader import Kit
+from handbill.kit.press import PrintSettings
 from handbill.pages.impose import A4, add_crop_marks, impose_booklet, impose_n_up, n_up_layout, tile
+from handbill.pages.inks import Inks, inks_for
+from handbill.pages.pdfx import make_pdfx
 
 
 def with_bleed(html: str, bleed_mm: float) -> str:
@@ -32,10 +35,31 @@ def with_greyscale(html: str) -> str:
     return html.replace("</head>", GREYSCALE_CSS + "</head>", 1)
 
 
-def press_pdf(data: bytes, printing: PrintSettings, marks: bool) -> bytes:
-    if not marks:
-        return data
-    return add_crop_marks(data, printing.bleed_mm, printing.mark_offset_mm)
+def press_pdf(
+    data: bytes, printing: PrintSettings, marks: bool, inks: Inks | None, label: str
+) -> bytes:
+    """The print shop's PDF: crop marks, then (with ``inks``) CMYK and PDF/X."""
+    if marks:
+        data = add_crop_marks(data, printing.bleed_mm, printing.mark_offset_mm)
+    if inks is not None:
+        data = make_pdfx(data, printing, inks, label)
+    return data
+
+
+def press_inks(kit: Kit, printing: PrintSettings) -> Inks | None:
+    """The colour converter for press PDFs, None when they stay RGB (``pdf_x = "none"``)."""
+    if printing.pdf_x == "none":
+        return None
+    brand = kit.config.brand
+    given = tuple((_rgb8(brand.colours[name]), inks) for name, inks in sorted(brand.cmyk.items()))
+    return inks_for(printing.profile_path, given)
+
+
+def _rgb8(colour: str) -> tuple[int, int, int]:
+    digits = colour.lstrip("#")
+    if len(digits) == 3:
+        digits = "".join(d * 2 for d in digits)
+    return int(digits[0:2], 16), int(digits[2:4], 16), int(digits[4:6], 16)
 
 
 def home_sheets(
