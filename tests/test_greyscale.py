@@ -218,3 +218,19 @@ def test_the_call_to_action_stripe_has_straight_ends(example_out: Path) -> None:
 
 def _near(pixel: tuple[int, int, int], colour: tuple[int, int, int]) -> bool:
     return all(abs(a - b) <= 40 for a, b in zip(pixel, colour, strict=True))
+
+
+def test_pictures_become_grey(tmp_path: Path) -> None:
+    """A photograph (JPEG in the PDF) turns grey, at the lightness of its colours."""
+    from handbill.pages.greyscale import greyscale_pdf
+
+    picture = Image.new("RGB", (60, 40), (200, 30, 30))
+    picture.paste((30, 120, 220), (30, 0, 60, 40))
+    source = tmp_path / "picture.pdf"
+    picture.save(source, "PDF", resolution=72)
+    grey = tmp_path / "picture.grey.pdf"
+    grey.write_bytes(greyscale_pdf(source.read_bytes()))
+    _, image = next(_pages(grey, 72))
+    left, right = image.getpixel((10, 20)), image.getpixel((50, 20))
+    assert max(left) - min(left) <= 2 and max(right) - min(right) <= 2
+    assert abs(left[0] - 83) <= 4 and abs(right[0] - 104) <= 4  # 0.299 R + 0.587 G + 0.114 B
