@@ -101,7 +101,7 @@ def prepare(kit: Kit, job: Job, overrides: dict[str, str], options: Options) -> 
         if options.mode == "press":
             rendered.html = with_bleed(rendered.html, kit.config.printing.bleed_mm)
         if options.greyscale:
-            rendered.html = with_greyscale(rendered.html)
+            rendered.html = with_greyscale(rendered.html, kit.roots)
             rendered.stem += ".grey"
     return rendered
 
@@ -178,6 +178,12 @@ def build_job(
     codes = {code.link: code for code in rendered.qr_codes}
     title = f"{material.title} - {kit.config.name}"
     data, parts = write_pdf_parts(document, title, material.language, label)
+    if options.greyscale:
+        # The stylesheet made the design black and white; what it cannot reach (pictures,
+        # a kit's own colours) is turned grey in the PDF itself.
+        from handbill.pages.printing import greyscale_pdf
+
+        data, parts = greyscale_pdf(data), None
     if press:
         marks = printing.crop_marks if options.marks is None else options.marks
         printing = replace(printing, pdf_x=options.pdf_x or printing.pdf_x)

@@ -1,4 +1,5 @@
-"""Print modes: press outputs (bleed, trim and bleed boxes, crop marks) and home sheets on A4."""
+"""Print modes: press outputs (bleed, trim and bleed boxes, crop marks), home sheets on A4,
+greyscale (the stylesheet in greystyle.py, the colour conversion in greyscale.py)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,21 @@ from typing import Any
 from handbill.engine.incremental import WrittenPDF
 from handbill.kit.loader import Kit
 from handbill.kit.press import PrintSettings
+from handbill.pages.greyscale import greyscale_pdf
+from handbill.pages.greystyle import GREYSCALE_CSS, with_greyscale
 from handbill.pages.impose import A4, add_crop_marks, impose_booklet, impose_n_up, n_up_layout, tile
 from handbill.pages.inks import Inks, inks_for
 from handbill.pages.pdfx import make_pdfx
+
+# Greyscale lives in its own modules; printing is where the build asks for every print mode.
+__all__ = [
+    "GREYSCALE_CSS",
+    "greyscale_pdf",
+    "home_sheets",
+    "press_pdf",
+    "with_bleed",
+    "with_greyscale",
+]
 
 
 def with_bleed(html: str, bleed_mm: float) -> str:
@@ -19,20 +32,6 @@ def with_bleed(html: str, bleed_mm: float) -> str:
     """
     rule = f"<style>@page {{ bleed: {bleed_mm:g}mm; marks: none }}</style>"
     return html.replace("</head>", rule + "</head>", 1)
-
-
-# For mono laser printers and photocopiers: black text and rules on white, no tinted or solid
-# backgrounds (heavy toner, unreadable text on grey), so nothing depends on colour.
-GREYSCALE_CSS = """<style>
-*, *::before, *::after { color: #000 !important; background: transparent !important;
-  border-color: #000 !important; box-shadow: none !important; }
-.proof-mark { color: rgba(0, 0, 0, 0.2) !important; }
-@page { @bottom-left { color: #000 } @bottom-right { color: #000 } @bottom-center { color: #000 } }
-</style>"""
-
-
-def with_greyscale(html: str) -> str:
-    return html.replace("</head>", GREYSCALE_CSS + "</head>", 1)
 
 
 def press_pdf(
