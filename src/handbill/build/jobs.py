@@ -127,6 +127,7 @@ def cache_key(kit: Kit, rendered: RenderedHTML, options: Options) -> str:
         rendered.proof,
         kit.config.name,
         repr(kit.config.printing),
+        repr(sorted(kit.config.brand.cmyk.items())),  # a brand colour's print mix
         # --keep-html only adds a file written from the HTML, so it does not force a layout.
         repr(replace(options, keep_html=False)),
     )

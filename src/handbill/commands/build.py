@@ -140,6 +140,8 @@ def build(
     Outputs whose inputs (content, data, templates, CSS, fonts, images, handbill.toml,
     options) have not changed since the last build into the same folder are not rebuilt.
     """
+    if pdf_x and mode != "press":
+        raise click.UsageError("--pdf-x is for print-shop PDFs: add --mode press")
     overrides = parse_settings(settings)
     if not (no_cache or run_check or merge_table or split) and _unchanged(
         kit_dir,

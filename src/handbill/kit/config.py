@@ -282,17 +282,21 @@ def _brand(root: Path, data: dict[str, Any], check: Checker, declared: list[str]
         if key not in COLOUR_NAMES:
             continue
         if isinstance(value, dict):
-            check.unknown_keys(value, f"brand.colours.{key}", {"rgb", "cmyk"})
-            inks = _cmyk(value.get("cmyk"))
-            if inks is None:
+            for unknown in sorted(set(value) - {"rgb", "cmyk"}):
+                check.add("brand.colours", key, f"unknown setting '{unknown}'; use rgb and cmyk")
+            problem = _cmyk_problem(value["cmyk"]) if "cmyk" in value else ""
+            if problem:
+                check.add("brand.colours", key, problem)
+            elif "cmyk" in value:
+                c, m, y, k = (round(v / 100, 4) for v in value["cmyk"])
+                cmyk[key] = (c, m, y, k)
+            if "rgb" not in value:
                 check.add(
                     "brand.colours",
                     key,
-                    "cmyk must be four ink percentages from 0 to 100 adding up to at most "
-                    f'{MAX_INK:g}, e.g. {{ rgb = "#005eb8", cmyk = [100, 50, 0, 0] }}',
+                    'give the screen colour too: { rgb = "#2f5d62", cmyk = [80, 40, 45, 35] }',
                 )
-            else:
-                cmyk[key] = inks
+                continue
             value = value.get("rgb")
         if isinstance(value, str) and _HEX.match(value):
             colours[key] = value.lower()
@@ -340,16 +344,24 @@ def _brand(root: Path, data: dict[str, Any], check: Checker, declared: list[str]
     )
 
 
-def _cmyk(value: Any) -> tuple[float, float, float, float] | None:
-    """Four ink percentages as fractions, or None if they are not four numbers within limits."""
+def _cmyk_problem(value: Any) -> str:
+    """What is wrong with a brand colour's ink mix, or "" if it is a usable one."""
+    example = "e.g. cmyk = [100, 50, 0, 0]"
     if not isinstance(value, list) or len(value) != 4:
-        return None
+        return f"cmyk must be four ink percentages (cyan, magenta, yellow, black), {example}"
     if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
-        return None
-    if not all(0 <= v <= 100 for v in value) or sum(value) > MAX_INK:
-        return None
-    c, m, y, k = (round(v / 100, 4) for v in value)
-    return c, m, y, k
+        return f"cmyk must be four numbers without quotes, {example}"
+    if not all(0 <= v <= 100 for v in value):
+        return f"each ink in cmyk is a percentage from 0 to 100, {example}"
+    if all(v <= 1 for v in value) and any(v != int(v) for v in value):
+        whole = ", ".join(f"{v * 100:g}" for v in value)
+        return f"cmyk takes percentages, not fractions: write [{whole}]"
+    if sum(value) > MAX_INK:
+        return (
+            f"the inks add up to {sum(value):g} %, more than the {MAX_INK:g} % paper takes; "
+            "ask the print shop for a mix with less ink"
+        )
+    return ""
 
 
 def _fonts(root: Path, entries: Any, check: Checker) -> tuple[FontFile, ...]:

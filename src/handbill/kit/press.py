@@ -123,18 +123,23 @@ def cmyk_profile_name(content: bytes) -> str:
 
     try:
         profile = ImageCms.getOpenProfile(io.BytesIO(content))
-        kind, space = profile.profile.device_class, profile.profile.xcolor_space
+        kind, space = profile.profile.device_class, profile.profile.xcolor_space.strip()
         name = ImageCms.getProfileDescription(profile).strip()
-    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        if space == "CMYK" and kind == "prtr":
+            # A profile that parses may still be unusable (cut short): try converting with it.
+            ImageCms.buildTransform(ImageCms.createProfile("sRGB"), profile, "RGB", "CMYK")
+    except Exception:
         raise ValueError(
-            "is not an ICC colour profile; ask the print shop for the .icc file of the "
-            "paper and press your job goes on"
+            "is not an ICC colour profile, or is damaged; ask the print shop for the .icc "
+            "file of the paper and press your job goes on"
         ) from None
-    if space.strip() != "CMYK" or kind != "prtr":
+    if space != "CMYK" or kind != "prtr":
+        what = {"RGB": "an RGB", "GRAY": "a greyscale", "Lab": "a Lab"}.get(space, f"a {space}")
+        use = {"prtr": "printer", "mntr": "screen", "scnr": "scanner", "abst": "effect"}
         raise ValueError(
-            f"is a {space.strip()} {'printer' if kind == 'prtr' else 'screen or device'} "
-            "profile; a print shop's profile is a CMYK printer profile (ask them for the .icc "
-            "of the paper and press, e.g. FOGRA39 or FOGRA51 for coated paper)"
+            f"is {what} {use.get(kind, 'colour-space')} profile; a print shop's profile is a "
+            "CMYK printer profile (ask them for the .icc of the paper and press, e.g. FOGRA39 "
+            "or FOGRA51 for coated paper)"
         )
     return name or "Custom"
 

@@ -278,6 +278,7 @@ def add_crop_marks(data: bytes, bleed_mm: float, offset_mm: float) -> bytes:
     """
     reader = PdfReader(io.BytesIO(data))
     writer = PdfWriter(clone_from=reader)
+    writer.pdf_header = reader.pdf_header  # pypdf would write 1.3, too old for transparency
     extra = (max(offset_mm, bleed_mm) + MARK_LENGTH_MM) * PT
     for page in writer.pages:
         trim = page.trimbox

@@ -6,6 +6,7 @@ import hashlib
 import io
 import os
 import time
+from typing import Any
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
@@ -19,9 +20,9 @@ from pypdf.generic import (
 )
 
 from handbill.kit.press import PrintSettings, cmyk_profile_name
-from handbill.pages.cmyk import ColourError
+from handbill.pages.cmyk import ColourError, tokens
 from handbill.pages.inks import Inks
-from handbill.pages.separation import set_stream_data, to_cmyk
+from handbill.pages.separation import new_stream, to_cmyk
 
 VERSIONS = {"4": ("PDF/X-4", b"%PDF-1.6"), "1a": ("PDF/X-1a:2003", b"%PDF-1.4")}
 REGISTRY = "http://www.color.org"
@@ -42,6 +43,8 @@ def make_pdfx(data: bytes, printing: PrintSettings, inks: Inks, label: str) -> b
     except ColourError as exc:
         raise ColourError(f"{label}: {exc.reason}") from None
     if printing.pdf_x == "1a":
+        for page in writer.pages:
+            _drop_invisible(writer, page)
         _no_transparency(writer, label)
     for page in writer.pages:
         # Links do nothing on paper, and PDF/X allows no annotations inside the bleed.
@@ -70,9 +73,8 @@ def make_pdfx(data: bytes, printing: PrintSettings, inks: Inks, label: str) -> b
 
 
 def _output_intent(writer: PdfWriter, printing: PrintSettings, profile: bytes) -> None:
-    stream = StreamObject()
+    stream = new_stream(profile)
     stream[NameObject("/N")] = NumberObject(4)
-    set_stream_data(stream, profile)
     intent = DictionaryObject(
         {
             NameObject("/Type"): NameObject("/OutputIntent"),
@@ -84,6 +86,50 @@ def _output_intent(writer: PdfWriter, printing: PrintSettings, profile: bytes) -
         }
     )
     writer._root_object[NameObject("/OutputIntents")] = ArrayObject([intent])
+
+
+_FILLS = {b"f": b"n", b"F": b"n", b"f*": b"n", b"B": b"S", b"B*": b"S", b"b": b"s", b"b*": b"s"}
+
+
+def _drop_invisible(writer: PdfWriter, page: Any) -> None:
+    """Paint with a fill opacity of 0 shows nothing (e.g. the transparent sides of a CSS border
+    triangle): drop it, so that PDF/X-1a, which has no opacity at all, is not refused for it."""
+    states = page.get("/Resources", {}).get_object().get("/ExtGState", {}).get_object()
+    clear = {
+        name.encode()
+        for name, state in states.items()
+        if float(state.get_object().get("/ca", 1)) == 0
+        and float(state.get_object().get("/CA", 1)) == 1
+        and state.get_object().get("/SMask", "/None") == "/None"
+    }
+    if not clear:
+        return
+    data = page.get_contents().get_data()
+    out, last, invisible, saved, previous = [], 0, False, [], b""
+    for start, end in tokens(data):
+        token = data[start:end]
+        replacement = None
+        if token == b"gs":
+            invisible = previous in clear
+            if invisible:
+                out.append(data[last : start - len(previous) - 1])
+                last = end
+        elif token == b"q":
+            saved.append(invisible)
+        elif token == b"Q" and saved:
+            invisible = saved.pop()
+        elif invisible and token in _FILLS:
+            replacement = _FILLS[token]
+        elif invisible and token in (b"Tj", b"TJ", b"'", b'"', b"Do", b"sh"):
+            return  # text or an image under it: left for the check below to report
+        if replacement is not None:
+            out += [data[last:start], replacement]
+            last = end
+        previous = token
+    out.append(data[last:])
+    page[NameObject("/Contents")] = writer._add_object(new_stream(b"".join(out)))
+    for name in clear:
+        del states[name.decode()]
 
 
 def _no_transparency(writer: PdfWriter, label: str) -> None:

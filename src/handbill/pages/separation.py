@@ -9,7 +9,9 @@ from pypdf import PdfWriter
 from pypdf.generic import (
     ArrayObject,
     ByteStringObject,
+    DecodedStreamObject,
     DictionaryObject,
+    EncodedStreamObject,
     FloatObject,
     IndirectObject,
     NameObject,
@@ -44,9 +46,7 @@ class Separation:
             resources = _get(page, "/Resources")
             spaces = self.resources(resources, grey=False)
             data = StreamConverter(self.inks, spaces).convert(_contents(page))
-            stream = StreamObject()
-            set_stream_data(stream, data)
-            page[NameObject("/Contents")] = writer._add_object(stream)
+            page[NameObject("/Contents")] = writer._add_object(new_stream(data))
             _group_to(page, "/DeviceCMYK")
         for table in self.space_tables:  # names no longer drawn with, now every use is CMYK
             for name in [n for n, s in table.items() if space_kind(s) in CONVERTED]:
@@ -210,10 +210,26 @@ def _group_to(obj: Any, space: str) -> None:
 
 
 def set_stream_data(stream: Any, data: bytes) -> None:
-    """Give a stream new decoded content, stored compressed (whatever filter it had)."""
+    """Give a stream new decoded content, stored compressed (whatever filter it had), so that
+    ``get_data`` reads the new content back and the file holds it compressed."""
+    for key in ("/Filter", "/DecodeParms"):
+        if key in stream:
+            del stream[key]
+    if not isinstance(stream, EncodedStreamObject):
+        stream.set_data(data)  # a stream the file held uncompressed stays so
+        return
+    decoded = DecodedStreamObject()
+    decoded.set_data(data)
+    decoded.update({k: v for k, v in stream.items() if k != "/Length"})
     stream[NameObject("/Filter")] = NameObject("/FlateDecode")
-    if "/DecodeParms" in stream:
-        del stream["/DecodeParms"]
     StreamObject.set_data(stream, zlib.compress(data, 6))
-    if hasattr(stream, "decoded_self"):
-        stream.decoded_self = None
+    stream.decoded_self = decoded
+
+
+def new_stream(data: bytes) -> EncodedStreamObject:
+    """A new compressed stream holding ``data``."""
+    decoded = DecodedStreamObject()
+    decoded.set_data(data)
+    encoded = decoded.flate_encode(6)
+    encoded.decoded_self = decoded
+    return encoded
