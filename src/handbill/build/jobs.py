@@ -145,7 +145,7 @@ def build_job(
     """
     from handbill.engine.fitting import render_fitted
     from handbill.engine.glyphs import check_glyphs
-    from handbill.engine.inspect import check_page_sizes, page_count
+    from handbill.engine.inspect import check_page_sizes, fold_lines, page_count
     from handbill.engine.layout import PDF_VARIANT, qr_placements, write_pdf_parts
     from handbill.pages.printing import home_sheets, press_pdf
     from handbill.render.qr import known_matrices
@@ -177,9 +177,10 @@ def build_job(
     codes = {code.link: code for code in rendered.qr_codes}
     title = f"{material.title} - {kit.config.name}"
     data, parts = write_pdf_parts(document, title, material.language, label)
+    folds = fold_lines(document) if press else []
     if press:
         marks = printing.crop_marks if options.marks is None else options.marks
-        data = press_pdf(data, printing, marks)
+        data = press_pdf(data, printing, marks, folds)
     common: dict[str, Any] = {
         "material": material.name,
         "title": material.title,
@@ -207,6 +208,7 @@ def build_job(
         "mode": options.mode,
         "greyscale": options.greyscale,
         **({"bleed_mm": printing.bleed_mm, "crop_marks": marks} if press else {}),
+        **_folds_field(folds),
         **write_output(out_dir, pdf_name(rendered, options), data),
         "qr_codes": [
             {
@@ -240,6 +242,14 @@ def build_job(
         deps=deps,
         qr=known_matrices([code.url for code in rendered.qr_codes]),
     )
+
+
+def _folds_field(folds: list[Any]) -> dict[str, Any]:
+    """The manifest's ``folds``: each page's fold positions in mm from the trim, when any
+    (a print shop told "no marks" still needs to know where to fold)."""
+    if not any(fold.x_mm or fold.y_mm for fold in folds):
+        return {}
+    return {"folds": [{"x_mm": list(fold.x_mm), "y_mm": list(fold.y_mm)} for fold in folds]}
 
 
 def write_output(out_dir: Path, name: str, data: bytes) -> dict[str, Any]:

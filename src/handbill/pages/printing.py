@@ -2,20 +2,48 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from typing import Any
 
 from handbill.engine.incremental import WrittenPDF
+from handbill.engine.inspect import Folds
 from handbill.kit.config import PrintSettings
 from handbill.pages.impose import A4, add_crop_marks, impose_booklet, impose_n_up, n_up_layout, tile
+
+_HTML_TAG = re.compile(r"<html\b[^>]*>", re.IGNORECASE)
+_CLASS = re.compile(r"""\bclass\s*=\s*(["'])(.*?)\1""", re.IGNORECASE | re.DOTALL)
 
 
 def with_bleed(html: str, bleed_mm: float) -> str:
     """The page grows by the bleed on every side; WeasyPrint then sets TrimBox and BleedBox.
 
-    Its own ``marks: crop`` would draw inside the bleed, so handbill draws the marks itself.
+    The design is told it is going to press: ``<html class="press">`` and ``--bleed`` (the
+    bleed's width), which the bleed-top/-right/-bottom/-left classes of handbill.css use to run
+    a box's background to the bleed edge. WeasyPrint's own ``marks: crop`` would draw inside
+    the bleed, so handbill draws the marks itself.
     """
-    rule = f"<style>@page {{ bleed: {bleed_mm:g}mm; marks: none }}</style>"
-    return html.replace("</head>", rule + "</head>", 1)
+    rule = (
+        f"<style>@page {{ bleed: {bleed_mm:g}mm; marks: none }} "
+        f":root {{ --bleed: {bleed_mm:g}mm }}</style>"
+    )
+    return _press_class(html.replace("</head>", rule + "</head>", 1))
+
+
+def _press_class(html: str) -> str:
+    """Add ``press`` to the classes of the document's ``<html>`` element."""
+    tag = _HTML_TAG.search(html)
+    if tag is None:  # no <html> element written out: the parser makes one, without a class
+        return html
+    found = _CLASS.search(tag.group(0))
+    if found is None:
+        new = tag.group(0)[:5] + ' class="press"' + tag.group(0)[5:]
+    else:
+        quote, classes = found.group(1), found.group(2)
+        joined = f"{classes} press" if classes.strip() else "press"
+        attribute = f"class={quote}{joined}{quote}"
+        new = tag.group(0)[: found.start()] + attribute + tag.group(0)[found.end() :]
+    return html[: tag.start()] + new + html[tag.end() :]
 
 
 # For mono laser printers and photocopiers: black text and rules on white, no tinted or solid
@@ -32,10 +60,13 @@ def with_greyscale(html: str) -> str:
     return html.replace("</head>", GREYSCALE_CSS + "</head>", 1)
 
 
-def press_pdf(data: bytes, printing: PrintSettings, marks: bool) -> bytes:
+def press_pdf(
+    data: bytes, printing: PrintSettings, marks: bool, folds: Sequence[Folds] = ()
+) -> bytes:
+    """The press PDF: with crop marks and, where the template declares folds, fold marks."""
     if not marks:
         return data
-    return add_crop_marks(data, printing.bleed_mm, printing.mark_offset_mm)
+    return add_crop_marks(data, printing.bleed_mm, printing.mark_offset_mm, folds)
 
 
 def home_sheets(
