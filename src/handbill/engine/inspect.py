@@ -182,7 +182,12 @@ def fold_lines(document: Document) -> list[Folds]:
         ys: set[float] = set()
         for box, _ in _walk(page._page_box):
             element = getattr(box, "element", None)
-            if element is None or element.get("data-fold") is None:
+            # Pseudo-elements (a drawn guide's ::before) share their element's attributes.
+            if (
+                element is None
+                or element.get("data-fold") is None
+                or "::" in str(getattr(box, "element_tag", ""))
+            ):
                 continue
             if box.height >= box.width:
                 xs.add(round(box.border_box_x() / PX_PER_MM, 2))
