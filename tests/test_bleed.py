@@ -275,3 +275,41 @@ def test_check_finds_a_fold_guide_inside_the_trim(kit_dir: Path, tmp_path: Path)
         for page, folds in ((1, (97, 197)), (2, (100, 200)))
         for fold in folds
     ]
+
+
+def test_a_horizontal_fold_is_marked_beside_the_sheet(kit_dir: Path, tmp_path: Path) -> None:
+    """A zero-height data-fold element is a fold along its top edge: marked left and right."""
+    write(
+        kit_dir / "templates" / "card-fold.html",
+        '{% extends "_base.html" %}{% block stylesheets %}<style>@page { margin: 0 }'
+        " .half { height: 74mm } .fold { height: 0 } .off { position: absolute; top: -40mm;"
+        " width: 10mm; height: 0 }</style>{% endblock %}{% block body %}<div class='half'>"
+        "{{ content }}</div><div class='fold' data-fold></div><div class='off' data-fold></div>"
+        "{% endblock %}\n",
+    )
+    write(
+        kit_dir / "materials" / "card-fold.md",
+        "---\ntemplate: card-fold\ntitle: Folded card\npaper: A5\n---\nWords.\n",
+    )
+    report = build(
+        load_kit(kit_dir), ["card-fold"], out_dir=tmp_path, jobs=1, options=Options("press")
+    )
+    entry = report.entries[0]
+    assert entry["folds"] == [{"x_mm": [], "y_mm": [74.0]}]  # not the one off the sheet
+    page = Page(tmp_path / "card-fold.press.pdf", 1, tmp_path)
+    # Dashes at 74 mm beside the sheet, in the slug (3 to 8 mm out), and nowhere else.
+    for x in (-5.5, page.width + 5.5):
+        strip = [page.at(x + dx / 4, 74.0 + dy / 10) for dx in range(-8, 9) for dy in range(-5, 6)]
+        assert any(sum(pixel) < 500 for pixel in strip), x
+    assert page.at(-5.5, 20.0) == WHITE
+    assert press_findings(tmp_path / "card-fold.press.pdf", entry, "card-fold") == []
+
+
+@pytest.mark.parametrize("folds", ["junk", [None, {"x_mm": "97"}], [{"x_mm": [True, "x"]}]])
+def test_check_reads_only_the_folds_it_understands(
+    kit_dir: Path, tmp_path: Path, folds: object
+) -> None:
+    """A manifest that came with the folder from elsewhere may say anything about folds."""
+    report = build(load_kit(kit_dir), ["card"], out_dir=tmp_path, jobs=1, options=Options("press"))
+    entry = {**report.entries[0], "folds": folds}
+    assert press_findings(tmp_path / "card.press.pdf", entry, "card") == []

@@ -30,7 +30,7 @@ def press_findings(path: Path, entry: dict[str, Any], label: str) -> list[Findin
 
     reader = PdfReader(path)
     bleed_mm = float(entry.get("bleed_mm", 3))
-    folds = entry.get("folds") or []
+    folds = _declared_folds(entry.get("folds"))
     findings = []
     document = pdfium.PdfDocument(str(path))
     try:
@@ -47,8 +47,8 @@ def press_findings(path: Path, entry: dict[str, Any], label: str) -> list[Findin
             height = float(trim.height) / PT_PER_MM
             number = index + 1
             findings += _edges(at, width, height, bleed_mm, label, number)
-            fold = folds[index] if index < len(folds) else {}
-            findings += _guides(at, width, height, fold, label, number)
+            xs, ys = folds[index] if index < len(folds) else ((), ())
+            findings += _guides(at, width, height, xs, ys, label, number)
     finally:
         document.close()
     return findings
@@ -118,15 +118,42 @@ def _edges(
     return findings
 
 
+def _declared_folds(recorded: Any) -> list[tuple[tuple[float, ...], tuple[float, ...]]]:
+    """Each page's folds as the manifest records them; anything else there (a manifest that
+    came with the folder from elsewhere) counts as no folds."""
+    if not isinstance(recorded, list):
+        return []
+    pages = []
+    for page in recorded:
+        page = page if isinstance(page, dict) else {}
+        xs, ys = page.get("x_mm"), page.get("y_mm")
+        pages.append((_numbers(xs), _numbers(ys)))
+    return pages
+
+
+def _numbers(values: Any) -> tuple[float, ...]:
+    if not isinstance(values, list):
+        return ()
+    return tuple(
+        float(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)
+    )
+
+
 def _guides(
-    at: Pixel, width: float, height: float, fold: dict[str, Any], label: str, page: int
+    at: Pixel,
+    width: float,
+    height: float,
+    xs: tuple[float, ...],
+    ys: tuple[float, ...],
+    label: str,
+    page: int,
 ) -> list[Finding]:
     """A line drawn along a declared fold inside the trim: in press mode the fold is marked
     outside the bleed, and a guide inside would print on every copy."""
     step = 1 / PX_PER_MM
     findings = []
-    lines = [("x", float(x), height) for x in fold.get("x_mm", [])]
-    lines += [("y", float(y), width) for y in fold.get("y_mm", [])]
+    lines = [("x", x, height) for x in xs if 0 < x < width]
+    lines += [("y", y, width) for y in ys if 0 < y < height]
     for axis, where, length in lines:
         drawn = 0
         for i in range(int(length / step)):

@@ -189,9 +189,11 @@ def fold_lines(document: Document) -> list[Folds]:
                 or "::" in str(getattr(box, "element_tag", ""))
             ):
                 continue
-            if box.height >= box.width:
-                xs.add(round(box.border_box_x() / PX_PER_MM, 2))
-            else:
-                ys.add(round(box.border_box_y() / PX_PER_MM, 2))
+            # Only folds across the page: a fold element placed off it marks nothing.
+            x, y = box.border_box_x(), box.border_box_y()
+            if box.height >= box.width and 0 < x < page.width:
+                xs.add(round(x / PX_PER_MM, 2))
+            elif box.height < box.width and 0 < y < page.height:
+                ys.add(round(y / PX_PER_MM, 2))
         pages.append(Folds(tuple(sorted(xs)), tuple(sorted(ys))))
     return pages
