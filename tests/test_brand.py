@@ -30,6 +30,9 @@ STOCK_CSS = sorted((REPO / "assets" / "css").glob("*.css"))
 STOCK_HTML = sorted((REPO / "templates").glob("*.html"))
 BRAND_DOC = (REPO / "docs" / "templates" / "brand.md").read_text(encoding="utf-8")
 FONT_PROPERTIES = {"font-body", "font-heading"}
+# Set by handbill.css on :root (and by stylesheets with other page margins), for the bleed-*
+# classes of press mode; --bleed is set by handbill for press outputs.
+PRESS_PROPERTIES = {"bleed", *(f"page-margin-{s}" for s in ("top", "right", "bottom", "left"))}
 
 
 def rebrand(root: Path, logo: bool = True) -> None:
@@ -172,12 +175,12 @@ def test_every_custom_property_of_stock_css_is_defined_and_documented() -> None:
     for path in [*STOCK_CSS, *STOCK_HTML]:
         used |= set(re.findall(r"var\(--([a-z-]+)\)", path.read_text(encoding="utf-8")))
     defined = set(BRAND_PROPERTIES) | set(DERIVED_PROPERTIES)
-    assert used <= defined | FONT_PROPERTIES, used - defined
+    assert used <= defined | FONT_PROPERTIES | PRESS_PROPERTIES, used - defined
     assert used >= defined - {"tint-strong"}, defined - used  # tint-strong is for kits' own
-    for name in defined | FONT_PROPERTIES:
+    for name in defined | FONT_PROPERTIES | PRESS_PROPERTIES:
         assert f"`--{name}`" in BRAND_DOC, name
     documented = set(re.findall(r"^\| `--([a-z-]+)` \|", BRAND_DOC, flags=re.M))
-    assert documented == defined | FONT_PROPERTIES
+    assert documented == defined | FONT_PROPERTIES | PRESS_PROPERTIES
 
 
 def test_every_property_reaches_the_page(kit_dir: Path) -> None:

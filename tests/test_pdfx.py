@@ -212,3 +212,17 @@ def test_press_pdfs_pass_handbills_own_preflight(example_press: Path, name: str)
 
     reader = PdfReader(example_press / f"{name}.press.pdf")
     assert pdfx_findings({"mode": "press", "pdf_x": "4"}, name, reader) == []
+
+
+def test_cmyk_placard_band_runs_into_the_bleed(example_press: Path) -> None:
+    """The band's ink is the same just inside the trim and at the bleed's outer edge."""
+    path = example_press / "placard-a4.press.pdf"
+    page = tiff32nc(path, 100)[0]
+    reader = PdfReader(path)
+    media, trim = reader.pages[0].mediabox, reader.pages[0].trimbox
+    x = round((float(trim.left) + float(trim.width) / 2 - float(media.left)) / 72 * 100)
+    top = (float(media.top) - float(trim.top)) / 72 * 100  # the trim's top edge in pixels
+    inside = page.getpixel((x, round(top + 4 * 100 / 25.4)))
+    edge = page.getpixel((x, round(top - 2.8 * 100 / 25.4)))
+    assert sum(inside) > 255, inside  # a band of ink, not paper
+    assert all(abs(a - b) <= 3 for a, b in zip(inside, edge, strict=True)), (inside, edge)

@@ -147,7 +147,7 @@ def build_job(
     """
     from handbill.engine.fitting import render_fitted
     from handbill.engine.glyphs import check_glyphs
-    from handbill.engine.inspect import check_page_sizes, page_count
+    from handbill.engine.inspect import check_page_sizes, fold_lines, page_count
     from handbill.engine.layout import PDF_VARIANT, qr_placements, write_pdf_parts
     from handbill.pages.printing import home_sheets, press_inks, press_pdf
     from handbill.render.qr import known_matrices
@@ -185,10 +185,11 @@ def build_job(
         from handbill.pages.printing import greyscale_pdf
 
         data, parts = greyscale_pdf(data), None
+    folds = fold_lines(document) if press else []
     if press:
         marks = printing.crop_marks if options.marks is None else options.marks
         printing = replace(printing, pdf_x=options.pdf_x or printing.pdf_x)
-        data = press_pdf(data, printing, marks, press_inks(kit, printing), label)
+        data = press_pdf(data, printing, marks, press_inks(kit, printing), label, folds)
     common: dict[str, Any] = {
         "material": material.name,
         "title": material.title,
@@ -225,6 +226,7 @@ def build_job(
             if press
             else {}
         ),
+        **_folds_field(folds),
         **write_output(out_dir, pdf_name(rendered, options), data),
         "qr_codes": [
             {
@@ -258,6 +260,14 @@ def build_job(
         deps=deps,
         qr=known_matrices([code.url for code in rendered.qr_codes]),
     )
+
+
+def _folds_field(folds: list[Any]) -> dict[str, Any]:
+    """The manifest's ``folds``: each page's fold positions in mm from the trim, when any
+    (a print shop told "no marks" still needs to know where to fold)."""
+    if not any(fold.x_mm or fold.y_mm for fold in folds):
+        return {}
+    return {"folds": [{"x_mm": list(fold.x_mm), "y_mm": list(fold.y_mm)} for fold in folds]}
 
 
 def write_output(out_dir: Path, name: str, data: bytes) -> dict[str, Any]:

@@ -11,7 +11,7 @@ class Finding:
 
     severity: str  # "error" or "warning"
     material: str
-    check: str  # fit, qr, fonts, imprint, legibility, links, pdf
+    check: str  # fit, qr, fonts, imprint, legibility, links, pdf, bleed
     message: str
     page: int | None = None
 

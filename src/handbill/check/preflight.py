@@ -27,6 +27,7 @@ from handbill.build.places import located
 from handbill.build.runner import build
 from handbill.build.workers import die_with
 from handbill.build.writers import read_manifest, recorded_outputs
+from handbill.check.bleed import press_findings
 from handbill.check.findings import Finding
 from handbill.check.legibility import legibility_findings
 from handbill.check.pdfx import pdfx_findings
@@ -142,6 +143,7 @@ def _check_entry(kit: Kit, entry: dict[str, Any], out_dir: Path, fonts: Any) -> 
     findings += qr_findings(path, entry, label, material.vars)
     findings += _press_boxes(entry, label, reader)
     findings += pdfx_findings(entry, label, reader)
+    findings += press_findings(path, entry, label)
     job = Job(material.name, entry.get("row", 0))
     row = rows_of(kit, material)[job.row - 1] if job.row else None
     rendered = render_html(kit, material, row, job.row)

@@ -161,3 +161,39 @@ def _spills(document: Document) -> Iterator[tuple[int, str, bool, float | None]]
                 elif fixed_h and bottom > a_bottom + TOLERANCE_PX:
                     yield number, text, False, bottom - a_bottom
                 break
+
+
+@dataclass(frozen=True)
+class Folds:
+    """Where one page is folded, in millimetres from the trim's left and top edges."""
+
+    x_mm: tuple[float, ...] = ()  # vertical folds
+    y_mm: tuple[float, ...] = ()  # horizontal folds
+
+
+def fold_lines(document: Document) -> list[Folds]:
+    """Each page's folds, as the template declares them: an element with a ``data-fold``
+    attribute is a fold along its left edge when it is taller than wide (a zero-width line
+    down the sheet), else along its top edge. Read from the layout, so the positions are
+    wherever the template's CSS put them, on each side of the sheet."""
+    pages = []
+    for page in document.pages:
+        xs: set[float] = set()
+        ys: set[float] = set()
+        for box, _ in _walk(page._page_box):
+            element = getattr(box, "element", None)
+            # Pseudo-elements (a drawn guide's ::before) share their element's attributes.
+            if (
+                element is None
+                or element.get("data-fold") is None
+                or "::" in str(getattr(box, "element_tag", ""))
+            ):
+                continue
+            # Only folds across the page: a fold element placed off it marks nothing.
+            x, y = box.border_box_x(), box.border_box_y()
+            if box.height >= box.width and 0 < x < page.width:
+                xs.add(round(x / PX_PER_MM, 2))
+            elif box.height < box.width and 0 < y < page.height:
+                ys.add(round(y / PX_PER_MM, 2))
+        pages.append(Folds(tuple(sorted(xs)), tuple(sorted(ys))))
+    return pages

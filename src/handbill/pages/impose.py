@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pypdf import PageObject, PdfReader, PdfWriter
@@ -18,11 +19,13 @@ from pypdf.generic import (
 )
 
 from handbill.engine.incremental import Side, WrittenPDF, append_sides
+from handbill.engine.inspect import Folds
 
 PT = 72 / 25.4  # points per millimetre
 A4 = (210.0, 297.0)
 MARK_LENGTH_MM = 5.0
 HAIRLINE_PT = 0.25  # the thinnest line print shops accept
+FOLD_DASH_PT = 2.0  # fold marks: dashes and gaps of 2 pt
 
 
 @dataclass(frozen=True)
@@ -270,17 +273,24 @@ def _label_pages(
     return list(PdfReader(io.BytesIO(data)).pages)
 
 
-def add_crop_marks(data: bytes, bleed_mm: float, offset_mm: float) -> bytes:
+def add_crop_marks(
+    data: bytes,
+    bleed_mm: float,
+    offset_mm: float,
+    folds: Sequence[Folds] = (),
+) -> bytes:
     """Enlarge each page to hold crop marks outside the bleed, offset from the trim.
 
     The TrimBox and BleedBox stay where WeasyPrint put them; the MediaBox grows by
     offset + mark length beyond the bleed, and hairline marks are drawn in line with the trim.
+    ``folds`` (one per page) adds dashed fold marks in the same strip, in line with each fold:
+    above and below the sheet for a vertical fold, beside it for a horizontal one.
     """
     reader = PdfReader(io.BytesIO(data))
     writer = PdfWriter(clone_from=reader)
     writer.pdf_header = reader.pdf_header  # pypdf would write 1.3, too old for transparency
     extra = (max(offset_mm, bleed_mm) + MARK_LENGTH_MM) * PT
-    for page in writer.pages:
+    for number, page in enumerate(writer.pages):
         trim = page.trimbox
         left, bottom = float(trim.left), float(trim.bottom)
         right, top = float(trim.right), float(trim.top)
@@ -295,6 +305,21 @@ def add_crop_marks(data: bytes, bleed_mm: float, offset_mm: float) -> bytes:
                 f"{x:.2f} {top + start:.2f} m {x:.2f} {top + end:.2f} l S",
             ]
         for y in (bottom, top):
+            commands += [
+                f"{left - start:.2f} {y:.2f} m {left - end:.2f} {y:.2f} l S",
+                f"{right + start:.2f} {y:.2f} m {right + end:.2f} {y:.2f} l S",
+            ]
+        fold = folds[number] if number < len(folds) else Folds()
+        # Dashed, where crop marks are solid: a print shop reads them as "fold", not "cut".
+        commands.append(f"[{FOLD_DASH_PT:g} {FOLD_DASH_PT:g}] 0 d")
+        for x_mm in fold.x_mm:
+            x = left + x_mm * PT
+            commands += [
+                f"{x:.2f} {bottom - start:.2f} m {x:.2f} {bottom - end:.2f} l S",
+                f"{x:.2f} {top + start:.2f} m {x:.2f} {top + end:.2f} l S",
+            ]
+        for y_mm in fold.y_mm:
+            y = top - y_mm * PT  # from the top edge down, as the layout measures it
             commands += [
                 f"{left - start:.2f} {y:.2f} m {left - end:.2f} {y:.2f} l S",
                 f"{right + start:.2f} {y:.2f} m {right + end:.2f} {y:.2f} l S",

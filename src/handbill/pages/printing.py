@@ -3,9 +3,12 @@ greyscale (the stylesheet in greystyle.py, the colour conversion in greyscale.py
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from typing import Any
 
 from handbill.engine.incremental import WrittenPDF
+from handbill.engine.inspect import Folds
 from handbill.kit.loader import Kit
 from handbill.kit.press import PrintSettings
 from handbill.pages.greyscale import greyscale_pdf
@@ -24,22 +27,53 @@ __all__ = [
     "with_greyscale",
 ]
 
+_HTML_TAG = re.compile(r"<html\b[^>]*>", re.IGNORECASE)
+_CLASS = re.compile(r"""\bclass\s*=\s*(["'])(.*?)\1""", re.IGNORECASE | re.DOTALL)
+
 
 def with_bleed(html: str, bleed_mm: float) -> str:
     """The page grows by the bleed on every side; WeasyPrint then sets TrimBox and BleedBox.
 
-    Its own ``marks: crop`` would draw inside the bleed, so handbill draws the marks itself.
+    The design is told it is going to press: ``<html class="press">`` and ``--bleed`` (the
+    bleed's width), which the bleed-top/-right/-bottom/-left classes of handbill.css use to run
+    a box's background to the bleed edge. WeasyPrint's own ``marks: crop`` would draw inside
+    the bleed, so handbill draws the marks itself.
     """
-    rule = f"<style>@page {{ bleed: {bleed_mm:g}mm; marks: none }}</style>"
-    return html.replace("</head>", rule + "</head>", 1)
+    rule = (
+        f"<style>@page {{ bleed: {bleed_mm:g}mm; marks: none }} "
+        f":root {{ --bleed: {bleed_mm:g}mm }}</style>"
+    )
+    return _press_class(html.replace("</head>", rule + "</head>", 1))
+
+
+def _press_class(html: str) -> str:
+    """Add ``press`` to the classes of the document's ``<html>`` element."""
+    tag = _HTML_TAG.search(html)
+    if tag is None:  # no <html> element written out: the parser makes one, without a class
+        return html
+    found = _CLASS.search(tag.group(0))
+    if found is None:
+        new = tag.group(0)[:5] + ' class="press"' + tag.group(0)[5:]
+    else:
+        quote, classes = found.group(1), found.group(2)
+        joined = f"{classes} press" if classes.strip() else "press"
+        attribute = f"class={quote}{joined}{quote}"
+        new = tag.group(0)[: found.start()] + attribute + tag.group(0)[found.end() :]
+    return html[: tag.start()] + new + html[tag.end() :]
 
 
 def press_pdf(
-    data: bytes, printing: PrintSettings, marks: bool, inks: Inks | None, label: str
+    data: bytes,
+    printing: PrintSettings,
+    marks: bool,
+    inks: Inks | None,
+    label: str,
+    folds: Sequence[Folds] = (),
 ) -> bytes:
-    """The print shop's PDF: crop marks, then (with ``inks``) CMYK and PDF/X."""
+    """The print shop's PDF: crop marks and, where the template declares folds, fold marks;
+    then (with ``inks``) CMYK and PDF/X."""
     if marks:
-        data = add_crop_marks(data, printing.bleed_mm, printing.mark_offset_mm)
+        data = add_crop_marks(data, printing.bleed_mm, printing.mark_offset_mm, folds)
     if inks is not None:
         data = make_pdfx(data, printing, inks, label)
     return data
