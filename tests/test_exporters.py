@@ -6,10 +6,17 @@ import io
 import time
 
 import docx
+import docx.document
 import pytest
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
 
+from handbill.kit.config import DEFAULT_COLOURS, Brand
 from handbill.kit.fields import fill_html
 from handbill.kit.markdown import markdown_renderer
+from handbill.kit.palette import contrast
+from handbill.kit.paper import Paper
+from handbill.render.docxlook import DocLook
 from handbill.render.exporters import blocks_of, to_docx, to_text
 
 SOURCE = """Dear [[mp_name]],
@@ -99,3 +106,65 @@ def test_docx_bytes_do_not_depend_on_the_clock(monkeypatch: pytest.MonkeyPatch) 
     a_year_later = time.time() + 400 * 86400
     monkeypatch.setattr(time, "time", lambda: a_year_later)  # zipfile stamps members with it
     assert to_docx("Letter", "", blocks()) == first
+
+
+def _look_document(**brand: str) -> docx.document.Document:
+    colours = {**DEFAULT_COLOURS, "primary": "#005eb8", "secondary": "#003087", **brand}
+    look = DocLook.of(
+        Paper("A4", 210, 297),
+        "en-GB",
+        Brand(colours, None, "Atkinson Hyperlegible", "Hanken Grotesk"),
+    )
+    return docx.Document(io.BytesIO(to_docx("Letter", "", blocks(), 16, look)))
+
+
+def test_docx_is_on_the_kits_paper_in_its_language() -> None:
+    document = _look_document()
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    langs = document.styles.element.xpath("//w:docDefaults//w:lang")
+    assert langs[0].get(qn("w:val")) == "en-GB"
+    assert document.core_properties.language == "en-GB"
+    letter = Paper("Letter", 215.9, 279.4)
+    look = DocLook.of(letter, "ur", Brand(DEFAULT_COLOURS, None, "Noto", "Noto"))
+    urdu = docx.Document(io.BytesIO(to_docx("T", "", blocks(), 12, look)))
+    assert round(urdu.sections[0].page_width.mm, 1) == 215.9
+    lang = urdu.styles.element.xpath("//w:docDefaults//w:lang")[0]
+    assert (lang.get(qn("w:val")), lang.get(qn("w:bidi"))) == ("ur", "ur")
+    assert urdu.styles["Normal"].element.xpath("./w:pPr/w:bidi")
+
+
+def test_docx_styles_use_the_brand_fonts_and_colours() -> None:
+    document = _look_document()
+    styles = document.styles
+    assert styles["Normal"].font.name == "Atkinson Hyperlegible"
+    assert str(styles["Normal"].font.color.rgb) == DEFAULT_COLOURS["text"].lstrip("#").upper()
+    for name in ("Heading 1", "Heading 2", "Heading 3"):
+        assert styles[name].font.name == "Hanken Grotesk"
+        assert str(styles[name].font.color.rgb) == "005EB8"
+        # Word's theme colour and theme font would override the brand's: none left.
+        assert styles[name].font.color.theme_color is None
+        assert not styles[name].element.xpath("./w:rPr/w:rFonts/@w:asciiTheme")
+    assert str(styles["Title"].font.color.rgb) == "003087"
+
+
+def test_docx_pale_brand_colour_is_darkened_to_read_on_white() -> None:
+    heading = _look_document(primary="#ffe600").styles["Heading 2"].font.color.rgb
+    channels = tuple(int(str(heading)[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    assert contrast(channels, (1.0, 1.0, 1.0)) >= 4.5
+
+
+def test_docx_headings_are_above_body_size_in_order() -> None:
+    styles = _look_document().styles
+    sizes = [styles[n].font.size.pt for n in ("Title", "Heading 1", "Heading 2", "Heading 3")]
+    assert sizes == sorted(sizes, reverse=True)
+    assert len(set(sizes)) == 4
+    assert sizes[-1] > styles["Normal"].font.size.pt == 16
+
+
+def test_docx_footer_numbers_the_pages() -> None:
+    footer = _look_document().sections[0].footer.paragraphs[0]
+    assert footer.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert footer._p.xpath(".//w:instrText")[0].text.strip() == "PAGE"
+    kinds = [f.get(qn("w:fldCharType")) for f in footer._p.xpath(".//w:fldChar")]
+    assert kinds == ["begin", "separate", "end"]

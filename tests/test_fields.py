@@ -8,7 +8,7 @@ import pytest
 
 from conftest import write
 from handbill.errors import KitError
-from handbill.kit.fields import field_names, fill_html, split_sections
+from handbill.kit.fields import field_names, fill_html, split_sections, spoken_time
 from handbill.kit.loader import load_kit
 from handbill.kit.markdown import markdown_renderer
 
@@ -45,8 +45,8 @@ def test_sections_are_timed_at_130_words_a_minute() -> None:
     assert [s.title for s in sections] == ["", "Why", "Ask"]
     # Blank labels and pause markers are not spoken: "I am from ." is 3 words.
     assert [s.words for s in sections] == [3, 130, 3]
-    assert sections[1].seconds == 60 and sections[1].duration == "1 min 00 s"
-    assert sections[2].seconds == 5 and sections[2].duration == "5 s"
+    assert sections[1].seconds == 60 and sections[1].duration == "1 minute"
+    assert sections[2].seconds == 5 and sections[2].duration == "5 seconds"
 
 
 def test_undeclared_field_is_an_error_with_its_line(kit_dir: Path) -> None:
@@ -73,3 +73,19 @@ def test_kit_fields_and_data_columns_count_as_declared(kit_dir: Path) -> None:
     kit = load_kit(kit_dir)
     assert kit.config.fields == {"group": "Leeds KONP"}
     assert kit.materials["ev"].output_name == "ev-{date}.pdf"
+
+
+@pytest.mark.parametrize(
+    ("seconds", "spoken"),
+    [
+        (45, "45 seconds"),
+        (60, "1 minute"),
+        (70, "1 minute"),
+        (75, "1½ minutes"),
+        (100, "1½ minutes"),
+        (105, "2 minutes"),
+        (150, "2½ minutes"),
+    ],
+)
+def test_running_time_reads_as_a_speaker_says_it(seconds: int, spoken: str) -> None:
+    assert spoken_time(seconds) == spoken

@@ -83,7 +83,7 @@ def test_each_event_is_one_page_of_the_right_size(out: Path, name: str, number: 
 def test_each_event_shows_its_details(out: Path, name: str, number: int) -> None:
     row = ROWS[number - 1]
     text = squashed(" ".join(page_texts(pdf(out, name, number))))
-    for cell in ("title", "venue", "address", "postcode", "speakers", "price"):
+    for cell in ("title", "time", "venue", "address", "postcode", "speakers", "price"):
         assert squashed(row[cell]) in text, (cell, row[cell])
     assert "#Justice4NHS" in text and "Promotedby999CallfortheNHS" in text
 
@@ -107,8 +107,10 @@ def test_qr_code_goes_to_the_booking_link_or_the_events_link(
 ) -> None:
     row = ROWS[number - 1]
     codes = entry(out, name, number)["qr_codes"]
+    # A booking address that is one of the kit's links is recorded under that link's name.
+    named = [n for n, link in kit.config.links.items() if link.url == row["booking_link"]]
     if row["booking_link"]:
-        expected = ("booking", row["booking_link"])
+        expected = (named[0] if named else "booking", row["booking_link"])
     else:
         expected = ("events", kit.config.links["events"].url)
     # The kit adds UTM parameters naming this output (see test_tracking.py).
@@ -118,6 +120,64 @@ def test_qr_code_goes_to_the_booking_link_or_the_events_link(
     ]
     assert all(q["width_mm"] >= 20 for q in codes)
     assert decode_qr_codes(pdf(out, name, number)) == [(q["page"], q["url"]) for q in codes]
+
+
+def test_every_example_event_has_a_start_time() -> None:
+    assert all(row["time"] for row in ROWS)
+
+
+@pytest.mark.parametrize("name", MATERIALS)
+def test_the_words_beside_the_code_say_what_the_link_is(kit: Kit, out: Path, name: str) -> None:
+    for number, row in enumerate(ROWS, start=1):
+        text = " ".join(" ".join(page_texts(pdf(out, name, number))).split())
+        if row["booking_link"] == kit.config.links["petition"].url:
+            assert "Sign the petition" in text and "Book your place" not in text
+        elif not row["booking_link"]:
+            assert "Find more events" in text and "Book your place" not in text
+
+
+def _act_heading(kit: Kit, name: str, row: dict[str, str]) -> str:
+    html = render_html(kit, kit.materials[name], row, 1).html
+    return html.split('<p class="act-heading">', 1)[1].split("</p>", 1)[0]
+
+
+def test_heading_beside_the_code_follows_the_link(tmp_path: Path) -> None:
+    """A kit's own links: known kinds get their words, a title per link wins, others book."""
+    write(
+        tmp_path / "handbill.toml",
+        """
+        [campaign]
+        name = "Our Campaign"
+
+        [links]
+        petition = "https://example.org/sign/"
+        donate = "https://example.org/give"
+        tickets = "https://example.org/tickets"
+        """,
+    )
+    write(
+        tmp_path / "materials" / "poster.md",
+        "---\ntemplate: event-poster\ntitle: P\nper: events\npublished: false\n"
+        "vars:\n  qr_titles:\n    donate: Chip in for the coach\n---\nCome.\n",
+    )
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "events.csv").write_text(
+        "date,time,title,venue,booking_link\n2030-03-14,,T,V,\n", encoding="utf-8"
+    )
+    kit = load_kit(tmp_path)
+    row = {"date": "2030-03-14", "time": "7pm", "title": "T", "venue": "V"}
+    expected = {
+        "https://example.org/sign": "Sign the petition",  # the same address, no final slash
+        "petition": "Sign the petition",  # the link's name
+        "https://example.org/give": "Chip in for the coach",  # the kit's own words
+        "https://example.org/tickets": "Book your place",
+        "https://elsewhere.example/book": "Book your place",
+    }
+    for link, heading in expected.items():
+        assert _act_heading(kit, "poster", {**row, "booking_link": link}) == heading, link
+    # The start time shows whenever it is given, even without a date.
+    html = render_html(kit, kit.materials["poster"], {**row, "date": ""}, 1).html
+    assert '<span class="time">7pm</span>' in html
 
 
 @pytest.mark.parametrize(("name", "number"), CASES)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +24,7 @@ from handbill.render.exporters import blocks_of
 from handbill.render.templating import render_html
 from pdftools import decode_qr_codes, page_sizes_mm, page_texts
 
-SPEECHES = {"speech-3min": 2, "speech-5min": 3}
+SPEECHES = {"speech-3min": 3, "speech-5min": 5}
 TOTALS = {"speech-3min": "about 3 minutes", "speech-5min": "about 5 minutes"}
 PX_PER_PT = 96 / 72
 MIN_BODY_PT = 16
@@ -49,6 +51,11 @@ def documents(kit: Kit) -> dict[str, Any]:
 
 def flat(text: str) -> str:
     return " ".join(text.split())
+
+
+def squash(text: str) -> str:
+    """Text without spaces and hyphens: a line may break after any hyphen in a PDF."""
+    return re.sub(r"[\s-]", "", text)
 
 
 def pdf_text(path: Path) -> str:
@@ -101,7 +108,7 @@ def test_speeches_say_what_they_must(out: Path) -> None:
         "Care gets rationed. The budget decides, not the doctor.",
         "Sign our petition before you go home.",
         "YOUR LOCAL HOSPITAL",
-        "1 / 2",
+        "1 / 3",
     ):
         assert phrase in three, phrase
     for phrase in (
@@ -110,7 +117,7 @@ def test_speeches_say_what_they_must(out: Path) -> None:
         "The legal argument",
         "23 May 2018",
         "Sign the petition on your way out.",
-        "3 / 3",
+        "5 / 5",
     ):
         assert phrase in five, phrase
     # Not published: no imprint.
@@ -158,6 +165,31 @@ def test_no_heading_is_left_at_the_foot_of_a_page(documents: dict[str, Any]) -> 
                 and any("speech-body" in classes(a) for a in ancestors)
             ]
             assert kinds and kinds[-1] != "h2", f"{name} page {number}"
+
+
+def test_no_section_is_split_across_pages(kit: Kit, out: Path) -> None:
+    """Each section, heading to last line, is on one page: every block's text on its page."""
+    for name in SPEECHES:
+        pages = [flat(text) for text in page_texts(out / f"{name}.pdf")]
+        sections = split_sections(render_html(kit, kit.materials[name]).content)
+        for section in sections:
+            said = [b for b in blocks_of(section.html) if b.kind != "pause"]
+            blocks = [b.text for b in said if "____" not in b.text]
+            assert blocks, section.title
+            page = next(i for i, text in enumerate(pages) if f"{section.title} about" in text)
+            after = squash(pages[page].split(f"{section.title} about", 1)[1])
+            for block in blocks:
+                assert squash(block) in after, (name, section.title, page + 1, block[:30])
+
+
+def test_a_pause_comes_before_every_section_but_the_first(kit: Kit, out: Path) -> None:
+    for name in SPEECHES:
+        sections = split_sections(render_html(kit, kit.materials[name]).content)
+        for before, section in pairwise(sections):
+            kinds = [b.kind for b in blocks_of(before.html)]
+            assert kinds[-1] == "pause", (name, section.title)
+        # And the PDF shows each: a PAUSE line per section after the first, or more.
+        assert pdf_text(out / f"{name}.pdf").count("PAUSE") >= len(sections) - 1
 
 
 def test_no_text_spills(documents: dict[str, Any]) -> None:

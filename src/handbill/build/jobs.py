@@ -252,7 +252,7 @@ def build_job(
                 **write_output(out_dir, f"{file_stem(rendered)}.home.pdf", sheet_data),
             }
         )
-    entries += _exports(material, rendered, out_dir, common)
+    entries += _exports(kit, material, rendered, out_dir, common)
     return Output(
         entries,
         [f"{label}: {w}" for w in dict.fromkeys(warnings)],
@@ -278,10 +278,15 @@ def write_output(out_dir: Path, name: str, data: bytes) -> dict[str, Any]:
 
 
 def _exports(
-    material: Material, rendered: RenderedHTML, out_dir: Path, common: dict[str, Any]
+    kit: Kit,
+    material: Material,
+    rendered: RenderedHTML,
+    out_dir: Path,
+    common: dict[str, Any],
 ) -> list[dict[str, Any]]:
     if not material.exports:
         return []
+    from handbill.render.docxlook import DocLook
     from handbill.render.exporters import blocks_of, to_docx, to_text
 
     blocks = blocks_of(rendered.content)
@@ -291,7 +296,8 @@ def _exports(
             data = to_text(material.title, material.subtitle, blocks).encode("utf-8")
         else:
             size = float(material.vars.get("export_font_size", 12))
-            data = to_docx(material.title, material.subtitle, blocks, size)
+            look = DocLook.of(material.paper, material.language, kit.config.brand)
+            data = to_docx(material.title, material.subtitle, blocks, size, look)
         entries.append(
             {**common, "kind": kind, **write_output(out_dir, f"{file_stem(rendered)}.{kind}", data)}
         )

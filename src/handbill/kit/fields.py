@@ -54,8 +54,19 @@ class Section:
 
     @property
     def duration(self) -> str:
-        minutes, seconds = divmod(self.seconds, 60)
-        return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
+        """The running time as a speaker says it: "40 seconds", "1 minute", "2½ minutes"."""
+        return spoken_time(self.seconds)
+
+
+def spoken_time(seconds: int) -> str:
+    """Seconds under a minute, else the nearest half minute: estimates, not stopwatch times."""
+    if seconds < 60:
+        return f"{seconds} seconds"
+    halves = int(seconds / 30 + 0.5)  # half up: 75 s is "1½ minutes", as a speaker rounds
+    whole, half = divmod(halves, 2)
+    if whole == 1 and not half:
+        return "1 minute"
+    return f"{whole}{'½' if half else ''} minutes"
 
 
 def words_in(fragment: str) -> int:

@@ -9,6 +9,8 @@ import zipfile
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from handbill.render.docxlook import DocLook, apply_look
+
 BLANK = re.compile(
     r'<span class="field blank"[^>]*><span class="blank-line"></span>'
     r'<span class="blank-label">(.*?)</span></span>'
@@ -136,16 +138,18 @@ def to_text(title: str, subtitle: str, blocks: list[Block], width: int = 72) -> 
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
-def to_docx(title: str, subtitle: str, blocks: list[Block], font_size: float = 12) -> bytes:
-    """A Word document with the same headings, paragraphs and lists, ready to amend."""
+def to_docx(
+    title: str,
+    subtitle: str,
+    blocks: list[Block],
+    font_size: float = 12,
+    look: DocLook | None = None,
+) -> bytes:
+    """A Word document with the same headings, paragraphs and lists, in the campaign's look."""
     from docx import Document  # imported here: only builds that export .docx need it
-    from docx.shared import Pt
 
     document = Document()
-    normal = document.styles["Normal"]
-    normal.font.size = Pt(font_size)
-    normal.paragraph_format.line_spacing = 1.4
-    normal.paragraph_format.space_after = Pt(font_size * 0.6)
+    apply_look(document, look or DocLook(), font_size)
     document.core_properties.title = title
     document.core_properties.author = "handbill"
     document.core_properties.comments = ""
