@@ -65,12 +65,12 @@ def language_name(language: str) -> str:
     return LANGUAGE_NAMES.get(language.split("-")[0].lower(), language)
 
 
-def kind(material: Material) -> str:
+def kind(material: Material, with_paper: bool = True) -> str:
     """What the material is, in words: "A5 leaflet", "Placard (A3)", or its title."""
     known = TEMPLATE_KINDS.get(material.template)
     if known is None:
         return material.title
-    if material.template in ("placard", "event-poster") and material.paper.label:
+    if with_paper and material.template in ("placard", "event-poster") and material.paper.label:
         return f"{known} ({material.paper.label.split()[0]})"
     return known
 
