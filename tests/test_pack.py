@@ -160,3 +160,21 @@ def test_example_run_file_is_valid() -> None:
         ("petition", 10),
         ("event-flyer-2018-11-17", 40),
     ]
+
+
+def test_home_copies_do_not_name_the_print_shop(runner: CliRunner, kit_dir: Path) -> None:
+    """The imprint on what volunteers print at home names no print shop; the press PDF does."""
+    run = run_file(
+        kit_dir,
+        '[[item]]\nmaterial = "sheet"\ncopies = 1\n\n'
+        '[[item]]\nmaterial = "sheet"\nmode = "press"\ncopies = 1\n',
+    )
+    result = runner.invoke(cli, ["pack", str(run), "--kit", str(kit_dir)])
+    assert result.exit_code == 0, result.output
+    folder = kit_dir / "dist" / "packs" / "run"
+    home = " ".join(pdf_text(folder / "A4-home.pdf").split())
+    press = " ".join(pdf_text(folder / "A4-press.pdf").split())
+    assert "Printed at home by a supporter." in home and "Test Printers" not in home
+    assert "Printed by Test Printers, 2 Test Road" in press
+    checked = runner.invoke(cli, ["check", "--kit", str(kit_dir)])
+    assert "imprint" not in checked.output, checked.output
