@@ -99,7 +99,8 @@ def row_words(row: dict[str, str], group_name: bool = False) -> list[str]:
     for word in (name, place, when):
         if word and not any(word.lower() in seen.lower() for seen in words):
             words.append(word)
-    return words or [lower.get("id", "")]
+    # A table with none of those columns: its id, else its first value.
+    return words or [lower.get("id") or next(iter(lower.values()), "")]
 
 
 def variant(kit: Kit, material: Material, row: int | None) -> str:
