@@ -82,7 +82,7 @@ def test_page_from_file_url(page, runner: CliRunner, kit_dir: Path, tmp_path: Pa
     assert page.evaluate("document.activeElement.id") == "filter"
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.getAttribute('aria-label')") == (
-        "Download Test card as PDF"
+        "Download Test card as PDF, A6 landscape, 1 page"
     )
     page.screenshot(path=str(tmp_path / "site.png"), full_page=True)
     assert (tmp_path / "site.png").stat().st_size > 10_000
@@ -126,3 +126,40 @@ def test_serve_shows_an_edit_without_a_manual_reload(page, kit_dir: Path) -> Non
         assert "Live edit" in page.inner_text("main")
     finally:
         server.shutdown()
+
+
+def test_example_page_on_a_phone(browser, example_out: Path) -> None:  # type: ignore[no-untyped-def]
+    """At 390 px wide: every download link is a tap target at least 44 px tall, variants are
+    named in words (never file names), and each card says its language and direction."""
+    from conftest import REPO
+    from handbill.kit.loader import load_kit
+    from handbill.publish.site import write_site
+
+    index = write_site(load_kit(REPO), example_out)
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto(index.as_uri())
+        heights = page.eval_on_selector_all(
+            "a[download]", "links => links.map(a => a.getBoundingClientRect().height)"
+        )
+        assert heights and min(heights) >= 44
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        labels = page.eval_on_selector_all("a[download]", "links => links.map(a => a.innerText)")
+        assert not [label for label in labels if ".pdf" in label or ".docx" in label]
+        urdu = page.locator('.material[lang="ur"]')
+        assert urdu.count() == 1 and urdu.get_attribute("dir") == "rtl"
+        assert urdu.locator("h3").evaluate("h => getComputedStyle(h).direction") == "rtl"
+        # The facts and links around the Urdu text are the page's own words, left to right.
+        assert urdu.locator(".ui").get_attribute("dir") == "ltr"
+        assert page.locator('.material[lang="cy"]').get_attribute("dir") == "ltr"
+        variants = page.eval_on_selector_all(".variant h4", "hs => hs.map(h => h.innerText)")
+        assert "Leeds" in variants
+        assert "Social care conference - Carrs Lane Conference Centre - Sat 17 Nov 2018" in (
+            variants
+        )
+        blurb = page.inner_text("#h-organisers + .blurb")
+        assert blurb == "Event flyer, event poster and press release."
+        page.screenshot(path=str(example_out / "site-phone.png"), full_page=True)
+    finally:
+        context.close()

@@ -30,6 +30,12 @@ def test_reads_fixture_config(kit_dir: Path) -> None:
         "Promoted by Test Campaign, 1 Test Street, Testtown TE1 1ST. "
         "Printed by Test Printers, 2 Test Road, Testtown TE2 2ND."
     )
+    assert config.imprint.for_mode("press").line == config.imprint.line
+    # Home copies are not printed by the shop: they never say so.
+    assert config.imprint.for_mode("home").line == (
+        "Promoted by Test Campaign, 1 Test Street, Testtown TE1 1ST. "
+        "Printed at home by a supporter."
+    )
 
 
 def test_missing_config_says_how_to_start(tmp_path: Path) -> None:

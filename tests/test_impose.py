@@ -246,3 +246,62 @@ def test_greyscale_variant_has_no_colour(kit_dir: Path, tmp_path: Path) -> None:
         (1, "https://example.org/donate?from=print"),
     ]
     assert "Test sheet" in page_texts(tmp_path / "sheet.grey.pdf")[0]
+
+
+def _text_positions(data: bytes) -> list[list[tuple[str, float, float]]]:
+    """Each page's text runs with their position in mm from the top left."""
+    pages = []
+    for page in PdfReader(io.BytesIO(data)).pages:
+        height = float(page.mediabox.height)
+        runs: list[tuple[str, float, float]] = []
+
+        def visit(text: str, cm: list[float], tm: list[float], *_: object) -> None:
+            if text.strip():
+                x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
+                y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
+                runs.append((text.strip(), x * MM, (height - y) * MM))  # noqa: B023
+
+        page.extract_text(visitor_text=visit)
+        pages.append(runs)
+    return pages
+
+
+@pytest.mark.parametrize(("flip", "paper"), [("short", "A5"), ("long", "A5"), ("short", "DL")])
+def test_two_sided_landscape_sheets_say_which_edge_to_flip(
+    kit_dir: Path, tmp_path: Path, flip: str, paper: str
+) -> None:
+    from dataclasses import replace
+
+    from handbill.kit.loader import load_kit
+    from handbill.pages.printing import home_sheets
+
+    size = parse_paper(paper)
+    source = built(kit_dir, tmp_path, paper, pages=2)
+    entry = {
+        "paper": {"width_mm": size.width_mm, "height_mm": size.height_mm},
+        "qr_codes": [],
+        "duplex": True,
+        "booklet": False,
+        "pages": 2,
+    }
+    printing = replace(load_kit(kit_dir).config.printing, duplex_flip=flip)
+    made = home_sheets(source, entry, printing)
+    assert made is not None
+    front, back = _text_positions(made[0])
+    note = f"Print both sides, flip on {flip} edge; then cut on the dashed lines."
+    [(x, y)] = [(x, y) for text, x, y in front if text == note]
+    # In the sheet's top margin, clear of the item's text (10 mm from every edge at home) and
+    # of the first cut line.
+    assert x == pytest.approx(10, abs=0.5) and 2 < y < 6
+    assert all(text != note for text, _, _ in back)  # the front only
+    # A one-sided item, or a portrait sheet (A6 4-up), gets no note.
+    one_sided = home_sheets(source, {**entry, "duplex": False}, printing)
+    assert one_sided is not None
+    assert all("flip on" not in text for page in _text_positions(one_sided[0]) for text, *_ in page)
+    cards = home_sheets(
+        built(kit_dir, tmp_path, "A6", pages=2),
+        {**entry, "paper": {"width_mm": 105.0, "height_mm": 148.0}},
+        printing,
+    )
+    assert cards is not None
+    assert all("flip on" not in text for page in _text_positions(cards[0]) for text, *_ in page)

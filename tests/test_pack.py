@@ -30,22 +30,87 @@ def test_pack_counts_sheets_exactly(runner: CliRunner, kit_dir: Path) -> None:
     listing = json.loads((folder / "packing-list.json").read_text())
     items = {(i["output"], i["mode"]): i for i in listing["items"]}
     card = items[("card", "home")]
-    # 7 A6 cards, 4 to an A4 sheet: 2 sheets, 8 cards.
+    # 7 A6 cards, 4 to an A4 sheet: 2 sheets, 8 cards, on landscape sheets: a file of their own.
     assert (card["copies_made"], card["per_sheet"], card["sheets"], card["file"]) == (
         8,
         4,
         2,
-        "A4-home.pdf",
+        "A4-home-landscape.pdf",
     )
     assert items[("sheet", "home")]["sheets"] == 3
     assert items[("sheet", "press")]["file"] == "A4-press.pdf"
-    assert listing["sheets_per_file"] == {"A4-home.pdf": 5, "A4-press.pdf": 2}
-    assert len(page_sizes_mm(folder / "A4-home.pdf")) == 5  # all one-sided: no blank backs
+    assert listing["sheets_per_file"] == {
+        "A4-home-landscape.pdf": 2,
+        "A4-home.pdf": 3,
+        "A4-press.pdf": 2,
+    }
+    # One-sided items get no blank backs, and portrait and landscape sheets are separate jobs.
+    assert page_sizes_mm(folder / "A4-home-landscape.pdf") == [(297.0, 210.0)] * 2
+    assert page_sizes_mm(folder / "A4-home.pdf") == [(210.0, 297.0)] * 3
     assert page_sizes_mm(folder / "A4-press.pdf") == [(226.0, 313.0)] * 2  # A4 + bleed + marks
     text = (folder / "packing-list.txt").read_text()
-    assert "- card (home): 8 copies (asked 7, rounded up), 4 per sheet, 2 sheets one-sided" in text
+    assert (
+        "[ ] Test card: 8 copies: home print (asked 7, rounded up), 4 per sheet, 2 sheets "
+        "one-sided; A4-home-landscape.pdf pages 1-2 (card)"
+    ) in text
+    assert "[ ] Questions and answers: 3 copies: “Test sheet”; home print, 3 sheets" in text
+    assert "[ ] A4-home-landscape.pdf: 2 sheets, print one-sided" in text
     assert "Quantities are rounded up to whole sheets." in text
-    assert (folder / "cover.pdf").is_file()
+    assert "\n- " not in text
+    cover = pdf_text(folder / "cover.pdf")
+    assert "Test card: 8 copies" in cover
+    assert "- " not in cover  # tick boxes, not typed dashes
+    assert "card (home)" not in cover
+    assert cover_boxes(folder / "cover.pdf") == 3 + 3  # a tick box per item and per file
+
+
+def pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return " ".join(page.extract_text() or "" for page in PdfReader(path).pages)
+
+
+def cover_boxes(path: Path) -> int:
+    """The 5 mm squares drawn on the cover (the tick boxes), found on the rendered page: a dark
+    horizontal run about 5 mm long whose left end starts a dark vertical run as long."""
+    import pypdfium2 as pdfium
+
+    dpi = 150
+    image = pdfium.PdfDocument(str(path))[0].render(scale=dpi / 72).to_pil().convert("L")
+    width, height = image.size
+    pixels = image.load()
+    assert pixels is not None
+    dark = [[int(pixels[x, y]) < 100 for x in range(width)] for y in range(height)]
+    side = 5 * dpi / 25.4
+    corners: list[tuple[int, int]] = []
+    for y in range(1, height):
+        x = 0
+        while x < width:
+            if not dark[y][x]:
+                x += 1
+                continue
+            end = x
+            while end < width and dark[y][end]:
+                end += 1
+            down = y
+            while down < height and dark[down][x]:
+                down += 1
+            square = abs(end - x - side) < 4 and abs(down - y - side) < 4
+            # An antialiased corner can start a run one pixel off: one box, one corner.
+            if square and all(abs(x - a) + abs(y - b) > 4 for a, b in corners):
+                corners.append((x, y))
+            x = end
+    return len(corners)
+
+
+def test_two_sided_landscape_file_says_which_edge(runner: CliRunner, kit_dir: Path) -> None:
+    from handbill.publish.pack import _how
+
+    assert _how("A4-home-landscape-two-sided.pdf", 4, "short") == (
+        "4 sheets, print double-sided, flip on short edge"
+    )
+    assert _how("A4-home-landscape-two-sided.pdf", 4, "long").endswith("flip on long edge")
+    assert _how("A4-home-two-sided.pdf", 1, "short").endswith("flip on long edge")
 
 
 @pytest.mark.parametrize(
@@ -95,3 +160,21 @@ def test_example_run_file_is_valid() -> None:
         ("petition", 10),
         ("event-flyer-2018-11-17", 40),
     ]
+
+
+def test_home_copies_do_not_name_the_print_shop(runner: CliRunner, kit_dir: Path) -> None:
+    """The imprint on what volunteers print at home names no print shop; the press PDF does."""
+    run = run_file(
+        kit_dir,
+        '[[item]]\nmaterial = "sheet"\ncopies = 1\n\n'
+        '[[item]]\nmaterial = "sheet"\nmode = "press"\ncopies = 1\n',
+    )
+    result = runner.invoke(cli, ["pack", str(run), "--kit", str(kit_dir)])
+    assert result.exit_code == 0, result.output
+    folder = kit_dir / "dist" / "packs" / "run"
+    home = " ".join(pdf_text(folder / "A4-home.pdf").split())
+    press = " ".join(pdf_text(folder / "A4-press.pdf").split())
+    assert "Printed at home by a supporter." in home and "Test Printers" not in home
+    assert "Printed by Test Printers, 2 Test Road" in press
+    checked = runner.invoke(cli, ["check", "--kit", str(kit_dir)])
+    assert "imprint" not in checked.output, checked.output

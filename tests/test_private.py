@@ -165,6 +165,7 @@ def test_a_pack_of_a_private_material_is_private(private_kit: Path, runner: CliR
     assert said.exit_code == 0, said.output
     folder = private_kit / "dist-private" / "packs" / "run"
     assert sorted(os.listdir(folder)) == [
+        "A4-home-landscape.pdf",  # the A6 card, 4-up on landscape sheets
         "A4-home.pdf",
         "cover.pdf",
         "packing-list.json",

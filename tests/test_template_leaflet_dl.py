@@ -147,7 +147,7 @@ def test_leaflet_dl_says_what_it_must(out: Path) -> None:
         "Read about the case",
         "Back the legal fund",
         "Twitter: @999CallforNHS",
-        "Printed by Example Print Co-operative",
+        "Printed at home by a supporter.",  # a home copy: the shop did not print it
     ):
         assert phrase in pages[0], phrase
     # The QR codes' labels may wrap in the narrow panel.

@@ -94,7 +94,7 @@ def prepare(kit: Kit, job: Job, overrides: dict[str, str], options: Options) -> 
     """The job's final HTML (templates, content, data row, print mode): quick, no layout."""
     material = kit.materials[job.material]
     row = rows_of(kit, material)[job.row - 1] if job.row else None
-    rendered = render_html(kit, material, row, job.row, overrides)
+    rendered = render_html(kit, material, row, job.row, overrides, options.mode)
     if options.mode == "press" or options.greyscale:
         from handbill.pages.printing import with_bleed, with_greyscale
 

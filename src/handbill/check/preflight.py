@@ -139,14 +139,14 @@ def _check_entry(kit: Kit, entry: dict[str, Any], out_dir: Path, fonts: Any) -> 
         return report.findings + qr_findings(path, entry, f"{label} (A4 sheets)", material.vars)
     findings = report.findings
     findings += _font_findings(reader, label, fonts)
-    findings += _imprint(kit, material, reader, label)
+    findings += _imprint(kit, material, reader, label, str(entry.get("mode", "home")))
     findings += qr_findings(path, entry, label, material.vars)
     findings += _press_boxes(entry, label, reader)
     findings += pdfx_findings(entry, label, reader)
     findings += press_findings(path, entry, label)
     job = Job(material.name, entry.get("row", 0))
     row = rows_of(kit, material)[job.row - 1] if job.row else None
-    rendered = render_html(kit, material, row, job.row)
+    rendered = render_html(kit, material, row, job.row, mode=str(entry.get("mode", "home")))
     fitted = render_fitted(kit, rendered)
     document = fitted.document
     findings += [Finding("error", label, "fit", problem) for problem in fitted.problems]
@@ -332,10 +332,10 @@ def imprint_printed(line: str, text: str) -> bool:
     return any(wanted in "".join(variant.split()) for variant in (text, re.sub(r"-\s+", "", text)))
 
 
-def _imprint(kit: Kit, material: Any, reader: PdfReader, label: str) -> list[Finding]:
+def _imprint(kit: Kit, material: Any, reader: PdfReader, label: str, mode: str) -> list[Finding]:
     if not material.published:
         return []
-    imprint = kit.config.imprint
+    imprint = kit.config.imprint.for_mode(mode)
     if imprint.complete:
         text = " ".join(page.extract_text() or "" for page in reader.pages)
         if not imprint_printed(imprint.line, text):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -89,6 +89,9 @@ class Brand:
         return derive(self.colours)
 
 
+HOME_PRINTER = "Printed at home by a supporter."
+
+
 @dataclass(frozen=True)
 class Imprint:
     """Who promotes and who prints the material: UK election material must say so."""
@@ -98,6 +101,12 @@ class Imprint:
     printer: str = ""
     printer_address: str = ""
     on_behalf_of: str = ""
+    # Home and office copies are printed by whoever prints them, never by the kit's print shop.
+    at_home: bool = False
+
+    def for_mode(self, mode: str) -> Imprint:
+        """The imprint as printed in ``mode``: "press" names the print shop, "home" does not."""
+        return replace(self, at_home=mode != "press")
 
     @property
     def missing(self) -> list[str]:
@@ -117,7 +126,9 @@ class Imprint:
             if self.on_behalf_of:
                 who += f", on behalf of {self.on_behalf_of}"
             parts.append(f"Promoted by {who}.")
-        if self.printer:
+        if self.at_home:
+            parts.append(HOME_PRINTER)
+        elif self.printer:
             parts.append(
                 f"Printed by {self.printer}"
                 + (f", {self.printer_address}" if self.printer_address else "")
@@ -230,13 +241,13 @@ def _validate(root: Path, path: Path, text: str, data: dict[str, Any]) -> Config
         check.add("defaults", "language", f"'{language}' is not a language tag such as en-GB or cy")
 
     imprint_data = tables["imprint"]
-    imprint = Imprint(
-        **{
-            key: check.string(imprint_data, "imprint", key)
-            for key in imprint_data
-            if key in (SECTIONS["imprint"] or set())
-        }
-    )
+    # Only the text settings: at_home is the print mode's, never the kit's.
+    imprint_text: dict[str, Any] = {
+        key: check.string(imprint_data, "imprint", key)
+        for key in imprint_data
+        if key in (SECTIONS["imprint"] or set())
+    }
+    imprint = Imprint(**imprint_text)
 
     fields: dict[str, str] = {}
     for key, value in tables["fields"].items():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -271,6 +272,44 @@ def _label_pages(
         + "".join(f"<p>{escape(text)}</p>" for text in texts)
     )
     return list(PdfReader(io.BytesIO(data)).pages)
+
+
+def flip_note(flip: str, booklet: bool = False) -> str:
+    """The instruction on the front of a two-sided landscape sheet: which edge to flip on."""
+    then = "fold on the dashed line" if booklet else "cut on the dashed lines"
+    return f"Print both sides, flip on {flip} edge; then {then}."
+
+
+@functools.lru_cache(maxsize=8)
+def _note_page(text: str, width_mm: float, height_mm: float) -> bytes:
+    """A page with ``text`` in its top margin, laid out once per process and size."""
+    from html import escape
+
+    from handbill.engine.layout import stock_page_pdf
+
+    # 2.5 mm from the top edge and 10 mm from the left, in the strip that every item laid out
+    # for home printers leaves blank (their text keeps 10 mm from the edge): away from the
+    # content, inside what most printers reach, and clear of the first cut line.
+    return stock_page_pdf(
+        f"<style>@page {{ size: {width_mm}mm {height_mm}mm; margin: 0 }} html {{ font-family: "
+        f"'Atkinson Hyperlegible' }} p {{ margin: 0 0 0 10mm; padding-top: 2.5mm; "
+        f"font-size: 6.5pt; line-height: 1; color: #555 }}</style><p>{escape(text)}</p>"
+    )
+
+
+def with_flip_note(data: bytes, flip: str, booklet: bool = False) -> bytes:
+    """Put the flip instruction on the front of every sheet of a two-sided PDF."""
+    reader = PdfReader(io.BytesIO(data))
+    writer = PdfWriter(clone_from=reader)
+    first = writer.pages[0]
+    width, height = float(first.mediabox.width) / PT, float(first.mediabox.height) / PT
+    text = flip_note(flip, booklet)
+    note = PdfReader(io.BytesIO(_note_page(text, round(width, 2), round(height, 2))))
+    for page in writer.pages[::2]:
+        page.merge_page(note.pages[0])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def add_crop_marks(

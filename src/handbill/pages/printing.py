@@ -13,7 +13,15 @@ from handbill.kit.loader import Kit
 from handbill.kit.press import PrintSettings
 from handbill.pages.greyscale import greyscale_pdf
 from handbill.pages.greystyle import GREYSCALE_CSS, with_greyscale
-from handbill.pages.impose import A4, add_crop_marks, impose_booklet, impose_n_up, n_up_layout, tile
+from handbill.pages.impose import (
+    A4,
+    add_crop_marks,
+    impose_booklet,
+    impose_n_up,
+    n_up_layout,
+    tile,
+    with_flip_note,
+)
 from handbill.pages.inks import Inks, inks_for
 from handbill.pages.pdfx import make_pdfx
 
@@ -150,6 +158,10 @@ def home_sheets(
         sheet = (A4[1], A4[0])
     else:
         return None
+    if sheet[0] > sheet[1] and (entry.get("duplex") or entry.get("booklet")):
+        # A two-sided landscape sheet comes out upside down on the back when the printer flips
+        # on the wrong edge: the front says which edge.
+        sheets = with_flip_note(sheets, printing.duplex_flip, bool(entry.get("booklet")))
     fields = {
         "mode": "home",
         "imposition": arrangement,

@@ -22,6 +22,7 @@ from handbill.kit.config import parse_toml
 from handbill.kit.filenames import file_slug
 from handbill.kit.loader import Kit, rows_of
 from handbill.kit.material import Material
+from handbill.publish.labels import output_title
 from handbill.render.templating import output_stem, row_stem
 
 MAX_COPIES = 10_000
@@ -171,10 +172,11 @@ def make_pack(kit: Kit, run: Path, out_dir: Path) -> Path:
         per_sheet = int(imposition.split("-")[0]) if imposition.endswith("-up") else 1
         sets = math.ceil(item.copies / per_sheet)
         two_sided = bool(entry.get("duplex") or entry.get("booklet"))
-        stock = f"{entry['paper']['name'].split()[0]}-{item.mode}"
-        planned.setdefault(stock, []).append((item, entry, per_sheet, sets, two_sided))
+        planned.setdefault(stock_name(entry, item.mode, two_sided), []).append(
+            (item, entry, per_sheet, sets, two_sided)
+        )
     pages = sum(
-        sets * int(entry.get("pages", 1)) * (1 if two_sided else 2)
+        sets * (int(entry.get("pages", 1)) + (int(entry.get("pages", 1)) % 2) * two_sided)
         for rows in planned.values()
         for _, entry, _, sets, two_sided in rows
     )
@@ -187,9 +189,10 @@ def make_pack(kit: Kit, run: Path, out_dir: Path) -> Path:
     listing: list[dict[str, Any]] = []
     folder.mkdir(parents=True, exist_ok=True)
     for stock, rows in planned.items():
-        # A file printed double-sided: one-sided items get blank backs, and two-sided items an
-        # even page count, so every copy starts on a new sheet.
-        duplex = any(two_sided for *_, two_sided in rows)
+        # Each file is one print job: one orientation, all one-sided or all two-sided, so that
+        # no one-sided item needs blank backs. In a two-sided file each copy has an even page
+        # count, so that every copy starts on a new sheet.
+        duplex = stock.endswith(TWO_SIDED)
         writer = PdfWriter()
         for item, entry, per_sheet, sets, two_sided in rows:
             reader = PdfReader(located(out_dir, entry["path"]))
@@ -197,14 +200,14 @@ def make_pack(kit: Kit, run: Path, out_dir: Path) -> Path:
             for _ in range(sets):
                 for page in reader.pages:
                     writer.add_page(page)
-                    if duplex and not two_sided:
-                        writer.add_blank_page()
-                if duplex and two_sided and len(reader.pages) % 2:
+                if two_sided and len(reader.pages) % 2:
                     writer.add_blank_page()
             sides = len(writer.pages) - first + 1
             listing.append(
                 {
                     "output": item.output,
+                    "title": output_title(kit, kit.materials[item.material], entry),
+                    "material_title": kit.materials[item.material].title,
                     "mode": item.mode,
                     "copies_asked": item.copies,
                     "copies_made": sets * per_sheet,
@@ -218,10 +221,21 @@ def make_pack(kit: Kit, run: Path, out_dir: Path) -> Path:
         buffer = io.BytesIO()
         writer.write(buffer)
         write_atomic(folder / f"{stock}.pdf", buffer.getvalue())
-    _write_lists(
-        folder, title, listing, {s for s, rows in planned.items() if any(r[4] for r in rows)}
-    )
+    _write_lists(folder, title, listing, kit.config.printing.duplex_flip)
     return folder
+
+
+TWO_SIDED = "-two-sided"
+
+
+def stock_name(entry: dict[str, Any], mode: str, two_sided: bool) -> str:
+    """The pack file an output goes in: its paper and mode, then "-landscape" for landscape
+    sheets and "-two-sided" for a double-sided job ("A4-home-landscape-two-sided")."""
+    paper = entry["paper"]
+    name = f"{str(paper['name']).split()[0]}-{mode}"
+    if float(paper.get("width_mm", 0)) > float(paper.get("height_mm", 0)):
+        name += "-landscape"
+    return name + (TWO_SIDED if two_sided else "")
 
 
 def _sheet_entry(by_path: dict[str, dict[str, Any]], item: Item) -> dict[str, Any]:
@@ -231,39 +245,70 @@ def _sheet_entry(by_path: dict[str, dict[str, Any]], item: Item) -> dict[str, An
     return by_path.get(f"{stem}.home.pdf") or by_path[f"{stem}.pdf"]
 
 
-def _write_lists(
-    folder: Path, title: str, listing: list[dict[str, Any]], duplex_files: set[str]
-) -> None:
+def _write_lists(folder: Path, title: str, listing: list[dict[str, Any]], flip: str) -> None:
     totals: dict[str, int] = {}
     for row in listing:
         totals[row["file"]] = totals.get(row["file"], 0) + row["sheets"]
     data = {"run": title, "items": listing, "sheets_per_file": totals}
     write_atomic(folder / "packing-list.json", (json.dumps(data, indent=2) + "\n").encode())
+    items = [(_item_line(row), _item_detail(row)) for row in listing]
+    files = [(name, _how(name, count, flip)) for name, count in totals.items()]
     lines = [f"Print run: {title}", "", "Quantities are rounded up to whole sheets.", ""]
-    for row in listing:
-        made = row["copies_made"]
-        note = f" (asked {row['copies_asked']}, rounded up)" if made != row["copies_asked"] else ""
-        sides = "two-sided" if row["two_sided"] else "one-sided"
-        lines.append(
-            f"- {row['output']} ({row['mode']}): {made} copies{note}, {row['per_sheet']} per "
-            f"sheet, {row['sheets']} sheets {sides}; {row['file']} pages {row['pages']}"
-        )
+    lines += [f"[ ] {head}: {detail}" for head, detail in items]
     lines += ["", "Paper needed:"]
-    for name, count in totals.items():
-        how = "print double-sided" if name.removesuffix(".pdf") in duplex_files else "one-sided"
-        lines.append(f"- {name}: {count} sheets ({how})")
+    lines += [f"[ ] {name}: {how}" for name, how in files]
     write_atomic(folder / "packing-list.txt", ("\n".join(lines) + "\n").encode())
-    write_atomic(folder / "cover.pdf", _cover(title, lines[2:]))
+    write_atomic(folder / "cover.pdf", cover_pdf(title, items, files))
 
 
-def _cover(title: str, lines: list[str]) -> bytes:
-    """A one-page cover sheet to put on top of the printed stack."""
+def _item_line(row: dict[str, Any]) -> str:
+    return f"{row['title']}: {row['copies_made']} copies"
+
+
+def _item_detail(row: dict[str, Any]) -> str:
+    made, asked = row["copies_made"], row["copies_asked"]
+    note = f" (asked {asked}, rounded up)" if made != asked else ""
+    sides = "two-sided" if row["two_sided"] else "one-sided"
+    per = f"{row['per_sheet']} per sheet, " if row["per_sheet"] > 1 else ""
+    named = f"“{row['material_title']}”; " if row["material_title"] not in row["title"] else ""
+    return (
+        f"{named}{row['mode']} print{note}, {per}{row['sheets']} sheets {sides}; "
+        f"{row['file']} pages {row['pages']} ({row['output']})"
+    )
+
+
+def _how(name: str, sheets: int, flip: str) -> str:
+    """How to print one file of the pack: the sheets, and one or two sides."""
+    stem = name.removesuffix(".pdf")
+    if not stem.endswith(TWO_SIDED):
+        return f"{sheets} sheets, print one-sided"
+    edge = flip if "-landscape" in stem else "long"
+    return f"{sheets} sheets, print double-sided, flip on {edge} edge"
+
+
+def cover_pdf(title: str, items: list[tuple[str, str]], files: list[tuple[str, str]]) -> bytes:
+    """A one-page cover sheet to put on top of the printed stack: a tick box for each item
+    and each file, so that whoever prints the run can check them off."""
     from html import escape
 
     from handbill.engine.layout import stock_page_pdf
 
-    items = "".join(f"<p>{escape(line)}</p>" for line in lines if line)
+    def ticks(rows: list[tuple[str, str]]) -> str:
+        return "".join(
+            f'<li><span class="box"></span><strong>{escape(head)}</strong>'
+            f'<span class="detail">{escape(detail)}</span></li>'
+            for head, detail in rows
+        )
+
     return stock_page_pdf(
-        "<style>@page { size: A4; margin: 20mm } html { font-family: 'Atkinson Hyperlegible'; "
-        f"font-size: 12pt }} h1 {{ font-size: 24pt }}</style><h1>{escape(title)}</h1>{items}"
+        "<style>@page { size: A4; margin: 18mm 20mm } html { font-family: 'Atkinson "
+        "Hyperlegible'; font-size: 11pt; line-height: 1.35 } h1 { font-size: 22pt; margin: 0 0 "
+        "2mm } h2 { font-size: 14pt; margin: 7mm 0 2mm } p { margin: 0 0 3mm } ul { list-style: "
+        "none; margin: 0; padding: 0 } li { position: relative; padding: 1.5mm 0 1.5mm 10mm; "
+        "border-bottom: 0.25pt solid #999; break-inside: avoid } .box { position: absolute; "
+        "left: 0; top: 2mm; width: 5mm; height: 5mm; border: 0.75pt solid #000 } .detail { "
+        "display: block; font-size: 9pt; color: #444 }</style>"
+        f"<h1>{escape(title)}</h1><p>Quantities are rounded up to whole sheets. Tick each "
+        f"item off as it is printed and packed.</p><h2>What to print</h2><ul>{ticks(items)}</ul>"
+        f"<h2>Files and paper</h2><ul>{ticks(files)}</ul>"
     )

@@ -13,18 +13,18 @@ from urllib.parse import quote
 
 from handbill.build.writers import MANIFEST_NAME, clear_debris, read_manifest, write_atomic
 from handbill.errors import HandbillError
+from handbill.kit.languages import text_direction
 from handbill.kit.loader import Kit
+from handbill.publish.labels import kind, language_name, variant
 
 THUMB_WIDTH_PX = 360
+# The blurb under each heading is written from the materials the section holds (blurb()).
 AUDIENCES = {
-    "volunteers": ("For stall volunteers", "Leaflets, placards, petition sheets and event flyers."),
-    "speakers": (
-        "For speakers",
-        "Speeches to amend and deliver, in large print and as Word files.",
-    ),
-    "organisers": ("For organisers", "Press releases and letters for the local paper and MPs."),
+    "volunteers": "For stall volunteers",
+    "speakers": "For speakers",
+    "organisers": "For organisers",
 }
-KIND_LABELS = {"pdf": "PDF", "docx": "Word (.docx)", "txt": "Plain text (.txt)"}
+KIND_LABELS = {"pdf": "PDF", "docx": "Word document, to edit", "txt": "Plain text, to copy"}
 # Every kind of output handbill writes, with its file ending. html (from --keep-html) is served
 # but not offered on the page: it is for checking a layout, not for volunteers to download.
 KINDS = {"pdf": ".pdf", "docx": ".docx", "txt": ".txt", "html": ".html"}
@@ -261,17 +261,18 @@ def _page(kit: Kit, cards: list[Card], out_dir: Path, live: int | None, errors: 
     e = html.escape
     colours = "".join(f" --{name}: {value};" for name, value in kit.config.brand.palette.items())
     sections = []
-    for audience, (heading, blurb) in AUDIENCES.items():
+    for audience, heading in AUDIENCES.items():
         members = sorted(
             (c for c in cards if c.material.audience == audience),
             key=lambda c: c.material.title.lower(),
         )
         if not members:
             continue
-        items = "\n".join(_card(card, out_dir) for card in members)
+        items = "\n".join(_card(kit, card) for card in members)
         sections.append(
             f'<section class="audience" aria-labelledby="h-{audience}">\n'
-            f'<h2 id="h-{audience}">{e(heading)}</h2>\n<p class="blurb">{e(blurb)}</p>\n'
+            f'<h2 id="h-{audience}">{e(heading)}</h2>\n'
+            f'<p class="blurb">{e(blurb(members))}</p>\n'
             f'<ul class="cards">\n{items}\n</ul>\n</section>'
         )
     packs = pack_files(out_dir)
@@ -313,8 +314,8 @@ header.top p {{ margin: 0; }}
 main {{ max-width: 72rem; margin: 0 auto; padding: 1rem 1.25rem 3rem; }}
 .search {{ margin: 1rem 0 1.5rem; }}
 .search label {{ display: block; font-weight: 700; margin-bottom: .25rem; }}
-.search input {{ width: 100%; max-width: 28rem; font: inherit; padding: .5rem .75rem;
-  border: 2px solid var(--muted); border-radius: .4rem; }}
+.search input {{ width: 100%; max-width: 28rem; min-height: 44px; font: inherit;
+  padding: .5rem .75rem; border: 2px solid var(--muted); border-radius: .4rem; }}
 .search input:focus, a:focus {{ outline: 3px solid var(--accent); outline-offset: 2px; }}
 #filter-status {{ color: var(--muted); margin: .25rem 0 0; }}
 h2 {{ color: var(--secondary-ink); margin: 2rem 0 .25rem; }}
@@ -328,8 +329,16 @@ h2 {{ color: var(--secondary-ink); margin: 2rem 0 .25rem; }}
 .material h3 {{ font-size: 1.1rem; margin: .75rem 0 .25rem; }}
 .material .desc {{ margin: 0 0 .5rem; }}
 .facts {{ margin: 0 0 .5rem; color: var(--muted); font-size: .9rem; }}
-.downloads {{ margin: auto 0 0; padding: 0; list-style: none; }}
-.downloads a {{ color: var(--primary-ink); font-weight: 700; }}
+.ui {{ margin-top: auto; }}
+.downloads, .variants {{ margin: 0; padding: 0; list-style: none; }}
+.variant h4 {{ font-size: 1rem; margin: .75rem 0 .25rem; }}
+/* Each link a whole row at least 44 px tall (WCAG 2.5.5): easy to hit with a thumb. */
+.downloads a {{ color: var(--primary-ink); font-weight: 700; display: flex; gap: .5rem;
+  justify-content: space-between; align-items: center; min-height: 44px; padding: .4rem .5rem;
+  border-top: 1px solid var(--rule); text-decoration: none; }}
+.downloads a span:first-child {{ text-decoration: underline; }}
+.downloads .size {{ color: var(--muted); font-weight: 400; white-space: nowrap; }}
+.packs a {{ display: inline-flex; align-items: center; min-height: 44px; }}
 .errors {{ background: var(--background); border-left: .4rem solid var(--proof);
   padding: .5rem 1rem; margin: 1rem 0; }}
 .errors h2 {{ color: var(--proof); margin-top: .5rem; }}
@@ -364,7 +373,45 @@ download and print.</p>
 """
 
 
-def _card(card: Card, out_dir: Path) -> str:
+def _links(material: Any, entries: list[dict[str, Any]], named: str) -> str:
+    """The download links of one variant: PDF, A4 sheets, editable copies, each labelled in
+    words with its size; ``named`` is the variant's name for screen readers."""
+    e = html.escape
+    order = list(KIND_LABELS)
+
+    def rank(entry: dict[str, Any]) -> tuple[int, bool, str]:
+        return (order.index(entry["kind"]), bool(entry.get("imposition")), entry["path"])
+
+    links = []
+    for entry in sorted(entries, key=rank):
+        label = KIND_LABELS[entry["kind"]]
+        if entry.get("imposition"):
+            label = f"A4 sheets for home printers ({entry['imposition']})"
+        elif entry["kind"] == "pdf":
+            pages = entry["pages"]
+            label = f"PDF, {entry['paper']['name']}, {pages} page{'s' * (pages != 1)}"
+        described = f"Download {material.title}{named and ', ' + named} as {label}"
+        links.append(
+            f'<li><a href="{e(quote(entry["path"], safe=""))}" download '
+            f'aria-label="{e(described)}"><span>{e(label)}</span>'
+            f'<span class="size">{_size(entry["bytes"])}</span></a></li>'
+        )
+    return "".join(links)
+
+
+def _variants(kit: Kit, card: Card) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The card's outputs grouped by variant (one data row each), named in words."""
+    groups: dict[object, list[dict[str, Any]]] = {}
+    for entry in card.entries:
+        groups.setdefault(entry.get("row"), []).append(entry)
+    named = []
+    for row, entries in groups.items():
+        words = variant(kit, card.material, row if isinstance(row, int) else None)
+        named.append((words if row is not None else "", entries))
+    return named
+
+
+def _card(kit: Kit, card: Card) -> str:
     # Every value from the manifest is escaped where it lands, and paths are percent-encoded in
     # links: the manifest may come from elsewhere, and must not be able to add markup.
     e = html.escape
@@ -372,35 +419,55 @@ def _card(card: Card, out_dir: Path) -> str:
     first = card.pdfs[0]
     thumb = thumb_path(first["path"])
     pages = first["pages"]
-    facts = [first["paper"]["name"], f"{pages} page{'s' * (pages != 1)}", first["language"]]
-    if len(card.pdfs) > 1:
-        facts.append(f"{len(card.pdfs)} variants")
-    links = []
-    order = list(KIND_LABELS)
-
-    def rank(entry: dict[str, Any]) -> tuple[int, bool, str]:
-        return (order.index(entry["kind"]), bool(entry.get("imposition")), entry["path"])
-
-    for entry in sorted(card.entries, key=rank):
-        label = KIND_LABELS[entry["kind"]]
-        if entry.get("imposition"):
-            label = f"A4 sheets for home printers ({entry['imposition']})"
-        name = entry["path"]
-        variant = f" {name}" if len(card.pdfs) > 1 else ""
-        described = f"Download {material.title}{variant and ', ' + name} as {label}"
-        links.append(
-            f'<li><a href="{e(quote(name, safe=""))}" download aria-label="{e(described)}">'
-            f"{e(label + variant)}</a> ({_size(entry['bytes'])})</li>"
+    facts = [
+        kind(material),
+        first["paper"]["name"],
+        f"{pages} page{'s' * (pages != 1)}",
+        language_name(first["language"]),
+    ]
+    variants = _variants(kit, card)
+    if len(variants) > 1:
+        facts.append(f"{len(variants)} versions")
+        downloads = "".join(
+            f'<li class="variant"><h4>{e(name)}</h4>'
+            f'<ul class="downloads">{_links(material, entries, name)}</ul></li>'
+            for name, entries in variants
         )
+        downloads = f'<ul class="variants">{downloads}</ul>'
+    else:
+        downloads = f'<ul class="downloads">{_links(material, card.entries, "")}</ul>'
     words = [material.name, material.title, material.description, material.template, *facts]
-    words += [x["path"] for x in card.entries]
+    words += [x["path"] for x in card.entries] + [name for name, _ in variants]
     search = re.sub(r"\s+", " ", " ".join(words).lower())
+    # The card's own words (title, description) are in the material's language and script;
+    # the page's words around them (facts, link labels) are in the kit's.
+    own = f'lang="{e(material.language)}" dir="{text_direction(material.language)}"'
+    page = f'lang="{e(kit.config.language)}" dir="{text_direction(kit.config.language)}"'
     return (
-        f'<li class="material" data-search="{e(search)}">\n'
+        f'<li class="material" {own} data-search="{e(search)}">\n'
         f'<img src="{e(quote(thumb))}" alt="First page of {e(material.title)}" '
         f'width="{THUMB_WIDTH_PX}">\n'
         f"<h3>{e(material.title)}</h3>\n"
         + (f'<p class="desc">{e(material.description)}</p>\n' if material.description else "")
-        + f'<p class="facts">{e(" · ".join(facts))}</p>\n'
-        f'<ul class="downloads">{"".join(links)}</ul>\n</li>'
+        + f'<div class="ui" {page}><p class="facts">{e(" · ".join(facts))}</p>\n'
+        f"{downloads}</div>\n</li>"
     )
+
+
+def blurb(cards: list[Card]) -> str:
+    """What a section holds, from its materials: "A5 leaflets, petition sheet and placards."."""
+    counts: dict[str, int] = {}
+    for card in cards:
+        name = kind(card.material, with_paper=False)
+        counts[name] = counts.get(name, 0) + 1
+    names = [plural(name) if count > 1 else name for name, count in counts.items()]
+    # "Placard" mid-sentence is "placard", but "DL leaflet" keeps its capitals.
+    names = names[:1] + [n[:1].lower() + n[1:] if n[1:2].islower() else n for n in names[1:]]
+    if len(names) == 1:
+        return names[0] + "."
+    return ", ".join(names[:-1]) + " and " + names[-1] + "."
+
+
+def plural(name: str) -> str:
+    """ "Speeches", "Letters": the plural of a kind's last word."""
+    return name + ("es" if name.endswith(("s", "sh", "ch", "x")) else "s")

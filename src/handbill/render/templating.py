@@ -200,8 +200,11 @@ def render_html(
     row: dict[str, str] | None = None,
     number: int = 0,
     overrides: dict[str, str] | None = None,
+    mode: str = "home",
 ) -> RenderedHTML:
     """Render ``material`` (for one data row, if it has ``per:``); errors name template and line.
+
+    ``mode`` is the print mode: its imprint names the print shop only for "press".
 
     Fill-in values come from handbill.toml [fields], then the data row, then ``overrides``
     (the command line's --set), each taking precedence over the one before.
@@ -269,7 +272,7 @@ def render_html(
         "links": config.links,
         "brand": config.brand,
         "colours": config.brand.palette,
-        "imprint": config.imprint,
+        "imprint": config.imprint.for_mode(mode),
         "material": material,
         # The body is already safe HTML (Markdown with raw HTML disabled); it is inserted,
         # never compiled, so "{{ ... }}" in content stays literal text.
