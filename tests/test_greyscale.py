@@ -15,7 +15,8 @@ from PIL import Image
 from handbill.build.jobs import Options
 from handbill.build.runner import build
 from handbill.kit.loader import load_kit
-from handbill.pages.greyscale import grey_content
+from handbill.pages.colourops import StreamConverter
+from handbill.pages.greyscale import Grey
 from handbill.pages.greystyle import band_rules
 
 REPO = Path(__file__).resolve().parent.parent
@@ -134,11 +135,11 @@ def _arrow_words(text: str) -> str:
 
 def test_colour_operators_become_greys() -> None:
     stream = (
-        b"q 1 0 0 rg 0 0 1 RG (1 0 0 rg) Tj /lab-d50 cs 50 0 0 sc /P0 scn "
-        b"/Pattern cs /P1 scn 0 0 0 1 k Q"
+        b"q 1 0 0 rg 0 0 1 RG (1 0 0 rg) Tj /lab-d50 cs 50 0 0 sc /Pattern cs /P1 scn 0 0 0 1 k Q"
     )
-    assert grey_content(stream, {"/lab-d50": "lab", "/Pattern": "pattern"}) == (
-        b"q 0.299 g 0.114 G (1 0 0 rg) Tj  0.5 g /P0 scn /Pattern cs /P1 scn 0 g Q"
+    converter = StreamConverter(Grey(), {"/lab-d50": "lab-d50"})
+    assert converter.convert(stream) == (
+        b"q 0.299 g 0.114 G (1 0 0 rg) Tj /DeviceGray cs 0.5 g /Pattern cs /P1 scn 0 g Q"
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -105,16 +106,24 @@ def test_pdf_x_without_press_mode_is_a_usage_error(kit_dir: Path) -> None:
 
 
 def test_changing_a_print_mix_rebuilds_the_press_pdfs(kit_dir: Path, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    def fills() -> set[bytes]:
+        page = PdfReader(out / "card.press.pdf").pages[0]
+        return set(re.findall(rb"[0-9. ]+ k\n", page.get_contents().get_data()))
+
     out = tmp_path / "out"
     args = ["build", "card", "--kit", str(kit_dir), "--out", str(out), "--mode", "press"]
     assert CliRunner().invoke(cli, args).exit_code == 0
-    first = (out / "card.press.pdf").read_bytes()
+    assert b"0.694 0.467 0.361 0.29 k\n" in fills()  # the muted grey-blue through the profile
     with_toml(
-        kit_dir, 'primary = "#c00000"', 'primary = { rgb = "#c00000", cmyk = [0, 100, 90, 5] }'
+        kit_dir,
+        "[defaults]",
+        '[brand.colours.muted]\nrgb = "#4c6272"\ncmyk = [70, 40, 30, 20]\n\n[defaults]',
     )
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0 and "not rebuilt" not in result.output
-    assert (out / "card.press.pdf").read_bytes() != first
+    assert b"0.7 0.4 0.3 0.2 k\n" in fills()  # the kit's own mix, exactly
 
 
 def test_pdf_x_1a_drops_invisible_paint_and_keeps_the_page(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from pypdf.generic import DictionaryObject, IndirectObject, StreamObject
 
 from handbill.check.findings import Finding
 from handbill.kit.press import MAX_INK
-from handbill.pages.cmyk import ColourError, space_kind, tokens
+from handbill.pages.colourops import ColourError, space_kind, tokens
 
 # Text this size or smaller must be printed in black ink alone when it is black (see
 # docs/printing.md): the strokes of 12 pt text are about 0.3 mm wide, less than the
@@ -87,7 +87,7 @@ def _drawing(data: bytes, resources: Any) -> list[str]:
             elif token in (b"cs", b"CS") and operands:
                 name = operands[-1].decode("latin-1")
                 kind = space_kind(spaces.get(name)) if isinstance(spaces, DictionaryObject) else ""
-                if name == "/DeviceRGB" or kind in ("rgb", "lab"):
+                if name == "/DeviceRGB" or kind == "rgb" or kind.startswith("lab"):
                     problems.append(f"colour space {name} is not CMYK")
             elif token in (b"k", b"K", b"g", b"G", b"sc", b"scn") and operands:
                 values = tuple(_floats(operands))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import itertools
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -14,9 +14,9 @@ from typing import Any
 from PIL import Image, ImageCms
 
 from handbill.kit.boundary import read_bytes
+from handbill.pages.colourops import RGB8, ColourError, rgb8
 
 CMYK = tuple[float, float, float, float]
-RGB8 = tuple[int, int, int]
 # Colours this close to grey (CIELAB chroma) are printed in black ink alone: text, rules, QR
 # codes and greys in four inks blur when the plates are a hair out of register, and a grey made
 # of four inks drifts in hue on press. 10 takes in the blue-black and warm-black greys designers
@@ -27,8 +27,11 @@ SOLID_BLACK = 0.9
 
 @dataclass
 class Inks:
-    """Converts colours for one print profile; conversions are batched, as each littleCMS call
-    costs far more than the arithmetic."""
+    """Converts colours for one print profile (a ``colourops.Target``); conversions are batched,
+    as each littleCMS call costs far more than the arithmetic."""
+
+    space = "/DeviceCMYK"
+    converts = frozenset({"rgb", "lab-d50", "lab-d65"})
 
     profile: bytes
     brand: dict[RGB8, CMYK] = field(default_factory=dict)  # the kit's own print colours
@@ -50,6 +53,16 @@ class Inks:
         )
         self._to_lab = ImageCms.buildTransform(srgb, lab, "RGB", "LAB")
         self._k_lightness = _black_scale(target, lab)
+
+    def colour(self, values: Sequence[float], kind: str) -> tuple[float, ...]:
+        if kind == "rgb" and len(values) == 3:
+            return self.cmyk(rgb8(values))
+        if kind.startswith("lab") and len(values) == 3:
+            return self.cmyk(_lab_to_rgb(values, kind))
+        raise ColourError(f"a colour of {len(values)} values in a {kind} colour space")
+
+    def picture(self, image: Image.Image, profile: bytes | None) -> Image.Image:
+        return self.convert_image(image, profile)
 
     def cmyk(self, rgb: RGB8) -> CMYK:
         """The inks for one colour (convert ``prepare`` first for many)."""
@@ -108,6 +121,18 @@ class Inks:
         converted = ImageCms.applyTransform(image.convert("RGB"), transform)
         assert converted is not None
         return converted
+
+
+def _lab_to_rgb(values: Sequence[float], kind: str) -> RGB8:
+    """A CIELAB colour (D50 or D65 white, as its PDF colour space says) as sRGB."""
+    lab = ImageCms.createProfile("LAB", 6500 if kind == "lab-d65" else 5000)
+    transform = ImageCms.buildTransform(lab, ImageCms.createProfile("sRGB"), "LAB", "RGB")
+    lightness, a, b = values
+    pixel = Image.new("LAB", (1, 1), (round(lightness * 2.55), round(a) + 128, round(b) + 128))
+    converted = ImageCms.applyTransform(pixel, transform)
+    assert converted is not None
+    red, green, blue = converted.getpixel((0, 0))  # type: ignore[misc]
+    return red, green, blue
 
 
 def _ink(value: int) -> float:

@@ -20,9 +20,10 @@ from pypdf.generic import (
 )
 
 from handbill.kit.press import PrintSettings, cmyk_profile_name
-from handbill.pages.cmyk import ColourError, tokens
+from handbill.pages.colourops import ColourError, tokens
+from handbill.pages.greyscale import Grey
 from handbill.pages.inks import Inks
-from handbill.pages.separation import new_stream, to_cmyk
+from handbill.pages.separation import convert_colours, new_stream
 
 VERSIONS = {"4": ("PDF/X-4", b"%PDF-1.6"), "1a": ("PDF/X-1a:2003", b"%PDF-1.4")}
 REGISTRY = "http://www.color.org"
@@ -39,7 +40,7 @@ def make_pdfx(data: bytes, printing: PrintSettings, inks: Inks, label: str) -> b
     version, header = VERSIONS[printing.pdf_x]
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
     try:
-        to_cmyk(writer, inks)
+        convert_colours(writer, inks, Grey())
     except ColourError as exc:
         raise ColourError(f"{label}: {exc.reason}") from None
     if printing.pdf_x == "1a":

@@ -1,4 +1,5 @@
-"""Convert a whole PDF to CMYK: pages, forms, patterns, gradients, images, groups and masks."""
+"""Convert every colour of a PDF for a target (CMYK inks or greys): pages, forms, patterns,
+gradients, images, groups and soft masks."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from typing import Any
 from pypdf import PdfWriter
 from pypdf.generic import (
     ArrayObject,
-    ByteStringObject,
     DecodedStreamObject,
     DictionaryObject,
     EncodedStreamObject,
@@ -19,37 +19,36 @@ from pypdf.generic import (
     StreamObject,
 )
 
-from handbill.pages.cmyk import ColourError, StreamConverter, rgb_in, space_kind
-from handbill.pages.inks import RGB8, Inks
-
-CONVERTED = ("rgb", "lab")
+from handbill.pages.colourops import ColourError, StreamConverter, Target, rgb_in, space_kind
 
 
-def to_cmyk(writer: PdfWriter, inks: Inks) -> None:
-    """Every colour of every page in the profile's CMYK (soft masks in grey); in place."""
-    Separation(inks).document(writer)
+def convert_colours(writer: PdfWriter, target: Target, masks: Target) -> None:
+    """Every colour of every page for ``target``, soft masks (a shape's opacity, not ink) for
+    ``masks``; in place."""
+    Separation(target, masks).document(writer)
 
 
 class Separation:
     """One walk through a document; each shared object is converted once."""
 
-    def __init__(self, inks: Inks):
-        self.inks = inks
+    def __init__(self, target: Target, masks: Target):
+        self.targets = {False: target, True: masks}
         self.done: set[int] = set()
         self.space_tables: list[DictionaryObject] = []
 
     def document(self, writer: PdfWriter) -> None:
         pages = list(writer.pages)
-        # All page colours through the profile at once (one littleCMS pass, see inks.py).
-        self.inks.prepare(c for page in pages for c in rgb_in(_contents(page)))
+        target = self.targets[False]
+        # All page colours at once (for CMYK, one littleCMS pass: see inks.py).
+        target.prepare(c for page in pages for c in rgb_in(_contents(page)))
         for page in pages:
             resources = _get(page, "/Resources")
             spaces = self.resources(resources, grey=False)
-            data = StreamConverter(self.inks, spaces).convert(_contents(page))
+            data = StreamConverter(target, spaces).convert(_contents(page))
             page[NameObject("/Contents")] = writer._add_object(new_stream(data))
-            _group_to(page, "/DeviceCMYK")
-        for table in self.space_tables:  # names no longer drawn with, now every use is CMYK
-            for name in [n for n, s in table.items() if space_kind(s) in CONVERTED]:
+            self._group(page, grey=False)
+        for table in self.space_tables:  # names no longer drawn with: every use is converted
+            for name in [n for n, s in table.items() if space_kind(s) in target.converts]:
                 del table[name]
 
     def _first(self, obj: Any) -> bool:
@@ -98,94 +97,90 @@ class Separation:
     def form(self, form: Any, grey: bool) -> None:
         spaces = self.resources(_get(form, "/Resources"), grey)
         self._rewrite(form, spaces, grey)
-        _group_to(form, "/DeviceGray" if grey else "/DeviceCMYK")
+        self._group(form, grey)
+
+    def _group(self, obj: Any, grey: bool) -> None:
+        """A transparency group blends in the target's space."""
+        group = _get(obj, "/Group")
+        target = self.targets[grey]
+        if isinstance(group, DictionaryObject) and space_kind(group.get("/CS")) in target.converts:
+            group[NameObject("/CS")] = NameObject(target.space)
 
     def _rewrite(self, stream: Any, spaces: dict[str, str], grey: bool) -> None:
         data = stream.get_data()
-        self.inks.prepare(rgb_in(data))
-        set_stream_data(stream, StreamConverter(self.inks, spaces, grey).convert(data))
+        self.targets[grey].prepare(rgb_in(data))
+        set_stream_data(stream, StreamConverter(self.targets[grey], spaces).convert(data))
 
     def xobject(self, xobject: Any, grey: bool, name: str) -> None:
         if xobject.get("/Subtype") == "/Form":
             self.form(xobject, grey)
         elif xobject.get("/Subtype") == "/Image" and not xobject.get("/ImageMask"):
-            self.image(xobject, name)
+            self.image(xobject, name, grey)
 
-    def image(self, image: Any, name: str) -> None:
+    def image(self, image: Any, name: str, grey: bool) -> None:
+        target = self.targets[grey]
         space = _get(image, "/ColorSpace")
         kind = space_kind(space)
-        if kind in ("gray", "cmyk"):
-            return
-        if kind == "indexed" and space_kind(space[1]) == "rgb":
-            image[NameObject("/ColorSpace")] = self._indexed(space)
-            return
-        if kind != "rgb":
+        base = space_kind(space[1]) if kind == "indexed" else kind
+        if base not in target.converts:
+            if base in ("gray", "cmyk", "rgb"):
+                return  # already in a space the target keeps
             raise ColourError(
-                f"image {name} is in a colour space handbill cannot convert to CMYK "
-                f"({kind.lstrip('/')}); save it as an RGB, greyscale or CMYK JPEG or PNG"
+                f"image {name} is in a colour space handbill cannot convert "
+                f"({base.lstrip('/')}); save it as an RGB, greyscale or CMYK JPEG or PNG"
             )
         source = None
         if isinstance(space, ArrayObject) and str(space[0]) == "/ICCBased":
             source = space[1].get_object().get_data()
-        picture = image.decode_as_image()
-        converted = self.inks.convert_image(picture, source)
+        picture = target.picture(image.decode_as_image(), source)
         for key in ("/Decode", "/DecodeParms"):
             if key in image:
                 del image[key]
-        set_stream_data(image, converted.tobytes())
-        image[NameObject("/ColorSpace")] = NameObject("/DeviceCMYK")
+        set_stream_data(image, picture.tobytes())
+        image[NameObject("/ColorSpace")] = NameObject(target.space)
         image[NameObject("/BitsPerComponent")] = NumberObject(8)
 
-    def _indexed(self, space: ArrayObject) -> ArrayObject:
-        from PIL import Image
-
-        table = space[3].get_object()
-        raw = table.get_data() if isinstance(table, StreamObject) else bytes(table)
-        count = len(raw) // 3
-        palette = Image.frombytes("RGB", (count, 1), raw[: count * 3])
-        inks = self.inks.convert_image(palette).tobytes()
-        return ArrayObject(
-            [NameObject("/Indexed"), NameObject("/DeviceCMYK"), space[2], ByteStringObject(inks)]
-        )
-
     def shading(self, shading: Any, grey: bool) -> None:
-        if space_kind(_get(shading, "/ColorSpace")) not in CONVERTED:
+        target = self.targets[grey]
+        kind = space_kind(_get(shading, "/ColorSpace"))
+        if kind not in target.converts:
             return
         if shading.get("/ShadingType") not in (1, 2, 3):
             raise ColourError(
-                "a mesh gradient, which handbill cannot convert to CMYK; use linear or radial "
-                "gradients"
+                "a mesh gradient, which handbill cannot convert; use linear or radial gradients"
             )
-        self.function(_get(shading, "/Function"), grey)
+        self.function(_get(shading, "/Function"), target, kind)
         if "/Background" in shading:
-            shading[NameObject("/Background")] = self._values(shading["/Background"], grey)
-        shading[NameObject("/ColorSpace")] = NameObject("/DeviceGray" if grey else "/DeviceCMYK")
+            shading[NameObject("/Background")] = _numbers(
+                target.colour([float(v) for v in shading["/Background"]], kind)
+            )
+        shading[NameObject("/ColorSpace")] = NameObject(target.space)
 
-    def function(self, function: Any, grey: bool) -> None:
+    def function(self, function: Any, target: Target, kind: str) -> None:
         if isinstance(function, ArrayObject):
             for part in function:
-                self.function(part.get_object(), grey)
+                self.function(part.get_object(), target, kind)
             return
-        kind = function.get("/FunctionType")
-        if kind == 3:
+        if not self._first(function):
+            return
+        if function.get("/FunctionType") == 3:
             for part in _get(function, "/Functions"):
-                self.function(part.get_object(), grey)
-        elif kind == 2:
-            for key, default in (("/C0", [0.0, 0.0, 0.0]), ("/C1", [1.0, 1.0, 1.0])):
-                function[NameObject(key)] = self._values(function.get(key, default), grey)
+                self.function(part.get_object(), target, kind)
+        elif function.get("/FunctionType") == 2:
+            # C0 and C1 default to black and white in a one-value space only.
+            for key in ("/C0", "/C1"):
+                values = [float(v) for v in function.get(key, [])]
+                function[NameObject(key)] = _numbers(target.colour(values, kind))
             if "/Range" in function:
                 del function["/Range"]
         else:
             raise ColourError(
-                "a gradient drawn with sampled colours, which handbill cannot convert to CMYK"
+                "a gradient drawn with sampled colours, which handbill cannot convert"
             )
 
-    def _values(self, values: Any, grey: bool) -> ArrayObject:
-        r, g, b = (float(v) for v in values)
-        rgb: RGB8 = (round(r * 255), round(g * 255), round(b * 255))
-        if grey:
-            return ArrayObject([FloatObject(round(0.3 * r + 0.59 * g + 0.11 * b, 4))])
-        return ArrayObject(FloatObject(v) for v in self.inks.cmyk(rgb))
+
+def _numbers(values: tuple[float, ...]) -> ArrayObject:
+    return ArrayObject(FloatObject(v) for v in values)
 
 
 def _get(obj: Any, key: str) -> Any:
@@ -201,12 +196,6 @@ def _items(obj: Any, key: str) -> list[tuple[str, Any]]:
 def _contents(page: Any) -> bytes:
     contents = page.get_contents()
     return contents.get_data() if contents is not None else b""
-
-
-def _group_to(obj: Any, space: str) -> None:
-    group = _get(obj, "/Group")
-    if isinstance(group, DictionaryObject) and space_kind(group.get("/CS")) in CONVERTED:
-        group[NameObject("/CS")] = NameObject(space)
 
 
 def set_stream_data(stream: Any, data: bytes) -> None:
