@@ -1,0 +1,172 @@
+"""Short QR codes: a short code per output on the kit's short base, and the redirect tables."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from handbill.build.redirects import redirects_of
+from handbill.build.runner import build
+from handbill.errors import BuildError, ConfigError
+from handbill.kit.links import SHORT_ALPHABET, short_code
+from handbill.kit.loader import load_kit
+from handbill.render.qr import QUIET_ZONE, qr_matrix
+from pdftools import decode_qr_codes, page_texts
+
+TABLES = ["_redirects", "redirects.apache.conf", "redirects.csv", "redirects.nginx.conf"]
+
+
+def with_links(kit_dir: Path, before: str = "", tracking: bool = True) -> None:
+    """Put ``before`` at the top of [links]; UTM tracking on unless told otherwise."""
+    toml = kit_dir / "handbill.toml"
+    text = toml.read_text().replace("[links]\n", "[links]\n" + before)
+    if tracking:
+        text = text.replace("utm = false", "utm = true")
+    toml.write_text(text)
+
+
+def manifest(kit_dir: Path) -> dict:
+    return json.loads((kit_dir / "dist" / "manifest.json").read_text())
+
+
+def test_codes_carry_a_short_code_that_the_tables_send_to_the_tracked_address(
+    kit_dir: Path,
+) -> None:
+    with_links(kit_dir, 'short_base = "https://go.test/"\n')
+    report = build(load_kit(kit_dir), jobs=1)
+    assert not report.failures
+    recorded = manifest(kit_dir)
+    sheet = next(e for e in recorded["outputs"] if e["path"] == "sheet.pdf")
+    codes = {code["link"]: code for code in sheet["qr_codes"]}
+    assert set(codes) == {"case", "donate"}
+    for link, code in codes.items():
+        assert re.fullmatch(f"https://go.test/[{SHORT_ALPHABET}]{{5}}", code["url"])
+        assert code["url"] == "https://go.test/" + short_code(link, "sheet", "")
+        assert code["label"] == code["url"].removeprefix("https://")
+        assert code["target"].endswith("utm_campaign=test-campaign&utm_content=sheet")
+    assert codes["donate"]["target"].startswith("https://example.org/donate?from=print&utm_")
+    # The phone reads the short address; the words under the code are that address, on
+    # one line, and the long tracked address is printed nowhere.
+    pdf = kit_dir / "dist" / "sheet.pdf"
+    assert decode_qr_codes(pdf) == sorted((1, code["url"]) for code in codes.values())
+    text = page_texts(pdf)[0]
+    assert codes["case"]["label"] in text and "utm_" not in text
+    # Short enough for a version 2 symbol: 25 modules across.
+    for code in codes.values():
+        assert len(qr_matrix(code["url"])) - 2 * QUIET_ZONE == 25
+
+    folder = kit_dir / "dist"
+    assert recorded["redirects"] == {
+        "netlify": "_redirects",
+        "apache": "redirects.apache.conf",
+        "nginx": "redirects.nginx.conf",
+        "csv": "redirects.csv",
+        "count": 3,
+    }
+    assert sorted(p.name for p in folder.iterdir() if "redirect" in p.name) == TABLES
+    case = codes["case"]
+    path = case["url"].removeprefix("https://go.test")
+    assert f"{path}  {case['target']}  302" in (folder / "_redirects").read_text().splitlines()
+    apache = (folder / "redirects.apache.conf").read_text().splitlines()
+    assert f'Redirect 302 {path} "{case["target"]}"' in apache
+    nginx = (folder / "redirects.nginx.conf").read_text().splitlines()
+    assert f'location = {path} {{ return 302 "{case["target"]}"; }}' in nginx
+    with (folder / "redirects.csv").open() as file:
+        rows = list(csv.DictReader(file))
+    assert {
+        "short_url": case["url"],
+        "target": case["target"],
+        "material": "sheet",
+        "link": "case",
+    } in rows
+    assert len(rows) == 3  # sheet: case and donate; card: petition
+
+
+def test_a_build_of_one_material_keeps_the_others_codes(kit_dir: Path) -> None:
+    with_links(kit_dir, 'short_base = "https://go.test/"\n')
+    build(load_kit(kit_dir), jobs=1)
+    before = (kit_dir / "dist" / "_redirects").read_text()
+    build(load_kit(kit_dir), ["card"], jobs=1)
+    assert (kit_dir / "dist" / "_redirects").read_text() == before
+    assert before.count(" 302") == 3
+
+
+def test_a_link_can_have_its_own_short_base_or_none(kit_dir: Path) -> None:
+    toml = kit_dir / "handbill.toml"
+    with_links(kit_dir, 'short_base = "https://go.test/"\n', tracking=False)
+    toml.write_text(
+        toml.read_text()
+        .replace(
+            'case = "https://example.org/case"',
+            'case = { url = "https://example.org/case", short_base = "https://s.test/c/" }',
+        )
+        .replace('label = "example.org/give" }', 'label = "example.org/give", short_base = "" }')
+    )
+    build(load_kit(kit_dir), ["sheet"], jobs=1)
+    codes = {c["link"]: c for c in manifest(kit_dir)["outputs"][0]["qr_codes"]}
+    assert codes["case"]["url"] == "https://s.test/c/" + short_code("case", "sheet", "")
+    assert codes["case"]["target"] == "https://example.org/case"
+    # No short base: the code keeps the full address and its own label, and needs no redirect.
+    assert (
+        codes["donate"]["url"]
+        == codes["donate"]["target"]
+        == "https://example.org/donate?from=print"
+    )
+    assert codes["donate"]["label"] == "example.org/give"
+    assert (kit_dir / "dist" / "_redirects").read_text().count(" 302") == 1
+
+
+def test_without_a_short_base_no_tables_are_written_and_old_ones_go(kit_dir: Path) -> None:
+    with_links(kit_dir, 'short_base = "https://go.test/"\n')
+    build(load_kit(kit_dir), jobs=1)
+    toml = kit_dir / "handbill.toml"
+    toml.write_text(toml.read_text().replace('short_base = "https://go.test/"\n', ""))
+    (kit_dir / "dist" / "notes.csv").write_text("short_url,target\n")  # not handbill's
+    build(load_kit(kit_dir), jobs=1)
+    recorded = manifest(kit_dir)
+    assert "redirects" not in recorded
+    assert not [p.name for p in (kit_dir / "dist").iterdir() if "redirect" in p.name]
+    sheet = next(e for e in recorded["outputs"] if e["path"] == "sheet.pdf")
+    assert sheet["qr_codes"][0]["url"].startswith("https://example.org/case?utm_source=")
+
+
+@pytest.mark.parametrize(
+    ("base", "message"),
+    [
+        ('"go.test/"', "'go.test/' is not a web address; write it in full, starting with https://"),
+        ('"https://go.test"', "'https://go.test' must be a web address ending in '/'"),
+        ('"https://go.test/?x=1"', "must be a web address ending in '/', e.g. https://example.uk/"),
+    ],
+)
+def test_a_bad_short_base_is_one_clear_line(kit_dir: Path, base: str, message: str) -> None:
+    with_links(kit_dir, f"short_base = {base}\n")
+    with pytest.raises(ConfigError) as caught:
+        load_kit(kit_dir)
+    text = caught.value.format_message()
+    assert "Config value 'links.short_base': " in text and message in text
+
+
+def test_two_targets_on_one_short_address_stop_the_table() -> None:
+    def output(material: str, target: str) -> dict:
+        code = {"link": "case", "url": "https://go.test/abcde", "target": target}
+        return {"material": material, "qr_codes": [code]}
+
+    same = redirects_of([output("a", "https://x.test/1"), output("b", "https://x.test/1")])
+    assert len(same) == 1
+    with pytest.raises(BuildError) as caught:
+        redirects_of([output("a", "https://x.test/1"), output("b", "https://x.test/2")])
+    assert caught.value.format_message() == (
+        "the QR codes for 'case' in a and 'case' in b got the same short address "
+        "https://go.test/abcde; rename one of the two links in handbill.toml [links]"
+    )
+
+
+def test_short_codes_are_stable_and_typeable() -> None:
+    code = short_code("case", "leaflet-a5-leeds", "")
+    assert code == short_code("case", "leaflet-a5-leeds", "")
+    assert code != short_code("case", "leaflet-a5-leeds.cy", "")
+    assert len(code) == 5 and not set(code) & set("01ilo")
