@@ -8,9 +8,13 @@ import re
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
+from conftest import write
 from handbill.build.redirects import redirects_of
 from handbill.build.runner import build
+from handbill.check.preflight import check
+from handbill.check.qrscan import symbol_modules
 from handbill.errors import BuildError, ConfigError
 from handbill.kit.links import SHORT_ALPHABET, short_code
 from handbill.kit.loader import load_kit
@@ -170,3 +174,60 @@ def test_short_codes_are_stable_and_typeable() -> None:
     assert code == short_code("case", "leaflet-a5-leeds", "")
     assert code != short_code("case", "leaflet-a5-leeds.cy", "")
     assert len(code) == 5 and not set(code) & set("01ilo")
+
+
+LONG = "https://example.org/campaigns/2018/our-judicial-review-of-the-contract"
+
+
+def code_card(kit_dir: Path, width_mm: float, short: bool, distance: str = "") -> list[str]:
+    """The qr findings of an A4 card showing one code for LONG ``width_mm`` wide."""
+    toml = kit_dir / "handbill.toml"
+    text = toml.read_text().replace("[links]\n", f'[links]\nlong = "{LONG}"\n')
+    if short:
+        text = text.replace("[links]\n", '[links]\nshort_base = "https://go.test/"\n')
+    toml.write_text(text)
+    front = "---\ntemplate: card\ntitle: Card\npaper: A4\n" + distance + "---\n"
+    write(kit_dir / "materials" / "card.md", front)
+    write(
+        kit_dir / "templates" / "card.html",
+        '{% extends "_base.html" %}{% block body %}{{ qr("long", ' + str(width_mm) + ") }}"
+        "{% endblock %}",
+    )
+    found = check(load_kit(kit_dir), ["card"], out_dir=kit_dir / "dist", jobs=1).findings
+    return [f.line for f in found if f.check == "qr"]
+
+
+def test_check_warns_when_modules_are_too_small_for_a_handout(kit_dir: Path) -> None:
+    # 71 characters: version 5, 37 modules; 22 mm with its margin is 0.49 mm a module.
+    assert len(qr_matrix(LONG)) - 2 * QUIET_ZONE == 37
+    assert code_card(kit_dir, 22, short=False) == [
+        "card p.1: warning: qr: the QR code for 'long' has 37 modules across 18.0 mm (0.49 mm "
+        "each); read from 25 cm each needs 0.50 mm: give the link a short address ([links] "
+        "short_base in handbill.toml) or print it at least 19 mm wide without its margin"
+    ]
+
+
+def test_a_short_base_makes_the_same_code_big_enough(kit_dir: Path) -> None:
+    assert code_card(kit_dir, 22, short=True) == []
+
+
+def test_the_scan_distance_sets_the_module_size(kit_dir: Path) -> None:
+    assert code_card(kit_dir, 40, short=True, distance="vars:\n  scan_distance_m: 1\n") == [
+        "card p.1: warning: qr: the QR code for 'long' has 25 modules across 30.4 mm (1.21 mm "
+        "each); read from 100 cm each needs 2.00 mm: print it at least 50 mm wide without its "
+        "margin"
+    ]
+
+
+@pytest.mark.parametrize("length", [10, 40, 90, 200])
+def test_modules_are_counted_on_the_symbol_itself(length: int) -> None:
+    matrix = qr_matrix("https://example.org/" + "a" * length)
+    scale = 4  # pixels a module
+    image = Image.new("L", (len(matrix) * scale, len(matrix) * scale), 255)
+    for y, row in enumerate(matrix):
+        for x, dark in enumerate(row):
+            if dark:
+                image.paste(0, (x * scale, y * scale, (x + 1) * scale, (y + 1) * scale))
+    edge = QUIET_ZONE * scale
+    right = (len(matrix) - QUIET_ZONE) * scale
+    assert symbol_modules(image, edge, edge, right) == len(matrix) - 2 * QUIET_ZONE

@@ -194,6 +194,16 @@ def font_faces(kit: Kit) -> Markup:
     return Markup("\n".join(rules))  # nosec
 
 
+def label_html(label: str) -> Markup:
+    """The address under a QR code, breakable only after a "/" (never at a hyphen or inside a
+    name): each piece up to a slash stays whole, with a break opportunity after it."""
+    pieces = re.findall(r"[^/]*/|[^/]+", label)
+    # Escaped text in handbill's own spans.
+    return Markup("<wbr>").join(  # nosec B704
+        Markup('<span class="qr-part">{}</span>').format(piece) for piece in pieces
+    )
+
+
 def render_html(
     kit: Kit,
     material: Material,
@@ -259,7 +269,7 @@ def render_html(
         return Markup(  # nosec B704
             f'<figure class="qr" data-link="{escape(link.name)}">'
             f"{qr_svg(url, width_mm, link.name)}"
-            f'<figcaption dir="ltr">{escape(label)}</figcaption></figure>'
+            f'<figcaption dir="ltr">{label_html(label)}</figcaption></figure>'
         )
 
     context: dict[str, Any] = {
