@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import re
 from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
+import zxingcpp
 from PIL import Image
+from pypdf import PdfReader
 
 from conftest import write
 from handbill.build.redirects import redirects_of
 from handbill.build.runner import build
 from handbill.check.preflight import check
-from handbill.check.qrscan import symbol_modules
+from handbill.check.qrscan import RASTER_DPI, symbol_modules
 from handbill.errors import BuildError, ConfigError
 from handbill.kit.links import SHORT_ALPHABET, short_code
 from handbill.kit.loader import load_kit
 from handbill.render.qr import QUIET_ZONE, qr_matrix
-from pdftools import decode_qr_codes, page_texts
+from pdftools import decode_qr_codes, page_texts, pdftotext
 
 TABLES = ["_redirects", "redirects.apache.conf", "redirects.csv", "redirects.nginx.conf"]
 
@@ -231,3 +235,62 @@ def test_modules_are_counted_on_the_symbol_itself(length: int) -> None:
     edge = QUIET_ZONE * scale
     right = (len(matrix) - QUIET_ZONE) * scale
     assert symbol_modules(image, edge, edge, right) == len(matrix) - 2 * QUIET_ZONE
+
+
+def label_sizes_pt(path: Path, label: str) -> list[float]:
+    """The size in points of each piece of text on page 1 that is part of ``label``."""
+    found = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip() and text.strip() in label:
+            found.append(size * math.hypot(tm[1], tm[3]) * math.hypot(cm[1], cm[3]))
+
+    PdfReader(path).pages[0].extract_text(visitor_text=visit)
+    return found
+
+
+def test_example_kit_codes_are_small_versions_with_big_modules(example_out: Path) -> None:
+    recorded = json.loads((example_out / "manifest.json").read_text())
+    targets: dict[str, str] = {}
+    for output in recorded["outputs"]:
+        codes = output.get("qr_codes") or []
+        if not codes or not output["path"].endswith(".pdf"):
+            continue
+        path = example_out / output["path"]
+        urls = {code["url"] for code in codes}
+        document = pdfium.PdfDocument(str(path))
+        for page in sorted({code["page"] for code in codes}):
+            image = document[page - 1].render(scale=RASTER_DPI / 72).to_pil().convert("L")
+            symbols = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+            assert symbols, (output["path"], page)
+            for symbol in symbols:
+                assert symbol.text in urls
+                corners = symbol.position
+                xs = [corners.top_left.x, corners.top_right.x, corners.bottom_right.x]
+                modules = symbol_modules(image, min(xs), corners.top_left.y, max(xs))
+                assert modules is not None and modules <= 33, (output["path"], modules)  # v4
+                module_mm = (max(xs) - min(xs)) / modules * 25.4 / RASTER_DPI
+                assert module_mm >= 0.5, (output["path"], module_mm)
+        document.close()
+        # Each label on one line of the page's text, never broken at a hyphen or slash.
+        lines = pdftotext(path).splitlines()
+        for code in codes:
+            assert any(code["label"] in line for line in lines), (output["path"], code["label"])
+            assert targets.setdefault(code["url"], code["target"]) == code["target"]
+            stem = output["path"].removesuffix(".pdf").removesuffix(".home")
+            assert code["target"].endswith(f"&utm_content={stem}")
+    # One redirect for each short address, to its tracked address.
+    table = (example_out / "_redirects").read_text().splitlines()[1:]
+    assert sorted(table) == sorted(
+        f"{url.removeprefix('https://999call.uk')}  {target}  302"
+        for url, target in targets.items()
+    )
+    assert recorded["redirects"]["count"] == len(targets)
+
+
+def test_event_addresses_under_their_codes_are_at_least_8_pt(example_out: Path) -> None:
+    recorded = json.loads((example_out / "manifest.json").read_text())
+    for name in ("event-poster-2018-10-26.pdf", "event-flyer-2018-10-26.pdf"):
+        output = next(o for o in recorded["outputs"] if o["path"] == name)
+        sizes = label_sizes_pt(example_out / name, output["qr_codes"][0]["label"])
+        assert sizes and min(sizes) >= 8, (name, sizes)
