@@ -115,7 +115,7 @@ def test_qr_code_goes_to_the_booking_link_or_the_events_link(
         expected = ("events", kit.config.links["events"].url)
     # The kit adds UTM parameters naming this output (see test_tracking.py).
     stem = entry(out, name, number)["path"].removesuffix(".pdf")
-    assert [(q["link"], q["url"]) for q in codes] == [
+    assert [(q["link"], q["target"]) for q in codes] == [
         (expected[0], tracked_url(expected[1], kit.config.tracking, stem))
     ]
     assert all(q["width_mm"] >= 20 for q in codes)

@@ -72,7 +72,7 @@ def test_leaflet_a5_qr_codes_are_on_the_back_and_decode(out: Path) -> None:
     assert all(q["page"] == 2 and q["width_mm"] >= 20 for q in codes)
     assert decode_qr_codes(out / PDF) == sorted((q["page"], q["url"]) for q in codes)
     # The third code goes to the group's own page, from its row of data/groups.csv.
-    assert codes[2]["url"].startswith("https://999callfornhs.org.uk/local/leeds?utm_")
+    assert codes[2]["target"].startswith("https://999callfornhs.org.uk/local/leeds?utm_")
 
 
 def test_leaflet_a5_front_has_headline_text_and_call_to_action(out: Path) -> None:
@@ -109,13 +109,15 @@ def test_leaflet_a5_back_has_the_case_help_codes_and_imprint(out: Path) -> None:
         "Sign the petition",
         "Your local group",
         "Join 999 Call for the NHS Leeds in Leeds: we meet First Tuesday of the month at 7 pm",
-        "999callfornhs.org.uk/our-judicial-review",
         "#Justice4NHS",
         "Promoted by 999 Call for the NHS",
         "Printed at home by a supporter.",  # a home copy: the shop did not print it
     ):
         assert phrase in back, phrase
     assert "Printed by" not in back
+    # Under each code its short address, on one line.
+    for code in entry(out)["qr_codes"]:
+        assert code["label"] in texts(out)[1], code["label"]
 
 
 def test_leaflet_a5_no_text_spills_and_each_side_is_one_page(

@@ -232,6 +232,7 @@ def build_job(
             {
                 "link": spot.link,
                 "url": codes[spot.link].url,
+                "target": codes[spot.link].target,
                 "label": codes[spot.link].label,
                 "page": spot.page,
                 "width_mm": spot.width_mm,

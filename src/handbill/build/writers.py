@@ -18,6 +18,9 @@ from typing import IO, Any
 
 from handbill import __version__, signals
 from handbill.build.places import PRIVATE, check_private_folder, located, private_folder
+from handbill.build.redirects import CSV_HEADER, redirect_files, redirects_of
+from handbill.build.redirects import FILES as REDIRECT_FILES
+from handbill.build.redirects import HEADER as REDIRECT_HEADER
 from handbill.errors import HandbillError
 from handbill.guard import stop_if_over
 
@@ -341,9 +344,34 @@ def _shown_path(out_dir: Path, path: str) -> str:
 
 def _write_one(folder: Path, campaign: str, outputs: list[dict[str, Any]]) -> None:
     folder.mkdir(exist_ok=True)
-    manifest = {"generator": f"handbill {__version__}", "campaign": campaign, "outputs": outputs}
+    manifest: dict[str, Any] = {
+        "generator": f"handbill {__version__}",
+        "campaign": campaign,
+        "outputs": outputs,
+    }
+    redirects = redirects_of(outputs)
+    if redirects:
+        # Made from every output the manifest records, so a build of one material keeps the
+        # others' short codes in the table.
+        for name, text in redirect_files(redirects).items():
+            write_atomic(folder / name, text.encode("utf-8"))
+        manifest["redirects"] = {**REDIRECT_FILES, "count": len(redirects)}
+    else:
+        for name in REDIRECT_FILES.values():
+            _remove_own_table(folder / name)
     text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
     write_atomic(folder / MANIFEST_NAME, text.encode("utf-8"))
+
+
+def _remove_own_table(path: Path) -> None:
+    """Delete a redirect table handbill wrote earlier (never a file of the user's own)."""
+    try:
+        with path.open(encoding="utf-8") as file:
+            first = file.readline().rstrip("\n")
+    except (OSError, UnicodeDecodeError):
+        return
+    if first in (REDIRECT_HEADER, CSV_HEADER):
+        path.unlink(missing_ok=True)
 
 
 def remove_outputs(

@@ -13,7 +13,7 @@ from handbill.errors import ConfigError, KitError, did_you_mean, unreadable_valu
 from handbill.kit.boundary import read_text, regular_file, roots_of
 from handbill.kit.checker import Checker
 from handbill.kit.fonts import brand_family, font_problem
-from handbill.kit.links import Link, Tracking, read_links, read_tracking
+from handbill.kit.links import Link, Tracking, default_short_base, read_links, read_tracking
 from handbill.kit.palette import derive
 from handbill.kit.paper import Paper, parse_paper
 from handbill.kit.press import MAX_INK, PrintSettings, read_print_settings
@@ -155,6 +155,7 @@ class Config:
     fields: dict[str, str] = field(default_factory=dict)
     printing: PrintSettings = field(default_factory=PrintSettings)
     tracking: Tracking = field(default_factory=Tracking)
+    short_base: str = ""  # [links] short_base: QR codes carry short codes on this address
 
 
 def load_config(root: Path) -> Config:
@@ -278,6 +279,7 @@ def _validate(root: Path, path: Path, text: str, data: dict[str, Any]) -> Config
         fields=fields,
         printing=printing,
         tracking=tracking,
+        short_base=default_short_base(tables["links"]),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,7 @@ class Link:
     name: str
     url: str
     label: str
+    short_base: str = ""  # e.g. "https://999call.uk/": codes carry a short code on it
 
 
 @dataclass(frozen=True)
@@ -72,18 +74,82 @@ def url_problem(url: object) -> str | None:
     return None
 
 
+# Short codes: letters and digits that cannot be mistaken for one another when typed from
+# paper (no 0/o, 1/l/i). Five of them give 28 million codes, so two outputs of one kit
+# practically never draw the same; if they do, the redirect table refuses to be written.
+SHORT_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+SHORT_LENGTH = 5
+SHORT_BASE_KEY = "short_base"  # in [links]: the short base of every link
+
+
+def short_code(*parts: str) -> str:
+    """A short code for one link in one output: the same every build (a hash of ``parts``)."""
+    digest = hashlib.sha256("\n".join(parts).encode("utf-8")).digest()
+    number = int.from_bytes(digest[:8], "big")
+    code = ""
+    for _ in range(SHORT_LENGTH):
+        number, digit = divmod(number, len(SHORT_ALPHABET))
+        code += SHORT_ALPHABET[digit]
+    return code
+
+
+def default_short_base(table: dict[str, Any]) -> str:
+    """[links] short_base when it is well formed (read_links reports it when it is not)."""
+    base = table.get(SHORT_BASE_KEY, "")
+    return base if isinstance(base, str) and not short_base_problem(base) else ""
+
+
+def code_address(link: Link, target: str, stem: str, named: bool) -> tuple[str, str]:
+    """What a QR code for ``link`` in the output ``stem`` encodes, and the label under it.
+
+    With a short base: the base and a short code for this link in this output (the redirect
+    table sends it on to ``target``). A link that is not in [links] (a data row's, a
+    template's own address) has its address in the code's name, so two of them differ.
+    Without one: ``target`` itself, under the link's label.
+    """
+    if not link.short_base:
+        return target, link.label
+    url = link.short_base + short_code(link.name, stem, "" if named else link.url)
+    return url, link_label(url)
+
+
+def short_base_problem(base: object) -> str | None:
+    """Say what is wrong with a short base, or None: an http(s) address ending in "/"."""
+    problem = url_problem(base)
+    if problem:
+        return problem
+    assert isinstance(base, str)
+    parts = urlsplit(base)
+    if parts.query or parts.fragment or not base.endswith("/"):
+        return f"'{base}' must be a web address ending in '/', e.g. https://example.uk/"
+    return None
+
+
 def read_links(table: dict[str, Any], check: Checker) -> dict[str, Link]:
-    """The [links] table: each link a URL, or a table with url and (printed) label."""
+    """The [links] table: each link a URL, or a table with url, (printed) label and short_base;
+    ``short_base`` at the top is the short base of every link."""
     links: dict[str, Link] = {}
+    base = table.get(SHORT_BASE_KEY, "")
+    if base != "" and (problem := short_base_problem(base)):
+        check.add("links", SHORT_BASE_KEY, problem)
+        base = ""
     for link_name, value in table.items():
-        url, label = value, None
+        if link_name == SHORT_BASE_KEY:
+            continue
+        url, label, own_base = value, None, base
         if isinstance(value, dict):
             url, label = value.get("url"), value.get("label")
-            extra = set(value) - {"url", "label"}
+            own_base = value.get(SHORT_BASE_KEY, base)
+            extra = set(value) - {"url", "label", SHORT_BASE_KEY}
             if extra:
                 check.add(
-                    "links", link_name, f"unknown setting '{sorted(extra)[0]}' (use url, label)"
+                    "links",
+                    link_name,
+                    f"unknown setting '{sorted(extra)[0]}' (use url, label, short_base)",
                 )
+            if own_base != "" and (problem := short_base_problem(own_base)):
+                check.add("links", f"{link_name}.{SHORT_BASE_KEY}", problem)
+                own_base = ""
         if not _LINK_NAME.match(link_name):
             check.add("links", link_name, "link names use lower-case letters, digits, - and _")
         problem = url_problem(url)
@@ -91,7 +157,8 @@ def read_links(table: dict[str, Any], check: Checker) -> dict[str, Link]:
             check.add("links", link_name, problem)
             continue
         assert isinstance(url, str)
-        links[link_name] = Link(link_name, url, str(label) if label else link_label(url))
+        label_text = str(label) if label else link_label(url)
+        links[link_name] = Link(link_name, url, label_text, str(own_base))
     return links
 
 

@@ -24,6 +24,7 @@ class QRCode:
     url: str
     width_mm: float
     label: str = ""
+    target: str = ""  # with a short code in ``url``: the tracked address it redirects to
 
 
 def qr_matrix(url: str) -> list[list[bool]]:

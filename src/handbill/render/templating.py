@@ -21,7 +21,7 @@ from handbill.kit.data import BrokenTable
 from handbill.kit.fields import field_names, fill_html, split_sections
 from handbill.kit.filenames import fill_pattern, unique_names
 from handbill.kit.languages import text_direction, translator
-from handbill.kit.links import Link, link_label, tracked_url, url_problem
+from handbill.kit.links import Link, code_address, link_label, tracked_url, url_problem
 from handbill.kit.loader import Kit, rows_of
 from handbill.kit.material import Material
 from handbill.render.fitmarks import Fitter
@@ -194,6 +194,16 @@ def font_faces(kit: Kit) -> Markup:
     return Markup("\n".join(rules))  # nosec
 
 
+def label_html(label: str) -> Markup:
+    """The address under a QR code, breakable only after a "/" (never at a hyphen or inside a
+    name): each piece up to a slash stays whole, with a break opportunity after it."""
+    pieces = re.findall(r"[^/]*/|[^/]+", label)
+    # Escaped text in handbill's own spans.
+    return Markup("<wbr>").join(  # nosec B704
+        Markup('<span class="qr-part">{}</span>').format(piece) for piece in pieces
+    )
+
+
 def render_html(
     kit: Kit,
     material: Material,
@@ -228,7 +238,7 @@ def render_html(
             problem = url_problem(name)
             if problem:
                 raise TemplateError(f"qr(): {problem}")
-            link = Link(link_name or "url", name, link_label(name))
+            link = Link(link_name or "url", name, link_label(name), config.short_base)
         if link is None and (row or {}).get(name, "").startswith(("http://", "https://")):
             url = (row or {})[name]  # a column of the data row, e.g. a local group's page
             problem = url_problem(url)
@@ -236,7 +246,7 @@ def render_html(
                 raise TemplateError(
                     f"qr('{name}'): data/{material.per}.csv row {number}: {problem}"
                 )
-            link = Link(name, url, link_label(url))
+            link = Link(name, url, link_label(url), config.short_base)
         if link is None:
             hint = did_you_mean(name, config.links)
             raise TemplateError(f"qr('{name}'): no link named '{name}' in handbill.toml.{hint}")
@@ -246,20 +256,23 @@ def render_html(
                 f"qr('{name}') is {width_mm:g} mm wide; make it at least {MIN_WIDTH_MM:g} mm "
                 "so that phones can scan it"
             )
-        # The code carries the tracked URL; the words under it stay the short label.
-        url = (
+        # The code carries the tracked URL (or a short code redirecting to it); the words
+        # under it stay short.
+        target = (
             tracked_url(link.url, config.tracking, rendered.stem)
             if config.tracking.utm
             else link.url
         )
+        named = config.links.get(link.name) is link
+        url, label = code_address(link, target, rendered.stem, named)
         rendered.qr_codes.append(
-            QRCode(link=link.name, url=url, width_mm=width_mm, label=link.label)
+            QRCode(link=link.name, url=url, width_mm=width_mm, label=label, target=target)
         )
         # Escaped values around handbill's own SVG.
         return Markup(  # nosec B704
             f'<figure class="qr" data-link="{escape(link.name)}">'
             f"{qr_svg(url, width_mm, link.name)}"
-            f'<figcaption dir="ltr">{escape(link.label)}</figcaption></figure>'
+            f'<figcaption dir="ltr">{label_html(label)}</figcaption></figure>'
         )
 
     context: dict[str, Any] = {
