@@ -93,7 +93,6 @@ BANDS = [
     ("leaflet-a5-leeds", 1, "left", 200.0, "primary"),
     ("leaflet-dl", 1, "top", 250.0, "secondary"),  # the cover band, on the front cover
     ("leaflet-dl", 1, "right", 14.0, "secondary"),
-    ("letter-to-mp", 1, "top", 105.0, "secondary"),
     ("petition", 1, "top", 60.0, "secondary"),
 ]
 

@@ -61,6 +61,10 @@ def red_kit(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+# Materials without the campaign's branding: a personal letter reads as one person's own.
+PERSONAL = ("letter",)
+
+
 @pytest.fixture(scope="module")
 def red_pages(red_kit: Path) -> dict[str, list[Image.Image]]:
     """Every PDF of the red kit, built and rasterised at 40 dpi, by file stem."""
@@ -103,19 +107,26 @@ def test_no_stock_blue_on_another_campaigns_materials(
     for template, pages in red_pages.items():
         found = colours_on(pages)
         assert not any(near(blue, found) for blue in STOCK_BLUES), template
-        assert near(RED, found, 0) or near(NAVY, found, 0), template
+        # A personal letter carries no campaign colours: it should not look mass-produced.
+        branded = near(RED, found, 0) or near(NAVY, found, 0)
+        assert branded == (template not in PERSONAL), template
     # The panels behind QR codes and quotes are a tint of the kit's red (#fbeff1).
     for template in ("faq", "press-release", "event-poster-2030-03-14", "speech", "leaflet-a5"):
         assert near("#fbeff1", colours_on(red_pages[template]), 1), template
     assert near("#fcf4f5", colours_on(red_pages["petition"]), 1)  # every other row
 
 
-def test_logo_on_every_stock_material(red_pages: dict[str, list[Image.Image]]) -> None:
+def test_logo_on_every_stock_material_but_letters(
+    red_pages: dict[str, list[Image.Image]],
+) -> None:
     for name, pages in red_pages.items():
         # On the first page: the front of the A5 leaflet, the cover side of the DL leaflet.
         counts = pages[0].getcolors(maxcolors=1 << 20) or []
         green = sum(n for n, c in counts if max(map(abs, (c[0] - 46, c[1] - 139, c[2] - 87))) <= 8)
-        assert green >= 40, (name, green)  # a logo at least 5 mm tall, 15 mm wide
+        if name in PERSONAL:
+            assert green == 0, name  # no letterhead on a personal letter
+        else:
+            assert green >= 40, (name, green)  # a logo at least 5 mm tall, 15 mm wide
 
 
 def _logos(kit_dir: Path) -> dict[str, int]:
@@ -128,7 +139,8 @@ def _logos(kit_dir: Path) -> dict[str, int]:
 
 
 def test_logo_once_per_page_design(red_kit: Path) -> None:
-    assert _logos(red_kit) == dict.fromkeys(stock_templates(), 1)
+    expected = dict.fromkeys(stock_templates(), 1) | dict.fromkeys(PERSONAL, 0)
+    assert _logos(red_kit) == expected
 
 
 def test_vars_logo_false_turns_the_logo_off(red_kit: Path, tmp_path: Path) -> None:

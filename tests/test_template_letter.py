@@ -1,4 +1,4 @@
-"""The letter template: one A4 page with a letterhead, recipient, date line and fill-in fields."""
+"""The letter template: one A4 personal letter, sender's address, date, recipient and fields."""
 
 from __future__ import annotations
 
@@ -71,11 +71,9 @@ def test_qr_codes_decode_to_the_manifest_urls(out: Path) -> None:
 def test_letter_to_mp_says_what_it_must(out: Path) -> None:
     text = pdf_text(out / "letter-to-mp.pdf")
     for phrase in (
-        "999 Call for the NHS",
-        "Judicial review of the Accountable Care Organisation contract",
-        "#Justice4NHS",
         "MP House of Commons London SW1A 0AA",
-        "Date:",
+        "YOUR FULL POSTAL ADDRESS",
+        "DATE",
         "YOUR MP'S NAME",
         "YOUR CONSTITUENCY",
         "Accountable Care Organisation and Integrated Care Provider contracts",
@@ -83,22 +81,22 @@ def test_letter_to_mp_says_what_it_must(out: Path) -> None:
         "Health and Social Care Act 2012",
         "I would be grateful for a reply setting out where you stand.",
         "Yours sincerely,",
-        "YOUR FULL POSTAL ADDRESS",
-        "BEFORE YOU SEND",
+        "How to send this letter",
         "theyworkforyou.com",
     ):
         assert phrase in text, phrase
     assert "Promoted by" not in text
+    # The address is asked for once, at the top, though the .txt copy ends with it.
+    assert text.count("YOUR FULL POSTAL ADDRESS") == 1
 
 
 def test_letter_to_editor_says_what_it_must(out: Path) -> None:
     text = pdf_text(out / "letter-to-editor.pdf")
     for phrase in (
-        "999 Call for the NHS",
-        "#Justice4NHS",
+        "YOUR FULL POSTAL ADDRESS Phone: YOUR PHONE NUMBER Address and phone: not for publication",
         "The Editor",
         "NAME OF YOUR LOCAL PAPER",
-        "Date:",
+        "DATE",
         "Dear Editor,",
         "Leigh Day",
         "So please, write to your MP.",
@@ -152,7 +150,7 @@ def test_set_fills_the_letter_and_its_address_block(tmp_path: Path) -> None:
     pdf = pdf_text(tmp_path / "letter-to-mp.pdf")
     txt = flat((tmp_path / "letter-to-mp.txt").read_text(encoding="utf-8"))
     assert "Rachel Example MP House of Commons" in pdf
-    assert "Date: Friday 26 October 2018" in pdf
+    assert "YOUR FULL POSTAL ADDRESS Friday 26 October 2018" in pdf
     assert "Dear Rachel Example," in pdf and "Dear Rachel Example," in txt
     assert "I live in Leeds" in pdf and "I live in Leeds" in txt
     assert "YOUR MP'S NAME" not in pdf and "YOUR TOWN" not in pdf

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +12,10 @@ import pytest
 
 from conftest import REPO
 from handbill.build.runner import build
-from handbill.engine.inspect import spilled_text
+from handbill.engine.inspect import spilled_text, text_runs
 from handbill.engine.layout import render
 from handbill.kit.loader import Kit, load_kit
+from handbill.kit.pressoffice import PressOffice
 from handbill.render.templating import render_html
 from pdftools import decode_qr_codes, page_sizes_mm, page_texts
 
@@ -68,9 +70,12 @@ def test_press_release_says_what_a_newsroom_needs(kit: Kit, text: str) -> None:
         "ENDS",
         "NOTES TO EDITORS",
         "MEDIA CONTACT",
-        "Promoted by 999 Call for the NHS",
+        f"Name {kit.config.press.contact_name} Email {kit.config.press.email} "
+        f"Phone {kit.config.press.phone}",
     ):
         assert phrase in text, phrase
+    # Sent to newsrooms, not handed out: no imprint unless the material asks for one.
+    assert "Promoted by" not in text and "Printed by" not in text
 
 
 def test_quotes_come_before_ends_and_the_notes_after_it(text: str) -> None:
@@ -82,27 +87,39 @@ def test_quotes_come_before_ends_and_the_notes_after_it(text: str) -> None:
     assert "Quotes" not in text
 
 
-def test_unset_contact_details_print_as_labelled_blanks(kit: Kit, text: str) -> None:
-    assert not {"contact_name", "contact_email", "contact_phone"} & set(kit.materials[NAME].vars)
-    for label in ("PRESS OFFICER'S NAME", "EMAIL ADDRESS", "PHONE NUMBER"):
-        assert label in text, label
+def test_quotes_are_credited_to_the_kits_spokespeople(kit: Kit, text: str) -> None:
+    first, second = kit.config.press.spokespeople
+    assert f"uphold that.” — {first}" in text
+    assert f"fit a budget.” — {second}" in text
+    assert "spokesperson" not in text.lower()
 
 
-def test_contact_details_and_embargo_are_printed_when_set(kit: Kit) -> None:
+def test_unset_contact_details_are_never_blank_lines(kit: Kit) -> None:
+    bare = dataclasses.replace(kit, config=dataclasses.replace(kit.config, press=PressOffice()))
+    html = render_html(bare, kit.materials[NAME]).html
+    assert 'class="field blank"' not in html.split('class="contact"')[1]
+    for advice in ("add contact_name under [press]", "add email under [press]"):
+        assert f'<span class="missing">{advice}' in html, advice
+    assert '<span class="missing">a spokesperson under [press] spokespeople</span>' in html
+
+
+def test_contact_details_and_embargo_given_in_the_material_win(kit: Kit) -> None:
     material = kit.materials[NAME]
     changed = dataclasses.replace(
         material,
         vars={
             "embargo": "EMBARGOED UNTIL 00:01, Tuesday 24 April 2018",
             "contact_name": "Press officer",
-            "contact_email": "press@example.org",
+            "contact_email": "desk@example.org",
+            "imprint": True,
         },
     )
     html = render_html(kit, changed).html
     assert "EMBARGOED UNTIL 00:01, Tuesday 24 April 2018" in html
-    assert "Press officer" in html and "press@example.org" in html
-    assert "phone number" in html  # still a blank
+    assert "Press officer" in html and "desk@example.org" in html
+    assert kit.config.press.phone in html  # from [press]
     assert "date</span>" in html  # no date given: a blank labelled "date"
+    assert kit.config.imprint.line in html  # asked for
 
 
 def test_press_release_qr_codes_decode_to_the_manifest_urls(out: Path) -> None:
@@ -116,3 +133,27 @@ def test_press_release_text_stays_in_its_boxes(kit: Kit) -> None:
     document, warnings = render(kit, render_html(kit, kit.materials[NAME]))
     assert spilled_text(document) == []
     assert warnings == []
+
+
+def test_press_release_lines_and_labels_are_readable(kit: Kit) -> None:
+    """At most about 80 characters a line in the body and the quotes; nothing under 8 pt."""
+    document, _ = render(kit, render_html(kit, kit.materials[NAME]))
+    lengths = [
+        len(" ".join(b.text for b, _ in walk(line) if type(b).__name__ == "TextBox"))
+        for page in document.pages
+        for line, classes in walk(page._page_box)
+        if type(line).__name__ == "LineBox" and ("release-body" in classes or "quotes" in classes)
+    ]
+    assert len(lengths) > 20 and max(lengths) <= 82, sorted(lengths)[-5:]
+    sizes = {run.text: run.size_pt for run in text_runs(document)}
+    assert min(sizes.values()) >= 8, [t for t, size in sizes.items() if size < 8]
+
+
+def walk(box: Any, classes: str = "") -> Iterator[tuple[Any, str]]:
+    """Every box under ``box``, with the classes of the elements around it."""
+    element = getattr(box, "element", None)
+    if element is not None and type(box).__name__ not in ("TextBox", "LineBox"):
+        classes += " " + (element.get("class") or "")
+    yield box, classes
+    for child in getattr(box, "children", ()):
+        yield from walk(child, classes)

@@ -31,6 +31,7 @@ from handbill.check.bleed import press_findings
 from handbill.check.findings import Finding
 from handbill.check.legibility import legibility_findings
 from handbill.check.pdfx import pdfx_findings
+from handbill.check.pressdesk import imprint_wanted, press_findings
 from handbill.check.qrscan import qr_findings
 from handbill.engine.fitting import render_fitted
 from handbill.engine.inspect import spilled_text, text_runs
@@ -83,7 +84,7 @@ def check(
     report = CheckReport()
     out_dir = (out_dir or kit.root / "dist").resolve()
     materials = kit.select(names)
-    report.findings += _link_findings(kit)
+    report.findings += _link_findings(kit) + press_findings(kit, materials)
     if outputs_stale(kit, out_dir, {m.name for m in materials}):
         built = build(kit, names, out_dir, jobs)
         for failure in built.failures:
@@ -333,7 +334,7 @@ def imprint_printed(line: str, text: str) -> bool:
 
 
 def _imprint(kit: Kit, material: Any, reader: PdfReader, label: str, mode: str) -> list[Finding]:
-    if not material.published:
+    if not material.published or not imprint_wanted(kit, material):
         return []
     imprint = kit.config.imprint.for_mode(mode)
     if imprint.complete:

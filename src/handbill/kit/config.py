@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from handbill.errors import ConfigError, KitError, did_you_mean, unreadable_value
+from handbill.kit import pressoffice
 from handbill.kit.boundary import read_text, regular_file, roots_of
 from handbill.kit.checker import Checker
 from handbill.kit.fonts import brand_family, font_problem
@@ -44,10 +45,10 @@ SECTIONS: dict[str, set[str] | None] = {
         "output_condition",
     },
     "tracking": {"utm", "campaign", "source"},
+    "press": pressoffice.KEYS,
 }
 COLOUR_NAMES = ("primary", "secondary", "accent", "text", "background", "muted")
-# A kit that leaves out a colour gets a neutral one (a deep teal, charcoal and amber), never
-# another campaign's brand.
+# A kit that leaves out a colour gets a neutral one, never another campaign's brand.
 DEFAULT_COLOURS = {
     "primary": "#2f5d62",
     "secondary": "#1e2a33",
@@ -79,8 +80,7 @@ class Brand:
     logo: Path | None
     font_body: str
     font_heading: str
-    # Print colours the kit gives for its brand colours (fractions of each ink), by name; the
-    # others are converted through the print profile.
+    # Brand colours' own print mixes (fractions of each ink); the rest go through the profile.
     cmyk: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)
 
     @cached_property
@@ -156,6 +156,7 @@ class Config:
     printing: PrintSettings = field(default_factory=PrintSettings)
     tracking: Tracking = field(default_factory=Tracking)
     short_base: str = ""  # [links] short_base: QR codes carry short codes on this address
+    press: pressoffice.PressOffice = field(default_factory=pressoffice.PressOffice)
 
 
 def load_config(root: Path) -> Config:
@@ -220,8 +221,7 @@ def _validate(root: Path, path: Path, text: str, data: dict[str, Any]) -> Config
         social = {}
 
     links = read_links(tables["links"], check)
-    # The [[fonts]] families as written, so that a font file with a problem is reported once,
-    # not again as an unknown family in [brand.fonts].
+    # [[fonts]] families as written: a bad font file is reported once, not again in [brand.fonts].
     entries: list[Any] = tables["fonts"] if isinstance(tables["fonts"], list) else []
     declared = [
         e["family"].strip()
@@ -261,6 +261,7 @@ def _validate(root: Path, path: Path, text: str, data: dict[str, Any]) -> Config
 
     printing = read_print_settings(root, tables["print"], check)
     tracking = read_tracking(tables["tracking"], check, name)
+    press = pressoffice.read_press(tables["press"], check)
 
     if check.problems:
         raise ConfigError(path, check.problems)
@@ -280,6 +281,7 @@ def _validate(root: Path, path: Path, text: str, data: dict[str, Any]) -> Config
         printing=printing,
         tracking=tracking,
         short_base=default_short_base(tables["links"]),
+        press=press,
     )
 
 

@@ -286,6 +286,7 @@ def render_html(
         "brand": config.brand,
         "colours": config.brand.palette,
         "imprint": config.imprint.for_mode(mode),
+        "press": config.press,
         "material": material,
         # The body is already safe HTML (Markdown with raw HTML disabled); it is inserted,
         # never compiled, so "{{ ... }}" in content stays literal text.
