@@ -108,7 +108,7 @@ def test_leaflet_a5_back_has_the_case_help_codes_and_imprint(out: Path) -> None:
         "Read about the case",
         "Sign the petition",
         "Your local group",
-        "Join 999 Call for the NHS Leeds in Leeds: we meet First Tuesday of the month at 7 pm",
+        "Join 999 Call for the NHS Leeds: we meet on the first Tuesday of the month at 7 pm",
         "999callfornhs.org.uk/our-judicial-review",
         "#Justice4NHS",
         "Promoted by 999 Call for the NHS",
