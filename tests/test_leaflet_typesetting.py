@@ -13,6 +13,7 @@ import pytest
 
 from conftest import REPO, write
 from handbill.engine.layout import render
+from handbill.kit.config import unbroken_address
 from handbill.kit.languages import localized_row
 from handbill.kit.loader import Kit, load_kit, rows_of
 from handbill.render.bidi import isolate_latin
@@ -215,3 +216,36 @@ def test_nastaliq_call_to_action_lines_have_room(urdu_kit: Kit) -> None:
     pitches = [b[0] - a[0] for a, b in itertools.pairwise(tops)]
     # Bold Nastaliq reaches 1 em above and below its centre: 2.4 em apart leaves 0.4 em.
     assert min(pitches) >= 2.4 * tops[0][1] - 0.01, pitches
+
+
+# The imprint -----------------------------------------------------------------------------------
+
+
+def test_a_long_address_part_binds_only_number_and_postcode() -> None:
+    long_part = "Unit 4 The Old Mill Business Park North Wing"
+    assert unbroken_address(f"{long_part}, Leeds LS1 4AB") == (
+        "Unit 4\u00a0The Old Mill Business Park North Wing, Leeds\u00a0LS1\u00a04AB"
+    )
+
+
+@pytest.mark.parametrize("width_mm", [50, 65, 80, 95, 110])
+def test_the_imprint_never_breaks_inside_an_address_part(
+    urdu_kit: Kit, tmp_path: Path, width_mm: int
+) -> None:
+    """The example's imprint, laid out in columns of several widths: each line break falls
+    between address parts or between the words of a name, never inside "2 Sample Road" or
+    "Manchester M1 1AA"."""
+    kit = load_kit(REPO)
+    write(
+        tmp_path / "imprint.html",
+        f'<html><meta charset="utf-8"><body style="width: {width_mm}mm; font: 7pt sans-serif">'
+        f"<p>{kit.config.imprint.line}</p></body></html>",
+    )
+    from weasyprint import HTML
+
+    path = tmp_path / "imprint.pdf"
+    HTML(filename=tmp_path / "imprint.html").write_pdf(path)
+    lines = [" ".join(line.split()) for line in pdftotext(path).splitlines() if line.strip()]
+    assert len(lines) >= 2
+    for part in ("c/o 1 Example Street", "Bury BL9 0AA", "2 Sample Road", "Manchester M1 1AA"):
+        assert any(part in line for line in lines), (part, lines)

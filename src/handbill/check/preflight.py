@@ -326,8 +326,10 @@ def imprint_printed(line: str, text: str) -> bool:
     Compared without spaces: a break may fall after a hyphen of the imprint's own ("banner-"
     "making"), or the layout may add one ("campaign-" "ers").
     """
-    wanted = "".join(line.split())
-    return any(wanted in "".join(variant.split()) for variant in (text, re.sub(r"-\s+", "", text)))
+    # Word joiners (kept in "c/o") are not drawn, so text read from a PDF has none.
+    wanted = "".join(line.replace("\u2060", "").split())
+    variants = (text, re.sub(r"-\s+", "", text))
+    return any(wanted in "".join(v.replace("\u2060", "").split()) for v in variants)
 
 
 def _imprint(kit: Kit, material: Any, reader: PdfReader, label: str) -> list[Finding]:
