@@ -16,6 +16,7 @@ from handbill.engine.layout import render
 from handbill.kit.config import unbroken_address
 from handbill.kit.languages import localized_row
 from handbill.kit.loader import Kit, load_kit, rows_of
+from handbill.kit.markdown import smart_quotes
 from handbill.render.bidi import isolate_latin
 from handbill.render.templating import RenderedHTML, render_html
 from pdftools import pdftotext
@@ -249,3 +250,53 @@ def test_the_imprint_never_breaks_inside_an_address_part(
     assert len(lines) >= 2
     for part in ("c/o 1 Example Street", "Bury BL9 0AA", "2 Sample Road", "Manchester M1 1AA"):
         assert any(part in line for line in lines), (part, lines)
+
+
+# Typographic quotes ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "printed"),
+    [
+        ("Don't let a budget decide your care", "Don\u2019t let a budget decide your care"),
+        ('Say "no" to cuts', "Say \u201cno\u201d to cuts"),
+        ("'Fair' is not fixed", "\u2018Fair\u2019 is not fixed"),
+        ("campaigners' rights since the '90s", "campaigners\u2019 rights since the \u201990s"),
+        ('("inner")', "(\u201cinner\u201d)"),
+    ],
+)
+def test_smart_quotes(typed: str, printed: str) -> None:
+    assert smart_quotes(typed) == printed
+
+
+def test_titles_and_template_words_get_typographic_quotes(kit_dir: Path) -> None:
+    write(kit_dir / "assets" / "img" / "it's.svg", '<svg xmlns="http://www.w3.org/2000/svg"/>')
+    write(
+        kit_dir / "materials" / "quoted.md",
+        """
+        ---
+        template: leaflet-a5
+        title: "Don't close our library"
+        subtitle: We say "no"
+        vars:
+          headline: "Don't close it"
+          call_to_action: Tell them it's ours
+          qr_titles: {case: "Read the council's plan"}
+          image: assets/img/it's.svg
+        ---
+        Text.
+        """,
+    )
+    material = load_kit(kit_dir).materials["quoted"]
+    assert material.title == "Don\u2019t close our library"
+    assert material.subtitle == "We say \u201cno\u201d"
+    assert material.vars["headline"] == "Don\u2019t close it"
+    assert material.vars["call_to_action"] == "Tell them it\u2019s ours"
+    assert material.vars["qr_titles"] == {"case": "Read the council\u2019s plan"}
+    assert material.vars["image"] == "assets/img/it's.svg"  # a file name is left as it is
+
+
+def test_the_example_leaflet_prints_a_curly_apostrophe(example: Kit) -> None:
+    html = leeds(example, "leaflet-a5").html
+    assert "Don\u2019t let a budget decide your care</h1>" in html
+    assert "Don't" not in html and "Don&#39;t" not in html

@@ -78,7 +78,7 @@ def test_leaflet_a5_qr_codes_are_on_the_back_and_decode(out: Path) -> None:
 def test_leaflet_a5_front_has_headline_text_and_call_to_action(out: Path) -> None:
     front, back = texts(out)
     for phrase in (
-        "Don't let a budget decide your care",
+        "Don’t let a budget decide your care",
         "999 CALL FOR THE NHS",
         "We believe that means rationing.",
         "Tell your MP to oppose ACO and ICP contracts today.",
