@@ -4,6 +4,7 @@ fonts and leading, addresses that never break, typographic quotes and plain zero
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 
 from conftest import REPO, write
+from handbill.build.runner import build
 from handbill.engine.layout import render
 from handbill.kit.config import unbroken_address
 from handbill.kit.languages import localized_row
@@ -300,3 +302,24 @@ def test_the_example_leaflet_prints_a_curly_apostrophe(example: Kit) -> None:
     html = leeds(example, "leaflet-a5").html
     assert "Don\u2019t let a budget decide your care</h1>" in html
     assert "Don't" not in html and "Don&#39;t" not in html
+
+
+# The FAQ's panel of QR codes -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kit_path", [REPO, REPO / "examples" / "bus-route"])
+def test_faq_codes_are_large_and_centred_across_their_panel(kit_path: Path, tmp_path: Path) -> None:
+    kit = load_kit(kit_path)
+    report = build(kit, ["faq"], out_dir=tmp_path, jobs=1)
+    assert not report.failures and not report.warnings, (report.failures, report.warnings)
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    entry = next(e for e in manifest["outputs"] if e["material"] == "faq")
+    assert entry["pages"] == 2
+    codes = entry["qr_codes"]
+    centres = [code["x_mm"] + code["width_mm"] / 2 for code in codes]
+    page_width = kit.materials["faq"].paper.width_mm
+    # Spread evenly over the panel, as a whole centred on the page: no empty right third.
+    assert abs(sum(centres) / len(centres) - page_width / 2) <= 1, centres
+    if len(codes) == 2:
+        assert centres[1] - centres[0] >= 0.4 * page_width, centres
+    assert all(code["width_mm"] >= 34 for code in codes)
