@@ -29,7 +29,7 @@ STOCK_BLUES = ["#005eb8", "#003087", "#eef4fb", "#f3f7fc", "#c8d3dc", "#9aa8b4"]
 STOCK_CSS = sorted((REPO / "assets" / "css").glob("*.css"))
 STOCK_HTML = sorted((REPO / "templates").glob("*.html"))
 BRAND_DOC = (REPO / "docs" / "templates" / "brand.md").read_text(encoding="utf-8")
-FONT_PROPERTIES = {"font-body", "font-heading"}
+FONT_PROPERTIES = {"font-body", "font-heading", "font-latin"}
 
 
 def rebrand(root: Path, logo: bool = True) -> None:
