@@ -29,7 +29,7 @@ STOCK_BLUES = ["#005eb8", "#003087", "#eef4fb", "#f3f7fc", "#c8d3dc", "#9aa8b4"]
 STOCK_CSS = sorted((REPO / "assets" / "css").glob("*.css"))
 STOCK_HTML = sorted((REPO / "templates").glob("*.html"))
 BRAND_DOC = (REPO / "docs" / "templates" / "brand.md").read_text(encoding="utf-8")
-FONT_PROPERTIES = {"font-body", "font-heading"}
+FONT_PROPERTIES = {"font-body", "font-heading", "font-latin"}
 # Set by handbill.css on :root (and by stylesheets with other page margins), for the bleed-*
 # classes of press mode; --bleed is set by handbill for press outputs.
 PRESS_PROPERTIES = {"bleed", *(f"page-margin-{s}" for s in ("top", "right", "bottom", "left"))}

@@ -26,9 +26,10 @@ def test_reads_fixture_config(kit_dir: Path) -> None:
     assert config.brand.colours["accent"] == "#e9b44c"  # the neutral default kept
     assert (config.paper.width_mm, config.paper.height_mm) == (210, 297)
     assert config.imprint.complete
+    # No-break spaces inside each part of an address: a line never ends in "1" or "TE1".
     assert config.imprint.line == (
-        "Promoted by Test Campaign, 1 Test Street, Testtown TE1 1ST. "
-        "Printed by Test Printers, 2 Test Road, Testtown TE2 2ND."
+        "Promoted by Test Campaign, 1\u00a0Test\u00a0Street, Testtown\u00a0TE1\u00a01ST. "
+        "Printed by Test Printers, 2\u00a0Test\u00a0Road, Testtown\u00a0TE2\u00a02ND."
     )
     assert config.imprint.for_mode("press").line == config.imprint.line
     # Home copies are not printed by the shop: they never say so.

@@ -16,7 +16,7 @@ from conftest import REPO, write
 from handbill.build.runner import build
 from handbill.engine.layout import render
 from handbill.errors import KitError
-from handbill.kit.languages import text_direction, translator
+from handbill.kit.languages import localized_row, text_direction, translator
 from handbill.kit.loader import Kit, load_kit, rows_of, stock_dir
 from handbill.render.templating import RenderedHTML, render_html
 from pdftools import (
@@ -417,7 +417,7 @@ def test_urdu_leaflet_extracts_as_written(example: Kit, out: Path) -> None:
     Leeds) comes out of poppler's pdftotext character for character and in order."""
     extracted = solid(pdftotext(pdf(out, "leaflet-a5.ur")))
     material = example.materials["leaflet-a5.ur"]
-    row = rows_of(example, material)[0]
+    row = localized_row(rows_of(example, material)[0], "ur")  # the meeting time in Urdu
     body = (REPO / "materials" / "leaflet-a5.ur.md").read_text(encoding="utf-8").split("---", 2)[2]
     blocks = [
         re.sub(r"\[\[(\w+)\]\]", lambda m: row[m[1]], re.sub(r"^(#+|-) ", "", line))

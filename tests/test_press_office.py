@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, write
-from handbill.check.pressdesk import imprint_wanted, press_findings
+from handbill.check.pressdesk import imprint_wanted, press_release_findings
 from handbill.errors import ConfigError
 from handbill.kit.config import load_config
 from handbill.kit.loader import Kit, load_kit
@@ -50,7 +50,7 @@ def test_bad_press_values_are_one_line_each(kit_dir: Path) -> None:
 
 
 def test_example_release_is_complete(kit: Kit) -> None:
-    assert press_findings(kit, list(kit.materials.values())) == []
+    assert press_release_findings(kit, list(kit.materials.values())) == []
 
 
 def test_a_published_release_without_press_details_is_an_error(kit: Kit) -> None:

@@ -78,7 +78,7 @@ def test_leaflet_a5_qr_codes_are_on_the_back_and_decode(out: Path) -> None:
 def test_leaflet_a5_front_has_headline_text_and_call_to_action(out: Path) -> None:
     front, back = texts(out)
     for phrase in (
-        "Don't let a budget decide your care",
+        "Don’t let a budget decide your care",
         "999 CALL FOR THE NHS",
         "We believe that means rationing.",
         "Tell your MP to oppose ACO and ICP contracts today.",
@@ -108,7 +108,7 @@ def test_leaflet_a5_back_has_the_case_help_codes_and_imprint(out: Path) -> None:
         "Read about the case",
         "Sign the petition",
         "Your local group",
-        "Join 999 Call for the NHS Leeds in Leeds: we meet First Tuesday of the month at 7 pm",
+        "Join 999 Call for the NHS Leeds: we meet on the first Tuesday of the month at 7 pm",
         "#Justice4NHS",
         "Promoted by 999 Call for the NHS",
         "Printed at home by a supporter.",  # a home copy: the shop did not print it

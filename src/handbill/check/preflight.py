@@ -31,7 +31,7 @@ from handbill.check.bleed import press_findings
 from handbill.check.findings import Finding
 from handbill.check.legibility import legibility_findings
 from handbill.check.pdfx import pdfx_findings
-from handbill.check.pressdesk import imprint_wanted, press_findings
+from handbill.check.pressdesk import imprint_wanted, press_release_findings
 from handbill.check.qrscan import qr_findings
 from handbill.engine.fitting import render_fitted
 from handbill.engine.inspect import spilled_text, text_runs
@@ -84,7 +84,7 @@ def check(
     report = CheckReport()
     out_dir = (out_dir or kit.root / "dist").resolve()
     materials = kit.select(names)
-    report.findings += _link_findings(kit) + press_findings(kit, materials)
+    report.findings += _link_findings(kit) + press_release_findings(kit, materials)
     if outputs_stale(kit, out_dir, {m.name for m in materials}):
         built = build(kit, names, out_dir, jobs)
         for failure in built.failures:
@@ -329,8 +329,10 @@ def imprint_printed(line: str, text: str) -> bool:
     Compared without spaces: a break may fall after a hyphen of the imprint's own ("banner-"
     "making"), or the layout may add one ("campaign-" "ers").
     """
-    wanted = "".join(line.split())
-    return any(wanted in "".join(variant.split()) for variant in (text, re.sub(r"-\s+", "", text)))
+    # Word joiners (kept in "c/o") are not drawn, so text read from a PDF has none.
+    wanted = "".join(line.replace("\u2060", "").split())
+    variants = (text, re.sub(r"-\s+", "", text))
+    return any(wanted in "".join(v.replace("\u2060", "").split()) for v in variants)
 
 
 def _imprint(kit: Kit, material: Any, reader: PdfReader, label: str, mode: str) -> list[Finding]:

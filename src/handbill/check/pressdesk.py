@@ -30,7 +30,7 @@ def imprint_wanted(kit: Kit, material: Any) -> bool:
     return value is not False
 
 
-def press_findings(kit: Kit, materials: list[Any]) -> list[Finding]:
+def press_release_findings(kit: Kit, materials: list[Any]) -> list[Finding]:
     """Errors for each published press release the kit's [press] table leaves incomplete."""
     findings = []
     press = kit.config.press

@@ -122,7 +122,8 @@ class Imprint:
         """The printed imprint, e.g. "Promoted by A, 1 High St. Printed by B, 2 Low Rd."."""
         parts = []
         if self.promoter:
-            who = self.promoter + (f", {self.promoter_address}" if self.promoter_address else "")
+            address = unbroken_address(self.promoter_address)
+            who = self.promoter + (f", {address}" if address else "")
             if self.on_behalf_of:
                 who += f", on behalf of {self.on_behalf_of}"
             parts.append(f"Promoted by {who}.")
@@ -131,10 +132,33 @@ class Imprint:
         elif self.printer:
             parts.append(
                 f"Printed by {self.printer}"
-                + (f", {self.printer_address}" if self.printer_address else "")
+                + (f", {unbroken_address(self.printer_address)}" if self.printer_address else "")
                 + "."
             )
         return " ".join(parts)
+
+
+# An address part longer than this may still break (a narrow column must hold it); shorter
+# ones ("2 Sample Road", "Manchester M1 1AA") are kept whole.
+UNBROKEN_PART = 32
+_NUMBER_WORD = re.compile(r"(?<!\S)(\d+[A-Za-z]?) (?=\S)")
+_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?) (\d[A-Z]{2})\b")
+
+
+def unbroken_address(address: str) -> str:
+    """The address with no-break spaces inside each comma-separated part, so that a line never
+    ends in "2" above "Sample Road", in "M1" above "1AA" or in "c/" above "o"; a long part binds
+    only a house number to its street and a postcode's two halves."""
+    parts = []
+    for part in address.split(","):
+        words = part.strip()
+        if len(words) <= UNBROKEN_PART:
+            # A word joiner after "/" keeps "c/o" whole (a line may otherwise break after "/").
+            words = "\u00a0".join(words.split()).replace("/", "/\u2060")
+        else:
+            words = _POSTCODE.sub("\\1\u00a0\\2", _NUMBER_WORD.sub("\\1\u00a0", words))
+        parts.append(words)
+    return ", ".join(parts)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -12,6 +13,17 @@ FIELD = re.compile(r"\[\[\s*([a-z][a-z0-9_]*)\s*\]\]")
 PAUSE = "pause"
 PAUSE_PARAGRAPH = re.compile(r"<p>\s*\[\[\s*pause\s*\]\]\s*</p>")
 WORDS_PER_MINUTE = 130  # a calm public-speaking pace
+
+
+def first_strong_direction(text: str) -> str:
+    """ "rtl" or "ltr" after the text's first strongly directional letter; "" if it has none."""
+    for character in text:
+        kind = unicodedata.bidirectional(character)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return ""
 
 
 def field_names(text: str) -> list[str]:
@@ -29,7 +41,10 @@ def fill_html(body: str, values: dict[str, str], labels: dict[str, str]) -> str:
             return '<span class="pause" role="note">(pause)</span>'
         value = values.get(name, "").strip()
         if value:
-            return f'<span class="field filled" data-field="{name}">{escape(value)}</span>'
+            # A value written right to left (an Urdu meeting time) is marked so, for a page in
+            # either direction to lay it out as written.
+            rtl = ' dir="rtl"' if first_strong_direction(value) == "rtl" else ""
+            return f'<span class="field filled" data-field="{name}"{rtl}>{escape(value)}</span>'
         label = escape(labels.get(name, name.replace("_", " ")))
         return (
             f'<span class="field blank" data-field="{name}">'

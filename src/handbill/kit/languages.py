@@ -72,3 +72,19 @@ def translator(
         )
 
     return translate
+
+
+def localized_row(row: dict[str, str], language: str) -> dict[str, str]:
+    """The data row as a material in ``language`` reads it: a column ``NAME.LANG`` (e.g.
+    ``meeting_time.cy``) with a value replaces ``NAME``; ``NAME.cy-GB`` wins over ``NAME.cy``.
+
+    An empty translation keeps the column's own text, so a table can be translated row by row.
+    """
+    tags = [language.split("-")[0].lower(), language.lower()]
+    found = dict(row)
+    for tag in dict.fromkeys(tags):  # the broad tag first, so the exact one has the last word
+        for column, value in row.items():
+            name, dot, suffix = column.rpartition(".")
+            if dot and name and suffix.lower() == tag and value.strip():
+                found[name] = value
+    return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -111,3 +112,31 @@ def _check_quotes(path: Path, body: str, first_line: int) -> None:
                 line,
             )
         line += block.count("\n") + 2
+
+
+_APOSTROPHE = re.compile(r"(?<=[\w.,!?)\]])'|'(?=\d0s\b)")
+_OPENING_SINGLE = re.compile(r"'")
+_OPENING_DOUBLE = re.compile(r'(?:(?<=^)|(?<=[\s(\[{\u2014\u2013-]))"')
+_CLOSING_DOUBLE = re.compile(r'"')
+
+
+def smart_quotes(text: str) -> str:
+    """Straight quotes in a line of text (a title, a headline) turned typographic, as the
+    content's Markdown turns them: the apostrophe of "Don't" becomes U+2019, a pair of
+    double quotes U+201C and U+201D."""
+    text = _APOSTROPHE.sub("\u2019", text)  # after a letter: an apostrophe or a closing quote
+    text = _OPENING_SINGLE.sub("\u2018", text)
+    text = _OPENING_DOUBLE.sub("\u201c", text)
+    return _CLOSING_DOUBLE.sub("\u201d", text)
+
+
+def smart_quotes_in(value: object) -> object:
+    """``value`` with smart quotes in every text that has a space in it (a phrase, not a file
+    name or an address), in mappings and lists too."""
+    if isinstance(value, str):
+        return smart_quotes(value) if " " in value.strip() else value
+    if isinstance(value, dict):
+        return {key: smart_quotes_in(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [smart_quotes_in(item) for item in value]
+    return value

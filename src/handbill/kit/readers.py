@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -16,7 +16,7 @@ from handbill.errors import KitError, did_you_mean, unreadable_value
 from handbill.kit.boundary import read_text, roots_of
 from handbill.kit.characters import control_character, describe
 from handbill.kit.config import LANGUAGE_TAG, Config
-from handbill.kit.markdown import render_markdown
+from handbill.kit.markdown import render_markdown, smart_quotes, smart_quotes_in
 from handbill.kit.material import Material
 from handbill.kit.paper import parse_paper
 from handbill.kit.translations import inherit, translation_parts
@@ -392,9 +392,10 @@ def build_material(
         name=path.stem,
         path=path,
         template=template,
-        title=data["title"].strip(),
-        subtitle=data.get("subtitle", "").strip(),
-        description=data.get("description", "").strip(),
+        # Typographic quotes, as in the content: an apostrophe is printed as U+2019.
+        title=smart_quotes(data["title"].strip()),
+        subtitle=smart_quotes(data.get("subtitle", "").strip()),
+        description=smart_quotes(data.get("description", "").strip()),
         audience=audience,
         paper=paper,
         pages=pages,
@@ -402,7 +403,7 @@ def build_material(
         qr=tuple(qr),
         language=language,
         output=output,
-        vars=variables,
+        vars=cast("dict[str, Any]", smart_quotes_in(variables)),
         fields=dict(fields),
         per=per,
         exports=tuple(dict.fromkeys(exports)),

@@ -21,6 +21,7 @@ from pypdf.generic import (
 
 from handbill.engine.incremental import Side, WrittenPDF, append_sides
 from handbill.engine.inspect import Folds
+from handbill.pages.seams import Tiling, plan_tiles
 
 PT = 72 / 25.4  # points per millimetre
 A4 = (210.0, 297.0)
@@ -199,35 +200,37 @@ def write_sides(source: PdfReader | WrittenPDF, sides: list[Side]) -> bytes:
     return out.getvalue()
 
 
-def tile(data: bytes, overlap_mm: float = 10.0, margin_mm: float = 10.0) -> tuple[bytes, int, int]:
+def tile(
+    data: bytes, overlap_mm: float = 10.0, margin_mm: float = 10.0, plan: Tiling | None = None
+) -> tuple[bytes, int, int]:
     """Tile a page larger than A4 over A4 landscape sheets, with an overlap strip to glue.
 
-    Each sheet shows its part of the poster inside a margin that home printers can reach,
-    with the overlap strip marked by a dashed line and corner alignment marks. Returns the
-    PDF, and the number of rows and columns.
+    Each sheet shows its part of the poster (``plan``: by default seams in the artwork's gaps,
+    tiles of about even size, see seams.py) from the top left of the margin that home printers
+    can reach, with the overlap strip marked by a dashed line and corner alignment marks.
+    Returns the PDF, and the number of rows and columns.
     """
     reader = PdfReader(io.BytesIO(data))
     poster = reader.pages[0]
-    width, height = float(poster.mediabox.width) / PT, float(poster.mediabox.height) / PT
     sheet_w, sheet_h = A4[1], A4[0]
     area_w, area_h = sheet_w - 2 * margin_mm, sheet_h - 2 * margin_mm
-    step_w, step_h = area_w - overlap_mm, area_h - overlap_mm
-    columns = max(1, -(-(width - overlap_mm) // step_w))
-    rows = max(1, -(-(height - overlap_mm) // step_h))
-    columns, rows = int(columns), int(rows)
+    if plan is None:
+        plan = plan_tiles(data, (area_w, area_h), (sheet_w, sheet_h), overlap_mm)
+    rows, columns = len(plan.tops), len(plan.lefts)
     writer = PdfWriter()
     form = as_form(writer, poster)
     labels = []
-    for row in range(rows):  # row 1 is the top of the poster
-        for column in range(columns):
-            x0 = column * step_w
-            y0 = height - (row * step_h) - area_h  # bottom of this tile's region on the poster
+    for row, top_mm in enumerate(plan.tops):  # row 1 is the top of the poster
+        for column, left_mm in enumerate(plan.lefts):
+            tile_w = plan.tile_width(column, overlap_mm)
+            tile_h = plan.tile_height(row, overlap_mm)
             sheet = writer.add_blank_page(sheet_w * PT, sheet_h * PT)
-            edge = margin_mm * PT
-            clip = f"{edge:.2f} {edge:.2f} {area_w * PT:.2f} {area_h * PT:.2f} re W n"
-            move = f"1 0 0 1 {(margin_mm - x0) * PT:.4f} {(margin_mm - y0) * PT:.4f}"
-            left, bottom = margin_mm * PT, margin_mm * PT
-            right, top = (margin_mm + area_w) * PT, (margin_mm + area_h) * PT
+            left, top = margin_mm * PT, (sheet_h - margin_mm) * PT
+            right, bottom = left + tile_w * PT, top - tile_h * PT
+            clip = f"{left:.2f} {bottom:.2f} {tile_w * PT:.2f} {tile_h * PT:.2f} re W n"
+            # The poster's point (left_mm, top_mm from its top) at the area's top left corner.
+            move_y = sheet_h - margin_mm - (plan.height - top_mm)
+            move = f"1 0 0 1 {(margin_mm - left_mm) * PT:.4f} {move_y * PT:.4f}"
             commands: list[str] = []
             if column < columns - 1:  # the strip the next tile overlaps: glue here
                 x = right - overlap_mm * PT

@@ -24,6 +24,9 @@ from handbill.pages.impose import (
 )
 from handbill.pages.inks import Inks, inks_for
 from handbill.pages.pdfx import make_pdfx
+from handbill.pages.seams import Tiling, plan_tiles
+
+TILE_MARGIN_MM = 10.0  # from the sheet edge: as near as home printers can print
 
 # Greyscale lives in its own modules; printing is where the build asks for every print mode.
 __all__ = [
@@ -152,8 +155,16 @@ def home_sheets(
         or (width > A4[0] + 0.5 and height > A4[0] + 0.5)
     ):
         data = source.data if isinstance(source, WrittenPDF) else source
-        sheets, rows, columns = tile(data, printing.tile_overlap_mm)
-        moved = _codes_on_tiles(codes, width, rows, columns, printing.tile_overlap_mm)
+        overlap, margin = printing.tile_overlap_mm, TILE_MARGIN_MM
+        area = (A4[1] - 2 * margin, A4[0] - 2 * margin)
+        whole = tuple(
+            ((c["x_mm"], c["x_mm"] + c["width_mm"]), (c["y_mm"], c["y_mm"] + c["width_mm"]))
+            for c in codes
+            if c["page"] == 1
+        )
+        plan = plan_tiles(data, area, (A4[1], A4[0]), overlap, whole)
+        sheets, rows, columns = tile(data, overlap, margin, plan)
+        moved = _codes_on_tiles(codes, plan, overlap, margin)
         pages, arrangement = rows * columns, f"tiled {rows} x {columns}"
         sheet = (A4[1], A4[0])
     else:
@@ -178,27 +189,21 @@ def home_sheets(
 
 
 def _codes_on_tiles(
-    codes: list[dict[str, Any]],
-    width: float,
-    rows: int,
-    columns: int,
-    overlap: float,
-    margin: float = 10.0,
+    codes: list[dict[str, Any]], plan: Tiling, overlap: float, margin: float
 ) -> list[dict[str, Any]]:
     """Where each QR code lands when the poster is tiled: on every tile that shows all of it."""
-    area_w, area_h = A4[1] - 2 * margin, A4[0] - 2 * margin
-    step_w, step_h = area_w - overlap, area_h - overlap
     placed = []
-    for row in range(rows):
-        for column in range(columns):
-            left, top = column * step_w, row * step_h
+    columns = len(plan.lefts)
+    for row, top in enumerate(plan.tops):
+        for column, left in enumerate(plan.lefts):
+            tile_w, tile_h = plan.tile_width(column, overlap), plan.tile_height(row, overlap)
             for code in codes:
                 size = code["width_mm"]
                 inside = (
                     left <= code["x_mm"]
-                    and code["x_mm"] + size <= left + area_w
+                    and code["x_mm"] + size <= left + tile_w
                     and top <= code["y_mm"]
-                    and code["y_mm"] + size <= top + area_h
+                    and code["y_mm"] + size <= top + tile_h
                 )
                 if inside and code["page"] == 1:
                     placed.append(

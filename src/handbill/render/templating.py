@@ -20,10 +20,11 @@ from handbill.kit.boundary import regular_file
 from handbill.kit.data import BrokenTable
 from handbill.kit.fields import field_names, fill_html, split_sections
 from handbill.kit.filenames import fill_pattern, unique_names
-from handbill.kit.languages import text_direction, translator
+from handbill.kit.languages import localized_row, text_direction, translator
 from handbill.kit.links import Link, code_address, link_label, tracked_url, url_problem
 from handbill.kit.loader import Kit, rows_of
 from handbill.kit.material import Material
+from handbill.render.bidi import isolate_latin
 from handbill.render.fitmarks import Fitter
 from handbill.render.qr import MIN_WIDTH_MM, QRCode, qr_svg
 from handbill.render.sandbox import KitLoader, KitSandbox, check_html, render_bounded
@@ -220,6 +221,8 @@ def render_html(
     (the command line's --set), each taking precedence over the one before.
     """
     config = kit.config
+    # A data row's text in the material's language, where the table translates it.
+    row = localized_row(row, material.language) if row is not None else None
     values = {**config.fields, **(row or {}), **(overrides or {})}
     content = fill_html(material.body_html, values, material.fields)
     rendered = RenderedHTML(
@@ -275,6 +278,9 @@ def render_html(
             f'<figcaption dir="ltr">{label_html(label)}</figcaption></figure>'
         )
 
+    direction = text_direction(material.language)
+    # Right to left, Latin runs (names, hashtags, addresses) are laid out as isolated pieces.
+    laid_out = isolate_latin(content) if direction == "rtl" else content
     context: dict[str, Any] = {
         "campaign": {
             "name": config.name,
@@ -290,8 +296,8 @@ def render_html(
         "material": material,
         # The body is already safe HTML (Markdown with raw HTML disabled); it is inserted,
         # never compiled, so "{{ ... }}" in content stays literal text.
-        "content": Markup(content),  # nosec B704
-        "sections": split_sections(content),
+        "content": Markup(laid_out),  # nosec B704
+        "sections": split_sections(laid_out),
         "values": values,
         "row": DataRow(row or {}, material.per, number),
         "proof": rendered.proof,
@@ -304,7 +310,7 @@ def render_html(
         "fit": Fitter(),
         "font_faces": font_faces(kit),
         "_": translator(kit.template_dirs, material.language),
-        "direction": text_direction(material.language),
+        "direction": direction,
         "handbill_version": __version__,
     }
     advice = f"look for a loop that never ends in templates/{material.template}.html"

@@ -1,0 +1,117 @@
+"""Placards as a phone photo and a home printer see them: a right column big enough to read
+in a selfie, and an A3 placard tiled over A4 sheets with seams in the gaps of its artwork."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pypdfium2 as pdfium
+import pytest
+from PIL import Image
+
+from conftest import REPO
+from handbill.build.runner import build
+from handbill.engine.fitting import render_fitted
+from handbill.engine.inspect import text_runs
+from handbill.kit.loader import Kit, load_kit
+from handbill.pages.impose import A4
+from handbill.pages.printing import TILE_MARGIN_MM
+from handbill.pages.seams import plan_tiles
+from handbill.render.templating import render_html
+from pdftools import decode_qr_codes
+
+PX_PER_MM = 4.0
+
+
+@pytest.fixture(scope="module")
+def kit() -> Kit:
+    return load_kit(REPO)
+
+
+@pytest.fixture(scope="module")
+def out(kit: Kit, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("placards")
+    report = build(kit, ["placard-a4", "placard-a3"], out_dir=folder, jobs=1)
+    assert not report.failures and not report.warnings, (report.failures, report.warnings)
+    return folder
+
+
+def raster(path: Path, page: int = 0) -> Image.Image:
+    document = pdfium.PdfDocument(str(path))
+    try:
+        return document[page].render(scale=PX_PER_MM * 25.4 / 72).to_pil().convert("RGB")
+    finally:
+        document.close()
+
+
+def test_the_right_column_reads_in_a_phone_photo(kit: Kit) -> None:
+    document = render_fitted(kit, render_html(kit, kit.materials["placard-a4"])).document
+    runs = list(text_runs(document))
+
+    def sizes(css_class: str) -> list[float]:
+        return [run.size_pt for run in runs if css_class in run.classes.split()]
+
+    assert sizes("handle") and min(sizes("handle")) >= 18, sizes("handle")
+    assert min(sizes("campaign-name")) >= 18
+    assert min(sizes("network")) >= 14 and min(sizes("qr-title")) >= 14
+    captions = [run.size_pt for run in runs if run.text.startswith("999callfornhs.org.uk")]
+    assert captions and min(captions) >= 14, captions
+
+
+def test_the_a4_placard_code_is_at_least_50_mm(out: Path) -> None:
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    entry = next(e for e in manifest["outputs"] if e["path"] == "placard-a4.pdf")
+    assert all(code["width_mm"] >= 50 for code in entry["qr_codes"])
+
+
+def tiling(out: Path) -> Any:
+    margin = TILE_MARGIN_MM
+    area = (A4[1] - 2 * margin, A4[0] - 2 * margin)
+    data = (out / "placard-a3.pdf").read_bytes()
+    return plan_tiles(data, area, (A4[1], A4[0]), 10.0)
+
+
+def test_a3_tiles_each_use_at_least_half_their_sheet(out: Path) -> None:
+    plan = tiling(out)
+    assert (len(plan.tops), len(plan.lefts)) == (2, 2)
+    sheet = A4[0] * A4[1]
+    for row in range(2):
+        for column in range(2):
+            share = plan.tile_width(column, 10) * plan.tile_height(row, 10) / sheet
+            assert share >= 0.5, (row, column, share)
+
+
+def test_a3_seams_fall_between_the_hashtags_letters(out: Path) -> None:
+    """Down each vertical seam, through the hashtag's band, nothing but the band's colour: the
+    seam passes between two letters, never through one (as it went through the "4")."""
+    plan = tiling(out)
+    image = raster(out / "placard-a3.pdf")
+    band = image.getpixel((int(20 * PX_PER_MM), int(20 * PX_PER_MM)))  # inside the band, left
+    band_rows = [
+        y for y in range(0, image.height // 2) if image.getpixel((int(12 * PX_PER_MM), y)) == band
+    ]
+    assert len(band_rows) > 40 * PX_PER_MM  # the band is found
+    for seam in plan.lefts[1:]:
+        x = round(seam * PX_PER_MM)
+        letters = [
+            y for y in band_rows if any(image.getpixel((x + dx, y)) != band for dx in (-1, 0, 1))
+        ]
+        assert letters == [], (seam, len(letters))
+
+
+def test_a3_home_sheets_follow_the_plan_and_keep_the_code_whole(out: Path) -> None:
+    plan = tiling(out)
+    home = out / "placard-a3.home.pdf"
+    margin = TILE_MARGIN_MM
+    first = raster(home, 0)
+    band_y = int((margin + 20) * PX_PER_MM)
+    edge = margin + plan.tile_width(0, 10)  # where the first tile's poster ends on its sheet
+    assert first.getpixel((int((edge - 1) * PX_PER_MM), band_y)) != (255, 255, 255)
+    assert first.getpixel((int((edge + 1) * PX_PER_MM), band_y)) == (255, 255, 255)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    entry = next(e for e in manifest["outputs"] if e["path"] == "placard-a3.home.pdf")
+    assert entry["imposition"] == "tiled 2 x 2" and len(entry["qr_codes"]) == 1
+    found = decode_qr_codes(home)
+    assert [page for page, _ in found] == [entry["qr_codes"][0]["page"]]
