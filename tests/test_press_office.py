@@ -57,7 +57,7 @@ def test_a_published_release_without_press_details_is_an_error(kit: Kit) -> None
     bare = dataclasses.replace(
         kit, config=dataclasses.replace(kit.config, press=PressOffice(phone="0113 496 0000"))
     )
-    lines = [f.line for f in press_findings(bare, list(kit.materials.values()))]
+    lines = [f.line for f in press_release_findings(bare, list(kit.materials.values()))]
     assert lines == [
         "press-release: error: press: no media contact name: journalists need it to reach you; "
         'add contact_name = "Alex Smith" under [press] in handbill.toml',
@@ -68,7 +68,7 @@ def test_a_published_release_without_press_details_is_an_error(kit: Kit) -> None
         "handbill.toml",
     ]
     draft = dataclasses.replace(kit.materials["press-release"], published=False)
-    assert press_findings(bare, [draft]) == []
+    assert press_release_findings(bare, [draft]) == []
 
 
 def test_releases_print_no_imprint_unless_asked(kit: Kit) -> None:
