@@ -6,6 +6,7 @@ import functools
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import (
@@ -301,15 +302,44 @@ def _note_page(text: str, width_mm: float, height_mm: float) -> bytes:
 
 
 def with_flip_note(data: bytes, flip: str, booklet: bool = False) -> bytes:
-    """Put the flip instruction on the front of every sheet of a two-sided PDF."""
+    """Put the flip instruction on the front of every sheet of a two-sided PDF.
+
+    The note is one form XObject drawn on each front: merging its page into every sheet
+    (pypdf's merge_page) would parse and rewrite each sheet's whole drawing."""
     reader = PdfReader(io.BytesIO(data))
     writer = PdfWriter(clone_from=reader)
     first = writer.pages[0]
     width, height = float(first.mediabox.width) / PT, float(first.mediabox.height) / PT
     text = flip_note(flip, booklet)
-    note = PdfReader(io.BytesIO(_note_page(text, round(width, 2), round(height, 2))))
+    note: Any = PdfReader(io.BytesIO(_note_page(text, round(width, 2), round(height, 2)))).pages[0]
+    form = DecodedStreamObject()
+    form.set_data(note.get_contents().get_data())
+    form.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): RectangleObject(note.mediabox),
+            NameObject("/Resources"): note["/Resources"].get_object().clone(writer),
+        }
+    )
+    reference = writer._add_object(form.flate_encode())
+    drawing = DecodedStreamObject()
+    drawing.set_data(b"\nq /HbFlipNote Do Q\n")  # a stream of its own: start on a new token
+    call = writer._add_object(drawing)
     for page in writer.pages[::2]:
-        page.merge_page(note.pages[0])
+        resources: Any = page["/Resources"].get_object()
+        if "/XObject" not in resources:
+            resources[NameObject("/XObject")] = DictionaryObject()
+        resources["/XObject"].get_object()[NameObject("/HbFlipNote")] = reference
+        contents: Any = page["/Contents"]
+        held: Any = contents.get_object()
+        if isinstance(held, ArrayObject):
+            before = list(held)
+        else:  # a stream must be an indirect object to sit in an array of contents
+            before = [
+                contents if isinstance(contents, IndirectObject) else writer._add_object(held)
+            ]
+        page[NameObject("/Contents")] = ArrayObject([*before, call])
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
