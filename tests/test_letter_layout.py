@@ -190,3 +190,30 @@ def test_a_given_address_fills_the_sender_block_once(tmp_path: Path) -> None:
     assert "Mill Lane" not in body and body.endswith("Sam")
     # The copy to paste into an email keeps the address after the name.
     assert "4 Mill Lane, Otley, LS21 1AA" in rendered.content
+
+
+def test_a_long_recipient_line_goes_under_the_date_unbroken(tmp_path: Path) -> None:
+    (tmp_path / "handbill.toml").write_text((REPO / "handbill.toml").read_text())
+    write(
+        tmp_path / "materials" / "council.md",
+        """
+        ---
+        template: letter
+        title: To the council
+        published: false
+        vars:
+          recipient: [Ashworth Town Hall, "Civic Square, Ashworth AB1 1ZZ"]
+        fields:
+          address: your address
+        ---
+        Dear Councillor,
+        """,
+    )
+    kit = load_kit(tmp_path)
+    document, _ = render(kit, render_html(kit, kit.materials["council"]))
+    page = document.pages[0]._page_box
+    (sender,) = by_class(page, "sender")
+    (recipient,) = by_class(page, "recipient")
+    lines = [b for b in by_class(recipient, "line") if "Civic" in text_of(b)]
+    assert [text_of(b) for b in lines] == ["Civic Square, Ashworth AB1 1ZZ"]  # one line box
+    assert recipient.position_y > sender.position_y + sender.height  # below, not squeezed
