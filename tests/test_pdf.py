@@ -19,10 +19,10 @@ def test_placements_and_metadata(kit_dir: Path, tmp_path: Path) -> None:
     assert warnings == []
     placed = qr_placements(document)
     assert [(p.link, p.page, p.width_mm) for p in placed] == [
-        ("case", 1, 30.0),
-        ("donate", 1, 30.0),
+        ("case", 1, 36.0),  # the FAQ's codes, 36 mm by default
+        ("donate", 1, 36.0),
     ]
-    assert all(12 <= p.x_mm <= 210 - 12 - 30 for p in placed)  # inside the page margins
+    assert all(12 <= p.x_mm <= 210 - 12 - 36 for p in placed)  # inside the page margins
     target = tmp_path / "sheet.pdf"
     target.write_bytes(write_pdf(document, "Test sheet - Test Campaign", "en-GB"))
     reader = PdfReader(target)
