@@ -122,6 +122,9 @@ def make_kit(root: Path, spec: dict[str, object]) -> Path:
         (kit / "assets" / "logo.svg").write_text(LOGO.format(**palette), encoding="utf-8")
         logo = '[brand]\nlogo = "assets/logo.svg"\n\n'
         text = text.replace("[brand.colours]", logo + "[brand.colours]")
+    # A short link base, as a kit handed out should have: without one, the starter's tracked
+    # links make codes that check rightly warns are too dense for a handout.
+    text = text.replace('# short_base = "', 'short_base = "', 1)
     config.write_text(text, encoding="utf-8")
     materials = kit / "materials"
     for name in ("faq", "press-release", "speech", "leaflet-dl", "petition"):

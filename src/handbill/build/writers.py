@@ -351,16 +351,16 @@ def _write_one(folder: Path, campaign: str, outputs: list[dict[str, Any]]) -> No
     }
     redirects = redirects_of(outputs)
     if redirects:
-        # Made from every output the manifest records, so a build of one material keeps the
-        # others' short codes in the table.
-        for name, text in redirect_files(redirects).items():
-            write_atomic(folder / name, text.encode("utf-8"))
         manifest["redirects"] = {**REDIRECT_FILES, "count": len(redirects)}
-    else:
-        for name in REDIRECT_FILES.values():
-            _remove_own_table(folder / name)
     text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
     write_atomic(folder / MANIFEST_NAME, text.encode("utf-8"))
+    # The tables after the manifest: on a full disk the manifest is what matters. They are
+    # made from every output the manifest records, so a build of one material keeps the
+    # others' short codes in them.
+    for name, table in redirect_files(redirects).items() if redirects else ():
+        write_atomic(folder / name, table.encode("utf-8"))
+    for name in () if redirects else REDIRECT_FILES.values():
+        _remove_own_table(folder / name)
 
 
 def _remove_own_table(path: Path) -> None:
