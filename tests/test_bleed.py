@@ -143,7 +143,10 @@ def test_text_stays_where_it_was_at_home(built: tuple[Path, Path, Path]) -> None
                     spots.append((text.strip(), round(x), round(y)))  # noqa: B023
 
             page.extract_text(visitor_text=visit)
-            placed.append(spots)
+            # The imprint, at the foot, names the print shop only on what the shop prints: its
+            # words (and so its lines) differ, so the comparison stops there.
+            starts = [i for i, spot in enumerate(spots) if spot[0].startswith("Promoted by")]
+            placed.append(spots[: starts[0]] if starts else spots)
         # Within a point: sums of millimetres in another order round differently.
         assert [text for text, *_ in placed[0]] == [text for text, *_ in placed[1]], stem
         for (text, x, y), (_, x_home, y_home) in zip(*placed, strict=True):

@@ -119,7 +119,7 @@ def test_contact_details_and_embargo_given_in_the_material_win(kit: Kit) -> None
     assert "Press officer" in html and "desk@example.org" in html
     assert kit.config.press.phone in html  # from [press]
     assert "date</span>" in html  # no date given: a blank labelled "date"
-    assert kit.config.imprint.line in html  # asked for
+    assert kit.config.imprint.for_mode("home").line in html  # asked for (a home build)
 
 
 def test_press_release_qr_codes_decode_to_the_manifest_urls(out: Path) -> None:

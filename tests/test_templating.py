@@ -34,7 +34,8 @@ def test_content_html_and_template_syntax_stay_text(kit_dir: Path) -> None:
     html = render(kit_dir)
     assert "<script>" not in html
     assert "<img src=x" not in html and '<img src="file' not in html
-    assert "&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt;" in html
+    # Still text, with the title's quotes made typographic.
+    assert "&lt;script&gt;alert(\u2018title\u2019)&lt;/script&gt;" in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "&lt;script&gt;alert(‘body’)&lt;/script&gt;" in html
     # Markdown makes __class__ bold, but Jinja never sees it: no "<class 'str'>" appears.

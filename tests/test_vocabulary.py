@@ -75,7 +75,7 @@ def test_unknown_vars_key_without_a_close_one_lists_the_known(runner: CliRunner,
     write(kit / "materials" / "sheet.md", "---\ntemplate: faq\ntitle: T\nvars: {zzz: 1}\n---\n")
     assert errors(build(runner)) == [
         "materials/sheet.md:4: vars key 'zzz' is not used by template 'faq'; it uses: "
-        "links_heading, qr_titles."
+        "links_heading, qr_size, qr_titles."
     ]
 
 
