@@ -133,8 +133,8 @@ def append_sides(source: WrittenPDF, sides: Sequence[Side]) -> bytes:
             names.append(b"/P%d %d 0 R" % (n, forms[index]))
         page = b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 %s %s]" % (
             tree,
-            _number(side.width),
-            _number(side.height),
+            _box_number(side.width),
+            _box_number(side.height),
         )
         if side.placed or side.after:
             contents = update.put(update.reserve(), _stream(b"", side.commands))
@@ -201,7 +201,7 @@ class _Update:
 def _form(page: SourcePage) -> bytes:
     """The page as a Form XObject: its content, resources and group, clipped to its box."""
     entries = b"/Type /XObject /Subtype /Form /BBox [%s] /Resources %s" % (
-        b" ".join(_number(v) for v in page.box),
+        b" ".join(_box_number(v) for v in page.box),
         page.resources,
     )
     if page.group is not None:  # keep transparency (e.g. the PROOF mark) composited as on the page
@@ -213,6 +213,12 @@ def _form(page: SourcePage) -> bytes:
 
 def _stream(entries: bytes, data: bytes) -> bytes:
     return b"<< %s /Length %d >>\nstream\n%s\nendstream" % (entries, len(data), data)
+
+
+def _box_number(value: float) -> bytes:
+    """A page or form box as precisely as pypdf writes one: rounded to 4 places, a box moves a
+    clip edge by a hair, and a hard colour edge there anti-aliases another way."""
+    return (f"{value:.6f}".rstrip("0").rstrip(".") or "0").encode()
 
 
 def _number(value: float) -> bytes:
