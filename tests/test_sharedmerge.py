@@ -121,3 +121,34 @@ def test_two_sided_shared_letters_start_on_a_front(kit_dir: Path, tmp_path: Path
     texts = page_texts(tmp_path / "out-private" / "appeal.merge.pdf")
     assert len(texts) == 6 and [t.strip() for t in texts[1::2]] == ["", "", ""]
     assert "Ann" in texts[0] and "Bob" in texts[2] and "York" in texts[4]
+
+
+def test_rows_that_differ_only_in_their_sign_off_share_one_base(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every supporter has an address of their own: in a merge it is printed under their name,
+    in the sign-off, so that rows from one constituency share one laid-out letter (at the top of
+    the page it would make each row a letter of its own, many times slower)."""
+    with (REPO / "data" / "supporters.csv").open(encoding="utf-8") as handle:
+        example = next(csv.DictReader(handle))
+    source = tmp_path / "s.csv"
+    with source.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(example))
+        writer.writeheader()
+        for number, name in enumerate(NAMES, 1):
+            writer.writerow({**example, "name": name, "address": f"{number} Mill Lane, Otley"})
+    laid_out: list[int] = []
+    real = handbill.merge.shared.lay_out_bases
+
+    def counted(kit: object, material: object, plan: object, rows: list[object], path: Path):  # type: ignore[no-untyped-def]
+        laid_out.append(len(rows))
+        return real(kit, material, plan, rows, path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(handbill.merge.shared, "lay_out_bases", counted)
+    kit = load_kit(REPO)
+    made = merge(kit, kit.materials["letter-to-mp"], source, tmp_path / "out", jobs=1)
+    assert made.entry["laid_out_in_full"] == 0 and sum(laid_out) == 1
+    texts = page_texts(tmp_path / "out-private" / "letter-to-mp.merge.pdf")
+    for number, (name, text) in enumerate(zip(NAMES, texts, strict=True), 1):
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        assert lines[lines.index(name) + 1] == f"{number} Mill Lane, Otley", lines[-4:]

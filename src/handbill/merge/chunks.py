@@ -94,7 +94,7 @@ def layout_chunk(
 
     head, footer, bodies = "", "", []
     for row in rows:
-        rendered = render_html(kit, material, row.cells, row.number, overrides)
+        rendered = render_html(kit, material, row.cells, row.number, overrides, merging=True)
         parts = letter_parts(rendered.html, material)
         head, footer = head or parts[0], footer or parts[1]
         bodies.append(letter_div(row.number, parts[2]))

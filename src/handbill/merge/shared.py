@@ -46,8 +46,12 @@ def shared_plan(kit: Kit, material: Material, rows: list[Any], overrides: dict[s
     from handbill.render.templating import render_html
 
     first = rows[0]
-    made = render_html(kit, material, tokenised(first.cells), first.number, overrides)
-    again = render_html(kit, material, tokenised(first.cells, 2), first.number + 1, overrides)
+    made = render_html(
+        kit, material, tokenised(first.cells), first.number, overrides, merging=True
+    )
+    again = render_html(
+        kit, material, tokenised(first.cells, 2), first.number + 1, overrides, merging=True
+    )
     head, footer, body = letter_parts(made.html, material)
     other_head, other_footer, other = letter_parts(again.html, material)
     if (other_head, other_footer) != (head, footer):

@@ -212,10 +212,13 @@ def render_html(
     number: int = 0,
     overrides: dict[str, str] | None = None,
     mode: str = "home",
+    merging: bool = False,
 ) -> RenderedHTML:
     """Render ``material`` (for one data row, if it has ``per:``); errors name template and line.
 
     ``mode`` is the print mode: its imprint names the print shop only for "press".
+    ``merging``: a copy for one row of a mail merge (templates see ``merge``; the letter keeps
+    what differs from row to row in its sign-off, which is laid out per row over a shared base).
 
     Fill-in values come from handbill.toml [fields], then the data row, then ``overrides``
     (the command line's --set), each taking precedence over the one before.
@@ -299,6 +302,7 @@ def render_html(
         "content": Markup(laid_out),  # nosec B704
         "sections": split_sections(laid_out),
         "values": values,
+        "merge": merging,
         "row": DataRow(row or {}, material.per, number),
         "proof": rendered.proof,
         "vars": material.vars,
