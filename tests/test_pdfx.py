@@ -226,3 +226,26 @@ def test_cmyk_placard_band_runs_into_the_bleed(example_press: Path) -> None:
     edge = page.getpixel((x, round(top - 2.8 * 100 / 25.4)))
     assert sum(inside) > 255, inside  # a band of ink, not paper
     assert all(abs(a - b) <= 3 for a, b in zip(inside, edge, strict=True)), (inside, edge)
+
+
+def test_preflight_finds_a_qr_code_in_four_inks(example_press: Path, tmp_path: Path) -> None:
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject
+
+    from handbill.check.pdfx import pdfx_findings
+    from handbill.pages.separation import new_stream
+
+    manifest = json.loads((example_press / "manifest.json").read_text())
+    entry = next(e for e in manifest["outputs"] if e["path"] == "placard-a4.press.pdf")
+    path = example_press / entry["path"]
+    assert pdfx_findings(entry, "placard-a4", PdfReader(path)) == []
+    writer = PdfWriter(clone_from=path)
+    page = writer.pages[0]
+    rich = page.get_contents().get_data().replace(b"0 0 0 1 K", b"0.5 0.4 0.4 1 K")
+    page[NameObject("/Contents")] = writer._add_object(new_stream(rich))
+    writer.write(tmp_path / "rich.pdf")
+    found = pdfx_findings(entry, "placard-a4", PdfReader(tmp_path / "rich.pdf"))
+    assert [f.line for f in found] == [
+        "placard-a4 p.1: error: pdf: a QR code is printed in four inks: its modules must be "
+        "black alone"
+    ]

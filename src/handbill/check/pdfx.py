@@ -28,7 +28,86 @@ def pdfx_findings(entry: dict[str, Any], label: str, reader: PdfReader) -> list[
     seen: set[int] = set()
     for number, page in enumerate(reader.pages, start=1):
         problems += [(number, p) for p in _page(page, seen)]
+        codes = [c for c in entry.get("qr_codes", []) if c.get("page") == number]
+        if codes and "/TrimBox" in page:
+            problems += [(number, p) for p in _qr_inks(page, codes)]
     return [Finding("error", label, "pdf", text, page=page or None) for page, text in problems]
+
+
+_PAINT_FILL = {b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*"}
+_PAINT_STROKE = {b"S", b"s", b"B", b"B*", b"b", b"b*"}
+PT_PER_MM = 72 / 25.4
+
+
+def _qr_inks(page: Any, codes: list[dict[str, Any]]) -> list[str]:
+    """A QR code's modules in black ink alone: four inks blur its edges when the plates are out
+    of register. Paths filled inside a code's square (the manifest's place, from the trim's
+    top-left corner) are read with the transformation matrix that places them."""
+    trim = page.trimbox
+    squares = []
+    for code in codes:
+        left = float(trim.left) + code["x_mm"] * PT_PER_MM
+        top = float(trim.top) - code["y_mm"] * PT_PER_MM
+        size = code["width_mm"] * PT_PER_MM
+        squares.append((left + 0.5, top - size + 0.5, left + size - 0.5, top - 0.5))
+    contents = page.get_contents()
+    data = contents.get_data() if contents is not None else b""
+    matrix, saved = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), []
+    fill: tuple[float, ...] = (0.0,)
+    stroke: tuple[float, ...] = (0.0,)
+    points: list[tuple[float, float]] = []
+    operands: list[bytes] = []
+    try:
+        for start, end in tokens(data):
+            token = data[start:end]
+            numbers = list(_floats(operands))
+            if token == b"cm" and len(numbers) >= 6:
+                matrix = _times(tuple(numbers[-6:]), matrix)
+            elif token == b"q":
+                saved.append(matrix)
+            elif token == b"Q" and saved:
+                matrix = saved.pop()
+            elif token in (b"k", b"g") and numbers:
+                fill = tuple(numbers)
+            elif token in (b"K", b"G") and numbers:
+                stroke = tuple(numbers)
+            elif token in (b"m", b"l") and len(numbers) >= 2:
+                points.append(_apply(matrix, numbers[-2], numbers[-1]))
+            elif token == b"re" and len(numbers) >= 4:
+                x, y, w, h = numbers[-4:]
+                points += [_apply(matrix, x + w / 2, y + h / 2)]
+            elif token in _PAINT_FILL or token in _PAINT_STROKE or token == b"n":
+                inside = any(
+                    x0 <= x <= x1 and y0 <= y <= y1 for x, y in points for x0, y0, x1, y1 in squares
+                )
+                used = [fill] if token in _PAINT_FILL else []
+                used += [stroke] if token in _PAINT_STROKE else []
+                if inside and any(len(c) == 4 and sum(c[:3]) > 0.001 for c in used):
+                    return ["a QR code is printed in four inks: its modules must be black alone"]
+                points = []
+            operands = [] if token[:1].isalpha() or token in _SHOW else [*operands, token]
+    except ColourError as exc:
+        return [exc.reason]
+    return []
+
+
+def _times(
+    m: tuple[float, ...], n: tuple[float, ...]
+) -> tuple[float, float, float, float, float, float]:
+    """The matrix m then n (PDF's cm: the new matrix is m times the current one)."""
+    a, b, c, d, e, f = m
+    return (
+        a * n[0] + b * n[2],
+        a * n[1] + b * n[3],
+        c * n[0] + d * n[2],
+        c * n[1] + d * n[3],
+        e * n[0] + f * n[2] + n[4],
+        e * n[1] + f * n[3] + n[5],
+    )
+
+
+def _apply(m: tuple[float, ...], x: float, y: float) -> tuple[float, float]:
+    return (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
 
 
 def _keys(reader: PdfReader, version: str) -> list[tuple[int, str]]:

@@ -46,9 +46,7 @@ def shared_plan(kit: Kit, material: Material, rows: list[Any], overrides: dict[s
     from handbill.render.templating import render_html
 
     first = rows[0]
-    made = render_html(
-        kit, material, tokenised(first.cells), first.number, overrides, merging=True
-    )
+    made = render_html(kit, material, tokenised(first.cells), first.number, overrides, merging=True)
     again = render_html(
         kit, material, tokenised(first.cells, 2), first.number + 1, overrides, merging=True
     )
