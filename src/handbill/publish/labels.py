@@ -100,7 +100,8 @@ def row_words(row: dict[str, str], group_name: bool = False) -> list[str]:
         if word and not any(word.lower() in seen.lower() for seen in words):
             words.append(word)
     # A table with none of those columns: its id, else its first value.
-    return words or [lower.get("id") or next(iter(lower.values()), "")]
+    first: str = lower.get("id") or next(iter(lower.values()), "") or ""
+    return words or [first]
 
 
 def variant(kit: Kit, material: Material, row: int | None) -> str:
