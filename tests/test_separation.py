@@ -162,3 +162,25 @@ def test_greys_are_black_ink_alone_and_colours_go_through_the_profile() -> None:
         0.0,
         0.0,
     )
+
+
+def test_a_16_bit_grey_png_reaches_the_press_in_cmyk(tmp_path: Path) -> None:
+    """WeasyPrint writes such a PNG as RGB with a predictor pypdf cannot read back; the image
+    data is still a PNG's, and is converted like any other."""
+    root = tmp_path / "kit"
+    shutil.copytree(FIXTURE_KIT, root)
+    Image.new("I;16", (40, 30), 30000).save(root / "assets/img/grey16.png")
+    write(
+        root / "templates/grey16.html",
+        """
+        {% extends "_base.html" %}
+        {% block body %}<img src="assets/img/grey16.png" style="width: 30mm">{% endblock %}
+        """,
+    )
+    write(root / "materials/grey16.md", "---\ntemplate: grey16\ntitle: Grey\npaper: A6\n---\n")
+    out = tmp_path / "out"
+    report = build(load_kit(root), ["grey16"], out, jobs=1, options=Options(mode="press"))
+    assert not report.failures, report.failures
+    (image,) = PdfReader(out / "grey16.press.pdf").pages[0].images
+    assert image.indirect_reference.get_object()["/ColorSpace"] == "/DeviceCMYK"
+    assert image.image.mode == "CMYK" and image.image.size == (40, 30)

@@ -3,6 +3,8 @@ gradients, images, groups and soft masks."""
 
 from __future__ import annotations
 
+import io
+import struct
 import zlib
 from typing import Any
 
@@ -132,7 +134,7 @@ class Separation:
         source = None
         if isinstance(space, ArrayObject) and str(space[0]) == "/ICCBased":
             source = space[1].get_object().get_data()
-        picture = target.picture(image.decode_as_image(), source)
+        picture = target.picture(_decoded(image, name), source)
         for key in ("/Decode", "/DecodeParms"):
             if key in image:
                 del image[key]
@@ -177,6 +179,65 @@ class Separation:
             raise ColourError(
                 "a gradient drawn with sampled colours, which handbill cannot convert"
             )
+
+
+def _decoded(image: Any, name: str) -> Any:
+    """An image XObject as a Pillow image.
+
+    WeasyPrint writes some PNGs (16-bit greys, made RGB) with a PNG predictor whose /Colors
+    is missing, which pypdf cannot read back; their data is a PNG's image data all the same,
+    so Pillow reads it wrapped in a PNG of the right kind.
+    """
+    try:
+        return image.decode_as_image()
+    except Exception:
+        pass
+    parameters = _get(image, "/DecodeParms")
+    components = {"gray": 1, "rgb": 3}.get(space_kind(_get(image, "/ColorSpace")), 0)
+    depth = int(image.get("/BitsPerComponent", 8))
+    predicted = (
+        isinstance(parameters, DictionaryObject) and int(parameters.get("/Predictor", 1)) >= 10
+    )
+    if (
+        image.get("/Filter") != "/FlateDecode"
+        or not predicted
+        or not components
+        or depth not in (8, 16)
+    ):
+        raise ColourError(
+            f"image {name} could not be read back to convert its colours; save it again as "
+            "an 8-bit RGB PNG or a JPEG"
+        )
+    from PIL import Image
+
+    header = struct.pack(
+        ">IIBBBBB",
+        int(image["/Width"]),
+        int(image["/Height"]),
+        depth,
+        2 if components == 3 else 0,
+        0,
+        0,
+        0,
+    )
+    png = (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", image._data)
+        + _chunk(b"IEND", b"")
+    )
+    try:
+        with Image.open(io.BytesIO(png)) as picture:
+            return picture.convert("RGB" if components == 3 else "L")
+    except (OSError, ValueError, SyntaxError):
+        raise ColourError(
+            f"image {name} could not be read back to convert its colours; save it again as "
+            "an 8-bit RGB PNG or a JPEG"
+        ) from None
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
 def _numbers(values: tuple[float, ...]) -> ArrayObject:
