@@ -265,6 +265,7 @@ def test_the_imprint_never_breaks_inside_an_address_part(
         ("'Fair' is not fixed", "\u2018Fair\u2019 is not fixed"),
         ("campaigners' rights since the '90s", "campaigners\u2019 rights since the \u201990s"),
         ('("inner")', "(\u201cinner\u201d)"),
+        ("I support it because ...", "I support it because \u2026"),
     ],
 )
 def test_smart_quotes(typed: str, printed: str) -> None:

@@ -123,7 +123,8 @@ _CLOSING_DOUBLE = re.compile(r'"')
 def smart_quotes(text: str) -> str:
     """Straight quotes in a line of text (a title, a headline) turned typographic, as the
     content's Markdown turns them: the apostrophe of "Don't" becomes U+2019, a pair of
-    double quotes U+201C and U+201D."""
+    double quotes U+201C and U+201D, and three full stops an ellipsis."""
+    text = text.replace("...", "\u2026")
     text = _APOSTROPHE.sub("\u2019", text)  # after a letter: an apostrophe or a closing quote
     text = _OPENING_SINGLE.sub("\u2018", text)
     text = _OPENING_DOUBLE.sub("\u201c", text)
