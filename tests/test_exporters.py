@@ -146,6 +146,9 @@ def test_docx_styles_use_the_brand_fonts_and_colours() -> None:
         assert styles[name].font.color.theme_color is None
         assert not styles[name].element.xpath("./w:rPr/w:rFonts/@w:asciiTheme")
     assert str(styles["Title"].font.color.rgb) == "003087"
+    # The Title's rule (Word's is theme blue) is in the brand's colour too.
+    (rule,) = styles["Title"].element.xpath("./w:pPr/w:pBdr/w:bottom")
+    assert rule.get(qn("w:color")) == "003087" and rule.get(qn("w:themeColor")) is None
 
 
 def test_docx_pale_brand_colour_is_darkened_to_read_on_white() -> None:

@@ -75,6 +75,7 @@ def apply_look(document: Any, look: DocLook, font_size: float) -> None:
         # The stock styles are drawn in theme colours (Word's blue), which win over a plain
         # colour: take the theme away so the brand's colour shows.
         _drop_theme_colour(style)
+        _brand_rules(style, colour)
         _set_font(style, look.heading_font or look.body_font)
         style.paragraph_format.space_before = Pt(font_size * (1.0 if name != "Title" else 0))
         style.paragraph_format.space_after = Pt(font_size * 0.4)
@@ -101,6 +102,18 @@ def _drop_theme_colour(style: Any) -> None:
     if colour is not None:
         for attribute in ("themeColor", "themeShade", "themeTint"):
             colour.attrib.pop(qn(f"w:{attribute}"), None)
+
+
+def _brand_rules(style: Any, colour: str) -> None:
+    """A rule under a stock style (Word's Title has one, in theme blue) in the brand's colour."""
+    from docx.oxml.ns import qn
+
+    properties = style.element.pPr
+    borders = properties.find(qn("w:pBdr")) if properties is not None else None
+    for edge in list(borders) if borders is not None else []:
+        for attribute in ("themeColor", "themeShade", "themeTint"):
+            edge.attrib.pop(qn(f"w:{attribute}"), None)
+        edge.set(qn("w:color"), colour.lstrip("#").upper())
 
 
 def _set_language(document: Any, language: str) -> None:
