@@ -190,8 +190,12 @@ def _decoded(image: Any, name: str) -> Any:
     """
     try:
         return image.decode_as_image()
-    except Exception:
-        pass
+    except Exception:  # pypdf reports undecodable data in many ways
+        return _from_png_data(image, name)
+
+
+def _from_png_data(image: Any, name: str) -> Any:
+    """A Flate image with a PNG predictor, read as the PNG its data is."""
     parameters = _get(image, "/DecodeParms")
     components = {"gray": 1, "rgb": 3}.get(space_kind(_get(image, "/ColorSpace")), 0)
     depth = int(image.get("/BitsPerComponent", 8))
