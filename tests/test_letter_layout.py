@@ -148,6 +148,20 @@ def test_editor_letter_asks_for_the_writers_address_not_for_publication(
     assert text_of(by_class(sender, "sender-remark")[0]) == "Address and phone: not for publication"
 
 
+def test_editor_letter_text_copy_carries_the_writers_address(tmp_path: Path) -> None:
+    """The .txt copy goes to the paper by email: it asks for the address too, which the PDF
+    prints once, in the sender's block at the top."""
+    from handbill.build.runner import build
+    from handbill.kit.loader import load_kit
+    from pdftools import pdftotext
+
+    report = build(load_kit(REPO), ["letter-to-editor"], tmp_path, jobs=1)
+    assert not report.failures, report.failures
+    text = (tmp_path / "letter-to-editor.txt").read_text(encoding="utf-8")
+    assert text.rstrip().endswith("________ (your full postal address)")
+    assert pdftotext(tmp_path / "letter-to-editor.pdf").lower().count("postal address") == 1
+
+
 def test_a_given_address_fills_the_sender_block_once(tmp_path: Path) -> None:
     """The value wraps in the block, and is not printed again at the foot."""
     (tmp_path / "handbill.toml").write_text((REPO / "handbill.toml").read_text())
