@@ -89,3 +89,36 @@ def assert_nothing_names(out: Path, secrets: list[str]) -> None:
         for secret in secrets:
             assert not any(secret.encode() in text for text in texts), (path, secret)
             assert secret not in str(path.relative_to(out)), path
+
+
+def glyph_contours(path: Path, character: str) -> dict[str, int]:
+    """For each embedded font that draws ``character``: its base name and the number of
+    contours of the glyph drawn (read through the font's ToUnicode map and its glyf table)."""
+    import io
+    import re
+
+    from fontTools.ttLib import TTFont
+
+    found: dict[str, int] = {}
+    target = f"{ord(character):04x}"
+    for page in PdfReader(path).pages:
+        fonts = page["/Resources"].get_object().get("/Font", {})
+        for ref in fonts.values():
+            font = ref.get_object()
+            descendants = font.get("/DescendantFonts")
+            if not descendants or "/ToUnicode" not in font:
+                continue
+            cmap = font["/ToUnicode"].get_object().get_data().decode("latin-1")
+            codes = [
+                int(code, 16)
+                for code, text in re.findall(r"<([0-9a-fA-F]{4})>\s*<([0-9a-fA-F]+)>", cmap)
+                if text.lower() == target
+            ]
+            descriptor = descendants[0].get_object()["/FontDescriptor"].get_object()
+            if not codes or "/FontFile2" not in descriptor:
+                continue
+            data = descriptor["/FontFile2"].get_object().get_data()
+            embedded = TTFont(io.BytesIO(data))
+            glyph = embedded["glyf"][embedded.getGlyphOrder()[codes[0]]]  # CIDs are glyph ids
+            found[str(font["/BaseFont"])] = glyph.numberOfContours
+    return found
