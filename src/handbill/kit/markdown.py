@@ -131,6 +131,30 @@ def smart_quotes(text: str) -> str:
     return _CLOSING_DOUBLE.sub("\u201d", text)
 
 
+# Pieces of a data cell or a field's value that are not prose and keep their straight quotes:
+# web addresses, e-mail addresses, handles and hashtags, and `code`.
+_NOT_PROSE = re.compile(
+    r"(`[^`]*`|(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)\S+|\S+@\S+\.\S+|(?<![\w'])[@#][\w.-]+)",
+    re.IGNORECASE,
+)
+
+
+def smart_text(text: str) -> str:
+    """A data cell or a fill-in value ("St John's", "Don't") with typographic quotes, as in
+    the content; its web and e-mail addresses, handles and `code` stay as written."""
+    if ("'" not in text and '"' not in text and "..." not in text) or "\ue000" in text:
+        return text  # most cells: nothing to do (and U+E000 is the stand-in below)
+    kept: list[str] = []
+
+    def keep(match: re.Match[str]) -> str:
+        kept.append(match[0])
+        # A stand-in that ends in a letter, so the quotes after it read as they do after a word.
+        return f"\ue000{len(kept) - 1}x"
+
+    typeset = smart_quotes(_NOT_PROSE.sub(keep, text))
+    return re.sub("\ue000(\\d+)x", lambda match: kept[int(match[1])], typeset)
+
+
 def smart_quotes_in(value: object) -> object:
     """``value`` with smart quotes in every text that has a space in it (a phrase, not a file
     name or an address), in mappings and lists too."""
