@@ -15,6 +15,7 @@ from handbill.engine.fitting import render_fitted
 from handbill.engine.inspect import spilled_text
 from handbill.kit.links import tracked_url
 from handbill.kit.loader import Kit, load_kit, rows_of
+from handbill.kit.markdown import smart_text
 from handbill.render.templating import render_html
 from pdftools import decode_qr_codes, page_sizes_mm, page_texts
 
@@ -84,7 +85,7 @@ def test_each_event_shows_its_details(out: Path, name: str, number: int) -> None
     row = ROWS[number - 1]
     text = squashed(" ".join(page_texts(pdf(out, name, number))))
     for cell in ("title", "time", "venue", "address", "postcode", "speakers", "price"):
-        assert squashed(row[cell]) in text, (cell, row[cell])
+        assert squashed(smart_text(row[cell])) in text, (cell, row[cell])
     assert "#Justice4NHS" in text and "Promotedby999CallfortheNHS" in text
 
 

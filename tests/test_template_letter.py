@@ -74,7 +74,7 @@ def test_letter_to_mp_says_what_it_must(out: Path) -> None:
         "MP House of Commons London SW1A 0AA",
         "YOUR FULL POSTAL ADDRESS",
         "DATE",
-        "YOUR MP'S NAME",
+        "YOUR MP\u2019S NAME",
         "YOUR CONSTITUENCY",
         "Accountable Care Organisation and Integrated Care Provider contracts",
         "Dear",
@@ -115,7 +115,7 @@ def test_txt_copy_is_the_letter_body(kit: Kit, out: Path) -> None:
         for block in blocks_of(rendered.content):
             assert flat(block.text) in txt, block.text
     mp = (out / "letter-to-mp.txt").read_text(encoding="utf-8")
-    assert "Dear ________ (your MP's name)," in mp
+    assert "Dear ________ (your MP\u2019s name)," in mp
     assert "________ (your full postal address)" in mp
 
 
@@ -153,7 +153,7 @@ def test_set_fills_the_letter_and_its_address_block(tmp_path: Path) -> None:
     assert "YOUR FULL POSTAL ADDRESS Friday 26 October 2018" in pdf
     assert "Dear Rachel Example," in pdf and "Dear Rachel Example," in txt
     assert "I live in Leeds" in pdf and "I live in Leeds" in txt
-    assert "YOUR MP'S NAME" not in pdf and "YOUR TOWN" not in pdf
+    assert "YOUR MP\u2019S NAME" not in pdf and "YOUR TOWN" not in pdf
     assert "YOUR CONSTITUENCY" in pdf
     assert "________ (your constituency)" in txt
     assert len(page_sizes_mm(tmp_path / "letter-to-mp.pdf")) == 1

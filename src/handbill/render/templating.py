@@ -57,7 +57,7 @@ def long_date(value: object) -> str:
         day = dt.date.fromisoformat(text)
     except ValueError:
         return text
-    return f"{day:%A} {day.day} {day:%B %Y}"
+    return f"{day:%A} {day.day}\u00a0{day:%B %Y}"  # "26 October" is never split at a line end
 
 
 @dataclass
