@@ -122,3 +122,20 @@ def glyph_contours(path: Path, character: str) -> dict[str, int]:
             glyph = embedded["glyf"][embedded.getGlyphOrder()[codes[0]]]  # CIDs are glyph ids
             found[str(font["/BaseFont"])] = glyph.numberOfContours
     return found
+
+
+def text_runs(path: Path) -> list[tuple[int, str, float, float, float]]:
+    """Every run of text drawn: (page number, text, size in pt, x and y in pt from the page's
+    bottom left), as pypdf reads the content streams."""
+    runs: list[tuple[int, str, float, float, float]] = []
+    for number, page in enumerate(PdfReader(path).pages, 1):
+
+        def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+            if text.strip():
+                scale = abs(tm[3] * cm[3]) or abs(tm[0] * cm[0])
+                x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+                y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+                runs.append((number, text, round(size * scale, 2), x, y))  # noqa: B023
+
+        page.extract_text(visitor_text=visit)
+    return runs

@@ -17,7 +17,7 @@ from handbill.engine.layout import render
 from handbill.kit.loader import Kit, load_kit
 from handbill.render.exporters import blocks_of
 from handbill.render.templating import render_html
-from pdftools import decode_qr_codes, page_sizes_mm, page_texts
+from pdftools import decode_qr_codes, page_sizes_mm, page_texts, text_runs
 
 LETTERS = ("letter-to-mp", "letter-to-editor")
 
@@ -180,3 +180,12 @@ def test_a_letter_too_long_for_the_page_is_reported(tmp_path: Path) -> None:
     assert not report.failures, report.failures
     warnings = [w for output in report.outputs for w in output.warnings]
     assert any("expected 1" in w for w in warnings), warnings
+
+
+def test_blank_labels_are_at_least_8pt(out: Path) -> None:
+    """The labels under the blanks were 6 pt (0.55 em of the letter's 11 pt)."""
+    for name in LETTERS:
+        runs = text_runs(out / f"{name}.pdf")
+        labels = [(text, size) for _, text, size, _, _ in runs if text.strip().isupper()]
+        assert {"YOUR NAME", "YOUR FULL POSTAL ADDRESS", "DATE"} <= {t for t, _ in labels}
+        assert all(size >= 8 for _, size in labels), labels
