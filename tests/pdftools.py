@@ -139,3 +139,17 @@ def text_runs(path: Path) -> list[tuple[int, str, float, float, float]]:
 
         page.extract_text(visitor_text=visit)
     return runs
+
+
+def imprint_lines(path: Path) -> tuple[float, list[str]]:
+    """The imprint's type size in pt and its printed lines (the runs from "Promoted by" on, in
+    its size, on its page, grouped by baseline)."""
+    runs = text_runs(path)
+    start = next(i for i, run in enumerate(runs) if "Promoted by" in run[1])
+    page, size = runs[start][0], runs[start][2]
+    lines: dict[float, list[str]] = {}
+    for number, text, run_size, _, y in runs[start:]:
+        if number != page or run_size != size:
+            break
+        lines.setdefault(round(y, 1), []).append(text)
+    return size, [" ".join("".join(parts).split()) for parts in lines.values()]

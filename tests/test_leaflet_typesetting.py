@@ -15,10 +15,10 @@ import pytest
 from conftest import REPO, write
 from handbill.build.runner import build
 from handbill.engine.layout import render
-from handbill.kit.config import unbroken_address
 from handbill.kit.languages import localized_row
 from handbill.kit.loader import Kit, load_kit, rows_of
 from handbill.kit.markdown import smart_quotes, smart_text
+from handbill.kit.nobreak import unbroken_address
 from handbill.render.bidi import isolate_latin
 from handbill.render.templating import RenderedHTML, render_html
 from pdftools import pdftotext

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import write
 from handbill.kit.loader import load_kit
-from handbill.kit.nobreak import keep_together
+from handbill.kit.nobreak import keep_together, last_words_together
 from handbill.render.templating import long_date, render_html
 
 
@@ -84,3 +84,11 @@ def test_every_path_to_the_page_keeps_dates_together(kit_dir: Path) -> None:
     assert 'data-field="meets">on 3\u00a0May at 7\u00a0pm</span>' in html
     assert "<em>24\u00a0April 2018</em>" in html
     assert "<code>at 10 am</code>" in html  # code is printed as typed
+
+
+def test_last_word_of_an_imprint_is_not_left_alone() -> None:
+    home = "Printed at home by a supporter."
+    assert last_words_together(home) == "Printed at home by a\u00a0supporter."
+    # An address part is not one word alone, and a long last word may go on a line of its own.
+    for kept in ("By B, Leeds\u00a0LS1\u00a01AA.", "See example.org/imprint-details", "One."):
+        assert last_words_together(kept) == kept
