@@ -93,7 +93,8 @@ def test_letter_to_mp_says_what_it_must(out: Path) -> None:
 def test_letter_to_editor_says_what_it_must(out: Path) -> None:
     text = pdf_text(out / "letter-to-editor.pdf")
     for phrase in (
-        "YOUR FULL POSTAL ADDRESS Phone: YOUR PHONE NUMBER Address and phone: not for publication",
+        "YOUR FULL POSTAL ADDRESS Phone: YOUR DAYTIME PHONE NUMBER Address and phone: not for "
+        "publication",
         "The Editor",
         "NAME OF YOUR LOCAL PAPER",
         "DATE",
@@ -106,6 +107,27 @@ def test_letter_to_editor_says_what_it_must(out: Path) -> None:
     ):
         assert phrase in text, phrase
     assert "Promoted by" not in text
+    # The phone number is asked for once, in the address block, though the .txt ends with it.
+    assert text.count("YOUR DAYTIME PHONE NUMBER") == 1
+
+
+def test_letter_to_editor_txt_ends_with_the_address_and_a_daytime_phone(tmp_path: Path) -> None:
+    """Papers check a letter by ringing its writer: the copy sent by email needs the number."""
+    blank = (REPO / "materials" / "letter-to-editor.md").read_text(encoding="utf-8")
+    assert blank.rstrip().endswith("[[address]]\n\n[[phone]]")
+    result = CliRunner().invoke(
+        cli,
+        [
+            *("build", "letter-to-editor", "--kit", str(REPO), "--out", str(tmp_path), "-j", "1"),
+            *("--set", "phone=0113 496 0000", "--set", "address=4 Mill Lane, Otley LS21 1AA"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    txt = (tmp_path / "letter-to-editor.txt").read_text(encoding="utf-8")
+    assert txt.rstrip().endswith("4 Mill Lane, Otley LS21 1AA\n\n0113 496 0000")
+    pdf = pdf_text(tmp_path / "letter-to-editor.pdf")
+    assert "4 Mill Lane, Otley LS21 1AA Phone: 0113 496 0000" in pdf
+    assert pdf.count("0113 496 0000") == 1  # in the address block, not again under the name
 
 
 def test_txt_copy_is_the_letter_body(kit: Kit, out: Path) -> None:
