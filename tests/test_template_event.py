@@ -15,8 +15,9 @@ from handbill.engine.fitting import render_fitted
 from handbill.engine.inspect import spilled_text
 from handbill.kit.links import tracked_url
 from handbill.kit.loader import Kit, load_kit, rows_of
+from handbill.kit.markdown import smart_text
 from handbill.render.templating import render_html
-from pdftools import decode_qr_codes, page_sizes_mm, page_texts
+from pdftools import decode_qr_codes, imprint_lines, page_sizes_mm, page_texts
 
 # Material name: (paper width, height in mm).
 MATERIALS = {"event-poster": (210, 297), "event-flyer": (105, 148)}
@@ -84,7 +85,7 @@ def test_each_event_shows_its_details(out: Path, name: str, number: int) -> None
     row = ROWS[number - 1]
     text = squashed(" ".join(page_texts(pdf(out, name, number))))
     for cell in ("title", "time", "venue", "address", "postcode", "speakers", "price"):
-        assert squashed(row[cell]) in text, (cell, row[cell])
+        assert squashed(smart_text(row[cell])) in text, (cell, row[cell])
     assert "#Justice4NHS" in text and "Promotedby999CallfortheNHS" in text
 
 
@@ -240,3 +241,11 @@ def test_long_rows_still_fit_and_a_kit_without_events_link_uses_case(tmp_path: P
         text = squashed(" ".join(page_texts(path)))
         assert squashed(title) in text and squashed(speakers) in text
         assert "Thursday14March2030" in text and "Findoutmore" in text
+
+
+def test_flyer_imprint_is_7pt_with_no_word_alone_on_its_last_line(out: Path) -> None:
+    """It was 5.8 pt, its last line "supporter." alone."""
+    size, lines = imprint_lines(pdf(out, "event-flyer", 1))
+    assert size >= 7
+    assert 1 < len(lines) <= 3, lines  # 7 pt on an A6 flyer: two lines
+    assert lines[-1] == "home by a supporter.", lines

@@ -18,7 +18,7 @@ from handbill.engine.inspect import spilled_text
 from handbill.engine.layout import render
 from handbill.kit.loader import Kit, load_kit
 from handbill.render.templating import render_html
-from pdftools import decode_qr_codes, page_sizes_mm, page_texts
+from pdftools import decode_qr_codes, page_sizes_mm, page_texts, pdftotext
 
 NAME = "leaflet-dl"
 PX_PER_MM = 96 / 25.4
@@ -172,3 +172,10 @@ def test_leaflet_dl_proof_note_fits_on_panel_6(tmp_path: Path) -> None:
     document, _ = render(proof_kit, rendered)
     assert len(document.pages) == 2
     assert spilled_text(document) == []
+
+
+def test_leaflet_dl_dates_keep_together_on_one_line(out: Path) -> None:
+    """ "on 24 / April 2018" broke the date across two lines of the pull quote."""
+    lines = [" ".join(line.split()) for line in pdftotext(out / f"{NAME}.pdf").splitlines()]
+    assert any("24 April" in line for line in lines), [x for x in lines if "April" in x]
+    assert not any(line.endswith(" 24") or line.startswith("April") for line in lines)

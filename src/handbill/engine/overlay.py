@@ -30,6 +30,8 @@ from xml.etree.ElementTree import Element  # nosec B405
 
 import tinyhtml5
 
+from handbill.kit.markdown import smart_text
+
 MARK = "data-merge-overlay"
 _TOKEN = re.compile("\ue000([a-j]+)\ue001")
 _BLOCKS = frozenset(
@@ -136,7 +138,8 @@ class Plan:
         return tuple((k, v) for k, v in cells.items() if k not in self.per_letter)
 
     def fill(self, body: str, cells: dict[str, str]) -> str:
-        values = list(cells.values())
+        # With typographic quotes, as render_html prints a row's values.
+        values = [smart_text(value) for value in cells.values()]
         return _TOKEN.sub(lambda m: html.escape(values[_index(m[1])], quote=False), body)
 
 

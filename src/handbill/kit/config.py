@@ -15,6 +15,7 @@ from handbill.kit.boundary import read_text, regular_file, roots_of
 from handbill.kit.checker import Checker
 from handbill.kit.fonts import brand_family, font_problem
 from handbill.kit.links import Link, Tracking, default_short_base, read_links, read_tracking
+from handbill.kit.nobreak import last_words_together, unbroken_address
 from handbill.kit.palette import derive
 from handbill.kit.paper import Paper, parse_paper
 from handbill.kit.press import MAX_INK, PrintSettings, read_print_settings
@@ -135,30 +136,7 @@ class Imprint:
                 + (f", {unbroken_address(self.printer_address)}" if self.printer_address else "")
                 + "."
             )
-        return " ".join(parts)
-
-
-# An address part longer than this may still break (a narrow column must hold it); shorter
-# ones ("2 Sample Road", "Manchester M1 1AA") are kept whole.
-UNBROKEN_PART = 32
-_NUMBER_WORD = re.compile(r"(?<!\S)(\d+[A-Za-z]?) (?=\S)")
-_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?) (\d[A-Z]{2})\b")
-
-
-def unbroken_address(address: str) -> str:
-    """The address with no-break spaces inside each comma-separated part, so that a line never
-    ends in "2" above "Sample Road", in "M1" above "1AA" or in "c/" above "o"; a long part binds
-    only a house number to its street and a postcode's two halves."""
-    parts = []
-    for part in address.split(","):
-        words = part.strip()
-        if len(words) <= UNBROKEN_PART:
-            # A word joiner after "/" keeps "c/o" whole (a line may otherwise break after "/").
-            words = "\u00a0".join(words.split()).replace("/", "/\u2060")
-        else:
-            words = _POSTCODE.sub("\\1\u00a0\\2", _NUMBER_WORD.sub("\\1\u00a0", words))
-        parts.append(words)
-    return ", ".join(parts)
+        return last_words_together(" ".join(parts))
 
 
 @dataclass(frozen=True)

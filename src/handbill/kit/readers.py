@@ -16,7 +16,7 @@ from handbill.errors import KitError, did_you_mean, unreadable_value
 from handbill.kit.boundary import read_text, roots_of
 from handbill.kit.characters import control_character, describe
 from handbill.kit.config import LANGUAGE_TAG, Config
-from handbill.kit.markdown import render_markdown, smart_quotes, smart_quotes_in
+from handbill.kit.markdown import render_markdown, smart_quotes, smart_quotes_in, smart_text
 from handbill.kit.material import Material
 from handbill.kit.paper import parse_paper
 from handbill.kit.translations import inherit, translation_parts
@@ -404,7 +404,8 @@ def build_material(
         language=language,
         output=output,
         vars=cast("dict[str, Any]", smart_quotes_in(variables)),
-        fields=dict(fields),
+        # A blank's label is printed under it: "your MP's name" with an apostrophe.
+        fields={name: smart_text(label) for name, label in fields.items()},
         per=per,
         exports=tuple(dict.fromkeys(exports)),
         published=published,

@@ -23,6 +23,7 @@ from handbill.kit.filenames import fill_pattern, unique_names
 from handbill.kit.languages import localized_row, text_direction, translator
 from handbill.kit.links import Link, code_address, link_label, tracked_url, url_problem
 from handbill.kit.loader import Kit, rows_of
+from handbill.kit.markdown import smart_text
 from handbill.kit.material import Material
 from handbill.render.bidi import isolate_latin
 from handbill.render.fitmarks import Fitter
@@ -56,7 +57,7 @@ def long_date(value: object) -> str:
         day = dt.date.fromisoformat(text)
     except ValueError:
         return text
-    return f"{day:%A} {day.day} {day:%B %Y}"
+    return f"{day:%A} {day.day}\u00a0{day:%B %Y}"  # "26 October" is never split at a line end
 
 
 @dataclass
@@ -227,7 +228,10 @@ def render_html(
     # A data row's text in the material's language, where the table translates it.
     row = localized_row(row, material.language) if row is not None else None
     values = {**config.fields, **(row or {}), **(overrides or {})}
-    content = fill_html(material.body_html, values, material.fields)
+    # Printed with typographic quotes (St John\u2019s), as the content is; addresses and handles
+    # in them stay as written, and the file names and QR codes use the values as given.
+    printed = {name: smart_text(value) for name, value in values.items()}
+    content = fill_html(material.body_html, printed, material.fields)
     rendered = RenderedHTML(
         material=material,
         html="",
@@ -301,9 +305,11 @@ def render_html(
         # never compiled, so "{{ ... }}" in content stays literal text.
         "content": Markup(laid_out),  # nosec B704
         "sections": split_sections(laid_out),
-        "values": values,
+        "values": printed,
         "merge": merging,
-        "row": DataRow(row or {}, material.per, number),
+        "row": DataRow(
+            {column: smart_text(cell) for column, cell in (row or {}).items()}, material.per, number
+        ),
         "proof": rendered.proof,
         "vars": material.vars,
         "data": Tables(kit.data),
