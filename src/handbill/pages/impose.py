@@ -131,18 +131,27 @@ def _dashed(x1: float, y1: float, x2: float, y2: float, grey: float = 0.6) -> li
     return [f"{grey} G {HAIRLINE_PT} w [2 2] 0 d {x1:.2f} {y1:.2f} m {x2:.2f} {y2:.2f} l S"]
 
 
+def one_up_layout(width: float, height: float) -> Layout | None:
+    """An A4 landscape item on its own sheet (a DL leaflet folded from A4): one copy, no cuts."""
+    if abs(width - A4[1]) > 0.5 or abs(height - A4[0]) > 0.5:
+        return None
+    return Layout((A4[1], A4[0]), (Slot(0.0, 0.0),))
+
+
 def impose_n_up(
-    source: bytes | WrittenPDF, duplex: bool, flip: str = "short"
+    source: bytes | WrittenPDF, duplex: bool, flip: str = "short", one_up: bool = False
 ) -> tuple[bytes, Layout] | None:
     """Fill A4 sheets with copies of each page, with light dashed cut lines between them.
 
     Each page of the item becomes one sheet side. Copies are identical and the slot grid is
     centred, so a back lands behind its front; on landscape sheets printed "flip on long edge"
-    the backs are turned 180 degrees so that they come out the right way up.
+    the backs are turned 180 degrees so that they come out the right way up. ``one_up``: an
+    A4 landscape item, one copy a sheet (its backs turned the same way).
     """
     opened = _opened(source)
     sizes = page_sizes(opened)
-    layout = n_up_layout(sizes[0][0] / PT, sizes[0][1] / PT)
+    lay_out = one_up_layout if one_up else n_up_layout
+    layout = lay_out(sizes[0][0] / PT, sizes[0][1] / PT)
     if layout is None:
         return None
     sheet_w, sheet_h = layout.sheet[0] * PT, layout.sheet[1] * PT
@@ -278,10 +287,19 @@ def _label_pages(
     return list(PdfReader(io.BytesIO(data)).pages)
 
 
-def flip_note(flip: str, booklet: bool = False) -> str:
-    """The instruction on the front of a two-sided landscape sheet: which edge to flip on."""
-    then = "fold on the dashed line" if booklet else "cut on the dashed lines"
-    return f"Print both sides, flip on {flip} edge; then {then}."
+# What to do with a two-sided landscape sheet once printed, by how it was laid out.
+AFTERWARDS = {
+    "cut": "; then cut on the dashed lines",
+    "booklet": "; then fold on the dashed line",
+    "folded": "; then fold at the dashed marks",
+    "": "",
+}
+
+
+def flip_note(flip: str, then: str = "cut") -> str:
+    """The instruction on the front of a two-sided landscape sheet: which edge to flip on,
+    then ``then`` (a key of AFTERWARDS)."""
+    return f"Print both sides, flip on {flip} edge{AFTERWARDS[then]}."
 
 
 @functools.lru_cache(maxsize=8)
@@ -302,7 +320,7 @@ def _note_page(text: str, width_mm: float, height_mm: float) -> bytes:
     )
 
 
-def with_flip_note(data: bytes, flip: str, booklet: bool = False) -> bytes:
+def with_flip_note(data: bytes, flip: str, then: str = "cut") -> bytes:
     """Put the flip instruction on the front of every sheet of a two-sided PDF.
 
     The note is one form XObject drawn on each front: merging its page into every sheet
@@ -311,7 +329,7 @@ def with_flip_note(data: bytes, flip: str, booklet: bool = False) -> bytes:
     writer = PdfWriter(clone_from=reader)
     first = writer.pages[0]
     width, height = float(first.mediabox.width) / PT, float(first.mediabox.height) / PT
-    text = flip_note(flip, booklet)
+    text = flip_note(flip, then)
     note: Any = PdfReader(io.BytesIO(_note_page(text, round(width, 2), round(height, 2)))).pages[0]
     form = DecodedStreamObject()
     form.set_data(note.get_contents().get_data())

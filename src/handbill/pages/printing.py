@@ -19,6 +19,7 @@ from handbill.pages.impose import (
     impose_booklet,
     impose_n_up,
     n_up_layout,
+    one_up_layout,
     tile,
     with_flip_note,
 )
@@ -107,12 +108,17 @@ def _rgb8(colour: str) -> tuple[int, int, int]:
 
 
 def home_sheets(
-    source: bytes | WrittenPDF, entry: dict[str, Any], printing: PrintSettings
+    source: bytes | WrittenPDF,
+    entry: dict[str, Any],
+    printing: PrintSettings,
+    folded: bool = False,
 ) -> tuple[bytes, dict[str, Any]] | None:
-    """A4 sheets for a home printer, or None when the item is A4 already.
+    """A4 sheets for a home printer, or None when the item is a one-sided or portrait A4 already.
 
     Smaller items are laid out several to a sheet (A5 2-up, DL 3-up, A6 4-up); larger ones are
-    tiled over several sheets. Returns the PDF and the manifest fields that differ.
+    tiled over several sheets; a two-sided A4 landscape item (a DL leaflet ``folded`` in three)
+    is one to a sheet, to carry the flip note (and turned backs for ``duplex_flip = "long"``).
+    Returns the PDF and the manifest fields that differ.
     """
     width, height = entry["paper"]["width_mm"], entry["paper"]["height_mm"]
     codes = entry["qr_codes"]
@@ -134,8 +140,11 @@ def home_sheets(
         ]
         pages, arrangement = len(order), f"booklet of {len(order) * 2} pages"
         sheet = (2 * width, height)
-    elif n_up_layout(width, height) is not None:
-        imposed = impose_n_up(source, entry["duplex"], printing.duplex_flip)
+    elif n_up_layout(width, height) is not None or (
+        entry.get("duplex") and one_up_layout(width, height) is not None
+    ):
+        one_up = n_up_layout(width, height) is None
+        imposed = impose_n_up(source, entry["duplex"], printing.duplex_flip, one_up)
         assert imposed is not None
         sheets, layout = imposed
         moved = [
@@ -147,6 +156,10 @@ def home_sheets(
             for code in codes
             for slot in layout.slots
         ]
+        if printing.duplex_flip == "long" and entry["duplex"] and layout.sheet[0] > layout.sheet[1]:
+            moved = [
+                _turned(code, layout.sheet) if code["page"] % 2 == 0 else code for code in moved
+            ]
         pages, arrangement = entry["pages"], f"{len(layout.slots)}-up"
         sheet = layout.sheet
     elif (
@@ -172,7 +185,10 @@ def home_sheets(
     if sheet[0] > sheet[1] and (entry.get("duplex") or entry.get("booklet")):
         # A two-sided landscape sheet comes out upside down on the back when the printer flips
         # on the wrong edge: the front says which edge.
-        sheets = with_flip_note(sheets, printing.duplex_flip, bool(entry.get("booklet")))
+        then = "booklet" if entry.get("booklet") else "cut"
+        if arrangement == "1-up":  # one copy a sheet: no cuts; folded, or nothing more to do
+            then = "folded" if folded else ""
+        sheets = with_flip_note(sheets, printing.duplex_flip, then)
     fields = {
         "mode": "home",
         "imposition": arrangement,
@@ -186,6 +202,16 @@ def home_sheets(
         "qr_codes": moved,
     }
     return sheets, fields
+
+
+def _turned(code: dict[str, Any], sheet: tuple[float, float]) -> dict[str, Any]:
+    """Where a code on a back lands when the back is turned 180 degrees (flip on long edge)."""
+    size = code["width_mm"]
+    return {
+        **code,
+        "x_mm": round(sheet[0] - code["x_mm"] - size, 2),
+        "y_mm": round(sheet[1] - code["y_mm"] - size, 2),
+    }
 
 
 def _codes_on_tiles(
