@@ -53,11 +53,51 @@ def test_the_right_column_reads_in_a_phone_photo(kit: Kit) -> None:
     def sizes(css_class: str) -> list[float]:
         return [run.size_pt for run in runs if css_class in run.classes.split()]
 
-    assert sizes("handle") and min(sizes("handle")) >= 18, sizes("handle")
-    assert min(sizes("campaign-name")) >= 18
+    assert sizes("handle") and min(sizes("handle")) >= 28, sizes("handle")
+    assert min(sizes("campaign-name")) >= 28
     assert min(sizes("network")) >= 14 and min(sizes("qr-title")) >= 14
     captions = [run.size_pt for run in runs if run.text.startswith("999call")]
     assert captions and min(captions) >= 14, captions
+
+
+def printed_sizes(path: Path) -> dict[str, float]:
+    """Each run of text on the first page and its size in points as printed: the font size
+    scaled by the text and graphics matrices."""
+    from pypdf import PdfReader
+
+    found: dict[str, float] = {}
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip():
+            found[text.strip()] = round(size * abs(tm[3]) * abs(cm[3]), 1)
+
+    PdfReader(path).pages[0].extract_text(visitor_text=visit)
+    return found
+
+
+@pytest.mark.parametrize(("name", "scale"), [("placard-a4", 1.0), ("placard-a3", 1.444)])
+def test_the_name_and_handles_read_in_a_photo_at_arms_length(
+    out: Path, name: str, scale: float
+) -> None:
+    """The campaign's name and each handle, as printed: 28 pt on A4 (10 mm letters), and as
+    much larger on A3 as the sheet is."""
+    sizes = printed_sizes(out / f"{name}.pdf")
+    for words in ("999 Call for the NHS", "@999CallforNHS", "999CallfortheNHS"):
+        assert sizes[words] >= 28 * scale, (words, sizes[words])
+        assert sizes[words] <= 30 * scale  # as big as the column allows, no more
+
+
+def test_a_long_handle_breaks_before_its_server_not_inside_a_name(tmp_path: Path) -> None:
+    import shutil
+
+    from pdftools import pdftotext
+
+    kit_dir = tmp_path / "kit"
+    shutil.copytree(REPO / "examples" / "bus-route", kit_dir)
+    report = build(load_kit(kit_dir), ["placard"], out_dir=tmp_path / "out", jobs=1)
+    assert not report.failures and not report.warnings, (report.failures, report.warnings)
+    lines = [line.strip() for line in pdftotext(tmp_path / "out" / "placard.pdf").splitlines()]
+    assert "@keep27" in lines and "@social.example.org" in lines
 
 
 def test_the_a4_placard_code_is_at_least_50_mm(out: Path) -> None:
