@@ -22,7 +22,7 @@ from pypdf.generic import (
 
 from handbill.engine.incremental import Side, WrittenPDF, append_sides
 from handbill.engine.inspect import Folds
-from handbill.pages.seams import Tiling, plan_tiles
+from handbill.pages.seams import Tiling, choose_tiling
 
 PT = 72 / 25.4  # points per millimetre
 A4 = (210.0, 297.0)
@@ -213,34 +213,36 @@ def write_sides(source: PdfReader | WrittenPDF, sides: list[Side]) -> bytes:
 def tile(
     data: bytes, overlap_mm: float = 10.0, margin_mm: float = 10.0, plan: Tiling | None = None
 ) -> tuple[bytes, int, int]:
-    """Tile a page larger than A4 over A4 landscape sheets, with an overlap strip to glue.
+    """Tile a page larger than A4 over A4 sheets, with an overlap strip to glue.
 
-    Each sheet shows its part of the poster (``plan``: by default seams in the artwork's gaps,
-    tiles of about even size, see seams.py) from the top left of the margin that home printers
-    can reach, with the overlap strip marked by a dashed line and corner alignment marks.
-    Returns the PDF, and the number of rows and columns.
+    Each sheet shows its part of the poster (``plan``: by default as seams.choose_tiling
+    decides: the sheets' way up, the scale, seams in the artwork's gaps, tiles of about even
+    size) from the top left of the margin that home printers can reach, with the overlap strip
+    marked by a dashed line and corner alignment marks. Returns the PDF, and the number of
+    rows and columns.
     """
     reader = PdfReader(io.BytesIO(data))
     poster = reader.pages[0]
-    sheet_w, sheet_h = A4[1], A4[0]
-    area_w, area_h = sheet_w - 2 * margin_mm, sheet_h - 2 * margin_mm
     if plan is None:
-        plan = plan_tiles(data, (area_w, area_h), (sheet_w, sheet_h), overlap_mm)
+        plan = choose_tiling(data, margin_mm, overlap_mm)
+    sheet_w, sheet_h = plan.sheet
+    scale = plan.scale
     rows, columns = len(plan.tops), len(plan.lefts)
     writer = PdfWriter()
     form = as_form(writer, poster)
     labels = []
     for row, top_mm in enumerate(plan.tops):  # row 1 is the top of the poster
         for column, left_mm in enumerate(plan.lefts):
-            tile_w = plan.tile_width(column, overlap_mm)
-            tile_h = plan.tile_height(row, overlap_mm)
+            tile_w = plan.tile_width(column, overlap_mm) * scale  # on paper
+            tile_h = plan.tile_height(row, overlap_mm) * scale
             sheet = writer.add_blank_page(sheet_w * PT, sheet_h * PT)
             left, top = margin_mm * PT, (sheet_h - margin_mm) * PT
             right, bottom = left + tile_w * PT, top - tile_h * PT
             clip = f"{left:.2f} {bottom:.2f} {tile_w * PT:.2f} {tile_h * PT:.2f} re W n"
             # The poster's point (left_mm, top_mm from its top) at the area's top left corner.
-            move_y = sheet_h - margin_mm - (plan.height - top_mm)
-            move = f"1 0 0 1 {(margin_mm - left_mm) * PT:.4f} {move_y * PT:.4f}"
+            move_x = margin_mm - left_mm * scale
+            move_y = sheet_h - margin_mm - (plan.height - top_mm) * scale
+            move = f"{scale:g} 0 0 {scale:g} {move_x * PT:.4f} {move_y * PT:.4f}"
             commands: list[str] = []
             if column < columns - 1:  # the strip the next tile overlaps: glue here
                 x = right - overlap_mm * PT
@@ -255,6 +257,9 @@ def tile(
                 )
             draw_forms(writer, sheet, [(form, move)], commands, clip)
             label = f"Tile: row {row + 1}, column {column + 1} of {rows} x {columns}"
+            if scale < 1:
+                joined = f"{plan.width * scale:.0f} x {plan.height * scale:.0f} mm"
+                label += f" · printed at {scale * 100:.0f} %, {joined} when joined"
             if column < columns - 1 or row < rows - 1:
                 label += " · the next tile overlaps the dashed strip"
             labels.append(label)

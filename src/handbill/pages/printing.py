@@ -25,7 +25,7 @@ from handbill.pages.impose import (
 )
 from handbill.pages.inks import Inks, inks_for
 from handbill.pages.pdfx import make_pdfx
-from handbill.pages.seams import Tiling, plan_tiles
+from handbill.pages.seams import Tiling, choose_tiling
 
 TILE_MARGIN_MM = 10.0  # from the sheet edge: as near as home printers can print
 
@@ -169,17 +169,18 @@ def home_sheets(
     ):
         data = source.data if isinstance(source, WrittenPDF) else source
         overlap, margin = printing.tile_overlap_mm, TILE_MARGIN_MM
-        area = (A4[1] - 2 * margin, A4[0] - 2 * margin)
         whole = tuple(
             ((c["x_mm"], c["x_mm"] + c["width_mm"]), (c["y_mm"], c["y_mm"] + c["width_mm"]))
             for c in codes
             if c["page"] == 1
         )
-        plan = plan_tiles(data, area, (A4[1], A4[0]), overlap, whole)
+        plan = choose_tiling(data, margin, overlap, whole)
         sheets, rows, columns = tile(data, overlap, margin, plan)
         moved = _codes_on_tiles(codes, plan, overlap, margin)
         pages, arrangement = rows * columns, f"tiled {rows} x {columns}"
-        sheet = (A4[1], A4[0])
+        if plan.scale < 1:
+            arrangement += f" at {plan.scale * 100:.0f} %"
+        sheet = plan.sheet
     else:
         return None
     if sheet[0] > sheet[1] and (entry.get("duplex") or entry.get("booklet")):
@@ -217,8 +218,10 @@ def _turned(code: dict[str, Any], sheet: tuple[float, float]) -> dict[str, Any]:
 def _codes_on_tiles(
     codes: list[dict[str, Any]], plan: Tiling, overlap: float, margin: float
 ) -> list[dict[str, Any]]:
-    """Where each QR code lands when the poster is tiled: on every tile that shows all of it."""
+    """Where each QR code lands when the poster is tiled: on every tile that shows all of it,
+    at the tiles' scale."""
     placed = []
+    scale = plan.scale
     columns = len(plan.lefts)
     for row, top in enumerate(plan.tops):
         for column, left in enumerate(plan.lefts):
@@ -236,8 +239,9 @@ def _codes_on_tiles(
                         {
                             **code,
                             "page": row * columns + column + 1,
-                            "x_mm": round(code["x_mm"] - left + margin, 2),
-                            "y_mm": round(code["y_mm"] - top + margin, 2),
+                            "width_mm": round(size * scale, 2),
+                            "x_mm": round((code["x_mm"] - left) * scale + margin, 2),
+                            "y_mm": round((code["y_mm"] - top) * scale + margin, 2),
                         }
                     )
     return placed
