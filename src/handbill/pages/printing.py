@@ -11,6 +11,7 @@ from handbill.engine.incremental import WrittenPDF
 from handbill.engine.inspect import Folds
 from handbill.kit.loader import Kit
 from handbill.kit.press import PrintSettings
+from handbill.pages.flipnote import with_flip_note
 from handbill.pages.greyscale import greyscale_pdf
 from handbill.pages.greystyle import GREYSCALE_CSS, with_greyscale
 from handbill.pages.impose import (
@@ -21,7 +22,6 @@ from handbill.pages.impose import (
     n_up_layout,
     one_up_layout,
     tile,
-    with_flip_note,
 )
 from handbill.pages.inks import Inks, inks_for
 from handbill.pages.pdfx import make_pdfx
