@@ -185,7 +185,8 @@ def build_job(
         from handbill.pages.printing import greyscale_pdf
 
         data, parts = greyscale_pdf(data), None
-    folds = fold_lines(document) if press else []
+    # At home a two-sided sheet's flip note says "fold" for a folded item (the DL leaflet).
+    folds = fold_lines(document) if press or material.duplex else []
     if press:
         marks = printing.crop_marks if options.marks is None else options.marks
         printing = replace(printing, pdf_x=options.pdf_x or printing.pdf_x)
@@ -226,7 +227,7 @@ def build_job(
             if press
             else {}
         ),
-        **_folds_field(folds),
+        **(_folds_field(folds) if press else {}),
         **write_output(out_dir, pdf_name(rendered, options), data),
         "qr_codes": [
             {
@@ -243,7 +244,8 @@ def build_job(
         ],
     }
     entries = [entry]
-    sheets = None if press else home_sheets(parts or data, entry, printing)
+    folded = any(fold.x_mm or fold.y_mm for fold in folds)
+    sheets = None if press else home_sheets(parts or data, entry, printing, folded)
     if sheets is not None:
         sheet_data, fields = sheets
         entries.append(

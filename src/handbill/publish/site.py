@@ -16,6 +16,8 @@ from handbill.errors import HandbillError
 from handbill.kit.languages import text_direction
 from handbill.kit.loader import Kit
 from handbill.publish.labels import kind, language_name, variant
+from handbill.publish.runs import file_size as _size
+from handbill.publish.runs import pack_runs, runs_html
 
 THUMB_WIDTH_PX = 360
 # The blurb under each heading is written from the materials the section holds (blurb()).
@@ -187,14 +189,6 @@ def _shown(value: object) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def pack_files(out_dir: Path) -> list[Path]:
-    """The files in OUT/packs/ that the page links to (never hidden or temporary ones)."""
-    folder = out_dir / "packs"
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if plain_name(p.name) and p.is_file())
-
-
 def page_files(out_dir: Path) -> set[str]:
     """What serve may hand out, relative to ``out_dir``: the page, the outputs the manifest
     lists, their thumbnails and the packs the page links."""
@@ -203,12 +197,8 @@ def page_files(out_dir: Path) -> set[str]:
         files.add(entry["path"])
         if entry["kind"] == "pdf":
             files.add(thumb_path(entry["path"]))
-    files.update(f"packs/{p.name}" for p in pack_files(out_dir))
+    files.update(f.path for run in pack_runs(out_dir, "short") for f in run.files)
     return files
-
-
-def _size(count: int) -> str:
-    return f"{count / 1024:.0f} KB" if count < 1024 * 1024 else f"{count / 1024 / 1024:.1f} MB"
 
 
 def write_site(
@@ -275,18 +265,7 @@ def _page(kit: Kit, cards: list[Card], out_dir: Path, live: int | None, errors: 
             f'<p class="blurb">{e(blurb(members))}</p>\n'
             f'<ul class="cards">\n{items}\n</ul>\n</section>'
         )
-    packs = pack_files(out_dir)
-    pack_items = "".join(
-        f'<li><a href="packs/{e(quote(p.name, safe=""))}">{e(p.name)}</a>'
-        f" ({_size(p.stat().st_size)})</li>"
-        for p in packs
-    )
-    packs_html = (
-        f"<ul>{pack_items}</ul>"
-        if packs
-        else "<p>No print-run packs have been made yet. A pack puts every material for a stall or "
-        "an event, in the right quantities, into one file per paper stock.</p>"
-    )
+    packs_html = runs_html(pack_runs(out_dir, kit.config.printing.duplex_flip))
     error_html = ""
     if errors:
         lines = "".join(f"<li><code>{e(line)}</code></li>" for line in errors)
@@ -338,7 +317,8 @@ h2 {{ color: var(--secondary-ink); margin: 2rem 0 .25rem; }}
   border-top: 1px solid var(--rule); text-decoration: none; }}
 .downloads a span:first-child {{ text-decoration: underline; }}
 .downloads .size {{ color: var(--muted); font-weight: 400; white-space: nowrap; }}
-.packs a {{ display: inline-flex; align-items: center; min-height: 44px; }}
+.run h3 {{ font-size: 1.1rem; margin: 1rem 0 .25rem; }}
+.run .purpose {{ margin: 0 .5rem .5rem; color: var(--muted); font-size: .9rem; }}
 .errors {{ background: var(--background); border-left: .4rem solid var(--proof);
   padding: .5rem 1rem; margin: 1rem 0; }}
 .errors h2 {{ color: var(--proof); margin-top: .5rem; }}
