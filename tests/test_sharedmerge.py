@@ -63,13 +63,15 @@ def test_shared_layouts_give_the_same_pages_as_full_layouts(
 
 
 def test_a_sign_off_too_long_for_its_page_is_laid_out_in_full(tmp_path: Path) -> None:
-    """Rows 2 and 5 share a base; row 5's name (the sign-off) would run off its page."""
-    source = supporters(tmp_path / "s.csv", [*NAMES[:3], "A very long name line, " * 60])
+    """Rows 2 and 5 share a base (as do 3 and 6, 4 and 7); row 5's name (the sign-off) would
+    run off its page."""
+    names = [*NAMES[:3], "A very long name line, " * 60, *NAMES[4:]]
+    source = supporters(tmp_path / "s.csv", names)
     kit = load_kit(REPO)
     report = merge(kit, kit.materials["letter-to-mp"], source, tmp_path / "out", jobs=1)
     assert report.entry["laid_out_in_full"] == 1
-    assert [r["pages"] for r in report.entry["rows"]] == [1, 1, 1, 2]
-    assert [r["first_page"] for r in report.entry["rows"]] == [1, 2, 3, 4]
+    assert [r["pages"] for r in report.entry["rows"]] == [1, 1, 1, 2, 1, 1]
+    assert [r["first_page"] for r in report.entry["rows"]] == [1, 2, 3, 4, 6, 7]
     assert report.warnings == [
         "letter-to-mp row 5: 2 pages, expected 1; shorten the row's text or the letter"
     ]
@@ -113,14 +115,14 @@ def test_two_sided_shared_letters_start_on_a_front(kit_dir: Path, tmp_path: Path
         """,
     )
     rows = tmp_path / "rows.csv"
-    rows.write_text("name,town\nAnn,Leeds\nBob,Leeds\nCy,York\n", encoding="utf-8")
+    rows.write_text("name,town\nAnn,Leeds\nBob,Leeds\nCy,York\nDi,York\n", encoding="utf-8")
     kit = load_kit(kit_dir)
     report = merge(kit, kit.materials["appeal"], rows, tmp_path / "out", jobs=1)
     assert report.entry["laid_out_in_full"] == 0
-    assert [r["first_page"] for r in report.entry["rows"]] == [1, 3, 5]
+    assert [r["first_page"] for r in report.entry["rows"]] == [1, 3, 5, 7]
     texts = page_texts(tmp_path / "out-private" / "appeal.merge.pdf")
-    assert len(texts) == 6 and [t.strip() for t in texts[1::2]] == ["", "", ""]
-    assert "Ann" in texts[0] and "Bob" in texts[2] and "York" in texts[4]
+    assert len(texts) == 8 and [t.strip() for t in texts[1::2]] == ["", "", "", ""]
+    assert "Ann" in texts[0] and "Bob" in texts[2] and "York" in texts[4] and "Di" in texts[6]
 
 
 def test_rows_that_differ_only_in_their_sign_off_share_one_base(
@@ -140,9 +142,9 @@ def test_rows_that_differ_only_in_their_sign_off_share_one_base(
     laid_out: list[int] = []
     real = handbill.merge.shared.lay_out_bases
 
-    def counted(kit: object, material: object, plan: object, rows: list[object], path: Path):  # type: ignore[no-untyped-def]
+    def counted(kit: object, material: object, plan: object, rows: list[object], *rest: object):  # type: ignore[no-untyped-def]
         laid_out.append(len(rows))
-        return real(kit, material, plan, rows, path)  # type: ignore[arg-type]
+        return real(kit, material, plan, rows, *rest)  # type: ignore[arg-type]
 
     monkeypatch.setattr(handbill.merge.shared, "lay_out_bases", counted)
     kit = load_kit(REPO)

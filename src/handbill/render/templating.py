@@ -27,6 +27,7 @@ from handbill.kit.material import Material
 from handbill.render.bidi import isolate_latin
 from handbill.render.fitmarks import Fitter
 from handbill.render.qr import MIN_WIDTH_MM, QRCode, qr_svg
+from handbill.render.reads import Watched, watched
 from handbill.render.sandbox import KitLoader, KitSandbox, check_html, render_bounded
 
 _ENVIRONMENTS: dict[tuple[Path, ...], jinja2.Environment] = {}
@@ -86,7 +87,7 @@ class Tables(dict[str, Any]):
         return self[name] if name in self else default  # noqa: SIM401 (self.get is this)
 
 
-class DataRow(dict[str, str]):
+class DataRow(Watched):
     """A data row for templates: a missing column is an error naming the table and column."""
 
     def __init__(self, cells: dict[str, str], table: str, number: int):
@@ -213,12 +214,14 @@ def render_html(
     overrides: dict[str, str] | None = None,
     mode: str = "home",
     merging: bool = False,
+    reads: set[str] | None = None,
 ) -> RenderedHTML:
     """Render ``material`` (for one data row, if it has ``per:``); errors name template and line.
 
     ``mode`` is the print mode: its imprint names the print shop only for "press".
     ``merging``: a copy for one row of a mail merge (templates see ``merge``; the letter keeps
     what differs from row to row in its sign-off, which is laid out per row over a shared base).
+    ``reads``: a set to note in every name the row's cells are looked up by (render/reads.py).
 
     Fill-in values come from handbill.toml [fields], then the data row, then ``overrides``
     (the command line's --set), each taking precedence over the one before.
@@ -227,6 +230,11 @@ def render_html(
     # A data row's text in the material's language, where the table translates it.
     row = localized_row(row, material.language) if row is not None else None
     values = {**config.fields, **(row or {}), **(overrides or {})}
+    table_row = DataRow(row or {}, material.per, number)
+    if reads is not None:  # every look-up of a cell noted: the content's, the template's, qr()'s
+        row = watched(row, reads) if row is not None else None
+        values = watched(values, reads)
+        table_row._watch(reads)
     content = fill_html(material.body_html, values, material.fields)
     rendered = RenderedHTML(
         material=material,
@@ -245,8 +253,9 @@ def render_html(
             if problem:
                 raise TemplateError(f"qr(): {problem}")
             link = Link(link_name or "url", name, link_label(name), config.short_base)
-        if link is None and (row or {}).get(name, "").startswith(("http://", "https://")):
-            url = (row or {})[name]  # a column of the data row, e.g. a local group's page
+        cells = row if row is not None else {}  # not ``row or {}``: that would read it whole
+        if link is None and cells.get(name, "").startswith(("http://", "https://")):
+            url = cells[name]  # a column of the data row, e.g. a local group's page
             problem = url_problem(url)
             if problem:
                 raise TemplateError(
@@ -303,7 +312,7 @@ def render_html(
         "sections": split_sections(laid_out),
         "values": values,
         "merge": merging,
-        "row": DataRow(row or {}, material.per, number),
+        "row": table_row,
         "proof": rendered.proof,
         "vars": material.vars,
         "data": Tables(kit.data),
