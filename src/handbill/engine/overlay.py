@@ -132,9 +132,13 @@ class Plan:
     per_letter: frozenset[str]  # the cells set per letter
     full: str  # the letter's body with markers, its last blocks marked
     overlay: str  # the same with everything but the last blocks hidden
+    # The cells the shared part is made from (merge/shared.py finds them); None: all the others.
+    grouping: tuple[str, ...] | None = None
 
     def key(self, cells: dict[str, str]) -> tuple[tuple[str, str], ...]:
         """Rows with the same key share a base."""
+        if self.grouping is not None:
+            return tuple((k, cells.get(k, "")) for k in self.grouping)
         return tuple((k, v) for k, v in cells.items() if k not in self.per_letter)
 
     def fill(self, body: str, cells: dict[str, str]) -> str:

@@ -28,6 +28,7 @@ from handbill.kit.material import Material
 from handbill.render.bidi import isolate_latin
 from handbill.render.fitmarks import Fitter
 from handbill.render.qr import MIN_WIDTH_MM, QRCode, qr_svg
+from handbill.render.reads import Watched, watched
 from handbill.render.sandbox import KitLoader, KitSandbox, check_html, render_bounded
 
 _ENVIRONMENTS: dict[tuple[Path, ...], jinja2.Environment] = {}
@@ -87,7 +88,7 @@ class Tables(dict[str, Any]):
         return self[name] if name in self else default  # noqa: SIM401 (self.get is this)
 
 
-class DataRow(dict[str, str]):
+class DataRow(Watched):
     """A data row for templates: a missing column is an error naming the table and column."""
 
     def __init__(self, cells: dict[str, str], table: str, number: int):
@@ -214,12 +215,14 @@ def render_html(
     overrides: dict[str, str] | None = None,
     mode: str = "home",
     merging: bool = False,
+    reads: set[str] | None = None,
 ) -> RenderedHTML:
     """Render ``material`` (for one data row, if it has ``per:``); errors name template and line.
 
     ``mode`` is the print mode: its imprint names the print shop only for "press".
     ``merging``: a copy for one row of a mail merge (templates see ``merge``; the letter keeps
     what differs from row to row in its sign-off, which is laid out per row over a shared base).
+    ``reads``: a set to note in every name the row's cells are looked up by (render/reads.py).
 
     Fill-in values come from handbill.toml [fields], then the data row, then ``overrides``
     (the command line's --set), each taking precedence over the one before.
@@ -231,6 +234,14 @@ def render_html(
     # Printed with typographic quotes (St John\u2019s), as the content is; addresses and handles
     # in them stay as written, and the file names and QR codes use the values as given.
     printed = {name: smart_text(value) for name, value in values.items()}
+    table_row = DataRow(
+        {column: smart_text(cell) for column, cell in (row or {}).items()}, material.per, number
+    )
+    if reads is not None:  # every look-up of a cell noted: the content's, the template's, qr()'s
+        row = watched(row, reads) if row is not None else None
+        values = watched(values, reads)
+        printed = watched(printed, reads)
+        table_row._watch(reads)
     content = fill_html(material.body_html, printed, material.fields)
     rendered = RenderedHTML(
         material=material,
@@ -249,8 +260,9 @@ def render_html(
             if problem:
                 raise TemplateError(f"qr(): {problem}")
             link = Link(link_name or "url", name, link_label(name), config.short_base)
-        if link is None and (row or {}).get(name, "").startswith(("http://", "https://")):
-            url = (row or {})[name]  # a column of the data row, e.g. a local group's page
+        cells = row if row is not None else {}  # not ``row or {}``: that would read it whole
+        if link is None and cells.get(name, "").startswith(("http://", "https://")):
+            url = cells[name]  # a column of the data row, e.g. a local group's page
             problem = url_problem(url)
             if problem:
                 raise TemplateError(
@@ -307,9 +319,7 @@ def render_html(
         "sections": split_sections(laid_out),
         "values": printed,
         "merge": merging,
-        "row": DataRow(
-            {column: smart_text(cell) for column, cell in (row or {}).items()}, material.per, number
-        ),
+        "row": table_row,
         "proof": rendered.proof,
         "vars": material.vars,
         "data": Tables(kit.data),
