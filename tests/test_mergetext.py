@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import html
 import unicodedata
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from conftest import REPO
 from handbill.kit.loader import load_kit
@@ -68,3 +70,57 @@ def test_split_letters_read_back_as_their_rows(merged: tuple[MergeReport, Path])
             )
         )
         assert [v for v in row.values() if exact(v) not in text] == [], letter["row"]
+
+
+def tagging(path: Path) -> dict[str, object]:
+    """What a screen reader and a PDF viewer look for, read back with pypdf."""
+    reader = PdfReader(path, strict=True)
+    catalog = reader.trailer["/Root"]
+    root = catalog["/StructTreeRoot"]
+    parents = root["/ParentTree"]["/Nums"]
+    keys = {int(parents[i]) for i in range(0, len(parents), 2)}
+    xmp = catalog["/Metadata"].get_data().decode()
+    return {
+        "marked": bool(catalog["/MarkInfo"]["/Marked"]),
+        "document": root["/K"]["/S"],
+        "elements": len(root["/K"]["/K"]),
+        # Every page's marked content leads back to its structure elements.
+        "pages_in_parent_tree": all(int(p["/StructParents"]) in keys for p in reader.pages),
+        "title": reader.metadata.title if reader.metadata else None,
+        "xmp_title": '<rdf:li xml:lang="x-default">' in xmp and TITLE in html.unescape(xmp),
+        "display_title": bool(catalog["/ViewerPreferences"]["/DisplayDocTitle"]),
+        "lang": catalog["/Lang"],
+    }
+
+
+TITLE = "Letter to your MP about ACO and ICP contracts - 999 Call for the NHS"
+TAGGED = {
+    "marked": True,
+    "document": "/Document",
+    "pages_in_parent_tree": True,
+    "title": TITLE,
+    "xmp_title": True,
+    "display_title": True,
+    "lang": "en-GB",
+}
+
+
+def test_merged_pdf_is_tagged_titled_and_in_its_language(merged: tuple[MergeReport, Path]) -> None:
+    report, private = merged
+    found = tagging(private / "letter-to-mp.merge.pdf")
+    assert found.pop("elements") >= report.entry["pages"]
+    assert found == TAGGED
+
+
+def test_split_letters_are_tagged_titled_and_in_their_language(
+    merged: tuple[MergeReport, Path],
+) -> None:
+    report, private = merged
+    letters = report.entry["rows"]
+    in_full = next(r for r in letters if r["pages"] == 2)  # its part of its chunk's tree
+    for letter in [letters[0], letters[1], in_full]:
+        path = private.parent / letter["path"].replace("private", private.name, 1)
+        found = tagging(path)
+        assert found.pop("elements") >= 1
+        assert found == TAGGED
+        assert len(PdfReader(path).pages) == letter["pages"]

@@ -28,7 +28,7 @@ from handbill.kit.data import numbered_rows
 from handbill.kit.fonts import coverage
 from handbill.kit.loader import Kit
 from handbill.kit.material import Material
-from handbill.merge.chunks import CHUNK, Chunk, Row, in_workers, layout_chunk
+from handbill.merge.chunks import CHUNK, Chunk, Row, in_workers, layout_chunk, merge_title
 from handbill.pages.concat import concatenate
 
 _NAMED = ("path", "split_folder")  # the summary names the merged PDF and the one-each folder
@@ -166,7 +166,7 @@ def merge(
     with work_folder(private) as work:
         chunks: list[Chunk] = []
         made = _chunks(kit, material, rows, work, folder, jobs, overrides)
-        title = f"{material.title} - {kit.config.name}"
+        title = merge_title(kit, material)
         # Each chunk is joined on as soon as it is made, while the workers make the next.
         joined = _padded(_kept(made, chunks), work)
         target = private / f"{name}.pdf"

@@ -156,7 +156,7 @@ def compose_chunk(
 
     from handbill.engine.glyphs import check_glyphs
     from handbill.engine.layout import write_pdf
-    from handbill.merge.chunks import Chunk, layout_chunk, write_split
+    from handbill.merge.chunks import Chunk, layout_chunk, merge_title, write_split
 
     document, pages = _overlay_document(kit, material, plan, rows)
     check_glyphs(kit, document, f"{material.name} rows {rows[0].number}-{rows[-1].number}")
@@ -178,6 +178,7 @@ def compose_chunk(
         full_reader = PdfReader(work)
         full_letters = {letter["row"]: letter for letter in in_full.letters}
     writer = PdfWriter()
+    title = merge_title(kit, material)
     forms: dict[tuple[Path, int], Any] = {}
     readers: dict[Path, Any] = {}
     letters, notes = [], list(in_full.warnings if in_full else [])
@@ -191,7 +192,7 @@ def compose_chunk(
             if folder is not None:
                 single = PdfWriter()
                 _draw_letter(single, base, overlay, shifts[row.number], {}, readers)
-                own = write_split(single, folder, row)
+                own = write_split(single, folder, row, title, material.language)
             if material.pages is not None and len(base.pages) > material.pages:
                 notes.append(
                     f"{material.name} row {row.number}: {len(base.pages)} pages, expected "
