@@ -36,6 +36,11 @@ def pdftotext(path: Path) -> str:
     ).stdout
 
 
+def pdftotext_pages(path: Path) -> list[str]:
+    """Each page's text as poppler extracts it (pdftotext ends every page with a form feed)."""
+    return pdftotext(path).split("\f")[:-1]
+
+
 # Direction marks: pdftotext puts embeddings around runs, sources may hold LRM/RLM.
 DIRECTION_MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e"))
 

@@ -1,18 +1,23 @@
-"""Carry right-to-left text exactly in the PDF, as /ActualText around each cluster drawn.
+"""Carry text exactly in the PDF, as /ActualText around each cluster whose glyphs misread.
 
-A PDF maps each glyph back to characters through the font's ToUnicode table. That works for
-Latin, but not for Nastaliq: Noto Nastaliq Urdu draws one base shape for several letters and
-the dots as separate glyphs, so a glyph has no single right character, and WeasyPrint's map
-gives back something like Urdu but not the Urdu that was set (Kozea/WeasyPrint#2841).
+A PDF maps each glyph back to characters through the font's ToUnicode table: one text per
+glyph, for the whole PDF (WeasyPrint keeps the first it meets). That fails in three ways:
+Noto Nastaliq Urdu draws one base shape for several letters and the dots as separate glyphs,
+so a glyph has no single right character (Kozea/WeasyPrint#2841); a glyph shared by several
+texts reads back as the first (an NFD "Siân" row makes an NFC one read back as NFD, a
+no-break space makes later spaces read as no-break); and in a merge one row's text decides
+how another row's glyphs read back.
 
 A marked-content span with /ActualText (PDF 1.5, ISO 32000-1 section 14.9.4) gives the exact
-text that the glyphs inside it stand for. While ``exact_text`` is active, each cluster of a
-right-to-left run (the glyphs HarfBuzz made from one or more characters) is drawn inside such
-a span holding the cluster's characters. The spans come in drawing order, right-to-left
-clusters from left to right, which is what text extractors expect: they put each span's text
-where its glyphs are and then read right-to-left runs from the right, as they do for Arabic
-or Hebrew set in fonts whose glyph map is exact. Left-to-right runs, in right-to-left lines
-or not, are drawn as before: their glyph map is exact.
+text that the glyphs inside it stand for. While ``exact_text`` is active, every cluster of a
+right-to-left run (the glyphs HarfBuzz made from one or more characters), in any line, and
+every left-to-right cluster whose glyphs' map would read as other text, is drawn inside such
+a span holding the cluster's characters. A line of ASCII text whose glyphs all map to ASCII
+is checked from the drawn glyph ids alone, so the common case costs almost nothing. The spans
+come in drawing order, right-to-left clusters from left to right, which is what text
+extractors expect: they put each span's text where its glyphs are and then read
+right-to-left runs from the right, as they do for Arabic or Hebrew set in fonts whose glyph
+map is exact.
 
 Nastaliq moves glyphs up, down and sideways from the pen (cursive joining), and extractors
 take a span's place from its first and last glyphs. So each span starts and ends with an
@@ -20,6 +25,9 @@ anchor: the font's zero-width space, drawn invisibly (text render mode 3, ISO 32
 9.3.6) on the baseline at the pen's position and mapped to no text. The spans then sit side by
 side on the line as the letters are read, the page looks exactly the same, and tools that read
 only the glyph map (pypdf) get what they got before (tests/test_actualtext.py).
+
+What poppler cannot be given this way: digits and an Arabic comma inside a right-to-left run
+of a left-to-right line, which its own reordering sets apart from the run around them.
 """
 
 from __future__ import annotations
@@ -56,11 +64,11 @@ _anchors: weakref.WeakKeyDictionary[Any, int | None] = weakref.WeakKeyDictionary
 # What WeasyPrint writes into a TJ array: <glyph ids in hex> and numbers. Offsets before a glyph
 # are floats (they always have a point or an exponent); kerning after a glyph is an int.
 _TOKEN = re.compile(r"<([0-9a-fA-F]*)>|(-?[0-9.]+(?:e[-+]?[0-9]+)?)")
+_GLYPHS = re.compile(r"<([0-9a-fA-F]*)>")
 
 
 def _draw_line(stream: Any, textbox: Any, *args: Any) -> Any:
-    rtl = textbox.style["direction"] == "rtl" and textbox.text.strip()
-    if not (rtl and getattr(_local, "active", False)):
+    if not (getattr(_local, "active", False) and textbox.text.strip()):
         return _draw_first_line(stream, textbox, *args)
     spans = _ClusterSpans(stream, textbox)
     drawn = _draw_first_line(spans, textbox, *args)
@@ -81,12 +89,21 @@ def exact_text() -> Iterator[None]:
         _local.active = False
 
 
-def glyph_clusters(textbox: Any) -> list[tuple[tuple[int, int] | None, str]]:
+def glyph_clusters(textbox: Any, fonts: Any) -> list[tuple[tuple[int, int] | None, str]]:
     """Each glyph WeasyPrint writes for the textbox's line, in drawing order, with its cluster
-    (None in left-to-right runs) and the cluster's characters."""
+    (None where no span is needed) and the cluster's characters.
+
+    Right-to-left clusters always get a span. A left-to-right cluster gets one only when its
+    glyphs read back as other text: ``fonts`` gives the PDF font of a run's Pango font, whose
+    map (one text per glyph, the first WeasyPrint met) may hold another row's or another
+    word's text for a glyph (a decomposed accent, a shared Nastaliq shape, a no-break space).
+    """
     line, _ = textbox.pango_layout.get_first_line()
     utf8 = textbox.pango_layout.text.encode()
     found: list[tuple[tuple[int, int] | None, str]] = []
+    texts: dict[tuple[int, int], str] = {}
+    reads: dict[tuple[int, int], list[str]] = {}  # each left-to-right cluster's read-back
+    first_seen: dict[tuple[int, int], str] = {}  # glyphs this line maps first: (font, glyph)
     run = line.runs[0]
     while run != ffi.NULL:
         item, run = run.data, run.next
@@ -94,16 +111,30 @@ def glyph_clusters(textbox: Any) -> list[tuple[tuple[int, int] | None, str]]:
         count, clusters = glyphs.num_glyphs, glyphs.log_clusters
         offset, length = item.item.offset, item.item.length
         rtl = item.item.analysis.level % 2
+        to_unicode = None if rtl else fonts(item.item.analysis.font).to_unicode
         starts = sorted({clusters[i] for i in range(count)})
         for i in range(count):
-            if glyphs.glyphs[i].glyph == pango.PANGO_GLYPH_EMPTY:
+            glyph = glyphs.glyphs[i].glyph
+            if glyph == pango.PANGO_GLYPH_EMPTY:
                 continue  # written as a number only, no glyph id
             start = clusters[i]
             after = bisect.bisect_right(starts, start)
             end = starts[after] if after < len(starts) else length
             text = utf8[offset + start : offset + end].decode()
-            found.append(((offset, start) if rtl else None, text))
-    return found
+            cluster = (offset, start)
+            if to_unicode is not None:
+                # What WeasyPrint maps an unmapped glyph to: its cluster's characters, on the
+                # cluster's last glyph (the others get none).
+                own = end if i == count - 1 or clusters[i + 1] != start else start
+                key = (id(to_unicode), glyph)
+                if glyph not in to_unicode and key not in first_seen:
+                    first_seen[key] = utf8[offset + start : offset + own].decode()
+                mapped = to_unicode.get(glyph, first_seen.get(key, ""))
+                reads.setdefault(cluster, []).append(mapped)
+            texts[cluster] = text
+            found.append((cluster, text))
+    exact = {cluster for cluster, read in reads.items() if "".join(read) == texts[cluster]}
+    return [(None if cluster in exact else cluster, text) for cluster, text in found]
 
 
 class _ClusterSpans:
@@ -140,9 +171,17 @@ class _ClusterSpans:
         self._stream.set_text_rise(rise)
 
     def show_text(self, string: str) -> None:
+        if self._glyphs is None and self._textbox.text.isascii():
+            plain = self._plain(string)
+            if plain is not None:  # the common case, kept cheap: no span on this piece
+                self._drawn += plain
+                self._stream.show_text(string)
+                return
         if self._glyphs is None:
             # Only now: WeasyPrint may have shortened the line (ellipsis) before drawing it.
-            self._glyphs = glyph_clusters(self._textbox)
+            self._glyphs = glyph_clusters(
+                self._textbox, lambda font: self._stream.add_font(font)[0]
+            )
         digits = 2 if self._font and self._font[0].bitmap else 4
         piece: list[str] = []
         offsets: list[str] = []
@@ -168,6 +207,22 @@ class _ClusterSpans:
                 offsets.clear()
                 piece.append(f"<{glyph}>")
         self._write(piece + offsets)
+
+    def _plain(self, string: str) -> int | None:
+        """How many glyphs ``string`` draws, if each reads back as one or more ASCII
+        characters (an ASCII line's glyphs then read back as its text); else None."""
+        font = self._font[0] if self._font else None
+        if font is None:
+            return None
+        digits = 2 if font.bitmap else 4
+        count = 0
+        for hexes in _GLYPHS.findall(string):
+            for start in range(0, len(hexes), digits):
+                mapped = font.to_unicode.get(int(hexes[start : start + digits], 16))
+                if not mapped or not mapped.isascii():
+                    return None
+                count += 1
+        return count
 
     def close(self) -> None:
         """End the open span, with an anchor where the pen is."""

@@ -132,7 +132,7 @@ def layout_chunk(
     pages_of = letter_pages(
         anchor_pages(document, "merge-row-"), page_count(document), [row.number for row in rows]
     )
-    data = write_pdf(document, f"{material.title} - {kit.config.name}", material.language)
+    data = write_pdf(document, merge_title(kit, material), material.language)
     path.write_bytes(data)
     letters, notes = [], list(warnings)
     for row in rows:
@@ -146,7 +146,7 @@ def layout_chunk(
             )
         letters.append(letter)
     if folder is not None:
-        _split(data, letters, rows, folder, material)
+        _split(data, letters, rows, folder, merge_title(kit, material), material.language)
     # A two-sided chunk ending on a front gets a blank back, so the next chunk's first letter
     # starts on a front too (see _concatenate).
     drawn = page_count(document)
@@ -161,29 +161,45 @@ def split_name(number: int, cells: dict[str, str]) -> str:
     return f"{number:05d}-{file_slug(label, 40)}.pdf"
 
 
+def merge_title(kit: Kit, material: Material) -> str:
+    """The title of the merged PDF and of each --split letter."""
+    return f"{material.title} - {kit.config.name}"
+
+
 def _split(
-    data: bytes, letters: list[dict[str, Any]], rows: list[Row], folder: Path, material: Material
+    data: bytes,
+    letters: list[dict[str, Any]],
+    rows: list[Row],
+    folder: Path,
+    title: str,
+    language: str,
 ) -> None:
     import io
 
-    from pypdf import PdfReader, PdfWriter
+    from handbill.pages.concat import concatenate
 
-    reader = PdfReader(io.BytesIO(data))
     for letter, row in zip(letters, rows, strict=True):
-        writer = PdfWriter()
         first = letter["first_page"] - 1
-        for index in range(first, first + letter["pages"]):
-            writer.add_page(reader.pages[index])
-        letter.update(write_split(writer, folder, row))
+        out = io.BytesIO()
+        # The letter's pages, with their part of the chunk's structure tree.
+        pages = range(first, first + letter["pages"])
+        concatenate([io.BytesIO(data)], out, title, language, pages)
+        letter.update(write_split(out.getvalue(), folder, row, title, language))
 
 
-def write_split(writer: Any, folder: Path, row: Row) -> dict[str, Any]:
-    """Write one row's letter (a pypdf writer) into the --split folder; its manifest fields."""
+def write_split(pdf: Any, folder: Path, row: Row, title: str, language: str) -> dict[str, Any]:
+    """Write one row's letter (PDF bytes, or a pypdf writer of untagged pages) into the --split
+    folder, tagged, titled and in its language, as the merged PDF; its manifest fields."""
     import io
 
-    out = io.BytesIO()
-    writer.write(out)
+    from handbill.pages.concat import concatenate
+
+    if not isinstance(pdf, bytes):
+        drawn, out = io.BytesIO(), io.BytesIO()
+        pdf.write(drawn)
+        concatenate([drawn], out, title, language)
+        pdf = out.getvalue()
     name = split_name(row.number, row.cells)
     # The recorded path, in the private folder: private/NAME.merge/FILE.
-    digest = write_atomic(folder / name, out.getvalue())
+    digest = write_atomic(folder / name, pdf)
     return {"path": f"{PRIVATE}/{folder.name}/{name}", "sha256": digest}

@@ -26,7 +26,7 @@ from handbill.build.writers import (
 from handbill.errors import BuildError, display_path
 from handbill.kit.loader import Kit
 from handbill.kit.material import Material
-from handbill.merge.chunks import CHUNK, Chunk, batched, in_workers, layout_chunk
+from handbill.merge.chunks import CHUNK, Chunk, batched, in_workers, layout_chunk, merge_title
 from handbill.merge.rows import Scan, scan_rows
 from handbill.pages.concat import concatenate
 
@@ -105,7 +105,7 @@ def merge(
     # the next build into this folder to clear (see writers.clear_debris).
     with work_folder(private) as work:
         made = _chunks(kit, material, scan, work, folder, jobs, overrides)
-        title = f"{material.title} - {kit.config.name}"
+        title = merge_title(kit, material)
         # Each chunk is joined on as soon as it is made, while the workers make the next, and
         # only a few numbers a letter are kept of it.
         kept = Letters()

@@ -224,7 +224,7 @@ def compose_chunk(
 
     from handbill.engine.glyphs import check_glyphs
     from handbill.engine.layout import write_pdf
-    from handbill.merge.chunks import CHUNK, Chunk, batched, layout_chunk, write_split
+    from handbill.merge.chunks import CHUNK, Chunk, batched, layout_chunk, merge_title, write_split
 
     # Only the rows with a base get their sign-off laid out alone; the others (a group of
     # one) are laid out in full, many to a document.
@@ -251,6 +251,7 @@ def compose_chunk(
         reader = PdfReader(work)
         full_letters.update((letter["row"], (reader, letter)) for letter in in_full.letters)
     writer = PdfWriter()
+    title = merge_title(kit, material)
     forms: dict[tuple[Path, int], Any] = {}
     readers: dict[Path, Any] = {}
     letters = []
@@ -264,7 +265,7 @@ def compose_chunk(
             if folder is not None:
                 single = PdfWriter()
                 _draw_letter(single, base, overlay, shifts[row.number], {}, readers)
-                own = write_split(single, folder, row)
+                own = write_split(single, folder, row, title, material.language)
             if material.pages is not None and len(base.pages) > material.pages:
                 notes.append(
                     f"{material.name} row {row.number}: {len(base.pages)} pages, expected "

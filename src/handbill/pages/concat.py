@@ -1,4 +1,4 @@
-"""Join PDFs into one, page after page, holding only one input in memory at a time."""
+"""Join PDFs into one, page after page, holding only one input in memory at a time, tagged."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import IO, Any
 from pypdf import PdfReader
 from pypdf.generic import (
     ArrayObject,
+    BooleanObject,
     DictionaryObject,
     IndirectObject,
     NameObject,
@@ -19,9 +20,23 @@ from pypdf.generic import (
     create_string_object,
 )
 
-# Page keys that tie a page to its own document: the joined file has its own page tree, and
-# the inputs' structure trees are not carried over.
+from handbill.pages.structure import (
+    CLOSE_PAGE,
+    OPEN_PAGE,
+    marking,
+    page_element,
+    parent_entries,
+    prune,
+    top_elements,
+    xmp,
+)
+
+# Page keys that tie a page to its own document: the joined file has its own page tree and
+# structure tree (structure.py).
 _DROPPED = {"/Parent", "/StructParents"}
+# Objects the joined file writes last: catalog, page tree, info, structure tree root, its
+# /Document element, XMP metadata.
+_CATALOG, _PAGES, _INFO, _ROOT, _DOCUMENT, _METADATA = range(1, 7)
 
 
 class _Ref(IndirectObject):
@@ -36,8 +51,11 @@ class _Joiner:
 
     def __init__(self, target: IO[bytes]):
         self.target = target
-        self.offsets = [0, 0, 0, 0]  # 1: catalog, 2: page tree, 3: info, written last
+        self.offsets = [0] * (_METADATA + 1)
         self.pages: list[int] = []
+        self.elements: list[Any] = []  # the /Document element's kids
+        self.parents: list[Any] = []  # the parent tree's entries, keys 0, 1, ...
+        self.marks: tuple[_Ref, _Ref] | None = None  # streams round an untagged page
         self.numbers: dict[int, int] = {}  # the current input's object numbers -> new ones
         self.todo: list[tuple[int, PdfObject]] = []
         target.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
@@ -74,47 +92,124 @@ class _Joiner:
             return ArrayObject(self.renumber(item) for item in value)
         return value
 
-    def add(self, path: Path) -> None:
-        reader = PdfReader(path)
+    def add(self, source: Path | IO[bytes], pages: range | None = None) -> None:
+        """Append the pages of ``source`` (those in ``pages``, or all), with their part of its
+        structure tree, or an element for each page of an untagged PDF."""
+        reader = PdfReader(source)
         self.numbers = {}
+        taken = [
+            reader.pages[i] for i in (pages if pages is not None else range(len(reader.pages)))
+        ]
         # Pages first, so that a reference to a page (a link's destination) is the page itself.
-        own = [self.number() for _ in reader.pages]
-        for page, num in zip(reader.pages, own, strict=True):
+        own = [self.number() for _ in taken]
+        for page, num in zip(taken, own, strict=True):
             if page.indirect_reference is not None:
                 self.numbers[page.indirect_reference.idnum] = num
         _explicit_destinations(reader)
-        for page, num in zip(reader.pages, own, strict=True):
+        catalog: Any = reader.trailer["/Root"]
+        tree = catalog.get("/StructTreeRoot")
+        if tree is not None:
+            self._carry(tree.get_object(), taken, pages is not None)
+        for page, num in zip(taken, own, strict=True):
             self.pages.append(num)
             copy = DictionaryObject(
                 {key: self.renumber(item) for key, item in page.items() if key not in _DROPPED}
             )
-            copy[NameObject("/Parent")] = _Ref(2, 0, None)
+            copy[NameObject("/Parent")] = _Ref(_PAGES, 0, None)
+            if "/StructParents" in page and tree is not None:
+                copy[NameObject("/StructParents")] = page["/StructParents"]
+            elif tree is None and page.get("/Contents") is not None:
+                self._mark(copy, page, num)
             self.write(num, copy)
             while self.todo:
                 obj_num, obj = self.todo.pop()
                 self.write(obj_num, self.renumber(obj))
 
+    def _carry(self, tree: Any, taken: list[Any], part: bool) -> None:
+        """Take the input's structure elements (those on ``taken`` if ``part``) under the
+        joined /Document element, with new parent tree keys for the pages and links."""
+        kids, above = top_elements(tree)
+        for num in above:  # the input's root and /Document element: the joined file's own
+            self.numbers[num] = _DOCUMENT
+        if part:
+            kids = prune(kids, {p.indirect_reference.idnum for p in taken})
+        self.elements += [self.renumber(kid) for kid in kids]
+        entries = parent_entries(tree.get("/ParentTree"))
+        for page in taken:
+            holders = [page, *(a.get_object() for a in page.get("/Annots", ()))]
+            for holder, key in (
+                (h, k) for h in holders for k in ("/StructParents", "/StructParent")
+            ):
+                if key in holder and int(holder[key]) in entries:
+                    value = entries[int(holder[key])]
+                    holder[NameObject(key)] = NumberObject(len(self.parents))
+                    self.parents.append(self.renumber(value))
+
+    def _mark(self, copy: DictionaryObject, page: Any, num: int) -> None:
+        """Put all an untagged page draws in one marked-content sequence, with an element."""
+        if self.marks is None:
+            opened, closed = self.number(), self.number()
+            self.write(opened, marking(OPEN_PAGE))
+            self.write(closed, marking(CLOSE_PAGE))
+            self.marks = (_Ref(opened, 0, None), _Ref(closed, 0, None))
+        contents = page["/Contents"]  # one stream, or an array of them
+        if isinstance(contents, ArrayObject):
+            inner = [self.renumber(part) for part in contents]
+        else:
+            inner = [copy.raw_get("/Contents")]
+        copy[NameObject("/Contents")] = ArrayObject([self.marks[0], *inner, self.marks[1]])
+        element = self.number()
+        self.write(element, page_element(_Ref(_DOCUMENT, 0, None), _Ref(num, 0, None)))
+        self.elements.append(_Ref(element, 0, None))
+        copy[NameObject("/StructParents")] = NumberObject(len(self.parents))
+        self.parents.append(ArrayObject([_Ref(element, 0, None)]))
+
     def close(self, title: str, language: str) -> None:
+        # Tagged, titled and in its language, as a single build is (write_pdf's PDF/UA-1).
         catalog = {
             NameObject("/Type"): NameObject("/Catalog"),
-            NameObject("/Pages"): _Ref(2, 0, None),
+            NameObject("/Pages"): _Ref(_PAGES, 0, None),
+            NameObject("/StructTreeRoot"): _Ref(_ROOT, 0, None),
+            NameObject("/MarkInfo"): DictionaryObject({NameObject("/Marked"): BooleanObject(True)}),
+            NameObject("/ViewerPreferences"): DictionaryObject(
+                {NameObject("/DisplayDocTitle"): BooleanObject(True)}
+            ),
+            NameObject("/Metadata"): _Ref(_METADATA, 0, None),
         }
         if language:
             catalog[NameObject("/Lang")] = create_string_object(language)
-        self.write(1, DictionaryObject(catalog))
+        self.write(_CATALOG, DictionaryObject(catalog))
         kids = ArrayObject(_Ref(num, 0, None) for num in self.pages)
         tree = {
             NameObject("/Type"): NameObject("/Pages"),
             NameObject("/Count"): NumberObject(len(self.pages)),
             NameObject("/Kids"): kids,
         }
-        self.write(2, DictionaryObject(tree))
-        self.write(3, DictionaryObject({NameObject("/Title"): create_string_object(title)}))
+        self.write(_PAGES, DictionaryObject(tree))
+        self.write(_INFO, DictionaryObject({NameObject("/Title"): create_string_object(title)}))
+        numbers = ArrayObject()
+        for key, value in enumerate(self.parents):
+            numbers += [NumberObject(key), value]
+        root = {
+            NameObject("/Type"): NameObject("/StructTreeRoot"),
+            NameObject("/K"): _Ref(_DOCUMENT, 0, None),
+            NameObject("/ParentTree"): DictionaryObject({NameObject("/Nums"): numbers}),
+            NameObject("/ParentTreeNextKey"): NumberObject(len(self.parents)),
+        }
+        self.write(_ROOT, DictionaryObject(root))
+        document = {
+            NameObject("/Type"): NameObject("/StructElem"),
+            NameObject("/S"): NameObject("/Document"),
+            NameObject("/P"): _Ref(_ROOT, 0, None),
+            NameObject("/K"): ArrayObject(self.elements),
+        }
+        self.write(_DOCUMENT, DictionaryObject(document))
+        self.write(_METADATA, xmp(title, language))
         start = self.target.tell()
         lines = [f"xref\n0 {len(self.offsets)}\n0000000000 65535 f \n"]
         lines += [f"{offset:010d} 00000 n \n" for offset in self.offsets[1:]]
         lines.append(
-            f"trailer\n<< /Size {len(self.offsets)} /Root 1 0 R /Info 3 0 R >>\n"
+            f"trailer\n<< /Size {len(self.offsets)} /Root {_CATALOG} 0 R /Info {_INFO} 0 R >>\n"
             f"startxref\n{start}\n%%EOF\n"
         )
         self.target.write("".join(lines).encode())
@@ -136,8 +231,15 @@ def _explicit_destinations(reader: PdfReader) -> None:
                 )
 
 
-def concatenate(paths: Iterable[Path], target: IO[bytes], title: str, language: str) -> int:
+def concatenate(
+    paths: Iterable[Path | IO[bytes]],
+    target: IO[bytes],
+    title: str,
+    language: str,
+    pages: range | None = None,
+) -> int:
     """Write the pages of ``paths``, in order, as one PDF to ``target``; return the page count.
+    ``pages`` takes only those pages of each input (one letter of a chunk).
 
     pypdf's writer keeps every object of every input until it writes, which for a
     10,000-letter merge is over a gigabyte. Here each input is read, its pages and what they
@@ -145,6 +247,6 @@ def concatenate(paths: Iterable[Path], target: IO[bytes], title: str, language: 
     """
     joiner = _Joiner(target)
     for path in paths:
-        joiner.add(path)
+        joiner.add(path, pages)
     joiner.close(title, language)
     return len(joiner.pages)

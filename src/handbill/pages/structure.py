@@ -1,0 +1,129 @@
+"""The tagged-PDF parts of a joined PDF: structure trees carried or made, and XMP metadata.
+
+A tagged PDF (ISO 32000-1 section 14.8) has a structure tree that gives screen readers the
+reading order, and a parent tree from each page's marked content back to its elements. When
+PDFs are joined (concat.py), a tagged input brings its tree, cut down to the pages taken; an
+untagged one (a merge's letters drawn over shared layouts) gets one element per page, holding
+all the page draws, in the order it draws it: a letter's shared part, then its sign-off.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    NumberObject,
+)
+
+# What goes round an untagged page's content: one marked-content sequence, MCID 0 on each page.
+OPEN_PAGE = b"/Div <</MCID 0>> BDC\n"
+CLOSE_PAGE = b"\nEMC\n"
+
+
+def parent_entries(tree: Any) -> dict[int, Any]:
+    """The entries of a parent tree (a number tree: /Nums pairs, or /Kids of number trees)."""
+    found: dict[int, Any] = {}
+    tree = tree.get_object() if tree is not None else None
+    if tree is None:
+        return found
+    numbers = tree.get("/Nums", ())
+    for index in range(0, len(numbers) - 1, 2):
+        found[int(numbers[index])] = numbers[index + 1]
+    for kid in tree.get("/Kids", ()):
+        found.update(parent_entries(kid))
+    return found
+
+
+def top_elements(root: Any) -> tuple[list[Any], list[int]]:
+    """The elements under the tree's /Document element (or its root), and the object numbers
+    of those above them, which the joined PDF's own root and /Document element replace."""
+    kids = _as_list(root.get("/K"))
+    above = [root.indirect_reference.idnum] if root.indirect_reference is not None else []
+    if len(kids) == 1 and isinstance(kids[0], IndirectObject):
+        document: Any = kids[0].get_object()
+        if isinstance(document, DictionaryObject) and document.get("/S") == "/Document":
+            above.append(kids[0].idnum)
+            kids = _as_list(document.get("/K"))
+    return kids, above
+
+
+def prune(kids: list[Any], pages: set[int]) -> list[Any]:
+    """The elements among ``kids`` with content on the pages ``pages`` (object numbers), each
+    cut down in place to that content: a letter's part of a tree made for many letters."""
+    return [kid for kid in kids if _touches(kid, pages, None)]
+
+
+def _touches(kid: Any, pages: set[int], page: int | None) -> bool:
+    """Whether ``kid`` (an element, a marked-content or object reference, or an MCID on
+    ``page``) has content on ``pages``; an element keeps only such kids."""
+    if isinstance(kid, int):
+        return page in pages
+    target = kid.get_object() if isinstance(kid, IndirectObject) else kid
+    if not isinstance(target, DictionaryObject):
+        return False
+    own = target.get("/Pg")
+    here = own.idnum if isinstance(own, IndirectObject) else page
+    if "/S" not in target:  # an /MCR or /OBJR: content on its page
+        return here in pages
+    kept = [k for k in _as_list(target.get("/K")) if _touches(k, pages, here)]
+    target[NameObject("/K")] = ArrayObject(kept)
+    if own is not None and here not in pages:
+        del target["/Pg"]  # no content left on it: the page is not in this file
+    return bool(kept)
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, IndirectObject) and not isinstance(value.get_object(), DictionaryObject):
+        value = value.get_object()
+    return list(value) if isinstance(value, list) else [value]
+
+
+def page_element(parent: Any, page: Any) -> DictionaryObject:
+    """The element holding all of an untagged page's content (marked MCID 0 on it)."""
+    return DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/StructElem"),
+            NameObject("/S"): NameObject("/Div"),
+            NameObject("/P"): parent,
+            NameObject("/Pg"): page,
+            NameObject("/K"): NumberObject(0),
+        }
+    )
+
+
+def marking(data: bytes) -> DecodedStreamObject:
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    return stream
+
+
+def xmp(title: str, language: str) -> DecodedStreamObject:
+    """The XMP metadata stream: the title (as in the Info dictionary) and the language."""
+    title_xml = html.escape(title, quote=False)
+    language_xml = (
+        f"<dc:language><rdf:Bag><rdf:li>{html.escape(language, quote=False)}</rdf:li>"
+        "</rdf:Bag></dc:language>"
+        if language
+        else ""
+    )
+    packet = (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title_xml}</rdf:li></rdf:Alt>'
+        f"</dc:title>{language_xml}</rdf:Description></rdf:RDF></x:xmpmeta>\n"
+        '<?xpacket end="r"?>'
+    )
+    stream = marking(packet.encode())
+    stream[NameObject("/Type")] = NameObject("/Metadata")
+    stream[NameObject("/Subtype")] = NameObject("/XML")
+    return stream
