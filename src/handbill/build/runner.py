@@ -21,6 +21,7 @@ from handbill.build.cache import (
     save_snapshot,
     snapshot_roots,
 )
+from handbill.build.calendars import earlier_calendars, update_calendars
 from handbill.build.current import check_unique_outputs, clear_old_private, current_outputs
 from handbill.build.jobs import (
     Job,
@@ -254,8 +255,13 @@ def build(
     warnings = _kit_warnings(kit, todo) + table_warnings
     report = BuildReport(out_dir, outputs, failures, 0.0, warnings=warnings)
     try:
+        calendars = update_calendars(kit, out_dir, bool(names), materials)
+    except HandbillError as exc:  # a row a calendar cannot read: the last calendars stay
+        failures.append(exc.format_message())
+        calendars = earlier_calendars(out_dir)
+    try:
         report.recorded = write_manifest(
-            out_dir, kit.config.name, report.entries, current_outputs(kit), keep_stale
+            out_dir, kit.config.name, report.entries, current_outputs(kit), keep_stale, calendars
         )
         report.recorded.old_private = clear_old_private(out_dir)
         cache.save()

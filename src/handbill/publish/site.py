@@ -15,6 +15,7 @@ from handbill.build.writers import MANIFEST_NAME, clear_debris, read_manifest, w
 from handbill.errors import HandbillError
 from handbill.kit.languages import text_direction
 from handbill.kit.loader import Kit
+from handbill.publish.eventlinks import calendar_files, calendar_section
 from handbill.publish.labels import kind, language_name, variant
 
 THUMB_WIDTH_PX = 360
@@ -204,7 +205,7 @@ def page_files(out_dir: Path) -> set[str]:
         if entry["kind"] == "pdf":
             files.add(thumb_path(entry["path"]))
     files.update(f"packs/{p.name}" for p in pack_files(out_dir))
-    return files
+    return files | calendar_files(out_dir)
 
 
 def _size(count: int) -> str:
@@ -361,6 +362,7 @@ download and print.</p>
 <p id="filter-status" aria-live="polite">{count} of {count} materials shown</p>
 </div>
 {chr(10).join(sections)}
+{calendar_section(out_dir)}
 <section class="packs" aria-labelledby="h-packs">
 <h2 id="h-packs">Print runs</h2>
 {packs_html}
