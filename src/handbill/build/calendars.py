@@ -28,15 +28,15 @@ def wanted(kit: Kit) -> bool:
     return isinstance(rows, list) and bool(rows) and {"date", "title"} <= set(rows[0])
 
 
-def kit_events(kit: Kit) -> list[Event]:
-    """The kit's events; a row a calendar cannot read is a KitError naming it."""
+def kit_events(kit: Kit) -> tuple[list[Event], list[str]]:
+    """The kit's events, and a line for each row a calendar cannot read."""
     path = kit.root / "data" / f"{TABLE}.csv"
-    events = read_events(kit.data[TABLE], path)
+    events, problems = read_events(kit.data[TABLE], path)
     # A row without a link of its own points at the kit's events page, when it has one.
     fallback = kit.config.links.get("events")
-    if fallback is None:
-        return events
-    return [event if event.url else replace(event, url=fallback.url) for event in events]
+    if fallback is not None:
+        events = [event if event.url else replace(event, url=fallback.url) for event in events]
+    return events, problems
 
 
 def event_names(events: list[Event]) -> list[str]:
@@ -50,9 +50,10 @@ def _short(slug: str, limit: int = 40) -> str:
     return slug if len(slug) <= limit else slug[: limit + 1].rsplit("-", 1)[0]
 
 
-def write_calendars(kit: Kit, out_dir: Path) -> list[dict[str, Any]]:
-    """Write every event's .ics and events.ics into ``out_dir``; their manifest records."""
-    events = kit_events(kit)
+def write_calendars(kit: Kit, out_dir: Path) -> tuple[list[dict[str, Any]], list[str]]:
+    """Write every event's .ics and events.ics into ``out_dir``: their manifest records, and
+    a warning for each row left out."""
+    events, problems = kit_events(kit)
     zone = kit.config.timezone
     records = []
     for event, name in zip(events, event_names(events), strict=True):
@@ -75,7 +76,7 @@ def write_calendars(kit: Kit, out_dir: Path) -> list[dict[str, Any]]:
         records.insert(
             0, {"path": ALL_EVENTS, "events": len(events), "bytes": len(data), "sha256": digest}
         )
-    return records
+    return records, problems
 
 
 def earlier_calendars(out_dir: Path) -> list[dict[str, Any]]:
@@ -255,16 +256,16 @@ def _hhmm(offset: datetime.timedelta) -> str:
     return f"{sign}{hours:02d}{rest:02d}"
 
 
-def update_calendars(kit: Kit, out_dir: Path, names: bool, materials: list[Any]) -> list[Any]:
+def update_calendars(
+    kit: Kit, out_dir: Path, names: bool, materials: list[Any]
+) -> tuple[list[Any], list[str]]:
     """The calendars the manifest records after this build: written again when the whole kit
-    or an events material is built (stale ones deleted), else those of the last build.
-
-    A row a calendar cannot read raises its KitError; the last build's calendars stay.
-    """
+    or an events material is built (stale ones deleted), else those of the last build; and
+    a warning for each row a calendar cannot read."""
     rows = kit.data.get(TABLE)
     due = not names or any(material.per == TABLE for material in materials)
     if not due or (rows is not None and not isinstance(rows, list)):
-        return earlier_calendars(out_dir)  # a broken table is reported with its materials
-    records = write_calendars(kit, out_dir) if wanted(kit) else []
+        return earlier_calendars(out_dir), []  # a broken table is reported with its materials
+    records, problems = write_calendars(kit, out_dir) if wanted(kit) else ([], [])
     remove_stale(out_dir, records)
-    return records
+    return records, problems

@@ -93,6 +93,7 @@ def current_outputs(kit: Kit) -> Callable[[dict[str, Any]], bool]:
             return False
         stem = stems_of(material)[row - 1 if row else 0]
         ending = r"\.(docx|txt)" if kind in ("docx", "txt") else _PDF_ENDINGS
+        ending = r"\.form\.pdf" if kind == "form" else ending
         return re.fullmatch(re.escape(folder_of(material) + stem) + ending, path) is not None
 
     return current

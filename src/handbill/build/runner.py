@@ -255,8 +255,9 @@ def build(
     warnings = _kit_warnings(kit, todo) + table_warnings
     report = BuildReport(out_dir, outputs, failures, 0.0, warnings=warnings)
     try:
-        calendars = update_calendars(kit, out_dir, bool(names), materials)
-    except HandbillError as exc:  # a row a calendar cannot read: the last calendars stay
+        calendars, unread = update_calendars(kit, out_dir, bool(names), materials)
+        report.warnings += unread
+    except HandbillError as exc:  # a full disk: the last build's calendars stay recorded
         failures.append(exc.format_message())
         calendars = earlier_calendars(out_dir)
     try:

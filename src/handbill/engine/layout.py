@@ -184,10 +184,16 @@ def write_pdf(
 
 
 def write_pdf_parts(
-    document: Document, title: str, language: str, label: str = "", tagged: bool = True
+    document: Document,
+    title: str,
+    language: str,
+    label: str = "",
+    tagged: bool = True,
+    form: bool = False,
 ) -> tuple[bytes, WrittenPDF | None]:
     """``write_pdf``, and where each page's parts are in the bytes, so that sheets can be
-    appended to the PDF without reading it back (incremental.py); None if that cannot be."""
+    appended to the PDF without reading it back (incremental.py); None if that cannot be.
+    ``form`` writes the document's custom metadata (a fillable form's material)."""
     document.metadata.title = title
     document.metadata.lang = language
     kept: list[Any] = []
@@ -204,6 +210,7 @@ def write_pdf_parts(
             data: bytes = document.write_pdf(
                 pdf_variant=PDF_VARIANT if tagged else None,
                 finisher=lambda _, pdf: kept.append(pdf),
+                **({"custom_metadata": True} if form else {}),
             )
         except RefusedURL as exc:  # an attachment is fetched only as the PDF is written
             raise FetchError(

@@ -92,69 +92,83 @@ def parse_times(text: str) -> tuple[datetime.time, datetime.time | None] | None:
     return start, end
 
 
-def read_events(rows: list[dict[str, str]], path: Path) -> list[Event]:
-    """The events of a table (data/events.csv) with a ``date`` and a ``title`` column; a date
-    or time a calendar cannot read is an error naming the row and how to write it."""
-    events = []
+def read_events(rows: list[dict[str, str]], path: Path) -> tuple[list[Event], list[str]]:
+    """The events of a table (data/events.csv) with a ``date`` and a ``title`` column, and a
+    line for each row whose date or time a calendar cannot read (left out of the calendars:
+    the row's posters print its words as they are)."""
+    events, problems = [], []
     for number, row in enumerate(rows, 1):
-        line = getattr(row, "number", number + 1)
-        title = row.get("title", "").strip()
-        date_text = row.get("date", "").strip()
         try:
-            day = datetime.date.fromisoformat(date_text)
-        except ValueError:
-            raise KitError(
-                f"row {line}: date '{date_text}' is not a date a calendar can read; write it "
-                "as 2026-10-26 (year-month-day)",
-                path,
-            ) from None
-        start: datetime.datetime | datetime.date = day
-        end: datetime.datetime | datetime.date = day + datetime.timedelta(days=1)
-        time_text = row.get("time", "").strip()
-        if time_text:
-            times = parse_times(time_text)
-            if times is None:
-                raise KitError(
-                    f"row {line}: time '{time_text}' is not a time a calendar can read; "
-                    f"{TIME_EXAMPLES}",
-                    path,
-                )
-            end_text = next((row[c].strip() for c in END_COLUMNS if row.get(c, "").strip()), "")
-            until = parse_clock(end_text) if end_text else times[1]
-            if end_text and until is None:
-                raise KitError(
-                    f"row {line}: end time '{end_text}' is not a time a calendar can read; "
-                    f"{TIME_EXAMPLES}",
-                    path,
-                )
-            start = datetime.datetime.combine(day, times[0])
-            end = (
-                datetime.datetime.combine(day, until)
-                if until is not None
-                else start + datetime.timedelta(hours=DEFAULT_HOURS)
-            )
-            if end <= start:  # "8pm to 1am": it ends the next day
-                end += datetime.timedelta(days=1)
-        place = (row.get(column, "").strip() for column in ("venue", "address", "postcode"))
-        about = [
-            f"{label}: {row[column].strip()}"
-            for column, label in (("speakers", "Speakers"), ("price", "Entry"))
-            if row.get(column, "").strip()
-        ]
-        url = next((row[c].strip() for c in URL_COLUMNS if row.get(c, "").strip()), "")
-        events.append(
-            Event(
-                row=number,
-                title=title or date_text,
-                start=start,
-                end=end,
-                location=", ".join(part for part in place if part),
-                description="\n".join(about),
-                url=url,
-                uid_seed=row.get("uid", "").strip() or f"{date_text}|{title}",
-            )
+            events.append(read_event(row, number, path))
+        except KitError as exc:
+            problems.append(f"{exc.format_message()}; this event gets no calendar until then")
+    return events, problems
+
+
+def read_event(row: dict[str, str], number: int, path: Path) -> Event:
+    """Row ``number`` of the table as an event; a KitError naming the row and how to write
+    a date or time a calendar cannot read."""
+    line = getattr(row, "number", number + 1)
+    title = row.get("title", "").strip()
+    date_text = row.get("date", "").strip()
+    try:
+        day = datetime.date.fromisoformat(date_text)
+    except ValueError:
+        raise KitError(
+            f"row {line}: date '{date_text}' is not a date a calendar can read; write it "
+            "as 2026-10-26 (year-month-day)",
+            path,
+        ) from None
+    start: datetime.datetime | datetime.date = day
+    end: datetime.datetime | datetime.date = day + datetime.timedelta(days=1)
+    time_text = row.get("time", "").strip()
+    if time_text:
+        start, end = _timed(row, day, time_text, line, path)
+    place = (row.get(column, "").strip() for column in ("venue", "address", "postcode"))
+    about = [
+        f"{label}: {row[column].strip()}"
+        for column, label in (("speakers", "Speakers"), ("price", "Entry"))
+        if row.get(column, "").strip()
+    ]
+    return Event(
+        row=number,
+        title=title or date_text,
+        start=start,
+        end=end,
+        location=", ".join(part for part in place if part),
+        description="\n".join(about),
+        url=next((row[c].strip() for c in URL_COLUMNS if row.get(c, "").strip()), ""),
+        uid_seed=row.get("uid", "").strip() or f"{date_text}|{title}",
+    )
+
+
+def _timed(
+    row: dict[str, str], day: datetime.date, time_text: str, line: int, path: Path
+) -> tuple[datetime.datetime, datetime.datetime]:
+    """The start and end of an event with a time: the end from an end column, the time's
+    range, or DEFAULT_HOURS after the start."""
+    times = parse_times(time_text)
+    if times is None:
+        raise KitError(
+            f"row {line}: time '{time_text}' is not a time a calendar can read; {TIME_EXAMPLES}",
+            path,
         )
-    return events
+    end_text = next((row[c].strip() for c in END_COLUMNS if row.get(c, "").strip()), "")
+    until = parse_clock(end_text) if end_text else times[1]
+    if end_text and until is None:
+        raise KitError(
+            f"row {line}: end time '{end_text}' is not a time a calendar can read; {TIME_EXAMPLES}",
+            path,
+        )
+    start = datetime.datetime.combine(day, times[0])
+    end = (
+        datetime.datetime.combine(day, until)
+        if until is not None
+        else start + datetime.timedelta(hours=DEFAULT_HOURS)
+    )
+    if end <= start:  # "8pm to 1am": it ends the next day
+        end += datetime.timedelta(days=1)
+    return start, end
 
 
 def zone_of(name: str) -> zoneinfo.ZoneInfo:

@@ -25,10 +25,15 @@ AUDIENCES = {
     "speakers": "For speakers",
     "organisers": "For organisers",
 }
-KIND_LABELS = {"pdf": "PDF", "docx": "Word document, to edit", "txt": "Plain text, to copy"}
+KIND_LABELS = {
+    "pdf": "PDF",
+    "form": "PDF to fill in on screen, then print",
+    "docx": "Word document, to edit",
+    "txt": "Plain text, to copy",
+}
 # Every kind of output handbill writes, with its file ending. html (from --keep-html) is served
 # but not offered on the page: it is for checking a layout, not for volunteers to download.
-KINDS = {"pdf": ".pdf", "docx": ".docx", "txt": ".txt", "html": ".html"}
+KINDS = {"pdf": ".pdf", "form": ".form.pdf", "docx": ".docx", "txt": ".txt", "html": ".html"}
 REBUILD = "delete the output folder and build again"
 LIVE_RELOAD = """
 <script>
