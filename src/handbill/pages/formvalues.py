@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -24,9 +25,12 @@ def read_form(path: Path, material: str, known: set[str]) -> dict[str, str]:
     not use or a value that is not plain text stops with one line."""
     where = path.name
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except OSError as exc:
         raise HandbillError(f"--from-form: cannot read {where}: {exc.strerror}") from exc
+    if not stat.S_ISREG(info.st_mode):  # a pipe or a device would be read for ever
+        raise HandbillError(f"--from-form: {where} is not an ordinary file; give the PDF")
+    size = info.st_size
     if size > MAX_FORM_BYTES:
         raise HandbillError(
             f"--from-form: {where} is {size / MB:.0f} MB; a filled form is at most "
