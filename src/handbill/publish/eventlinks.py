@@ -70,15 +70,20 @@ def calendar_section(out_dir: Path) -> str:
             words = "Every event" + (f" ({count})" if isinstance(count, int) else "")
         items.append(
             f'<li><a href="{href}" download aria-label="Add to your calendar: {e(words)}">'
-            f'<span>{e(words)}</span><span class="size">.ics</span></a></li>'
+            f'<span>{e(words)}</span><span class="size">{_kilobytes(record["bytes"])}</span>'
+            "</a></li>"
         )
     return (
-        '<section class="packs calendars" aria-labelledby="h-calendars">\n'
+        '<section class="calendars" aria-labelledby="h-calendars">\n'
         '<h2 id="h-calendars">Add the events to your calendar</h2>\n'
         "<p>Open a file with your phone or computer's calendar to add the event, with its "
         "time, place and link.</p>\n"
         f'<ul class="downloads">{"".join(items)}</ul>\n</section>'
     )
+
+
+def _kilobytes(count: int) -> str:
+    return f"{max(1, round(count / 1024))} KB"
 
 
 def _date(text: str) -> str:

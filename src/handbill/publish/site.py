@@ -350,6 +350,8 @@ h2 {{ color: var(--secondary-ink); margin: 2rem 0 .25rem; }}
 .errors h2 {{ color: var(--proof); margin-top: .5rem; }}
 .packs {{ background: var(--background); border-radius: .5rem; padding: .25rem 1rem 1rem;
   margin-top: 2rem; }}
+.calendars {{ background: var(--background); border-radius: .5rem; padding: .25rem 1rem 1rem;
+  margin-top: 2rem; }}
 </style>
 </head>
 <body>
