@@ -17,7 +17,8 @@ from handbill.kit.loader import load_kit
 PT_PER_MM = 72 / 25.4
 TALK = (
     "---\ntemplate: speech\ntitle: Talk\npaper: A5\nfields:\n  speaker: your name\n"
-    "  town: your town\n---\nMy name is [[speaker]] and I live in [[town]].\n"
+    "  town: your town\n---\nMy name is [[speaker]] and I live in [[town]].\n\n"
+    "Our buses are [[town]]'s lifeline.\n"
 )
 
 
@@ -30,12 +31,14 @@ def form_out(kit_dir: Path, tmp_path: Path) -> Path:
     return out
 
 
-def widgets(data: bytes) -> dict[str, list[float]]:
+def widgets(data: bytes) -> dict[str, list[list[float]]]:
+    """Each field's widgets' rectangles on the first page, in points."""
     page = pypdf.PdfReader(io.BytesIO(data)).pages[0]
-    found = {}
+    found: dict[str, list[list[float]]] = {}
     for annotation in page["/Annots"]:
         widget = annotation.get_object()
-        found[str(widget["/T"])] = [float(v) for v in widget["/Rect"]]
+        name = widget.get("/T") or widget["/Parent"].get_object()["/T"]
+        found.setdefault(str(name), []).append([float(v) for v in widget["/Rect"]])
     return found
 
 
@@ -54,9 +57,12 @@ def test_form_has_a_named_field_over_each_printed_blank(form_out: Path) -> None:
     )
     assert entry["form_fields"] == ["speaker", "town"]
     height_pt = float(reader.pages[0].mediabox.height)
-    for blank in entry["blanks"]:
-        left, right = sorted(widgets(data)[blank["field"]][0::2])
-        bottom, top = sorted(widgets(data)[blank["field"]][1::2])
+    rects = widgets(data)
+    assert [len(rects[name]) for name in ("speaker", "town")] == [1, 2]
+    assert [b["field"] for b in entry["blanks"]] == ["speaker", "town", "town"]
+    for blank, rect in zip(entry["blanks"], rects["speaker"] + rects["town"], strict=True):
+        left, right = sorted(rect[0::2])
+        bottom, top = sorted(rect[1::2])
         # The field is the writing area over the blank's line: 48 mm wide (speech.css).
         assert (right - left) / PT_PER_MM == pytest.approx(48, abs=0.1)
         assert left / PT_PER_MM == pytest.approx(blank["x_mm"], abs=0.05)
@@ -98,7 +104,16 @@ def test_filled_in_with_pypdf_the_text_shows_in_the_blank(form_out: Path) -> Non
     )
     filled = io.BytesIO()
     writer.write(filled)
-    rects = widgets(data)
-    for name in ("speaker", "town"):
-        assert dark_pixels(data, rects[name]) == 0  # empty before
-        assert dark_pixels(filled.getvalue(), rects[name]) > 40  # letters after
+    # The town is typed once, and shows in both its blanks.
+    for rect in [*widgets(data)["speaker"], *widgets(data)["town"]]:
+        assert dark_pixels(data, rect) == 0  # empty before
+        assert dark_pixels(filled.getvalue(), rect) > 40  # letters after
+
+
+def test_no_form_once_every_field_has_a_value(form_out: Path, kit_dir: Path) -> None:
+    values = {"speaker": "Asha Patel", "town": "Leeds"}
+    report = build(load_kit(kit_dir), ["talk"], out_dir=form_out, jobs=1, overrides=values)
+    assert [e["path"] for e in report.entries] == ["talk.pdf", "talk.home.pdf"]
+    assert not (form_out / "talk.form.pdf").exists()
+    manifest = json.loads((form_out / "manifest.json").read_text())
+    assert [e["path"] for e in manifest["outputs"]] == ["talk.home.pdf", "talk.pdf"]

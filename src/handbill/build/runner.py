@@ -22,7 +22,12 @@ from handbill.build.cache import (
     snapshot_roots,
 )
 from handbill.build.calendars import earlier_calendars, update_calendars
-from handbill.build.current import check_unique_outputs, clear_old_private, current_outputs
+from handbill.build.current import (
+    check_unique_outputs,
+    clear_old_private,
+    current_outputs,
+    remove_unmade_forms,
+)
 from handbill.build.jobs import (
     Job,
     Options,
@@ -254,6 +259,7 @@ def build(
     cache.qr = {**known_matrices(urls), **{u: b for o in outputs for u, b in o.qr.items()}}
     warnings = _kit_warnings(kit, todo) + table_warnings
     report = BuildReport(out_dir, outputs, failures, 0.0, warnings=warnings)
+    remove_unmade_forms(out_dir, [o.entries for o in outputs if not o.cached])
     try:
         calendars, unread = update_calendars(kit, out_dir, bool(names), materials)
         report.warnings += unread

@@ -121,6 +121,40 @@ def _as_inputs(document: Document) -> Iterator[int]:
             inputs[:] = [item for item in inputs if item[0] is not box]
 
 
+def _one_field_per_name(pdf: Any) -> None:
+    """Make the blanks of one field (a name asked for twice) the widgets of one PDF field, so
+    that what is typed into one shows in all and the form reads back one value per field."""
+    form = pdf.catalog.get("AcroForm")
+    if form is None:
+        return
+    # WeasyPrint's own kinds of PDF object (pydyf's), taken from the form it wrote.
+    array, dictionary = type(form["Fields"]), type(form)
+    by_name: dict[str, list[Any]] = {}
+    for reference in form["Fields"]:
+        widget = pdf.objects[int(reference.split()[0])]
+        by_name.setdefault(str(widget["T"].string), []).append(widget)
+    fields = array()
+    for widgets in by_name.values():
+        if len(widgets) == 1:
+            fields.append(widgets[0].reference)
+            continue
+        parent = dictionary({"T": widgets[0]["T"], "Kids": array()})
+        for key in _FIELD_KEYS:  # the field's own keys move up; the widgets keep their places
+            if key in widgets[0]:
+                parent[key] = widgets[0][key]
+        pdf.add_object(parent)
+        for widget in widgets:
+            for key in ("T", *_FIELD_KEYS):
+                widget.pop(key, None)
+            widget["Parent"] = parent.reference
+            parent["Kids"].append(widget.reference)
+        fields.append(parent.reference)
+    form["Fields"] = fields
+
+
+_FIELD_KEYS = ("TU", "FT", "Ff", "V", "DA")
+
+
 def write_form_pdf(
     document: Document, title: str, language: str, material: str, label: str = ""
 ) -> bytes | None:
@@ -137,7 +171,9 @@ def write_form_pdf(
         # The form gets fonts of its own.
         printed_fonts, document.fonts = document.fonts, {}
         try:
-            return write_pdf_parts(document, title, language, label, form=True)[0]
+            return write_pdf_parts(
+                document, title, language, label, form=True, finish=_one_field_per_name
+            )[0]
         finally:
             metadata.custom = before
             document.fonts = printed_fonts
