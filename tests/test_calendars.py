@@ -10,6 +10,8 @@ from pathlib import Path
 import icalendar
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import write
 from handbill.build.calendars import calendar, escape, fold
@@ -169,3 +171,29 @@ def test_calendar_text_of_one_event() -> None:
     assert "SUMMARY:Back\\\\slash\r\n" in text
     assert "DESCRIPTION:line one\\nline two\r\n" in text
     assert "LOCATION" not in text and "URL" not in text
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    title=st.text(st.characters(exclude_categories=("Cs", "Cc")), min_size=1, max_size=120),
+    place=st.text(st.characters(exclude_categories=("Cs",)), max_size=200),
+)
+def test_any_text_reads_back_exactly(title: str, place: str) -> None:
+    # Line breaks in a cell are kept as line breaks; the other control codes never reach here
+    # (a data table with one is refused).
+    place = "".join(c for c in place if c in "\n" or c.isprintable() or c == " ")
+    event = Event(
+        1,
+        title,
+        datetime.datetime(2026, 6, 1, 19),
+        datetime.datetime(2026, 6, 1, 21),
+        place,
+        "",
+        "",
+        "x",
+    )
+    data = calendar([event], "Campaign", "Europe/London", title)
+    assert all(len(line) <= 75 for line in data.split(b"\r\n"))
+    read = icalendar.Calendar.from_ical(data).walk("VEVENT")[0]
+    assert str(read["summary"]) == title
+    assert str(read.get("location", "")) == place

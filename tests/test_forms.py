@@ -117,3 +117,9 @@ def test_no_form_once_every_field_has_a_value(form_out: Path, kit_dir: Path) -> 
     assert not (form_out / "talk.form.pdf").exists()
     manifest = json.loads((form_out / "manifest.json").read_text())
     assert [e["path"] for e in manifest["outputs"]] == ["talk.home.pdf", "talk.pdf"]
+
+
+def test_the_summary_counts_the_forms(kit_dir: Path, tmp_path: Path) -> None:
+    write(kit_dir / "materials" / "talk.md", TALK)
+    report = build(load_kit(kit_dir), ["talk"], out_dir=tmp_path, jobs=1)
+    assert report.summary.endswith("; 1 also as a form to fill in on screen")

@@ -106,6 +106,9 @@ class BuildReport:
         text += f" in {self.seconds:.1f} s"
         if self.sheets:
             text += f"; {len(self.sheets)} also as A4 sheets for home printers"
+        forms = sum(entry["kind"] == "form" for entry in self.entries)
+        if forms:
+            text += f"; {forms} also as {'a form' if forms == 1 else 'forms'} to fill in on screen"
         reused = sum(output.cached for output in self.outputs)
         if reused:
             text += f"; {reused} of {len(self.outputs)} up to date, not rebuilt"
