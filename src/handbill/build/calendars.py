@@ -11,8 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from handbill.build.writers import own_path, read_manifest, remove_outputs, write_atomic
-from handbill.kit.events import Event, read_events, zone_of
-from handbill.kit.filenames import file_slug, unique_names
+from handbill.kit.events import Event, calendar_names, event_day, read_events, zone_of
 from handbill.kit.loader import Kit
 
 TABLE = "events"
@@ -31,6 +30,8 @@ def wanted(kit: Kit) -> bool:
 def kit_events(kit: Kit) -> tuple[list[Event], list[str]]:
     """The kit's events, and a line for each row a calendar cannot read."""
     path = kit.root / "data" / f"{TABLE}.csv"
+    if not path.is_file():  # the table may be data/events.json
+        path = path.with_suffix(".json")
     events, problems = read_events(kit.data[TABLE], path)
     # A row without a link of its own points at the kit's events page, when it has one.
     fallback = kit.config.links.get("events")
@@ -39,24 +40,13 @@ def kit_events(kit: Kit) -> tuple[list[Event], list[str]]:
     return events, problems
 
 
-def event_names(events: list[Event]) -> list[str]:
-    """Each event's file name: its date and the start of its title, never two alike."""
-    stems = [f"event-{_day(e.start).isoformat()}-{_short(file_slug(e.title))}" for e in events]
-    return [f"{stem}.ics" for stem in unique_names(stems)]
-
-
-def _short(slug: str, limit: int = 40) -> str:
-    """The slug cut after its last whole word within ``limit`` characters."""
-    return slug if len(slug) <= limit else slug[: limit + 1].rsplit("-", 1)[0]
-
-
 def write_calendars(kit: Kit, out_dir: Path) -> tuple[list[dict[str, Any]], list[str]]:
     """Write every event's .ics and events.ics into ``out_dir``: their manifest records, and
     a warning for each row left out."""
     events, problems = kit_events(kit)
     zone = kit.config.timezone
     records = []
-    for event, name in zip(events, event_names(events), strict=True):
+    for event, name in zip(events, calendar_names(events), strict=True):
         data = calendar([event], kit.config.name, zone, event.title)
         digest = write_atomic(out_dir / name, data)
         records.append(
@@ -64,7 +54,7 @@ def write_calendars(kit: Kit, out_dir: Path) -> tuple[list[dict[str, Any]], list
                 "path": name,
                 "row": event.row,
                 "title": event.title,
-                "date": _day(event.start).isoformat(),
+                "date": event_day(event.start).isoformat(),
                 "uid": uid(kit.config.name, event),
                 "bytes": len(data),
                 "sha256": digest,
@@ -121,8 +111,8 @@ def calendar(events: list[Event], campaign: str, zone: str, name: str) -> bytes:
     ]
     timed = [e for e in events if not e.all_day]
     if timed:
-        first = min(_day(e.start) for e in timed).year
-        last = max(_day(e.end) for e in timed).year
+        first = min(event_day(e.start) for e in timed).year
+        last = max(event_day(e.end) for e in timed).year
         lines += vtimezone(zone, first, last)
     for event in events:
         lines += [
@@ -168,10 +158,6 @@ def fold(line: str) -> str:
     return "\r\n ".join(pieces)
 
 
-def _day(value: datetime.datetime | datetime.date) -> datetime.date:
-    return value.date() if isinstance(value, datetime.datetime) else value
-
-
 def _when(key: str, value: datetime.datetime | datetime.date, zone: str) -> str:
     if isinstance(value, datetime.datetime):
         return f"{key};TZID={zone}:{value:%Y%m%dT%H%M%S}"
@@ -185,7 +171,7 @@ def _stamp(event: Event) -> str:
     if epoch.isdigit():
         moment = datetime.datetime.fromtimestamp(int(epoch), _UTC)
     else:
-        moment = datetime.datetime.combine(_day(event.start), datetime.time(), _UTC)
+        moment = datetime.datetime.combine(event_day(event.start), datetime.time(), _UTC)
     return f"{moment:%Y%m%dT%H%M%SZ}"
 
 

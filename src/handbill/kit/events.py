@@ -8,9 +8,11 @@ import zoneinfo
 from dataclasses import dataclass
 from pathlib import Path
 
-from handbill.errors import KitError, did_you_mean
+from handbill.errors import KitError, TemplateError, did_you_mean
+from handbill.kit.filenames import file_slug, unique_names
 
 DEFAULT_TIMEZONE = "Europe/London"
+DOWNLOADS_LINK = "downloads"  # [links] downloads: where the output folder is published
 DEFAULT_HOURS = 2  # an event with a start time but no end: a meeting's usual length
 URL_COLUMNS = ("booking_link", "url", "link", "page")
 END_COLUMNS = ("end_time", "end")
@@ -169,6 +171,51 @@ def _timed(
     if end <= start:  # "8pm to 1am": it ends the next day
         end += datetime.timedelta(days=1)
     return start, end
+
+
+def calendar_names(events: list[Event]) -> list[str]:
+    """Each event's calendar file: its date and the start of its title, never two alike."""
+    stems = [f"event-{event_day(e.start).isoformat()}-{_short(file_slug(e.title))}" for e in events]
+    return [f"{stem}.ics" for stem in unique_names(stems)]
+
+
+def _short(slug: str, limit: int = 40) -> str:
+    """The slug cut after its last whole word within ``limit`` characters."""
+    return slug if len(slug) <= limit else slug[: limit + 1].rsplit("-", 1)[0]
+
+
+def event_day(value: datetime.datetime | datetime.date) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+_NAMES: dict[int, tuple[object, dict[int, str]]] = {}
+
+
+def calendar_url(base: str, rows: list[dict[str, str]], number: int) -> str:
+    """Where row ``number``'s calendar file is published: in the output folder at ``base``
+    ([links] downloads). A TemplateError when there is no such address or calendar."""
+    if not base:
+        raise TemplateError(
+            "calendar_qr: a QR code to add the event to a calendar needs the address where the "
+            f'output folder is published: add {DOWNLOADS_LINK} = "https://..." under [links]'
+        )
+    found = _NAMES.get(id(rows))
+    if found is None or found[0] is not rows:  # the rows are kept, so their id stays theirs
+        if len(_NAMES) > 16:
+            _NAMES.clear()
+        events, _ = read_events(rows, Path("data/events.csv"))
+        found = _NAMES[id(rows)] = (
+            rows,
+            {e.row: name for e, name in zip(events, calendar_names(events), strict=True)},
+        )
+    name = found[1].get(number)
+    if name is None:
+        try:
+            read_event(rows[number - 1], number, Path("data/events.csv"))
+        except KitError as exc:
+            raise TemplateError(f"calendar_qr: {exc.reason}") from None
+        raise TemplateError(f"calendar_qr: row {number} has no calendar")
+    return f"{base.rstrip('/')}/{name}"
 
 
 def zone_of(name: str) -> zoneinfo.ZoneInfo:
