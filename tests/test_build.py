@@ -183,6 +183,7 @@ def test_exports_and_fields(kit_dir: Path, tmp_path: Path) -> None:
     )
     assert [(e["kind"], e["path"]) for e in report.entries] == [
         ("pdf", "sheet.pdf"),
+        ("form", "sheet.form.pdf"),  # [[speaker]] is left blank: a field to fill in
         ("docx", "sheet.docx"),
         ("txt", "sheet.txt"),
     ]

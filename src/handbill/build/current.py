@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from handbill.build.places import PRIVATE, private_folder
-from handbill.build.writers import MANIFEST_NAME, recorded_in, remove_outputs
+from handbill.build.writers import MANIFEST_NAME, recorded_in, recorded_outputs, remove_outputs
 from handbill.errors import KitError, display_path
 from handbill.kit.loader import Kit, rows_of
 from handbill.kit.material import Material
@@ -93,9 +93,25 @@ def current_outputs(kit: Kit) -> Callable[[dict[str, Any]], bool]:
             return False
         stem = stems_of(material)[row - 1 if row else 0]
         ending = r"\.(docx|txt)" if kind in ("docx", "txt") else _PDF_ENDINGS
+        ending = r"\.form\.pdf" if kind == "form" else ending
         return re.fullmatch(re.escape(folder_of(material) + stem) + ending, path) is not None
 
     return current
+
+
+def remove_unmade_forms(out_dir: Path, made: list[list[dict[str, Any]]]) -> list[str]:
+    """Delete the NAME.form.pdf of an earlier build where the output was made again without
+    one (every field now has a value), so that no form with blanks is left beside a PDF that
+    has none. ``made`` holds the entries of each output laid out in this build."""
+    unmade = set()
+    for entries in made:
+        main = entries[0]
+        if main.get("mode") == "home" and not main.get("greyscale"):
+            form = str(main["path"]).removesuffix(".pdf") + ".form.pdf"
+            if not any(entry["path"] == form for entry in entries):
+                unmade.add(form)
+    earlier = [e for e in recorded_outputs(out_dir) if e.get("path") in unmade]
+    return remove_outputs(out_dir, earlier)
 
 
 def clear_old_private(out_dir: Path) -> str:

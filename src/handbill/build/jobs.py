@@ -255,6 +255,8 @@ def build_job(
                 **write_output(out_dir, f"{file_stem(rendered)}.home.pdf", sheet_data),
             }
         )
+    if not press and not options.greyscale:
+        entries += _form(document, title, rendered, out_dir, common, label)
     entries += _exports(kit, material, rendered, out_dir, common)
     return Output(
         entries,
@@ -271,6 +273,34 @@ def _folds_field(folds: list[Any]) -> dict[str, Any]:
     if not any(fold.x_mm or fold.y_mm for fold in folds):
         return {}
     return {"folds": [{"x_mm": list(fold.x_mm), "y_mm": list(fold.y_mm)} for fold in folds]}
+
+
+def _form(
+    document: Any,
+    title: str,
+    rendered: RenderedHTML,
+    out_dir: Path,
+    common: dict[str, Any],
+    label: str,
+) -> list[dict[str, Any]]:
+    """NAME.form.pdf: the page as printed, with a PDF text field over each blank left to fill
+    in, named after its field; none when every field has a value."""
+    from handbill.engine.forms import blanks, write_form_pdf
+
+    material = rendered.material
+    data = write_form_pdf(document, title, material.language, material.name, label)
+    if data is None:
+        return []
+    spots = blanks(document)
+    return [
+        {
+            **common,
+            "kind": "form",
+            "form_fields": list(dict.fromkeys(spot.field for spot in spots)),
+            "blanks": [vars(spot) for spot in spots],
+            **write_output(out_dir, f"{file_stem(rendered)}.form.pdf", data),
+        }
+    ]
 
 
 def write_output(out_dir: Path, name: str, data: bytes) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from handbill.errors import ConfigError, KitError, did_you_mean, unreadable_valu
 from handbill.kit import pressoffice
 from handbill.kit.boundary import read_text, regular_file, roots_of
 from handbill.kit.checker import Checker
+from handbill.kit.events import DEFAULT_TIMEZONE, check_timezone
 from handbill.kit.fonts import brand_family, font_problem
 from handbill.kit.links import Link, Tracking, default_short_base, read_links, read_tracking
 from handbill.kit.nobreak import last_words_together, unbroken_address
@@ -32,7 +33,7 @@ SECTIONS: dict[str, set[str] | None] = {
     "links": None,  # any link name
     "brand": {"colours", "logo", "fonts"},
     "fonts": None,  # an array of tables, checked entry by entry
-    "defaults": {"paper", "language"},
+    "defaults": {"paper", "language", "timezone"},
     "imprint": {"promoter", "promoter_address", "printer", "printer_address", "on_behalf_of"},
     "fields": None,  # values for fill-in fields, any names
     "print": {
@@ -159,6 +160,7 @@ class Config:
     tracking: Tracking = field(default_factory=Tracking)
     short_base: str = ""  # [links] short_base: QR codes carry short codes on this address
     press: pressoffice.PressOffice = field(default_factory=pressoffice.PressOffice)
+    timezone: str = DEFAULT_TIMEZONE  # [defaults] timezone: the events' clock (IANA name)
 
 
 def load_config(root: Path) -> Config:
@@ -242,6 +244,9 @@ def _validate(root: Path, path: Path, text: str, data: dict[str, Any]) -> Config
     language = check.string(defaults, "defaults", "language", "en-GB")
     if not LANGUAGE_TAG.match(language):
         check.add("defaults", "language", f"'{language}' is not a language tag such as en-GB or cy")
+    timezone = check.string(defaults, "defaults", "timezone", DEFAULT_TIMEZONE)
+    if check_timezone(timezone):
+        check.add("defaults", "timezone", check_timezone(timezone))
 
     imprint_data = tables["imprint"]
     # Only the text settings: at_home is the print mode's, never the kit's.
@@ -284,6 +289,7 @@ def _validate(root: Path, path: Path, text: str, data: dict[str, Any]) -> Config
         tracking=tracking,
         short_base=default_short_base(tables["links"]),
         press=press,
+        timezone=timezone,
     )
 
 

@@ -15,6 +15,7 @@ from handbill.build.writers import MANIFEST_NAME, clear_debris, read_manifest, w
 from handbill.errors import HandbillError
 from handbill.kit.languages import text_direction
 from handbill.kit.loader import Kit
+from handbill.publish.eventlinks import calendar_files, calendar_section
 from handbill.publish.labels import kind, language_name, variant
 from handbill.publish.runs import file_size as _size
 from handbill.publish.runs import pack_runs, runs_html
@@ -26,10 +27,15 @@ AUDIENCES = {
     "speakers": "For speakers",
     "organisers": "For organisers",
 }
-KIND_LABELS = {"pdf": "PDF", "docx": "Word document, to edit", "txt": "Plain text, to copy"}
+KIND_LABELS = {
+    "pdf": "PDF",
+    "form": "PDF to fill in on screen, then print",
+    "docx": "Word document, to edit",
+    "txt": "Plain text, to copy",
+}
 # Every kind of output handbill writes, with its file ending. html (from --keep-html) is served
 # but not offered on the page: it is for checking a layout, not for volunteers to download.
-KINDS = {"pdf": ".pdf", "docx": ".docx", "txt": ".txt", "html": ".html"}
+KINDS = {"pdf": ".pdf", "form": ".form.pdf", "docx": ".docx", "txt": ".txt", "html": ".html"}
 REBUILD = "delete the output folder and build again"
 LIVE_RELOAD = """
 <script>
@@ -198,7 +204,7 @@ def page_files(out_dir: Path) -> set[str]:
         if entry["kind"] == "pdf":
             files.add(thumb_path(entry["path"]))
     files.update(f.path for run in pack_runs(out_dir, "short") for f in run.files)
-    return files
+    return files | calendar_files(out_dir)
 
 
 def write_site(
@@ -324,6 +330,8 @@ h2 {{ color: var(--secondary-ink); margin: 2rem 0 .25rem; }}
 .errors h2 {{ color: var(--proof); margin-top: .5rem; }}
 .packs {{ background: var(--background); border-radius: .5rem; padding: .25rem 1rem 1rem;
   margin-top: 2rem; }}
+.calendars {{ background: var(--background); border-radius: .5rem; padding: .25rem 1rem 1rem;
+  margin-top: 2rem; }}
 </style>
 </head>
 <body>
@@ -341,6 +349,7 @@ download and print.</p>
 <p id="filter-status" aria-live="polite">{count} of {count} materials shown</p>
 </div>
 {chr(10).join(sections)}
+{calendar_section(out_dir)}
 <section class="packs" aria-labelledby="h-packs">
 <h2 id="h-packs">Print runs</h2>
 {packs_html}

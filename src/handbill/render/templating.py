@@ -18,6 +18,7 @@ from handbill.errors import KitError, TemplateError, did_you_mean, display_path,
 from handbill.guard import TEMPLATE_MEMORY, TEMPLATE_SECONDS, WorkLimitError, bounded
 from handbill.kit.boundary import regular_file
 from handbill.kit.data import BrokenTable
+from handbill.kit.events import DOWNLOADS_LINK, calendar_url
 from handbill.kit.fields import field_names, fill_html, split_sections
 from handbill.kit.filenames import fill_pattern, unique_names
 from handbill.kit.languages import localized_row, text_direction, translator
@@ -155,6 +156,14 @@ def _width_mm(width: float | str) -> float:
     return value
 
 
+def _calendar_url(kit: Kit, material: Material, number: int) -> str:
+    """The published address of this event's calendar file (see kit/events.py)."""
+    if material.per != "events" or not number:
+        raise TemplateError("calendar_qr: only a material made per event (per: events) has one")
+    link = kit.config.links.get(DOWNLOADS_LINK)
+    return calendar_url(link.url if link else "", rows_of(kit, material), number)
+
+
 def asset_url(kit: Kit, name: str) -> str:
     """The file URL of ``assets/NAME``, from the kit when it has one, else from the stock assets."""
     if not isinstance(name, str) or not name or name.startswith("/") or ".." in name.split("/"):
@@ -252,14 +261,16 @@ def render_html(
         proof=material.published and not config.imprint.complete,
     )
 
-    def qr(name: str, width: float | str = 25, link_name: str = "") -> Markup:
-        """A QR code for a named link, or for a URL (e.g. a data row's booking link)."""
+    def qr(name: str, width: float | str = 25, link_name: str = "", label: str = "") -> Markup:
+        """A QR code for a named link, or for a URL (e.g. a data row's booking link), with
+        ``label`` printed under a URL's code instead of the URL (an address to type)."""
         link = config.links.get(name)
         if link is None and name.startswith(("http://", "https://")):
             problem = url_problem(name)
             if problem:
                 raise TemplateError(f"qr(): {problem}")
-            link = Link(link_name or "url", name, link_label(name), config.short_base)
+            words = label or link_label(name)
+            link = Link(link_name or "url", name, words, config.short_base)
         cells = row if row is not None else {}  # not ``row or {}``: that would read it whole
         if link is None and cells.get(name, "").startswith(("http://", "https://")):
             url = cells[name]  # a column of the data row, e.g. a local group's page
@@ -324,6 +335,7 @@ def render_html(
         "vars": material.vars,
         "data": Tables(kit.data),
         "qr": qr,
+        "calendar_url": lambda: _calendar_url(kit, material, number),
         "asset": lambda name: asset_url(kit, name),
         "kit_file": lambda path: kit_file_url(kit, path),
         # Attributes for a box whose font size the engine fits to its lines (fitmarks.py).
