@@ -16,6 +16,13 @@ from handbill.errors import HandbillError
 from handbill.kit.languages import text_direction
 from handbill.kit.loader import Kit
 from handbill.publish.labels import kind, language_name, variant
+from handbill.publish.share import (
+    COPY_SCRIPT,
+    SOCIAL_KINDS,
+    SOCIAL_STYLE,
+    share_tags,
+    social_section,
+)
 
 THUMB_WIDTH_PX = 360
 # The blurb under each heading is written from the materials the section holds (blurb()).
@@ -27,7 +34,7 @@ AUDIENCES = {
 KIND_LABELS = {"pdf": "PDF", "docx": "Word document, to edit", "txt": "Plain text, to copy"}
 # Every kind of output handbill writes, with its file ending. html (from --keep-html) is served
 # but not offered on the page: it is for checking a layout, not for volunteers to download.
-KINDS = {"pdf": ".pdf", "docx": ".docx", "txt": ".txt", "html": ".html"}
+KINDS = {"pdf": ".pdf", "docx": ".docx", "txt": ".txt", "html": ".html", **SOCIAL_KINDS}
 REBUILD = "delete the output folder and build again"
 LIVE_RELOAD = """
 <script>
@@ -223,17 +230,21 @@ def write_site(
         raise HandbillError(f"nothing built in {out_dir} yet; run 'handbill build' first")
     clear_debris(out_dir)  # when nothing was stale, no build came first to clear it
     found: dict[str, Card] = {}
+    social: list[dict[str, Any]] = []
     for entry in outputs:
         material = kit.materials.get(entry["material"])
         if material is None or entry["kind"] == "html" or not (out_dir / entry["path"]).is_file():
             continue  # an output of a material that no longer exists, or not one to download
+        if entry["kind"] in SOCIAL_KINDS:
+            social.append(entry)  # in a section of their own
+            continue
         found.setdefault(material.name, Card(material)).entries.append(entry)
     cards = [card for card in found.values() if card.pdfs]  # nothing to show without its PDF
     for card in cards:
         first = card.pdfs[0]["path"]
         thumbnail(out_dir / first, out_dir / thumb_path(first))
     _forget_thumbnails(out_dir, {thumb_path(card.pdfs[0]["path"]) for card in cards})
-    page = _page(kit, cards, out_dir, live, errors or [])
+    page = _page(kit, cards, out_dir, live, errors or [], social)
     target = out_dir / "index.html"
     write_atomic(target, page.encode("utf-8"))
     return target
@@ -257,7 +268,14 @@ def live_reload(version: int) -> str:
     return LIVE_RELOAD.replace("VERSION", str(version))
 
 
-def _page(kit: Kit, cards: list[Card], out_dir: Path, live: int | None, errors: list[str]) -> str:
+def _page(
+    kit: Kit,
+    cards: list[Card],
+    out_dir: Path,
+    live: int | None,
+    errors: list[str],
+    social: list[dict[str, Any]],
+) -> str:
     e = html.escape
     colours = "".join(f" --{name}: {value};" for name, value in kit.config.brand.palette.items())
     sections = []
@@ -302,6 +320,7 @@ def _page(kit: Kit, cards: list[Card], out_dir: Path, live: int | None, errors: 
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{e(kit.config.name)}: materials to download and print</title>
+{share_tags(kit, social, kit.config.name + ": materials to download and print")}
 <style>
 :root {{{colours} }}
 * {{ box-sizing: border-box; }}
@@ -344,6 +363,7 @@ h2 {{ color: var(--secondary-ink); margin: 2rem 0 .25rem; }}
 .errors h2 {{ color: var(--proof); margin-top: .5rem; }}
 .packs {{ background: var(--background); border-radius: .5rem; padding: .25rem 1rem 1rem;
   margin-top: 2rem; }}
+{SOCIAL_STYLE}
 </style>
 </head>
 <body>
@@ -361,12 +381,14 @@ download and print.</p>
 <p id="filter-status" aria-live="polite">{count} of {count} materials shown</p>
 </div>
 {chr(10).join(sections)}
+{social_section(kit, social)}
 <section class="packs" aria-labelledby="h-packs">
 <h2 id="h-packs">Print runs</h2>
 {packs_html}
 </section>
 </main>
 {FILTER_SCRIPT}
+{COPY_SCRIPT if social else ""}
 {"" if live is None else live_reload(live)}
 </body>
 </html>
