@@ -15,6 +15,7 @@ from handbill.kit.links import link_label
 from handbill.kit.loader import Kit
 from handbill.kit.material import Material
 from handbill.kit.social import MIN_TEXT_PX, SIZES, SocialSize, image_name, social_kind
+from handbill.render.bidi import isolate_latin
 from handbill.render.running import run_template
 from handbill.render.templating import DataRow, kit_context
 
@@ -34,13 +35,16 @@ class SocialPage:
 
 
 def short_link(kit: Kit, material: Material, row: dict[str, str] | None) -> str:
-    """The address to print in words (never a QR code on a phone): the row's booking link,
-    else the material's first QR link, else the kit's events or case link, else nothing."""
+    """The address to print in words (never a QR code on a phone): the row's own (its booking
+    link, or a column the material's ``qr:`` names, such as a local group's page), else the
+    material's first QR link, else the kit's events or case link, else nothing."""
     links = kit.config.links
-    booking = (row or {}).get("booking_link", "")
-    if booking.startswith(("http://", "https://")):
-        named = next((link for link in links.values() if link.url == booking), None)
-        return named.label if named else link_label(booking)
+    row = row or {}
+    own = [row.get("booking_link", "")] + [row.get(name, "") for name in material.qr]
+    for url in own:
+        if url.startswith(("http://", "https://")):
+            named = next((link for link in links.values() if link.url == url), None)
+            return named.label if named else link_label(url)
     for name in (*material.qr, "events" if material.per == "events" else "", "case"):
         if name in links:
             return links[name].label
@@ -98,6 +102,11 @@ def social_pages(
                 slide_count=len(slides),
             )
             page = _render(kit, material, kind, context)
+            if context["direction"] == "rtl":
+                # Latin runs (names, hashtags, addresses) laid out as isolated pieces, as in
+                # print; only the body, never the styles or the post text in the head.
+                start = page.index(">", page.index("<body")) + 1
+                page = page[:start] + isolate_latin(page[start:])
             found = _POST.search(page)
             post = html.unescape(found[1]) if found else ""
             pages.append(
