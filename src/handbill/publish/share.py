@@ -59,7 +59,7 @@ SOCIAL_STYLE = """
 .images img { width: 100%; height: 11rem; object-fit: contain; background: var(--tint);
   border: 1px solid var(--rule); }
 .images figcaption { font-size: .9rem; color: var(--muted); }
-.images a { color: var(--primary-ink); font-weight: 700; display: inline-flex;
+.images a, .caption-file { color: var(--primary-ink); font-weight: 700; display: inline-flex;
   align-items: center; min-height: 44px; }
 """
 
@@ -92,7 +92,8 @@ def social_section(kit: Kit, entries: list[dict[str, Any]]) -> str:
         )
         figures = "".join(_figure(image) for image in images)
         caption_link = (
-            f' <a href="{e(quote(caption, safe=""))}" download>Post and alt text (.txt)</a>'
+            f' <a class="caption-file" href="{e(quote(caption, safe=""))}" download>'
+            "Post and alt text (.txt)</a>"
             if caption in captions
             else ""
         )
