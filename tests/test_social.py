@@ -24,7 +24,7 @@ BUS_ROUTE = REPO / "examples" / "bus-route"
 
 def social_entries(out: Path) -> list[dict[str, Any]]:
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    return [e for e in manifest["outputs"] if e["kind"] in ("png", "caption")]
+    return [e for e in manifest["outputs"] if e["kind"] in ("png", "jpg", "caption")]
 
 
 def colours_in(png: bytes) -> set[tuple[int, int, int]]:
@@ -191,3 +191,34 @@ def test_images_no_longer_asked_for_are_removed(kit_dir: Path, tmp_path: Path) -
     write(sheet, original)
     build(load_kit(kit_dir), out_dir=out, jobs=1)
     assert social_entries(out) == [] and not list(out.glob("*.social*"))
+
+
+def test_a_photograph_shows_on_tall_images_which_are_also_jpeg(
+    kit_dir: Path, tmp_path: Path
+) -> None:
+    photo = Image.new("RGB", (600, 400), (20, 160, 60))  # one green no brand colour comes near
+    photo.save(kit_dir / "assets" / "img" / "rally.jpg", quality=95)
+    sheet = kit_dir / "materials" / "sheet.md"
+    front = (
+        "pages: 1\nsocial: [story, square]\nvars:\n  social_photo: assets/img/rally.jpg\n"
+        "  social_photo_alt: Supporters outside the town hall\n"
+    )
+    write(sheet, sheet.read_text().replace("pages: 1\n", front))
+    out = tmp_path / "out"
+    assert not build(load_kit(kit_dir), out_dir=out, jobs=1).failures
+    entries = {e["path"]: e for e in social_entries(out)}
+    assert sorted(entries) == [
+        "sheet.social.square.png",
+        "sheet.social.story.jpg",
+        "sheet.social.story.png",
+        "sheet.social.txt",
+    ]
+    with Image.open(out / "sheet.social.story.jpg") as picture:
+        assert (picture.format, picture.size) == ("JPEG", (1080, 1920))
+        green = picture.convert("RGB").getpixel((540, 720))  # the middle of the photograph
+    assert all(abs(a - b) <= 6 for a, b in zip(green, (20, 160, 60), strict=True))
+    assert rgb("#c00000") in colours_in((out / "sheet.social.story.png").read_bytes())
+    assert entries["sheet.social.story.jpg"]["alt"].startswith(
+        "Photo: Supporters outside the town hall. Test Campaign First question?"
+    )
+    assert entries["sheet.social.square.png"]["alt"].startswith("Test Campaign First question?")

@@ -93,7 +93,7 @@ def current_outputs(kit: Kit) -> Callable[[dict[str, Any]], bool]:
         if bool(material.per) != bool(row) or row < 0 or row > len(stems_of(material)):
             return False
         stem = stems_of(material)[row - 1 if row else 0]
-        if kind in ("png", "caption"):  # social images, for the sizes still asked for
+        if kind in ("png", "jpg", "caption"):  # social images, for the sizes still asked for
             wanted = kind == "caption" or entry.get("social") in material.social
             wanted = wanted and bool(material.social)
             return wanted and social_ending(path, folder_of(material) + stem)

@@ -29,27 +29,31 @@ def write_social(
     if not rendered.social:
         return entries, warnings
     caption = caption_name(stem)
+    words = translator(kit.template_dirs, rendered.material.language)
     alts: list[tuple[str, str]] = []
     for page in rendered.social:
         drawn = draw_social(kit, rendered, page, read)
         warnings += [f"{page.name}: {w}" for w in drawn.warnings]
         alt = drawn.text
+        photo_alt = str(rendered.material.vars.get("social_photo_alt", "")).strip()
+        if page.photo and photo_alt:
+            alt = words("Photo: {alt}.", alt=photo_alt.rstrip(".")) + " " + alt
         alts.append((page.name, alt))
-        entries.append(
-            {
-                **common,
-                "kind": "png",
-                "social": page.size.name,
-                "slide": page.slide,
-                "width_px": drawn.width,
-                "height_px": drawn.height,
-                "alt": alt,
-                "caption": caption,
-                **write(_beside(stem, page.name), drawn.png),
-            }
-        )
+        entry = {
+            **common,
+            "kind": "png",
+            "social": page.size.name,
+            "slide": page.slide,
+            "width_px": drawn.width,
+            "height_px": drawn.height,
+            "alt": alt,
+            "caption": caption,
+        }
+        entries.append({**entry, **write(_beside(stem, page.name), drawn.png)})
+        if page.photo:  # a photograph is smaller, and as good, as a JPEG
+            jpeg = _beside(stem, page.name.removesuffix(".png") + ".jpg")
+            entries.append({**entry, "kind": "jpg", **write(jpeg, drawn.jpeg())})
     post = rendered.social[0].post.strip()
-    words = translator(kit.template_dirs, rendered.material.language)
     text = caption_text(post, alts, words("Post text:"), words("Alt text for each image:"))
     entries.append(
         {

@@ -11,6 +11,7 @@ from weasyprint.document import Document
 
 from handbill.engine.fitting import render_fitted
 from handbill.engine.glyphs import check_glyphs
+from handbill.engine.inspect import check_page_sizes
 from handbill.engine.layout import write_pdf
 from handbill.errors import LayoutError
 from handbill.kit.loader import Kit
@@ -19,6 +20,7 @@ from handbill.render.social import SocialPage
 from handbill.render.templating import RenderedHTML
 
 PDF_PT_PER_PX = 72 / 96  # WeasyPrint's CSS pixel is 1/96 inch; a PDF point 1/72
+JPEG_QUALITY = 88  # a photograph's detail without the size of a PNG of it
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,16 @@ class DrawnImage:
     height: int
     boxes: list[TextBox]
     warnings: list[str]
+
+    def jpeg(self) -> bytes:
+        """The picture as a JPEG (for an image with a photograph), with no metadata: the same
+        picture always gives the same bytes."""
+        from PIL import Image
+
+        out = io.BytesIO()
+        with Image.open(io.BytesIO(self.png)) as picture:
+            picture.convert("RGB").save(out, "JPEG", quality=JPEG_QUALITY, subsampling=0)
+        return out.getvalue()
 
     @property
     def text(self) -> str:
@@ -82,12 +94,13 @@ def draw_social(
     import pypdfium2 as pdfium
     from PIL import Image
 
-    label = f"{page.name}"
+    label = page.name
     # One page, whatever the material's own page count.
     one_page = replace(rendered.material, pages=1)
     fitted = render_fitted(kit, RenderedHTML(material=one_page, html=page.html), read)
     document = fitted.document
     check_glyphs(kit, document, label)
+    check_page_sizes(document, label)  # a kit's own template could ask for a page of metres
     if len(document.pages) != 1:
         raise LayoutError(
             f"{label}: the image's text runs onto {len(document.pages)} pages; shorten it, or "

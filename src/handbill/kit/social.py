@@ -45,7 +45,7 @@ MIN_TEXT_PX = 36
 # The stock templates, by what a material is: templates/social/KIND.html (a kit's own first).
 KINDS = ("event", "message", "faq")
 
-_IMAGE = re.compile(r"\.social(?:-\d+)?\.(?:" + "|".join(SIZES) + r")\.png")
+_IMAGE = re.compile(r"\.social(?:-\d+)?\.(?:" + "|".join(SIZES) + r")\.(?:png|jpg)")
 CAPTION_ENDING = ".social.txt"
 
 
@@ -72,9 +72,19 @@ def parse_social(value: object) -> tuple[tuple[str, ...], str]:
     return tuple(dict.fromkeys(value)), ""
 
 
-def image_name(stem: str, size: str, slide: int = 0) -> str:
+def image_name(stem: str, size: str, slide: int = 0, ending: str = "png") -> str:
     """``STEM.social.square.png``, or ``STEM.social-2.square.png`` for slide 2 of a carousel."""
-    return f"{stem}.social{f'-{slide}' if slide else ''}.{size}.png"
+    return f"{stem}.social{f'-{slide}' if slide else ''}.{size}.{ending}"
+
+
+def has_photo(size: SocialSize, variables: dict[str, object]) -> bool:
+    """Whether an image of this size shows the material's photograph (``vars.social_photo``):
+    posts taller than wide only; a square or a link card keeps its room for the words."""
+    return bool(variables.get("social_photo")) and size.height > size.width
+
+
+# The photograph's share of the main part's height, by size.
+PHOTO_SHARE = {"portrait": 0.38, "story": 0.42}
 
 
 def caption_name(stem: str) -> str:

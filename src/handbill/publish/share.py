@@ -10,7 +10,11 @@ from handbill.kit.loader import Kit
 from handbill.kit.social import SIZES, social_kind
 from handbill.publish.labels import variant
 
-SOCIAL_KINDS = {"png": ".png", "caption": ".txt"}  # manifest kinds, with their file endings
+SOCIAL_KINDS = {
+    "png": ".png",
+    "jpg": ".jpg",
+    "caption": ".txt",
+}  # manifest kinds, with their file endings
 COPY_SCRIPT = """
 <script>
 /* Copy a post's text: the clipboard API where the page may use it, else a selected textarea. */
@@ -68,6 +72,7 @@ def social_section(kit: Kit, entries: list[dict[str, Any]]) -> str:
     """The section of the page with every post: its images, its text and a copy button."""
     e = html.escape
     captions = {entry["path"]: entry for entry in entries if entry["kind"] == "caption"}
+    jpegs = {entry["path"] for entry in entries if entry["kind"] == "jpg"}
     posts: dict[str, list[dict[str, Any]]] = {}
     for entry in entries:
         if entry["kind"] == "png" and isinstance(entry.get("caption"), str):
@@ -90,7 +95,7 @@ def social_section(kit: Kit, entries: list[dict[str, Any]]) -> str:
             if isinstance(post, str) and post
             else ""
         )
-        figures = "".join(_figure(image) for image in images)
+        figures = "".join(_figure(image, jpegs) for image in images)
         caption_link = (
             f' <a class="caption-file" href="{e(quote(caption, safe=""))}" download>'
             "Post and alt text (.txt)</a>"
@@ -112,7 +117,9 @@ def social_section(kit: Kit, entries: list[dict[str, Any]]) -> str:
     )
 
 
-def _figure(image: dict[str, Any]) -> str:
+def _figure(image: dict[str, Any], jpegs: set[str]) -> str:
+    """One image, labelled with its size, with its download links (PNG, and JPEG when the
+    image holds a photograph)."""
     e = html.escape
     size = SIZES.get(str(image.get("social")))
     label = size.label.capitalize() if size else "Image"
@@ -123,10 +130,12 @@ def _figure(image: dict[str, Any]) -> str:
     if isinstance(slide, int) and slide:
         label += f" {slide}"
     path = e(quote(image["path"], safe=""))
+    other = str(image["path"]).removesuffix(".png") + ".jpg"
+    jpeg = f' <a href="{e(quote(other, safe=""))}" download>JPEG</a>' if other in jpegs else ""
     return (
         f'<li><figure><img src="{path}" alt="{e(str(image.get("alt", "")))}" loading="lazy">'
         f"<figcaption>{e(label)}{e(pixels)}<br>"
-        f'<a href="{path}" download>Download PNG</a></figcaption></figure></li>'
+        f'<a href="{path}" download>Download PNG</a>{jpeg}</figcaption></figure></li>'
     )
 
 

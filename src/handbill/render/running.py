@@ -128,13 +128,19 @@ def _frame(exc: BaseException) -> tuple[str, int | None]:
     """The innermost template frame's file name and line, or ("", None)."""
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
         if frame.filename.endswith(".html"):
-            return Path(frame.filename).name, frame.lineno
+            return _template_name(frame.filename), frame.lineno
     return "", None
+
+
+def _template_name(path: str) -> str:
+    """A template's name under templates/: "faq.html", or "social/event.html"."""
+    file = Path(path)
+    return f"social/{file.name}" if file.parent.name == "social" else file.name
 
 
 def _where(exc: BaseException) -> str:
     """ " (in templates/x.html line 12)" from the innermost template frame, if any."""
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
         if frame.filename.endswith(".html"):
-            return f" (in {Path(frame.filename).name} line {frame.lineno})"
+            return f" (in {_template_name(frame.filename)} line {frame.lineno})"
     return ""

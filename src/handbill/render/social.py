@@ -14,7 +14,15 @@ from handbill.kit.languages import localized_row
 from handbill.kit.links import link_label
 from handbill.kit.loader import Kit
 from handbill.kit.material import Material
-from handbill.kit.social import MIN_TEXT_PX, SIZES, SocialSize, image_name, social_kind
+from handbill.kit.social import (
+    MIN_TEXT_PX,
+    PHOTO_SHARE,
+    SIZES,
+    SocialSize,
+    has_photo,
+    image_name,
+    social_kind,
+)
 from handbill.render.bidi import isolate_latin
 from handbill.render.running import run_template
 from handbill.render.templating import DataRow, kit_context
@@ -32,6 +40,7 @@ class SocialPage:
     html: str
     name: str  # the PNG's file name, e.g. faq.social-2.square.png
     post: str  # the post text the template gives, for the caption file
+    photo: bool = False  # it shows the material's photograph: written as JPEG too
 
 
 def short_link(kit: Kit, material: Material, row: dict[str, str] | None) -> str:
@@ -95,7 +104,10 @@ def social_pages(
         for index, slide in enumerate(slides, start=1):
             number_shown = index if len(slides) > 1 else 0
             context = _context(kit, material, row, number, content, size)
+            photo = has_photo(size, material.vars)
             context.update(
+                photo=photo,
+                photo_share=PHOTO_SHARE.get(name, 0.0),
                 slide=slide,
                 slide_answer=answer_excerpt(str(slide.html)) if slide else "",
                 slide_number=index,
@@ -109,9 +121,8 @@ def social_pages(
                 page = page[:start] + isolate_latin(page[start:])
             found = _POST.search(page)
             post = html.unescape(found[1]) if found else ""
-            pages.append(
-                SocialPage(size, number_shown, page, image_name(stem, name, number_shown), post)
-            )
+            file = image_name(stem, name, number_shown)
+            pages.append(SocialPage(size, number_shown, page, file, post, photo))
     return pages
 
 
