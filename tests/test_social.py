@@ -222,3 +222,31 @@ def test_a_photograph_shows_on_tall_images_which_are_also_jpeg(
         "Photo: Supporters outside the town hall. Test Campaign First question?"
     )
     assert entries["sheet.social.square.png"]["alt"].startswith("Test Campaign First question?")
+
+
+def with_sheet_social(kit_dir: Path, template: str) -> None:
+    sheet = kit_dir / "materials" / "sheet.md"
+    write(sheet, sheet.read_text().replace("pages: 1\n", "pages: 1\nsocial: [square]\n"))
+    write(kit_dir / "templates" / "social" / "faq.html", template)
+
+
+def test_a_kits_own_social_template_comes_before_the_stock_one(
+    kit_dir: Path, tmp_path: Path
+) -> None:
+    own = '{% extends "social/_base.html" %}{% block main %}<h1>Our own words</h1>{% endblock %}'
+    with_sheet_social(kit_dir, own)
+    out = tmp_path / "out"
+    assert not build(load_kit(kit_dir), out_dir=out, jobs=1).failures
+    entry = next(e for e in social_entries(out) if e["kind"] == "png")
+    assert entry["alt"] == "Test Campaign Our own words #TestCampaign example.org/case"
+
+
+def test_a_social_page_metres_wide_is_refused_in_one_line(kit_dir: Path, tmp_path: Path) -> None:
+    with_sheet_social(kit_dir, "<style>@page { size: 100000px 1000px }</style><p>Huge</p>")
+    report = build(load_kit(kit_dir), out_dir=tmp_path / "out", jobs=1)
+    assert len(report.failures) == 1
+    assert (
+        "sheet.social.square.png: page 1 is 26,458 x 265 mm; at most 1,200 mm a side"
+        in (report.failures[0])
+    )
+    assert "\n" not in report.failures[0] and "Traceback" not in report.failures[0]
