@@ -9,7 +9,8 @@ import pytest
 from conftest import write
 from handbill.kit.loader import load_kit
 from handbill.kit.nobreak import keep_together, last_words_together
-from handbill.render.templating import long_date, render_html
+from handbill.render.running import long_date
+from handbill.render.templating import render_html
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ from handbill.build.writers import MANIFEST_NAME, recorded_in, recorded_outputs,
 from handbill.errors import KitError, display_path
 from handbill.kit.loader import Kit, rows_of
 from handbill.kit.material import Material
+from handbill.kit.social import social_ending
 from handbill.render.templating import output_stem, row_stem
 
 # What one job writes beside its stem: the PDF (grey, press or home sheets), its HTML for
@@ -92,6 +93,10 @@ def current_outputs(kit: Kit) -> Callable[[dict[str, Any]], bool]:
         if bool(material.per) != bool(row) or row < 0 or row > len(stems_of(material)):
             return False
         stem = stems_of(material)[row - 1 if row else 0]
+        if kind in ("png", "jpg", "caption"):  # social images, for the sizes still asked for
+            wanted = kind == "caption" or entry.get("social") in material.social
+            wanted = wanted and bool(material.social)
+            return wanted and social_ending(path, folder_of(material) + stem)
         ending = r"\.(docx|txt)" if kind in ("docx", "txt") else _PDF_ENDINGS
         ending = r"\.form\.pdf" if kind == "form" else ending
         return re.fullmatch(re.escape(folder_of(material) + stem) + ending, path) is not None

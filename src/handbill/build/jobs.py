@@ -95,6 +95,12 @@ def prepare(kit: Kit, job: Job, overrides: dict[str, str], options: Options) -> 
     material = kit.materials[job.material]
     row = rows_of(kit, material)[job.row - 1] if job.row else None
     rendered = render_html(kit, material, row, job.row, overrides, options.mode)
+    # Social images belong to the ordinary build, not to press or greyscale copies.
+    if material.social and options.mode == "home" and not options.greyscale:
+        from handbill.render.social import social_pages
+
+        values = {**kit.config.fields, **(row or {}), **overrides}
+        rendered.social = social_pages(kit, material, row, job.row, rendered.stem, values)
     if options.mode == "press" or options.greyscale:
         from handbill.pages.printing import with_bleed, with_greyscale
 
@@ -128,6 +134,7 @@ def cache_key(kit: Kit, rendered: RenderedHTML, options: Options) -> str:
         kit.config.name,
         repr(kit.config.printing),
         repr(sorted(kit.config.brand.cmyk.items())),  # a brand colour's print mix
+        [page.html for page in rendered.social],
         # --keep-html only adds a file written from the HTML, so it does not force a layout.
         repr(replace(options, keep_html=False)),
     )
@@ -258,6 +265,19 @@ def build_job(
     if not press and not options.greyscale:
         entries += _form(document, title, rendered, out_dir, common, label)
     entries += _exports(kit, material, rendered, out_dir, common)
+    if rendered.social:
+        from handbill.build.social import write_social
+
+        made, notes = write_social(
+            kit,
+            rendered,
+            lambda name, data: write_output(out_dir, name, data),
+            common,
+            file_stem(rendered),
+            deps,
+        )
+        entries += made
+        warnings += notes
     return Output(
         entries,
         [f"{label}: {w}" for w in dict.fromkeys(warnings)],

@@ -101,8 +101,11 @@ class BuildReport:
             f"Built {count} PDF{'' if count == 1 else 's'}, {pages} page{'' if pages == 1 else 's'}"
         )
         others = sum(entry["kind"] in ("docx", "txt") for entry in self.entries)
-        if others:
-            text += f" and {others} editable cop{'y' if others == 1 else 'ies'}"
+        images = sum(entry["kind"] == "png" for entry in self.entries)
+        extras = [f"{others} editable cop{'y' if others == 1 else 'ies'}"] if others else []
+        extras += [f"{images} social image{'' if images == 1 else 's'}"] if images else []
+        if extras:
+            text += (", " if len(extras) > 1 else " and ") + " and ".join(extras)
         text += f" in {self.seconds:.1f} s"
         if self.sheets:
             text += f"; {len(self.sheets)} also as A4 sheets for home printers"

@@ -15,7 +15,14 @@ from handbill.kit.boundary import read_text, regular_file, roots_of
 from handbill.kit.checker import Checker
 from handbill.kit.events import DEFAULT_TIMEZONE, check_timezone
 from handbill.kit.fonts import brand_family, font_problem
-from handbill.kit.links import Link, Tracking, default_short_base, read_links, read_tracking
+from handbill.kit.links import (
+    Link,
+    Tracking,
+    default_short_base,
+    read_links,
+    read_site_url,
+    read_tracking,
+)
 from handbill.kit.nobreak import last_words_together, unbroken_address
 from handbill.kit.palette import derive
 from handbill.kit.paper import Paper, parse_paper
@@ -48,6 +55,7 @@ SECTIONS: dict[str, set[str] | None] = {
     },
     "tracking": {"utm", "campaign", "source"},
     "press": pressoffice.KEYS,
+    "site": {"url"},
 }
 COLOUR_NAMES = ("primary", "secondary", "accent", "text", "background", "muted")
 # A kit that leaves out a colour gets a neutral one, never another campaign's brand.
@@ -161,6 +169,7 @@ class Config:
     short_base: str = ""  # [links] short_base: QR codes carry short codes on this address
     press: pressoffice.PressOffice = field(default_factory=pressoffice.PressOffice)
     timezone: str = DEFAULT_TIMEZONE  # [defaults] timezone: the events' clock (IANA name)
+    site_url: str = ""  # [site] url: where the download page is published, for share previews
 
 
 def load_config(root: Path) -> Config:
@@ -269,6 +278,7 @@ def _validate(root: Path, path: Path, text: str, data: dict[str, Any]) -> Config
     printing = read_print_settings(root, tables["print"], check)
     tracking = read_tracking(tables["tracking"], check, name)
     press = pressoffice.read_press(tables["press"], check)
+    site_url = read_site_url(tables["site"], check)
 
     if check.problems:
         raise ConfigError(path, check.problems)
@@ -290,6 +300,7 @@ def _validate(root: Path, path: Path, text: str, data: dict[str, Any]) -> Config
         short_base=default_short_base(tables["links"]),
         press=press,
         timezone=timezone,
+        site_url=site_url,
     )
 
 

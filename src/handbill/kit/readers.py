@@ -19,6 +19,7 @@ from handbill.kit.config import LANGUAGE_TAG, Config
 from handbill.kit.markdown import render_markdown, smart_quotes, smart_quotes_in, smart_text
 from handbill.kit.material import Material
 from handbill.kit.paper import parse_paper
+from handbill.kit.social import parse_social
 from handbill.kit.translations import inherit, translation_parts
 
 AUDIENCES = ("organisers", "speakers", "volunteers")
@@ -43,6 +44,7 @@ FIELDS = {
     "private": "true to keep its outputs out of the output folder, in OUT-private/ beside it",
     "booklet": "true to print the pages as a folded, saddle-stitched booklet at home",
     "merge": "checks for a mail merge, e.g. known: {constituency: constituencies}",
+    "social": "social media images to make: square, portrait, story, card",
 }
 EXPORTS = ("docx", "txt")
 REQUIRED = ("template", "title")
@@ -378,6 +380,9 @@ def build_material(
             "write it as 'known: {column: table}', e.g. known: {constituency: constituencies} "
             "to accept only constituencies listed in data/constituencies.csv.",
         )
+    social, problem = parse_social(data.get("social", []))
+    if problem:
+        raise fail("social", problem)
     variables = data.get("vars", {})
     if not isinstance(variables, dict):
         raise fail("vars", "must be a mapping of names to values.")
@@ -412,6 +417,7 @@ def build_material(
         private=private,
         booklet=booklet,
         merge_known=dict(merge_known),
+        social=social,
         body_html=body_html,
     )
 

@@ -19,6 +19,13 @@ from handbill.publish.eventlinks import calendar_files, calendar_section
 from handbill.publish.labels import kind, language_name, variant
 from handbill.publish.runs import file_size as _size
 from handbill.publish.runs import pack_runs, runs_html
+from handbill.publish.share import (
+    COPY_SCRIPT,
+    SOCIAL_KINDS,
+    SOCIAL_STYLE,
+    share_tags,
+    social_section,
+)
 
 THUMB_WIDTH_PX = 360
 # The blurb under each heading is written from the materials the section holds (blurb()).
@@ -35,7 +42,14 @@ KIND_LABELS = {
 }
 # Every kind of output handbill writes, with its file ending. html (from --keep-html) is served
 # but not offered on the page: it is for checking a layout, not for volunteers to download.
-KINDS = {"pdf": ".pdf", "form": ".form.pdf", "docx": ".docx", "txt": ".txt", "html": ".html"}
+KINDS = {
+    "pdf": ".pdf",
+    "form": ".form.pdf",
+    "docx": ".docx",
+    "txt": ".txt",
+    "html": ".html",
+    **SOCIAL_KINDS,
+}
 REBUILD = "delete the output folder and build again"
 LIVE_RELOAD = """
 <script>
@@ -219,17 +233,21 @@ def write_site(
         raise HandbillError(f"nothing built in {out_dir} yet; run 'handbill build' first")
     clear_debris(out_dir)  # when nothing was stale, no build came first to clear it
     found: dict[str, Card] = {}
+    social: list[dict[str, Any]] = []
     for entry in outputs:
         material = kit.materials.get(entry["material"])
         if material is None or entry["kind"] == "html" or not (out_dir / entry["path"]).is_file():
             continue  # an output of a material that no longer exists, or not one to download
+        if entry["kind"] in SOCIAL_KINDS:
+            social.append(entry)  # in a section of their own
+            continue
         found.setdefault(material.name, Card(material)).entries.append(entry)
     cards = [card for card in found.values() if card.pdfs]  # nothing to show without its PDF
     for card in cards:
         first = card.pdfs[0]["path"]
         thumbnail(out_dir / first, out_dir / thumb_path(first))
     _forget_thumbnails(out_dir, {thumb_path(card.pdfs[0]["path"]) for card in cards})
-    page = _page(kit, cards, out_dir, live, errors or [])
+    page = _page(kit, cards, out_dir, live, errors or [], social)
     target = out_dir / "index.html"
     write_atomic(target, page.encode("utf-8"))
     return target
@@ -253,7 +271,14 @@ def live_reload(version: int) -> str:
     return LIVE_RELOAD.replace("VERSION", str(version))
 
 
-def _page(kit: Kit, cards: list[Card], out_dir: Path, live: int | None, errors: list[str]) -> str:
+def _page(
+    kit: Kit,
+    cards: list[Card],
+    out_dir: Path,
+    live: int | None,
+    errors: list[str],
+    social: list[dict[str, Any]],
+) -> str:
     e = html.escape
     colours = "".join(f" --{name}: {value};" for name, value in kit.config.brand.palette.items())
     sections = []
@@ -287,6 +312,7 @@ def _page(kit: Kit, cards: list[Card], out_dir: Path, live: int | None, errors: 
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{e(kit.config.name)}: materials to download and print</title>
+{share_tags(kit, social, kit.config.name + ": materials to download and print")}
 <style>
 :root {{{colours} }}
 * {{ box-sizing: border-box; }}
@@ -332,6 +358,7 @@ h2 {{ color: var(--secondary-ink); margin: 2rem 0 .25rem; }}
   margin-top: 2rem; }}
 .calendars {{ background: var(--background); border-radius: .5rem; padding: .25rem 1rem 1rem;
   margin-top: 2rem; }}
+{SOCIAL_STYLE}
 </style>
 </head>
 <body>
@@ -350,12 +377,14 @@ download and print.</p>
 </div>
 {chr(10).join(sections)}
 {calendar_section(out_dir)}
+{social_section(kit, social)}
 <section class="packs" aria-labelledby="h-packs">
 <h2 id="h-packs">Print runs</h2>
 {packs_html}
 </section>
 </main>
 {FILTER_SCRIPT}
+{COPY_SCRIPT if social else ""}
 {"" if live is None else live_reload(live)}
 </body>
 </html>
