@@ -178,3 +178,18 @@ def test_a3_home_sheets_follow_the_plan_and_keep_the_code_whole(out: Path) -> No
     assert entry["qr_codes"][0]["width_mm"] >= 60  # 72 mm on the A3, at 84 %
     found = decode_qr_codes(home)
     assert [page for page, _ in found] == [entry["qr_codes"][0]["page"]]
+
+
+def test_a3_at_full_size_when_the_kit_asks(out: Path, kit: Kit) -> None:
+    from dataclasses import replace
+
+    from handbill.pages.printing import home_sheets
+
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    entry = next(e for e in manifest["outputs"] if e["path"] == "placard-a3.pdf")
+    printing = replace(kit.config.printing, poster_tiles="full-size")
+    made = home_sheets((out / "placard-a3.pdf").read_bytes(), entry, printing)
+    assert made is not None
+    assert made[1]["imposition"] == "tiled 2 x 2"
+    assert made[1]["paper"] == {"name": "A4 landscape", "width_mm": 297.0, "height_mm": 210.0}
+    assert made[1]["qr_codes"][0]["width_mm"] == entry["qr_codes"][0]["width_mm"]  # not scaled

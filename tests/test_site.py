@@ -377,12 +377,14 @@ def test_print_runs_lists_each_packs_files_in_words(runner: CliRunner, kit_dir: 
         ('{"items": []}', "has no run name"),
         ('{"run": "x", "items": [], "sheets_per_file": []}', "'sheets_per_file' is not file"),
         ('{"run": "x", "items": [{"file": 3}], "sheets_per_file": {}}', "'items' is not a list"),
+        ("{}" + " " * (4 * 1024 * 1024), "larger than 4 MB; make the pack again"),
     ],
 )
 def test_a_wrong_packing_list_is_refused_in_one_line(
     runner: CliRunner, built_site: Path, kit_dir: Path, listing: str, message: str
 ) -> None:
-    write(built_site / "packs" / "stall" / "packing-list.json", listing)
+    (built_site / "packs" / "stall").mkdir(parents=True)
+    (built_site / "packs" / "stall" / "packing-list.json").write_text(listing)
     result = runner.invoke(cli, ["site", "--kit", str(kit_dir)])
     assert result.exit_code == 1
     line = "packs/stall/packing-list.json: " + message

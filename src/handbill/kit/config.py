@@ -49,6 +49,7 @@ SECTIONS: dict[str, set[str] | None] = {
         "mark_offset_mm",
         "duplex_flip",
         "tile_overlap_mm",
+        "poster_tiles",
         "pdf_x",
         "profile",
         "output_condition",

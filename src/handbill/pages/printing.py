@@ -25,7 +25,7 @@ from handbill.pages.impose import (
 )
 from handbill.pages.inks import Inks, inks_for
 from handbill.pages.pdfx import make_pdfx
-from handbill.pages.seams import Tiling, choose_tiling
+from handbill.pages.seams import LEAST_SCALE, Tiling, choose_tiling
 
 TILE_MARGIN_MM = 10.0  # from the sheet edge: as near as home printers can print
 
@@ -174,7 +174,8 @@ def home_sheets(
             for c in codes
             if c["page"] == 1
         )
-        plan = choose_tiling(data, margin, overlap, whole)
+        least = 1.0 if printing.poster_tiles == "full-size" else LEAST_SCALE
+        plan = choose_tiling(data, margin, overlap, whole, least)
         sheets, rows, columns = tile(data, overlap, margin, plan)
         moved = _codes_on_tiles(codes, plan, overlap, margin)
         pages, arrangement = rows * columns, f"tiled {rows} x {columns}"

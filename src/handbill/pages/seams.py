@@ -94,14 +94,19 @@ def _full_size_grid(
 
 
 def choose_tiling(
-    data: bytes, margin: float, overlap: float, keep_whole: tuple[tuple[Span, Span], ...] = ()
+    data: bytes,
+    margin: float,
+    overlap: float,
+    keep_whole: tuple[tuple[Span, Span], ...] = (),
+    least_scale: float = LEAST_SCALE,
 ) -> Tiling:
     """The tiles for the first page of ``data`` over A4 sheets with ``margin`` mm unprinted.
 
     Full size over landscape sheets, unless the poster printed a little smaller (at least
-    LEAST_SCALE) goes on fewer sheets, either way up, with every seam clear of the headline
-    lettering and of ``keep_whole``: then the largest such scale. An A3 placard goes on two
-    portrait sheets, not four landscape ones that each print half a sheet.
+    ``least_scale``; 1.0 keeps it full size) goes on fewer sheets, either way up, with every
+    seam clear of the headline lettering and of ``keep_whole``: then the largest such scale.
+    An A3 placard goes on two portrait sheets, not four landscape ones that each print half a
+    sheet.
     """
     width, height = poster_size(data)
     full_area = (A4_SHEETS[0][0] - 2 * margin, A4_SHEETS[0][1] - 2 * margin)
@@ -119,12 +124,12 @@ def choose_tiling(
                     (columns * area[0] - (columns - 1) * overlap) / width,
                     (rows * area[1] - (rows - 1) * overlap) / height,
                 )
-                if columns * rows < sheets_at_full and fits >= LEAST_SCALE:
+                if columns * rows < sheets_at_full and fits >= least_scale:
                     candidates.append((columns * rows, -min(fits, 1.0), sheet, columns, rows))
     for _, most, sheet, columns, rows in sorted(candidates):
         area = (sheet[0] - 2 * margin, sheet[1] - 2 * margin)
-        scale = math.floor(-most / SCALE_STEP) * SCALE_STEP
-        while scale >= LEAST_SCALE - 1e-9:
+        scale = math.floor(-most / SCALE_STEP + 1e-9) * SCALE_STEP
+        while scale >= least_scale - 1e-9:
             plan = _plan(
                 letters, (width, height), area, sheet, overlap, keep_whole, (columns, rows), scale
             )
