@@ -110,6 +110,18 @@ def test_filled_in_with_pypdf_the_text_shows_in_the_blank(form_out: Path) -> Non
         assert dark_pixels(filled.getvalue(), rect) > 40  # letters after
 
 
+def test_fields_shrink_what_is_typed_to_fit_the_blank(form_out: Path) -> None:
+    """Font size 0 (auto) in every field's appearance: PDF readers shrink a long answer to the
+    blank's width, where the printed text's 17 pt cut "the damp in my son's bedroom" short."""
+    reader = pypdf.PdfReader(form_out / "talk.form.pdf")
+    sizes = set()
+    for annotation in reader.pages[0]["/Annots"]:
+        widget = annotation.get_object()
+        appearance = widget.get("/DA") or widget["/Parent"].get_object()["/DA"]
+        sizes.add(str(appearance).split(" Tf")[0].split()[-1])
+    assert sizes == {"0"}
+
+
 def test_no_form_once_every_field_has_a_value(form_out: Path, kit_dir: Path) -> None:
     values = {"speaker": "Asha Patel", "town": "Leeds"}
     report = build(load_kit(kit_dir), ["talk"], out_dir=form_out, jobs=1, overrides=values)

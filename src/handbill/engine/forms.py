@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -132,6 +133,7 @@ def _one_field_per_name(pdf: Any) -> None:
     by_name: dict[str, list[Any]] = {}
     for reference in form["Fields"]:
         widget = pdf.objects[int(reference.split()[0])]
+        _fit_to_field(widget)
         by_name.setdefault(str(widget["T"].string), []).append(widget)
     fields = array()
     for widgets in by_name.values():
@@ -153,6 +155,17 @@ def _one_field_per_name(pdf: Any) -> None:
 
 
 _FIELD_KEYS = ("TU", "FT", "Ff", "V", "DA")
+_FONT_SIZE = re.compile(rb"(/\S+) [0-9.]+ Tf")
+
+
+def _fit_to_field(widget: Any) -> None:
+    """Font size 0 in the field's appearance: PDF readers then shrink what is typed to fit the
+    blank, where a fixed size cuts a long answer off at the end of the line."""
+    appearance = widget.get("DA")
+    if appearance is not None:
+        text = appearance.string
+        raw = text if isinstance(text, bytes) else text.encode("latin-1")
+        widget["DA"] = type(appearance)(_FONT_SIZE.sub(rb"\1 0 Tf", raw))
 
 
 def write_form_pdf(
