@@ -25,7 +25,7 @@ from handbill.kit.links import Link, code_address, link_label, tracked_url, url_
 from handbill.kit.loader import Kit, rows_of
 from handbill.kit.markdown import smart_text
 from handbill.kit.material import Material
-from handbill.render.bidi import isolate_latin
+from handbill.render.bidi import digits_for, isolate_latin, isolate_page
 from handbill.render.fitmarks import Fitter
 from handbill.render.qr import MIN_WIDTH_MM, QRCode, qr_svg
 from handbill.render.sandbox import KitLoader, KitSandbox, check_html, render_bounded
@@ -328,6 +328,8 @@ def render_html(
         with bounded(material.name, "template", TEMPLATE_SECONDS, TEMPLATE_MEMORY, advice):
             template = environment(kit).get_template(f"{material.template}.html")
             rendered.html = render_bounded(template, context)
+            if direction == "rtl":  # the template's own words and vars too ("ACO", "ICP")
+                rendered.html = isolate_page(rendered.html, digits_for(material.language))
             check_html(rendered.html)
     except (KitError, WorkLimitError, MemoryError):
         raise  # already one line; or out of memory, which the caller's limit reports
