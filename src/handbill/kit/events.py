@@ -10,6 +10,7 @@ from pathlib import Path
 
 from handbill.errors import KitError, TemplateError, did_you_mean
 from handbill.kit.filenames import file_slug, unique_names
+from handbill.kit.links import url_problem
 
 DEFAULT_TIMEZONE = "Europe/London"
 DOWNLOADS_LINK = "downloads"  # [links] downloads: where the output folder is published
@@ -132,6 +133,12 @@ def read_event(row: dict[str, str], number: int, path: Path) -> Event:
         for column, label in (("speakers", "Speakers"), ("price", "Entry"))
         if row.get(column, "").strip()
     ]
+    column, url = next(
+        ((c, row[c].strip()) for c in URL_COLUMNS if row.get(c, "").strip()), ("", "")
+    )
+    problem = url_problem(url) if url else None
+    if problem:
+        raise KitError(f"row {line}: {column}: {problem}", path)
     return Event(
         row=number,
         title=title or date_text,
@@ -139,7 +146,7 @@ def read_event(row: dict[str, str], number: int, path: Path) -> Event:
         end=end,
         location=", ".join(part for part in place if part),
         description="\n".join(about),
-        url=next((row[c].strip() for c in URL_COLUMNS if row.get(c, "").strip()), ""),
+        url=url,
         uid_seed=row.get("uid", "").strip() or f"{date_text}|{title}",
     )
 
