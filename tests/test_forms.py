@@ -12,6 +12,7 @@ import pytest
 from PIL import Image, ImageChops
 
 from conftest import write
+from handbill.build.jobs import Options
 from handbill.build.runner import build
 from handbill.kit.loader import load_kit
 
@@ -137,3 +138,12 @@ def test_the_summary_counts_the_forms(kit_dir: Path, tmp_path: Path) -> None:
     write(kit_dir / "materials" / "talk.md", TALK)
     report = build(load_kit(kit_dir), ["talk"], out_dir=tmp_path, jobs=1)
     assert report.summary.endswith("; 1 also as a form to fill in on screen")
+
+
+def test_no_form_beside_a_greyscale_pdf(kit_dir: Path, tmp_path: Path) -> None:
+    # A form is for the screen: the mono printer's and the print shop's copies get none.
+    write(kit_dir / "materials" / "talk.md", TALK)
+    options = Options(greyscale=True)
+    report = build(load_kit(kit_dir), ["talk"], out_dir=tmp_path, jobs=1, options=options)
+    assert [e["kind"] for e in report.entries] == ["pdf", "pdf"]  # talk.grey.pdf, its sheets
+    assert not list(tmp_path.glob("*.form.pdf"))
