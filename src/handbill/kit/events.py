@@ -26,10 +26,13 @@ _RANGE = re.compile(r"\s*(?:-|\u2013|\u2014|\bto\b|\buntil\b|\btill\b)\s*", re.I
 
 def check_timezone(name: str) -> str:
     """ "" when ``name`` is a time zone the computer knows (IANA, e.g. Europe/London), else why."""
-    if name in zoneinfo.available_timezones():
-        return ""
-    hint = did_you_mean(name, sorted(zoneinfo.available_timezones()), ignore_case=True)
-    return f"'{name}' is not a time zone name such as Europe/London or Europe/Dublin.{hint}"
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        # Listing every zone for the hint takes a while: only for a name that is wrong.
+        hint = did_you_mean(name, sorted(zoneinfo.available_timezones()), ignore_case=True)
+        return f"'{name}' is not a time zone name such as Europe/London or Europe/Dublin.{hint}"
+    return ""
 
 
 @dataclass(frozen=True)
