@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import zxingcpp
 from PIL import Image
 
 from conftest import REPO, write
@@ -143,6 +144,9 @@ def test_no_qr_code_but_the_address_in_words(example_out: Path) -> None:
     )
     assert len(placard["qr_codes"]) == 1  # the PDF has its code; the image has none
     assert "qr_codes" not in entry
+    for name in ("placard-a4.social.card.png", "event-poster-2018-10-26.social.story.png"):
+        with Image.open(example_out / name) as picture:
+            assert zxingcpp.read_barcodes(picture.convert("L")) == [], name
 
 
 def test_images_are_byte_identical_from_build_to_build(example_out: Path) -> None:
