@@ -254,3 +254,18 @@ def test_a_social_page_metres_wide_is_refused_in_one_line(kit_dir: Path, tmp_pat
         in (report.failures[0])
     )
     assert "\n" not in report.failures[0] and "Traceback" not in report.failures[0]
+
+
+def test_an_faq_longer_than_a_carousel_says_what_is_left_out(kit_dir: Path, tmp_path: Path) -> None:
+    sheet = kit_dir / "materials" / "sheet.md"
+    questions = "".join(f"\n## Question {n}?\n\nAnswer {n}.\n" for n in range(2, 12))
+    text = sheet.read_text().replace("pages: 1\n", "social: [card]\n") + questions
+    write(sheet, text)
+    out = tmp_path / "out"
+    report = build(load_kit(kit_dir), out_dir=out, jobs=1)
+    warnings = [w for output in report.outputs for w in output.warnings]
+    assert warnings == [
+        "sheet: 11 questions; the social images show the first 10, the most one post holds"
+    ]
+    cards = sorted(e["path"] for e in social_entries(out) if e["kind"] == "png")
+    assert len(cards) == 10 and cards[0] == "sheet.social-1.card.png"
