@@ -15,7 +15,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1
 SONAMES := libpango-1.0.so.0 libpangoft2-1.0.so.0 libharfbuzz-subset.so.0
 
-.PHONY: build test test-env test-lowest lowest-job constraints system-deps test-system-deps clean
+.PHONY: build test test-env test-lowest lowest-job constraints system-deps test-system-deps fonts clean
 
 build: system-deps $(BIN)/python
 	$(PIP_INSTALL) .
@@ -118,6 +118,11 @@ test-system-deps:
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
+
+# The bundled Atkinson Hyperlegible faces with a plain zero in place of the slashed one
+# (tools/plain_zero.py); a face whose zero is plain already is left as it is.
+fonts: $(BIN)/python
+	$(BIN)/python tools/plain_zero.py assets/fonts/atkinson-hyperlegible*/*.ttf
 
 clean:
 	rm -rf $(VENV) $(LOWEST_VENV) dist build .pytest_cache .mypy_cache .ruff_cache

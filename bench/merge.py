@@ -16,18 +16,28 @@ from typing import Any
 
 from measure import run
 
+# Columns a real supporters' list carries and the letter never prints.
+UNUSED = ("email", "phone", "joined", "consent")
 
-def supporters(repo: Path, rows: int, target: Path) -> None:
-    """``rows`` rows made from the example supporters, each with its own name and house number."""
+
+def supporters(repo: Path, rows: int, target: Path, unused: bool = False) -> None:
+    """``rows`` rows made from the example supporters, each with its own name and house number
+    (and, if ``unused``, its own email, phone, date joined and consent)."""
     with (repo / "data" / "supporters.csv").open(encoding="utf-8") as handle:
         examples = list(csv.DictReader(handle))
     with target.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(examples[0]))
+        fields = list(examples[0]) + (list(UNUSED) if unused else [])
+        writer = csv.DictWriter(handle, fieldnames=fields)
         writer.writeheader()
         for number in range(rows):
             row = dict(examples[number % len(examples)])
             row["name"] = f"{row['name']} {number + 1}"
             row["address"] = f"{number + 1} {row['address'].split(' ', 1)[1]}"
+            if unused:
+                row["email"] = f"supporter{number + 1}@example.org"
+                row["phone"] = f"07700 9{number % 100000:05d}"
+                row["joined"] = f"20{18 + number % 8}-{1 + number % 12:02d}-{1 + number % 28:02d}"
+                row["consent"] = "yes" if number % 3 else "no"
             writer.writerow(row)
 
 

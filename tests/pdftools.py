@@ -94,3 +94,67 @@ def assert_nothing_names(out: Path, secrets: list[str]) -> None:
         for secret in secrets:
             assert not any(secret.encode() in text for text in texts), (path, secret)
             assert secret not in str(path.relative_to(out)), path
+
+
+def glyph_contours(path: Path, character: str) -> dict[str, int]:
+    """For each embedded font that draws ``character``: its base name and the number of
+    contours of the glyph drawn (read through the font's ToUnicode map and its glyf table)."""
+    import io
+    import re
+
+    from fontTools.ttLib import TTFont
+
+    found: dict[str, int] = {}
+    target = f"{ord(character):04x}"
+    for page in PdfReader(path).pages:
+        fonts = page["/Resources"].get_object().get("/Font", {})
+        for ref in fonts.values():
+            font = ref.get_object()
+            descendants = font.get("/DescendantFonts")
+            if not descendants or "/ToUnicode" not in font:
+                continue
+            cmap = font["/ToUnicode"].get_object().get_data().decode("latin-1")
+            codes = [
+                int(code, 16)
+                for code, text in re.findall(r"<([0-9a-fA-F]{4})>\s*<([0-9a-fA-F]+)>", cmap)
+                if text.lower() == target
+            ]
+            descriptor = descendants[0].get_object()["/FontDescriptor"].get_object()
+            if not codes or "/FontFile2" not in descriptor:
+                continue
+            data = descriptor["/FontFile2"].get_object().get_data()
+            embedded = TTFont(io.BytesIO(data))
+            glyph = embedded["glyf"][embedded.getGlyphOrder()[codes[0]]]  # CIDs are glyph ids
+            found[str(font["/BaseFont"])] = glyph.numberOfContours
+    return found
+
+
+def text_runs(path: Path) -> list[tuple[int, str, float, float, float]]:
+    """Every run of text drawn: (page number, text, size in pt, x and y in pt from the page's
+    bottom left), as pypdf reads the content streams."""
+    runs: list[tuple[int, str, float, float, float]] = []
+    for number, page in enumerate(PdfReader(path).pages, 1):
+
+        def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+            if text.strip():
+                scale = abs(tm[3] * cm[3]) or abs(tm[0] * cm[0])
+                x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+                y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+                runs.append((number, text, round(size * scale, 2), x, y))  # noqa: B023
+
+        page.extract_text(visitor_text=visit)
+    return runs
+
+
+def imprint_lines(path: Path) -> tuple[float, list[str]]:
+    """The imprint's type size in pt and its printed lines (the runs from "Promoted by" on, in
+    its size, on its page, grouped by baseline)."""
+    runs = text_runs(path)
+    start = next(i for i, run in enumerate(runs) if "Promoted by" in run[1])
+    page, size = runs[start][0], runs[start][2]
+    lines: dict[float, list[str]] = {}
+    for number, text, run_size, _, y in runs[start:]:
+        if number != page or run_size != size:
+            break
+        lines.setdefault(round(y, 1), []).append(text)
+    return size, [" ".join("".join(parts).split()) for parts in lines.values()]

@@ -32,7 +32,9 @@ ARGS = [
 TYPES = {
     ".pdf": "application/pdf",
     ".txt": "text/plain",
+    ".png": "image/png",
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".ics": "text/calendar",
 }
 
 
@@ -53,10 +55,14 @@ def page(browser):  # type: ignore[no-untyped-def]
     context.close()
 
 
-def all_images_loaded(page) -> bool:  # type: ignore[no-untyped-def]
-    return bool(
-        page.evaluate("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
-    )
+LOADED = (
+    "Array.from(document.querySelectorAll('{selector}'))"
+    ".every(i => i.complete && i.naturalWidth > 0)"
+)
+
+
+def all_images_loaded(page, selector: str = "img") -> bool:  # type: ignore[no-untyped-def]
+    return bool(page.evaluate(LOADED.format(selector=selector)))
 
 
 def test_page_from_file_url(page, runner: CliRunner, kit_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -98,12 +104,16 @@ def test_example_page_downloads_resolve(page, example_out: Path) -> None:  # typ
     try:
         base = f"http://127.0.0.1:{server.server_address[1]}/"
         page.goto(base)
-        assert all_images_loaded(page)
+        # The thumbnails; the social images load as they are scrolled to (next test).
+        assert all_images_loaded(page, ".material img")
         assert page.locator(".material").count() == 16  # 13, and the A5 leaflet in cy, pl, ur
         hrefs = page.eval_on_selector_all("a[download]", "links => links.map(a => a.href)")
-        # 34 PDFs (the A5 leaflets: 4 local groups x 4 languages), 6 editable copies, and A4
-        # sheets for the 16 A5 leaflets, the four A6 flyers and the tiled A3 placard.
-        assert len(hrefs) == 61
+        # 34 PDFs (the A5 leaflets: 4 local groups x 4 languages), 6 editable copies, A4
+        # sheets for the 16 A5 leaflets, the four A6 flyers, the tiled A3 placard and the DL
+        # leaflet (one to a sheet, with its flip note), 5 forms to fill in (the speeches, the
+        # letters and the DL leaflet) and 5 event calendars; then 35 social images and 22
+        # caption files (one per event, placard, FAQ and leaflet copy).
+        assert len(hrefs) == 72 + 35 + 22
         for href in hrefs:
             response = page.request.get(href)
             assert response.status == 200, href
@@ -111,6 +121,53 @@ def test_example_page_downloads_resolve(page, example_out: Path) -> None:  # typ
             assert response.headers["content-type"].startswith(expected), href
         page.screenshot(path=str(example_out / "site-screenshot.png"), full_page=True)
     finally:
+        server.shutdown()
+
+
+def test_social_images_show_and_a_caption_copies(browser, example_out: Path) -> None:  # type: ignore[no-untyped-def]
+    from conftest import REPO
+    from handbill.kit.loader import load_kit
+    from handbill.publish.site import write_site
+
+    write_site(load_kit(REPO), example_out)
+    server, _ = start(REPO, example_out, port=0, poll=60)
+    context = browser.new_context(viewport={"width": 1200, "height": 1400})
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    try:
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/")
+        section = page.locator("section.social")
+        assert section.locator("h2").inner_text() == "Social media images"
+        images = section.locator("img")
+        assert images.count() == 35
+        for index in range(images.count()):
+            images.nth(index).scroll_into_view_if_needed()
+        page.wait_for_function("() => " + LOADED.format(selector="section.social img"))
+        widths = page.eval_on_selector_all(
+            "section.social img", "all => all.map(i => [i.naturalWidth, i.naturalHeight])"
+        )
+        assert sorted({tuple(w) for w in widths}) == [
+            (1080, 1080),
+            (1080, 1350),
+            (1080, 1920),
+            (1200, 630),
+        ]
+        placard = section.locator("article.post", has_text="Selfie placard")
+        expected = placard.locator(".post-text").inner_text()
+        assert expected.endswith("#Justice4NHS 999callfornhs.org.uk/our-judicial-review")
+        placard.locator("button.copy").click()
+        assert placard.locator(".copy-status").inner_text() == "Copied: paste it into your post."
+        assert page.evaluate("navigator.clipboard.readText()") == expected
+        # A shared link to the page shows the placard's link card.
+        og_image = page.locator('meta[property="og:image"]').get_attribute("content")
+        assert og_image == "placard-a4.social.card.png"
+        assert page.locator('meta[name="twitter:card"]').get_attribute("content") == (
+            "summary_large_image"
+        )
+        assert page.request.get(page.url + og_image).status == 200
+        section.screenshot(path=str(example_out / "social-section.png"))
+    finally:
+        context.close()
         server.shutdown()
 
 

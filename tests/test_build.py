@@ -128,7 +128,7 @@ def test_one_output_per_data_row(kit_dir: Path, tmp_path: Path) -> None:
     assert decode_qr_codes(tmp_path / "ev-2030-01-02.pdf") == [(1, "https://example.org/book/1")]
     assert decode_qr_codes(tmp_path / "ev-2030-02-03.pdf") == [(1, "https://example.org/case")]
     assert report.entries[0]["qr_codes"][0]["link"] == "booking"
-    assert "Wednesday 2 January 2030" in page_texts(tmp_path / "ev-2030-01-02.pdf")[0]
+    assert "Wednesday 2\u00a0January 2030" in page_texts(tmp_path / "ev-2030-01-02.pdf")[0]
 
 
 def test_rows_that_would_share_a_file_name_get_their_own(kit_dir: Path, tmp_path: Path) -> None:
@@ -183,6 +183,7 @@ def test_exports_and_fields(kit_dir: Path, tmp_path: Path) -> None:
     )
     assert [(e["kind"], e["path"]) for e in report.entries] == [
         ("pdf", "sheet.pdf"),
+        ("form", "sheet.form.pdf"),  # [[speaker]] is left blank: a field to fill in
         ("docx", "sheet.docx"),
         ("txt", "sheet.txt"),
     ]

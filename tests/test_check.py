@@ -39,10 +39,11 @@ def test_example_kit_is_clean(example_out: Path) -> None:
     report = check(load_kit(REPO), out_dir=example_out)
     assert report.findings == []
     # 34 PDFs (the A5 leaflet for each of 4 local groups, in English, Welsh, Polish and Urdu),
-    # and the A4 sheets made for the 16 A5 leaflets, the four A6 flyers and the A3 placard,
-    # whose QR codes must still decode after imposition and tiling.
-    assert report.checked == 55
-    assert report.summary.startswith("Checked 55 PDFs: clean (")
+    # and the A4 sheets made for the 16 A5 leaflets, the four A6 flyers, the A3 placard and
+    # the DL leaflet (1-up, with its flip note), whose QR codes must still decode after
+    # imposition and tiling.
+    assert report.checked == 56
+    assert report.summary.startswith("Checked 56 PDFs: clean (")
 
 
 def test_overflowing_faq(kit_dir: Path) -> None:

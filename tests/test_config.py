@@ -35,7 +35,7 @@ def test_reads_fixture_config(kit_dir: Path) -> None:
     # Home copies are not printed by the shop: they never say so.
     assert config.imprint.for_mode("home").line == (
         "Promoted by Test Campaign, 1\u00a0Test\u00a0Street, Testtown\u00a0TE1\u00a01ST. "
-        "Printed at home by a supporter."
+        "Printed at home by a\u00a0supporter."
     )
 
 

@@ -12,7 +12,13 @@ from pathlib import Path
 
 from conftest import REPO
 from handbill.kit.loader import load_kit, stock_templates
-from pdftools import decode_qr_codes, embedded_font_names, page_sizes_mm, page_texts
+from pdftools import (
+    decode_qr_codes,
+    embedded_font_names,
+    imprint_lines,
+    page_sizes_mm,
+    page_texts,
+)
 
 
 def manifest_entry(out: Path, material: str) -> dict:  # type: ignore[type-arg]
@@ -108,3 +114,12 @@ def test_every_qr_code_decodes_to_the_manifest_url(example_out: Path) -> None:
         if entry["kind"] == "pdf":
             expected = sorted((q["page"], q["url"]) for q in entry["qr_codes"])
             assert decode_qr_codes(example_out / entry["path"]) == expected, entry["path"]
+
+
+def test_every_imprint_is_at_least_7pt_and_ends_with_two_words(example_out: Path) -> None:
+    for path in sorted(example_out.glob("*.pdf")):
+        if ".home." in path.name or "Promoted by" not in " ".join(page_texts(path)):
+            continue  # an n-up sheet repeats its pages; letters and releases carry no imprint
+        size, lines = imprint_lines(path)
+        assert size >= 7, (path.name, size)
+        assert len(lines[-1].split()) >= 2, (path.name, lines)

@@ -402,3 +402,38 @@ def test_control_codes_never_reach_the_terminal(kit: Path, tmp_path: Path) -> No
     result = run_limited(kit, "build", "hostile", "--out", str(tmp_path / "out"))
     assert_clear_failure(result, "asset '\\x1b]52;c;b3duZWQ=\\x07x\\nline two' not found")
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+
+
+def looping_form(path: Path) -> Path:
+    """A PDF that says it is the form of 'hostile', whose field is its own parent and child."""
+    import pypdf
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(100, 100)
+    writer.add_metadata({"/HandbillForm": "hostile"})
+    field = DictionaryObject({NameObject("/FT"): NameObject("/Tx")})
+    field[NameObject("/T")] = TextStringObject("a")
+    reference = writer._add_object(field)
+    field[NameObject("/Kids")] = ArrayObject([reference])
+    field[NameObject("/Parent")] = reference
+    fields = DictionaryObject({NameObject("/Fields"): ArrayObject([reference])})
+    writer.root_object[NameObject("/AcroForm")] = fields
+    writer.write(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (looping_form, "--from-form: loop.pdf is not a PDF handbill can read"),
+        (lambda path: os.mkfifo(path) or path, "--from-form: loop.pdf is not an ordinary file"),
+    ],
+    ids=["a field tree that loops", "a named pipe"],
+)
+def test_a_hostile_filled_form_is_one_clear_line(
+    kit: Path, tmp_path: Path, make: Callable[[Path], Path], expected: str
+) -> None:
+    form = make(tmp_path / "loop.pdf")
+    result = run_limited(kit, "build", "hostile", "--from-form", str(form), timeout=60)
+    assert_clear_failure(result, expected)

@@ -90,15 +90,35 @@ def test_long_edge_flip_turns_the_backs(kit_dir: Path, tmp_path: Path) -> None:
 
 
 def test_a3_tiled_on_a4(kit_dir: Path, tmp_path: Path) -> None:
+    """An A3 poster goes on two A4 sheets, portrait, each printing as much of its sheet as the
+    printable area allows: the poster at 88 %, two tiles of 190 mm (less a seam's room)."""
     data, rows, columns = tile(built(kit_dir, tmp_path, "A3 landscape"))
     path = save(tmp_path, data, "a3.home.pdf")
-    assert (rows, columns) == (2, 2)
-    assert page_sizes_mm(path) == [(297.0, 210.0)] * 4
-    # Each tile shows 277 x 190 mm of the poster; neighbours overlap by 10 mm, so two
-    # columns cover 544 mm (at least 420) and two rows 370 mm (at least 297).
+    assert (rows, columns) == (1, 2)
+    assert page_sizes_mm(path) == [(210.0, 297.0)] * 2
     assert len(decode_qr_codes(path)) >= 1
     for page in PdfReader(path).pages:  # tiles stay vector: no page was turned into an image
         assert "/Image" not in str(page["/Resources"].get("/XObject", {}))
+    labels = [" ".join(text.split()) for text in page_texts(path)]
+    assert [label[label.index("Tile:") :][:30] for label in labels] == [
+        "Tile: row 1, column 1 of 1 x 2",
+        "Tile: row 1, column 2 of 1 x 2",
+    ]
+    # 0.88 x 420 x 297 mm: the size of the poster once the sheets are trimmed and glued.
+    assert all("printed at 88 %, 370 x 261 mm when joined" in label for label in labels)
+    assert "the next tile overlaps the dashed strip" in labels[0]
+    assert "overlaps" not in labels[1]
+
+
+def test_a3_tiled_full_size_when_asked(kit_dir: Path, tmp_path: Path) -> None:
+    from handbill.pages.seams import plan_tiles
+
+    poster = built(kit_dir, tmp_path, "A3 landscape")
+    plan = plan_tiles(poster, (277.0, 190.0), (297.0, 210.0), 10.0)
+    data, rows, columns = tile(poster, plan=plan)
+    path = save(tmp_path, data, "a3.home.pdf")
+    assert (rows, columns) == (2, 2)
+    assert page_sizes_mm(path) == [(297.0, 210.0)] * 4
     labels = [" ".join(text.split()) for text in page_texts(path)]
     assert [label[label.index("Tile:") :][:30] for label in labels] == [
         "Tile: row 1, column 1 of 2 x 2",
@@ -106,8 +126,7 @@ def test_a3_tiled_on_a4(kit_dir: Path, tmp_path: Path) -> None:
         "Tile: row 2, column 1 of 2 x 2",
         "Tile: row 2, column 2 of 2 x 2",
     ]
-    assert all("the next tile overlaps the dashed strip" in label for label in labels[:3])
-    assert "overlaps" not in labels[3]
+    assert "printed at" not in labels[0]
 
 
 def test_crop_marks_sit_outside_the_bleed(tmp_path: Path) -> None:

@@ -15,10 +15,10 @@ import pytest
 from conftest import REPO, write
 from handbill.build.runner import build
 from handbill.engine.layout import render
-from handbill.kit.config import unbroken_address
 from handbill.kit.languages import localized_row
 from handbill.kit.loader import Kit, load_kit, rows_of
-from handbill.kit.markdown import smart_quotes
+from handbill.kit.markdown import smart_quotes, smart_text
+from handbill.kit.nobreak import unbroken_address
 from handbill.render.bidi import isolate_latin
 from handbill.render.templating import RenderedHTML, render_html
 from pdftools import pdftotext
@@ -266,10 +266,27 @@ def test_the_imprint_never_breaks_inside_an_address_part(
         ("campaigners' rights since the '90s", "campaigners\u2019 rights since the \u201990s"),
         ('("inner")', "(\u201cinner\u201d)"),
         ("I support it because ...", "I support it because \u2026"),
+        ("St John's Church", "St John\u2019s Church"),
+        ("#Justice4NHS's day", "#Justice4NHS\u2019s day"),
     ],
 )
 def test_smart_quotes(typed: str, printed: str) -> None:
     assert smart_quotes(typed) == printed
+    assert smart_text(typed) == printed  # a data cell's text is typeset the same
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "See https://example.org/it's-ours",
+        "o'neill@example.org",
+        "Type `it's` here",
+        "www.example.org/we're",
+    ],
+)
+def test_smart_text_leaves_addresses_handles_and_code_alone(cell: str) -> None:
+    assert smart_text(cell) == cell
+    assert smart_text(f"Don't miss: {cell}") == f"Don\u2019t miss: {cell}"
 
 
 def test_titles_and_template_words_get_typographic_quotes(kit_dir: Path) -> None:

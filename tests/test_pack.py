@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from conftest import write
 from handbill.cli import cli
-from pdftools import page_sizes_mm
+from pdftools import page_sizes_mm, pdftotext
 
 
 def run_file(kit_dir: Path, text: str) -> Path:
@@ -178,3 +178,28 @@ def test_home_copies_do_not_name_the_print_shop(runner: CliRunner, kit_dir: Path
     assert "Printed by Test Printers, 2 Test Road" in press
     checked = runner.invoke(cli, ["check", "--kit", str(kit_dir)])
     assert "imprint" not in checked.output, checked.output
+
+
+def test_cover_keeps_each_file_name_on_one_line(tmp_path: Path) -> None:
+    """A file name that reaches the end of a line moves to the next one whole: never
+    "leaflet-a5-" on one line and "leeds" on the next, read as two names."""
+    from handbill.publish.pack import cover_pdf
+
+    names = {"A4-home-landscape-two-sided.pdf", "leaflet-a5-leeds", "event-flyer-2018-11-17"}
+    # The same detail after ever longer lead-ins, so that each name meets the end of a line
+    # at every point of itself in one row or another.
+    items = [
+        (
+            f"Item {n}",
+            "word " * n + "A4-home-landscape-two-sided.pdf pages 1-50 (leaflet-a5-leeds) and "
+            "event-flyer-2018-11-17",
+        )
+        for n in range(0, 34, 3)
+    ]
+    path = tmp_path / "cover.pdf"
+    path.write_bytes(cover_pdf("Stall", items, [], names))
+    lines = pdftotext(path).splitlines()
+    for name in names:
+        whole = sum(line.count(name) for line in lines)
+        assert whole == len(items), (name, [line for line in lines if name[:8] in line])
+    assert not any(line.rstrip().endswith("-") for line in lines)

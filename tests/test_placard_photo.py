@@ -18,9 +18,9 @@ from handbill.engine.inspect import text_runs
 from handbill.kit.loader import Kit, load_kit
 from handbill.pages.impose import A4
 from handbill.pages.printing import TILE_MARGIN_MM
-from handbill.pages.seams import plan_tiles
+from handbill.pages.seams import choose_tiling
 from handbill.render.templating import render_html
-from pdftools import decode_qr_codes
+from pdftools import decode_qr_codes, page_sizes_mm
 
 PX_PER_MM = 4.0
 
@@ -53,11 +53,51 @@ def test_the_right_column_reads_in_a_phone_photo(kit: Kit) -> None:
     def sizes(css_class: str) -> list[float]:
         return [run.size_pt for run in runs if css_class in run.classes.split()]
 
-    assert sizes("handle") and min(sizes("handle")) >= 18, sizes("handle")
-    assert min(sizes("campaign-name")) >= 18
+    assert sizes("handle") and min(sizes("handle")) >= 28, sizes("handle")
+    assert min(sizes("campaign-name")) >= 28
     assert min(sizes("network")) >= 14 and min(sizes("qr-title")) >= 14
     captions = [run.size_pt for run in runs if run.text.startswith("999call")]
     assert captions and min(captions) >= 14, captions
+
+
+def printed_sizes(path: Path) -> dict[str, float]:
+    """Each run of text on the first page and its size in points as printed: the font size
+    scaled by the text and graphics matrices."""
+    from pypdf import PdfReader
+
+    found: dict[str, float] = {}
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip():
+            found[text.strip()] = round(size * abs(tm[3]) * abs(cm[3]), 1)
+
+    PdfReader(path).pages[0].extract_text(visitor_text=visit)
+    return found
+
+
+@pytest.mark.parametrize(("name", "scale"), [("placard-a4", 1.0), ("placard-a3", 1.444)])
+def test_the_name_and_handles_read_in_a_photo_at_arms_length(
+    out: Path, name: str, scale: float
+) -> None:
+    """The campaign's name and each handle, as printed: 28 pt on A4 (10 mm letters), and as
+    much larger on A3 as the sheet is."""
+    sizes = printed_sizes(out / f"{name}.pdf")
+    for words in ("999 Call for the NHS", "@999CallforNHS", "999CallfortheNHS"):
+        assert sizes[words] >= 28 * scale, (words, sizes[words])
+        assert sizes[words] <= 30 * scale  # as big as the column allows, no more
+
+
+def test_a_long_handle_breaks_before_its_server_not_inside_a_name(tmp_path: Path) -> None:
+    import shutil
+
+    from pdftools import pdftotext
+
+    kit_dir = tmp_path / "kit"
+    shutil.copytree(REPO / "examples" / "bus-route", kit_dir)
+    report = build(load_kit(kit_dir), ["placard"], out_dir=tmp_path / "out", jobs=1)
+    assert not report.failures and not report.warnings, (report.failures, report.warnings)
+    lines = [line.strip() for line in pdftotext(tmp_path / "out" / "placard.pdf").splitlines()]
+    assert "@keep27" in lines and "@social.example.org" in lines
 
 
 def test_the_a4_placard_code_is_at_least_50_mm(out: Path) -> None:
@@ -67,20 +107,41 @@ def test_the_a4_placard_code_is_at_least_50_mm(out: Path) -> None:
 
 
 def tiling(out: Path) -> Any:
-    margin = TILE_MARGIN_MM
-    area = (A4[1] - 2 * margin, A4[0] - 2 * margin)
     data = (out / "placard-a3.pdf").read_bytes()
-    return plan_tiles(data, area, (A4[1], A4[0]), 10.0)
+    return choose_tiling(data, TILE_MARGIN_MM, 10.0)
 
 
-def test_a3_tiles_each_use_at_least_half_their_sheet(out: Path) -> None:
+def printed_box_mm(image: Image.Image) -> tuple[float, float, float, float]:
+    """The box of everything printed on a tile's sheet below its label (the top 6.6 mm): the
+    tile and its corner marks, which reach 8 pt (2.8 mm) past each corner. In mm."""
+    grey = image.convert("L").point(lambda value: 255 if value < 200 else 0)
+    top = int(6.6 * PX_PER_MM)
+    box = grey.crop((0, top, image.width, image.height)).getbbox()
+    assert box is not None
+    left, upper, right, lower = box
+    return left / PX_PER_MM, (upper + top) / PX_PER_MM, right / PX_PER_MM, lower / PX_PER_MM
+
+
+def test_a3_goes_on_two_portrait_sheets_each_well_used(out: Path) -> None:
+    """Two A4 sheets, not four half-empty ones: the placard at 84 %, each tile covering at
+    least two thirds of its sheet, measured on the rendered sheets."""
+    home = out / "placard-a3.home.pdf"
+    assert page_sizes_mm(home) == [(210.0, 297.0)] * 2
+    marks = 8 * 25.4 / 72  # the corner marks' reach past the tile
+    shares = []
+    for page in range(2):
+        left, top, right, bottom = printed_box_mm(raster(home, page))
+        assert left == pytest.approx(TILE_MARGIN_MM - marks, abs=0.5)  # from the margin
+        assert top == pytest.approx(TILE_MARGIN_MM - marks, abs=0.5)
+        shares.append((right - left - 2 * marks) * (bottom - top - 2 * marks) / (A4[0] * A4[1]))
+    assert min(shares) >= 0.65, shares
     plan = tiling(out)
-    assert (len(plan.tops), len(plan.lefts)) == (2, 2)
-    sheet = A4[0] * A4[1]
-    for row in range(2):
-        for column in range(2):
-            share = plan.tile_width(column, 10) * plan.tile_height(row, 10) / sheet
-            assert share >= 0.5, (row, column, share)
+    assert (len(plan.tops), len(plan.lefts), plan.sheet) == (1, 2, (210.0, 297.0))
+    assert 0.8 <= plan.scale <= 0.85
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    entry = next(e for e in manifest["outputs"] if e["path"] == "placard-a3.home.pdf")
+    assert entry["imposition"] == f"tiled 1 x 2 at {plan.scale * 100:.0f} %"
+    assert entry["paper"] == {"name": "A4", "width_mm": 210.0, "height_mm": 297.0}
 
 
 def test_a3_seams_fall_between_the_hashtags_letters(out: Path) -> None:
@@ -106,12 +167,29 @@ def test_a3_home_sheets_follow_the_plan_and_keep_the_code_whole(out: Path) -> No
     home = out / "placard-a3.home.pdf"
     margin = TILE_MARGIN_MM
     first = raster(home, 0)
-    band_y = int((margin + 20) * PX_PER_MM)
-    edge = margin + plan.tile_width(0, 10)  # where the first tile's poster ends on its sheet
+    band_y = int((margin + 20 * plan.scale) * PX_PER_MM)
+    # Where the first tile's poster ends on its sheet, its glue strip included.
+    edge = margin + plan.tile_width(0, 10) * plan.scale
     assert first.getpixel((int((edge - 1) * PX_PER_MM), band_y)) != (255, 255, 255)
     assert first.getpixel((int((edge + 1) * PX_PER_MM), band_y)) == (255, 255, 255)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     entry = next(e for e in manifest["outputs"] if e["path"] == "placard-a3.home.pdf")
-    assert entry["imposition"] == "tiled 2 x 2" and len(entry["qr_codes"]) == 1
+    assert len(entry["qr_codes"]) == 1
+    assert entry["qr_codes"][0]["width_mm"] >= 60  # 72 mm on the A3, at 84 %
     found = decode_qr_codes(home)
     assert [page for page, _ in found] == [entry["qr_codes"][0]["page"]]
+
+
+def test_a3_at_full_size_when_the_kit_asks(out: Path, kit: Kit) -> None:
+    from dataclasses import replace
+
+    from handbill.pages.printing import home_sheets
+
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    entry = next(e for e in manifest["outputs"] if e["path"] == "placard-a3.pdf")
+    printing = replace(kit.config.printing, poster_tiles="full-size")
+    made = home_sheets((out / "placard-a3.pdf").read_bytes(), entry, printing)
+    assert made is not None
+    assert made[1]["imposition"] == "tiled 2 x 2"
+    assert made[1]["paper"] == {"name": "A4 landscape", "width_mm": 297.0, "height_mm": 210.0}
+    assert made[1]["qr_codes"][0]["width_mm"] == entry["qr_codes"][0]["width_mm"]  # not scaled

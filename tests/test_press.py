@@ -155,3 +155,11 @@ def test_pdf_x_1a_drops_invisible_paint_and_keeps_the_page(tmp_path: Path) -> No
         for state in page["/Resources"].get("/ExtGState", {}).values():
             assert float(state.get_object().get("/ca", 1)) == 1
     assert pdfx_findings({"mode": "press", "pdf_x": "1a"}, "leaflet", reader) == []
+
+
+def test_unknown_poster_tiles_says_the_choices(kit_dir: Path) -> None:
+    with_toml(kit_dir, "[tracking]", '[print]\nposter_tiles = "big"\n\n[tracking]')
+    assert (
+        "Config value 'print.poster_tiles': must be 'fewest' (a poster a little smaller on "
+        "fewer A4 sheets) or 'full-size'" in problem(kit_dir)
+    )

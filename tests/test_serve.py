@@ -295,11 +295,22 @@ def test_ctrl_c_stops_serve_in_one_line(kit_dir: Path) -> None:
 
 def test_packs_the_page_links_are_served_and_no_others(served: tuple[Server, Site]) -> None:
     server, site = served
-    plant(site.out_dir / "packs" / "stall day.pdf", b"%PDF pack")
-    plant(site.out_dir / "packs" / ".handbill-tmp-1.pdf")
-    status, _, body = request(server, "/packs/stall%20day.pdf")
+    run = site.out_dir / "packs" / "stall day"
+    listing = {"run": "Stall", "items": [], "sheets_per_file": {"A4-home.pdf": 1}}
+    plant(run / "packing-list.json", json.dumps(listing).encode())
+    plant(run / "A4-home.pdf", b"%PDF pack")
+    plant(run / ".handbill-tmp-1.pdf")
+    plant(run / "notes.pdf")  # not in the packing list: not on the page
+    status, _, body = request(server, "/packs/stall%20day/A4-home.pdf")
     assert status == 200 and body == b"%PDF pack"
-    for path in ("/packs/.handbill-tmp-1.pdf", "/packs/", "/packs/stall%20day.pdf/"):
+    for path in (
+        "/packs/stall%20day/.handbill-tmp-1.pdf",
+        "/packs/stall%20day/notes.pdf",
+        "/packs/stall%20day/packing-list.json",
+        "/packs/",
+        "/packs/stall%20day/",
+        "/packs/stall%20day/A4-home.pdf/",
+    ):
         assert request(server, path)[0] == 404, path
 
 

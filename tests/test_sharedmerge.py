@@ -12,7 +12,11 @@ from pypdf import PdfReader
 import handbill.merge.shared
 from conftest import REPO, write
 from handbill.kit.loader import load_kit
+from handbill.kit.markdown import smart_text
+from handbill.merge.groups import grouped
 from handbill.merge.merge import merge
+from handbill.merge.rows import scan_rows
+from handbill.merge.shared import shared_plan
 from pdftools import page_texts
 
 NAMES = ["Amira Khan", "O'Brien / Smith", "Zoë Hughes", "Tom Whitaker", "Ann Lee", "Bo"]
@@ -32,6 +36,41 @@ def supporters(path: Path, names: list[str], address: str = "", at: int = 2) -> 
                 row["address"] = address
             writer.writerow(row)
     return path
+
+
+def appeal(kit_dir: Path, template: str, duplex: bool = False) -> None:
+    """A one-page letter asking the reader to a meeting, with fields name and town."""
+    write(
+        kit_dir / "materials" / "appeal.md",
+        f"""
+        ---
+        template: {template}
+        title: An appeal
+        pages: 1
+        duplex: {str(duplex).lower()}
+        published: false
+        fields: {{name: your name, town: your town}}
+        ---
+        Dear friend in [[town]],
+
+        Please come to the meeting.
+
+        [[name]]
+        """,
+    )
+
+
+def counting_bases(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The number of rows in each call laying out bases, as the merges go on."""
+    laid_out: list[int] = []
+    real = handbill.merge.shared.lay_out_bases
+
+    def counted(kit: object, material: object, plan: object, rows: list[object], *rest: object):  # type: ignore[no-untyped-def]
+        laid_out.append(len(rows))
+        return real(kit, material, plan, rows, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(handbill.merge.shared, "lay_out_bases", counted)
+    return laid_out
 
 
 def pictures(path: Path) -> list[bytes]:
@@ -56,20 +95,24 @@ def test_shared_layouts_give_the_same_pages_as_full_layouts(
     made = pictures(tmp_path / "shared-private" / "letter-to-mp.merge.pdf")
     assert len(made) == 6 and made == pictures(tmp_path / "full-private" / "letter-to-mp.merge.pdf")
     texts = page_texts(tmp_path / "shared-private" / "letter-to-mp.merge.pdf")
-    for name, text in zip(NAMES, texts, strict=True):
-        others = [n for n in NAMES if n != name and n not in name]
+    # Names are printed with typographic apostrophes (O\u2019Brien), in both layouts.
+    printed = [smart_text(name) for name in NAMES]
+    for name, text in zip(printed, texts, strict=True):
+        others = [n for n in printed if n != name and n not in name]
         assert name in text and not any(f"\n{n}\n" in text for n in others)
     assert "Pontcanna, Cardiff CF11 9LJ" in texts[2]
 
 
 def test_a_sign_off_too_long_for_its_page_is_laid_out_in_full(tmp_path: Path) -> None:
-    """Rows 2 and 5 share a base; row 5's name (the sign-off) would run off its page."""
-    source = supporters(tmp_path / "s.csv", [*NAMES[:3], "A very long name line, " * 60])
+    """Rows 2 and 5 share a base (as do 3 and 6, 4 and 7); row 5's name (the sign-off) would
+    run off its page."""
+    names = [*NAMES[:3], "A very long name line, " * 60, *NAMES[4:]]
+    source = supporters(tmp_path / "s.csv", names)
     kit = load_kit(REPO)
     report = merge(kit, kit.materials["letter-to-mp"], source, tmp_path / "out", jobs=1)
     assert report.entry["laid_out_in_full"] == 1
-    assert [r["pages"] for r in report.entry["rows"]] == [1, 1, 1, 2]
-    assert [r["first_page"] for r in report.entry["rows"]] == [1, 2, 3, 4]
+    assert [r["pages"] for r in report.entry["rows"]] == [1, 1, 1, 2, 1, 1]
+    assert [r["first_page"] for r in report.entry["rows"]] == [1, 2, 3, 4, 6, 7]
     assert report.warnings == [
         "letter-to-mp row 5: 2 pages, expected 1; shorten the row's text or the letter"
     ]
@@ -90,37 +133,20 @@ def test_split_letters_from_shared_layouts(tmp_path: Path) -> None:
     ]
     for name, file in zip(NAMES, files, strict=False):
         assert len(PdfReader(folder / file).pages) == 1
-        assert name in page_texts(folder / file)[0]
+        assert smart_text(name) in page_texts(folder / file)[0]
 
 
 def test_two_sided_shared_letters_start_on_a_front(kit_dir: Path, tmp_path: Path) -> None:
-    write(
-        kit_dir / "materials" / "appeal.md",
-        """
-        ---
-        template: letter
-        title: An appeal
-        pages: 1
-        duplex: true
-        published: false
-        fields: {name: your name, town: your town}
-        ---
-        Dear friend in [[town]],
-
-        Please come to the meeting.
-
-        [[name]]
-        """,
-    )
+    appeal(kit_dir, "letter", duplex=True)
     rows = tmp_path / "rows.csv"
-    rows.write_text("name,town\nAnn,Leeds\nBob,Leeds\nCy,York\n", encoding="utf-8")
+    rows.write_text("name,town\nAnn,Leeds\nBob,Leeds\nCy,York\nDi,York\n", encoding="utf-8")
     kit = load_kit(kit_dir)
     report = merge(kit, kit.materials["appeal"], rows, tmp_path / "out", jobs=1)
     assert report.entry["laid_out_in_full"] == 0
-    assert [r["first_page"] for r in report.entry["rows"]] == [1, 3, 5]
+    assert [r["first_page"] for r in report.entry["rows"]] == [1, 3, 5, 7]
     texts = page_texts(tmp_path / "out-private" / "appeal.merge.pdf")
-    assert len(texts) == 6 and [t.strip() for t in texts[1::2]] == ["", "", ""]
-    assert "Ann" in texts[0] and "Bob" in texts[2] and "York" in texts[4]
+    assert len(texts) == 8 and [t.strip() for t in texts[1::2]] == ["", "", "", ""]
+    assert "Ann" in texts[0] and "Bob" in texts[2] and "York" in texts[4] and "Di" in texts[6]
 
 
 def test_rows_that_differ_only_in_their_sign_off_share_one_base(
@@ -137,18 +163,108 @@ def test_rows_that_differ_only_in_their_sign_off_share_one_base(
         writer.writeheader()
         for number, name in enumerate(NAMES, 1):
             writer.writerow({**example, "name": name, "address": f"{number} Mill Lane, Otley"})
-    laid_out: list[int] = []
-    real = handbill.merge.shared.lay_out_bases
-
-    def counted(kit: object, material: object, plan: object, rows: list[object], path: Path):  # type: ignore[no-untyped-def]
-        laid_out.append(len(rows))
-        return real(kit, material, plan, rows, path)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(handbill.merge.shared, "lay_out_bases", counted)
+    laid_out = counting_bases(monkeypatch)
     kit = load_kit(REPO)
     made = merge(kit, kit.materials["letter-to-mp"], source, tmp_path / "out", jobs=1)
     assert made.entry["laid_out_in_full"] == 0 and sum(laid_out) == 1
     texts = page_texts(tmp_path / "out-private" / "letter-to-mp.merge.pdf")
     for number, (name, text) in enumerate(zip(NAMES, texts, strict=True), 1):
         lines = [line.strip() for line in text.splitlines() if line.strip()]
-        assert lines[lines.index(name) + 1] == f"{number} Mill Lane, Otley", lines[-4:]
+        assert lines[lines.index(smart_text(name)) + 1] == f"{number} Mill Lane, Otley", lines[-4:]
+
+
+def with_columns(source: Path, target: Path, columns: dict[str, list[str]]) -> Path:
+    """``source`` with more columns, one value a row."""
+    with source.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=[*rows[0], *columns])
+        writer.writeheader()
+        for number, row in enumerate(rows):
+            writer.writerow({**row, **{name: values[number] for name, values in columns.items()}})
+    return target
+
+
+def test_columns_the_letter_never_reads_do_not_split_its_groups(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A supporters' list with an email, phone, date joined and consent for every row makes
+    the same three groups (one per constituency) as without them, and the same pages."""
+    plain = supporters(tmp_path / "plain.csv", NAMES)
+    unused = {
+        "email": [f"s{n}@example.org" for n in range(6)],
+        "phone": [f"07700 90012{n}" for n in range(6)],
+        "joined": [f"2018-0{n + 1}-01" for n in range(6)],
+        "consent": ["yes", "no"] * 3,
+    }
+    extra = with_columns(plain, tmp_path / "extra.csv", unused)
+    kit = load_kit(REPO)
+    material = kit.materials["letter-to-mp"]
+    found = []
+    for table in (plain, extra):
+        scan = scan_rows(kit, material, table, {})
+        plan = shared_plan(kit, material, scan.first, {})
+        assert plan.per_letter == {"name", "address"}
+        assert plan.grouping == ("town", "constituency", "mp_name", "hospital")
+        groups = grouped(plan, scan.rows())
+        assert [(g.count, g.first) for g in groups.values()] == [(2, 2), (2, 3), (2, 4)]
+        found.append(list(groups))
+    assert found[0] == found[1]  # the same keys
+    laid_out = counting_bases(monkeypatch)
+    for table, out in ((plain, "plain"), (extra, "extra")):
+        report = merge(kit, material, table, tmp_path / out, jobs=1)
+        assert report.entry["laid_out_in_full"] == 0 and report.entry["pages"] == 6
+    assert laid_out == [3, 3]  # each merge: one base for each constituency
+    made = pictures(tmp_path / "extra-private" / "letter-to-mp.merge.pdf")
+    assert len(made) == 6 and made == pictures(
+        tmp_path / "plain-private" / "letter-to-mp.merge.pdf"
+    )
+
+
+def test_a_column_read_only_under_a_condition_still_decides_the_letter(
+    kit_dir: Path, tmp_path: Path
+) -> None:
+    """The letter thanks supporters who agreed to be contacted at their email address: the
+    markers never show the email (the condition is false for them), the first row of the
+    'yes' group reads it, and the rows are grouped again with it."""
+    write(
+        kit_dir / "templates" / "thanks.html",
+        """
+        {% extends "letter.html" %}
+        {% block body %}{% if row.consent == "yes" -%}
+        <p>We will write to you at {{ row.email }}.</p>
+        {%- endif %}{{ super() }}{% endblock %}
+        """,
+    )
+    appeal(kit_dir, "thanks")
+    rows = tmp_path / "rows.csv"
+    rows.write_text(
+        "name,town,consent,email\n"
+        "Ann,Leeds,yes,ann@example.org\nBob,Leeds,yes,bob@example.org\n"
+        "Cy,Leeds,no,cy@example.org\nDi,Leeds,no,di@example.org\n",
+        encoding="utf-8",
+    )
+    kit = load_kit(kit_dir)
+    material = kit.materials["appeal"]
+    plan = shared_plan(kit, material, scan_rows(kit, material, rows, {}).first, {})
+    assert plan.grouping == ("town", "consent")  # the email only shows when consent is "yes"
+    report = merge(kit, material, rows, tmp_path / "out", jobs=1)
+    texts = page_texts(tmp_path / "out-private" / "appeal.merge.pdf")
+    assert len(texts) == 4
+    assert "ann@example.org" in texts[0] and "bob@example.org" in texts[1]
+    assert "bob@" not in texts[0] and "ann@" not in texts[1]
+    assert not any("We will write" in text for text in texts[2:])
+    # Grouped again by email too, every row is a group of one: laid out in full.
+    assert report.entry["laid_out_in_full"] == 4
+
+
+def test_rows_alone_in_their_group_are_laid_out_in_full_without_a_base(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = supporters(tmp_path / "s.csv", NAMES[:3])  # three constituencies, a row each
+    laid_out = counting_bases(monkeypatch)
+    kit = load_kit(REPO)
+    report = merge(kit, kit.materials["letter-to-mp"], source, tmp_path / "out", jobs=1)
+    assert laid_out == [] and report.entry["laid_out_in_full"] == 3
+    texts = page_texts(tmp_path / "out-private" / "letter-to-mp.merge.pdf")
+    assert [smart_text(NAMES[n]) in texts[n] for n in range(3)] == [True, True, True]

@@ -292,3 +292,100 @@ def test_a_wrong_manifest_is_refused_with_what_is_wrong(
     assert raised.value.format_message() == (
         f"dist/manifest.json: {problem}; delete the output folder and build again"
     )
+
+
+class RunSection(HTMLParser):
+    """The print-run section of the page: each run's heading, and each link's address,
+    label, size and the line under it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inside = False
+        self.runs: list[str] = []
+        self.links: list[dict[str, str]] = []
+        self.field = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if found.get("aria-labelledby") == "h-packs":
+            self.inside = True
+        if not self.inside:
+            return
+        if tag == "h3":
+            self.runs.append("")
+            self.field = "run"
+        elif tag == "a":
+            self.links.append({"href": str(found["href"]), "label": "", "size": "", "for": ""})
+            self.field = "label"
+        elif tag == "span" and found.get("class") == "size":
+            self.field = "size"
+        elif tag == "p" and found.get("class") == "purpose":
+            self.field = "for"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("h3", "a", "p", "span"):
+            self.field = ""
+        if tag == "main":
+            self.inside = False
+
+    def handle_data(self, data: str) -> None:
+        if self.field == "run":
+            self.runs[-1] += data
+        elif self.field:
+            self.links[-1][self.field] += data
+
+
+def test_print_runs_lists_each_packs_files_in_words(runner: CliRunner, kit_dir: Path) -> None:
+    write(
+        kit_dir / "run.toml",
+        'name = "Stall day"\n\n[[item]]\nmaterial = "card"\ncopies = 7\n\n'
+        '[[item]]\nmaterial = "sheet"\ncopies = 3\n',
+    )
+    assert (
+        runner.invoke(cli, ["pack", str(kit_dir / "run.toml"), "--kit", str(kit_dir)]).exit_code
+        == 0
+    )
+    result = runner.invoke(cli, ["site", "--kit", str(kit_dir)])
+    assert result.exit_code == 0, result.output
+    out = kit_dir / "dist"
+    section = RunSection()
+    section.feed((out / "index.html").read_text())
+    assert section.runs == ["Stall day"]
+    links = {link["href"]: link for link in section.links}
+    assert list(links) == [
+        "packs/run/cover.pdf",
+        "packs/run/packing-list.txt",
+        "packs/run/A4-home-landscape.pdf",
+        "packs/run/A4-home.pdf",
+    ]
+    for href, link in links.items():
+        size = (out / href).stat().st_size
+        assert link["size"] == f"{size / 1024:.0f} KB", (href, link)
+    cards, sheets = links["packs/run/A4-home-landscape.pdf"], links["packs/run/A4-home.pdf"]
+    assert cards["label"] == "A4 sheets for a home printer, landscape, one-sided"
+    assert cards["for"] == "2 sheets, print one-sided. Holds: Test card, 8 copies (4 per sheet)."
+    assert sheets["label"] == "A4 sheets for a home printer, one-sided"
+    assert sheets["for"] == "3 sheets, print one-sided. Holds: Questions and answers, 3 copies."
+    assert links["packs/run/cover.pdf"]["label"] == "Cover sheet and packing list"
+    assert "No print-run packs" not in (out / "index.html").read_text()
+
+
+@pytest.mark.parametrize(
+    ("listing", "message"),
+    [
+        ("{", "not a packing list handbill can read"),
+        ('{"items": []}', "has no run name"),
+        ('{"run": "x", "items": [], "sheets_per_file": []}', "'sheets_per_file' is not file"),
+        ('{"run": "x", "items": [{"file": 3}], "sheets_per_file": {}}', "'items' is not a list"),
+        ("{}" + " " * (4 * 1024 * 1024), "larger than 4 MB; make the pack again"),
+    ],
+)
+def test_a_wrong_packing_list_is_refused_in_one_line(
+    runner: CliRunner, built_site: Path, kit_dir: Path, listing: str, message: str
+) -> None:
+    (built_site / "packs" / "stall").mkdir(parents=True)
+    (built_site / "packs" / "stall" / "packing-list.json").write_text(listing)
+    result = runner.invoke(cli, ["site", "--kit", str(kit_dir)])
+    assert result.exit_code == 1
+    line = "packs/stall/packing-list.json: " + message
+    assert line in result.output and len(result.output.strip().splitlines()) == 1, result.output

@@ -15,8 +15,9 @@ from handbill.engine.fitting import render_fitted
 from handbill.engine.inspect import spilled_text
 from handbill.kit.links import tracked_url
 from handbill.kit.loader import Kit, load_kit, rows_of
+from handbill.kit.markdown import smart_text
 from handbill.render.templating import render_html
-from pdftools import decode_qr_codes, page_sizes_mm, page_texts
+from pdftools import decode_qr_codes, imprint_lines, page_sizes_mm, page_texts
 
 # Material name: (paper width, height in mm).
 MATERIALS = {"event-poster": (210, 297), "event-flyer": (105, 148)}
@@ -84,7 +85,7 @@ def test_each_event_shows_its_details(out: Path, name: str, number: int) -> None
     row = ROWS[number - 1]
     text = squashed(" ".join(page_texts(pdf(out, name, number))))
     for cell in ("title", "time", "venue", "address", "postcode", "speakers", "price"):
-        assert squashed(row[cell]) in text, (cell, row[cell])
+        assert squashed(smart_text(row[cell])) in text, (cell, row[cell])
     assert "#Justice4NHS" in text and "Promotedby999CallfortheNHS" in text
 
 
@@ -240,3 +241,50 @@ def test_long_rows_still_fit_and_a_kit_without_events_link_uses_case(tmp_path: P
         text = squashed(" ".join(page_texts(path)))
         assert squashed(title) in text and squashed(speakers) in text
         assert "Thursday14March2030" in text and "Findoutmore" in text
+
+
+def test_flyer_imprint_is_7pt_with_no_word_alone_on_its_last_line(out: Path) -> None:
+    """It was 5.8 pt, its last line "supporter." alone."""
+    size, lines = imprint_lines(pdf(out, "event-flyer", 1))
+    assert size >= 7
+    assert 1 < len(lines) <= 3, lines  # 7 pt on an A6 flyer: two lines
+    assert lines[-1] == "home by a supporter.", lines
+
+
+def test_a_calendar_code_adds_the_event_to_a_phone_calendar(tmp_path: Path) -> None:
+    """calendar_qr: the code holds the row's .ics at [links] downloads; the words under it are
+    the download page's address; without that link, one line says what to add."""
+    write(
+        tmp_path / "handbill.toml",
+        """
+        [campaign]
+        name = "Our Campaign"
+
+        [links]
+        downloads = "https://example.org/kit/"
+
+        [tracking]
+        utm = false
+        """,
+    )
+    write(
+        tmp_path / "materials" / "flyer.md",
+        "---\ntemplate: event-flyer\ntitle: F\npaper: A6\nper: events\npublished: false\n"
+        "output: 'flyer-{date}'\nvars:\n  calendar_qr: true\n---\nCome.\n",
+    )
+    write(tmp_path / "data" / "events.csv", "date,time,title,venue\n2030-03-14,7pm,Rally,Hall\n")
+    out = tmp_path / "dist"
+    assert not build(load_kit(tmp_path), out_dir=out, jobs=1).failures
+    url = "https://example.org/kit/event-2030-03-14-rally.ics"
+    assert decode_qr_codes(out / "flyer-2030-03-14.pdf") == [(1, url)]
+    assert (out / "event-2030-03-14-rally.ics").is_file()
+    text = squashed(" ".join(page_texts(out / "flyer-2030-03-14.pdf")))
+    assert "Additto" in text and "example.org/kit" in text and ".ics" not in text
+    toml = tmp_path / "handbill.toml"
+    toml.write_text(toml.read_text().replace('downloads = "https://example.org/kit/"', ""))
+    report = build(load_kit(tmp_path), out_dir=out, jobs=1)
+    assert report.failures == [
+        "flyer: calendar_qr: a QR code to add the event to a calendar needs the address where "
+        'the output folder is published: add downloads = "https://..." under [links] (in '
+        "_event.html line 114)"
+    ]

@@ -18,7 +18,7 @@ from handbill.engine.inspect import spilled_text
 from handbill.engine.layout import render
 from handbill.kit.loader import Kit, load_kit
 from handbill.render.templating import render_html
-from pdftools import decode_qr_codes, page_sizes_mm, page_texts
+from pdftools import decode_qr_codes, page_sizes_mm, page_texts, pdftotext
 
 NAME = "leaflet-dl"
 PX_PER_MM = 96 / 25.4
@@ -50,7 +50,7 @@ def document(kit: Kit) -> Any:
 
 def entry(out: Path) -> dict[str, Any]:
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    found: dict[str, Any] = next(e for e in manifest["outputs"] if e["material"] == NAME)
+    found: dict[str, Any] = next(e for e in manifest["outputs"] if e["path"] == f"{NAME}.pdf")
     return found
 
 
@@ -172,3 +172,67 @@ def test_leaflet_dl_proof_note_fits_on_panel_6(tmp_path: Path) -> None:
     document, _ = render(proof_kit, rendered)
     assert len(document.pages) == 2
     assert spilled_text(document) == []
+
+
+def test_leaflet_dl_dates_keep_together_on_one_line(out: Path) -> None:
+    """ "on 24 / April 2018" broke the date across two lines of the pull quote."""
+    lines = [" ".join(line.split()) for line in pdftotext(out / f"{NAME}.pdf").splitlines()]
+    assert any("24 April" in line for line in lines), [x for x in lines if "April" in x]
+    assert not any(line.endswith(" 24") or line.startswith("April") for line in lines)
+
+
+def text_boxes(path: Path | bytes, page: int) -> list[tuple[str, float, float, float, float]]:
+    """Each line of text on a page: its text and box (left, top, right, bottom) in mm from the
+    page's top left corner."""
+    document = pdfium.PdfDocument(path if isinstance(path, bytes) else str(path))
+    try:
+        height = document[page].get_size()[1]
+        text = document[page].get_textpage()
+        found = []
+        for index in range(text.count_rects()):
+            left, bottom, right, top = text.get_rect(index)
+            words = text.get_text_bounded(left, bottom, right, top).strip()
+            mm = 25.4 / 72
+            found.append(
+                (words, left * mm, (height - top) * mm, right * mm, (height - bottom) * mm)
+            )
+        return found
+    finally:
+        document.close()
+
+
+def test_leaflet_dl_home_sheet_says_which_edge_to_flip(out: Path, kit: Kit) -> None:
+    """The DL leaflet is already an A4 landscape sheet, printed on both sides: its home copy
+    carries the flip note as the 2-up and 3-up sheets do, 4.5 mm from the top, 10 mm from the
+    left, in the blank strip above the first panel, clear of the fold marks."""
+    home = out / f"{NAME}.home.pdf"
+    assert page_sizes_mm(home) == [(297.0, 210.0)] * 2
+    note = "Print both sides, flip on short edge; then fold at the dashed marks."
+    front = text_boxes(home, 0)
+    [(_, left, top, right, bottom)] = [box for box in front if box[0] == note]
+    assert left == pytest.approx(10, abs=0.3) and top == pytest.approx(4.5, abs=1.0)
+    assert bottom < 8.5 and right < 97 - 2  # above the panels' text, short of the first fold
+    others = [box for box in front if box[0] != note]
+    assert min(box[2] for box in others) > bottom + 2  # nothing else in its strip
+    assert all("flip on" not in box[0] for box in text_boxes(home, 1))  # the front only
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    [sheet] = [e for e in manifest["outputs"] if e["path"] == f"{NAME}.home.pdf"]
+    assert sheet["imposition"] == "1-up" and sheet["qr_codes"] == entry(out)["qr_codes"]
+
+
+def test_leaflet_dl_home_sheet_for_a_long_edge_printer_turns_the_back(out: Path, kit: Kit) -> None:
+    from dataclasses import replace
+
+    from handbill.pages.printing import home_sheets
+
+    printing = replace(kit.config.printing, duplex_flip="long")
+    made = home_sheets((out / f"{NAME}.pdf").read_bytes(), entry(out), printing, folded=True)
+    assert made is not None
+    front = [box[0] for box in text_boxes(made[0], 0)]
+    assert "Print both sides, flip on long edge; then fold at the dashed marks." in front
+    # The back's first heading, at the top left as designed, is at the bottom right when
+    # turned, so that the printer's flip on the long edge brings it upright.
+    flat = [box for box in text_boxes(out / f"{NAME}.pdf", 1) if box[0] == "What is an ACO?"]
+    turned = [box for box in text_boxes(made[0], 1) if box[0] == "What is an ACO?"]
+    assert flat and flat[0][1] < 50 and flat[0][2] < 50
+    assert turned and turned[0][1] > 297 - 100 and turned[0][2] > 210 - 50

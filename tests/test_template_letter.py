@@ -17,7 +17,7 @@ from handbill.engine.layout import render
 from handbill.kit.loader import Kit, load_kit
 from handbill.render.exporters import blocks_of
 from handbill.render.templating import render_html
-from pdftools import decode_qr_codes, page_sizes_mm, page_texts
+from pdftools import decode_qr_codes, page_sizes_mm, page_texts, text_runs
 
 LETTERS = ("letter-to-mp", "letter-to-editor")
 
@@ -74,7 +74,7 @@ def test_letter_to_mp_says_what_it_must(out: Path) -> None:
         "MP House of Commons London SW1A 0AA",
         "YOUR FULL POSTAL ADDRESS",
         "DATE",
-        "YOUR MP'S NAME",
+        "YOUR MP\u2019S NAME",
         "YOUR CONSTITUENCY",
         "Accountable Care Organisation and Integrated Care Provider contracts",
         "Dear",
@@ -93,7 +93,8 @@ def test_letter_to_mp_says_what_it_must(out: Path) -> None:
 def test_letter_to_editor_says_what_it_must(out: Path) -> None:
     text = pdf_text(out / "letter-to-editor.pdf")
     for phrase in (
-        "YOUR FULL POSTAL ADDRESS Phone: YOUR PHONE NUMBER Address and phone: not for publication",
+        "YOUR FULL POSTAL ADDRESS Phone: YOUR DAYTIME PHONE NUMBER Address and phone: not for "
+        "publication",
         "The Editor",
         "NAME OF YOUR LOCAL PAPER",
         "DATE",
@@ -106,6 +107,27 @@ def test_letter_to_editor_says_what_it_must(out: Path) -> None:
     ):
         assert phrase in text, phrase
     assert "Promoted by" not in text
+    # The phone number is asked for once, in the address block, though the .txt ends with it.
+    assert text.count("YOUR DAYTIME PHONE NUMBER") == 1
+
+
+def test_letter_to_editor_txt_ends_with_the_address_and_a_daytime_phone(tmp_path: Path) -> None:
+    """Papers check a letter by ringing its writer: the copy sent by email needs the number."""
+    blank = (REPO / "materials" / "letter-to-editor.md").read_text(encoding="utf-8")
+    assert blank.rstrip().endswith("[[address]]\n\n[[phone]]")
+    result = CliRunner().invoke(
+        cli,
+        [
+            *("build", "letter-to-editor", "--kit", str(REPO), "--out", str(tmp_path), "-j", "1"),
+            *("--set", "phone=0113 496 0000", "--set", "address=4 Mill Lane, Otley LS21 1AA"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    txt = (tmp_path / "letter-to-editor.txt").read_text(encoding="utf-8")
+    assert txt.rstrip().endswith("4 Mill Lane, Otley LS21 1AA\n\n0113 496 0000")
+    pdf = pdf_text(tmp_path / "letter-to-editor.pdf")
+    assert "4 Mill Lane, Otley LS21 1AA Phone: 0113 496 0000" in pdf
+    assert pdf.count("0113 496 0000") == 1  # in the address block, not again under the name
 
 
 def test_txt_copy_is_the_letter_body(kit: Kit, out: Path) -> None:
@@ -115,7 +137,7 @@ def test_txt_copy_is_the_letter_body(kit: Kit, out: Path) -> None:
         for block in blocks_of(rendered.content):
             assert flat(block.text) in txt, block.text
     mp = (out / "letter-to-mp.txt").read_text(encoding="utf-8")
-    assert "Dear ________ (your MP's name)," in mp
+    assert "Dear ________ (your MP\u2019s name)," in mp
     assert "________ (your full postal address)" in mp
 
 
@@ -153,7 +175,7 @@ def test_set_fills_the_letter_and_its_address_block(tmp_path: Path) -> None:
     assert "YOUR FULL POSTAL ADDRESS Friday 26 October 2018" in pdf
     assert "Dear Rachel Example," in pdf and "Dear Rachel Example," in txt
     assert "I live in Leeds" in pdf and "I live in Leeds" in txt
-    assert "YOUR MP'S NAME" not in pdf and "YOUR TOWN" not in pdf
+    assert "YOUR MP\u2019S NAME" not in pdf and "YOUR TOWN" not in pdf
     assert "YOUR CONSTITUENCY" in pdf
     assert "________ (your constituency)" in txt
     assert len(page_sizes_mm(tmp_path / "letter-to-mp.pdf")) == 1
@@ -180,3 +202,12 @@ def test_a_letter_too_long_for_the_page_is_reported(tmp_path: Path) -> None:
     assert not report.failures, report.failures
     warnings = [w for output in report.outputs for w in output.warnings]
     assert any("expected 1" in w for w in warnings), warnings
+
+
+def test_blank_labels_are_at_least_8pt(out: Path) -> None:
+    """The labels under the blanks were 6 pt (0.55 em of the letter's 11 pt)."""
+    for name in LETTERS:
+        runs = text_runs(out / f"{name}.pdf")
+        labels = [(text, size) for _, text, size, _, _ in runs if text.strip().isupper()]
+        assert {"YOUR NAME", "YOUR FULL POSTAL ADDRESS", "DATE"} <= {t for t, _ in labels}
+        assert all(size >= 8 for _, size in labels), labels

@@ -110,3 +110,50 @@ def test_missing_data_column_names_the_table(kit_dir: Path) -> None:
         "card: data/events.csv has no column 'venue' (row 1). Add the column to the file, "
         "or change the template (in card.html line 1)"
     )
+
+
+def test_data_cells_values_and_field_labels_get_typographic_quotes(kit_dir: Path) -> None:
+    write(
+        kit_dir / "data" / "groups.csv",
+        """
+        id,group,place,contact,page
+        stj,Don't Cut Us,St John's Hall,o'brien@example.org,https://example.org/st-john's
+        """,
+    )
+    write(
+        kit_dir / "templates" / "rows.html",
+        """
+        {% extends "_base.html" %}
+        {% block body %}
+        <p class="cell">{{ row.place }}</p>
+        <p class="mail">{{ row.contact }}</p>
+        <a class="link" href="{{ row.page }}">{{ row.page }}</a>
+        {{ content }}
+        {% endblock %}
+        """,
+    )
+    write(
+        kit_dir / "materials" / "rows.md",
+        """
+        ---
+        template: rows
+        title: Rows
+        per: groups
+        output: rows-{id}
+        fields: {mp_name: "your MP's name"}
+        ---
+        Meet [[group]] at [[place]]; write to [[mp_name]] ([[contact]]).
+        """,
+    )
+    kit = load_kit(kit_dir)
+    material = kit.materials["rows"]
+    assert material.fields == {"mp_name": "your MP\u2019s name"}
+    html = render_html(kit, material, kit.data["groups"][0], 1).html
+    assert '<p class="cell">St John\u2019s Hall</p>' in html
+    assert 'data-field="group">Don\u2019t Cut Us</span>' in html
+    assert 'data-field="place">St John\u2019s Hall</span>' in html
+    assert '<span class="blank-label">your MP\u2019s name</span>' in html
+    # Addresses keep their straight apostrophes, in text and in attributes.
+    assert '<p class="mail">o&#39;brien@example.org</p>' in html
+    assert 'data-field="contact">o&#39;brien@example.org</span>' in html
+    assert 'href="https://example.org/st-john&#39;s"' in html

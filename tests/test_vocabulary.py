@@ -145,7 +145,7 @@ def test_letter_date_can_be_set(runner: CliRunner, kit: Path) -> None:
     write(kit / "materials" / "note.md", "---\ntemplate: letter\ntitle: T\n---\nDear all,\n")
     result = build(runner, "note", "--set", "date=2030-05-01")
     assert result.exit_code == 0, result.output
-    assert "Wednesday 1 May 2030" in page_texts(kit / "dist" / "note.pdf")[0]
+    assert "Wednesday 1\u00a0May 2030" in page_texts(kit / "dist" / "note.pdf")[0]
 
 
 def test_misspelt_header_and_missing_column(runner: CliRunner, kit: Path) -> None:

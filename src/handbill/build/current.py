@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from handbill.build.places import PRIVATE, private_folder
-from handbill.build.writers import MANIFEST_NAME, recorded_in, remove_outputs
+from handbill.build.writers import MANIFEST_NAME, recorded_in, recorded_outputs, remove_outputs
 from handbill.errors import KitError, display_path
 from handbill.kit.loader import Kit, rows_of
 from handbill.kit.material import Material
+from handbill.kit.social import social_ending
 from handbill.render.templating import output_stem, row_stem
 
 # What one job writes beside its stem: the PDF (grey, press or home sheets), its HTML for
@@ -92,10 +93,30 @@ def current_outputs(kit: Kit) -> Callable[[dict[str, Any]], bool]:
         if bool(material.per) != bool(row) or row < 0 or row > len(stems_of(material)):
             return False
         stem = stems_of(material)[row - 1 if row else 0]
+        if kind in ("png", "jpg", "caption"):  # social images, for the sizes still asked for
+            wanted = kind == "caption" or entry.get("social") in material.social
+            wanted = wanted and bool(material.social)
+            return wanted and social_ending(path, folder_of(material) + stem)
         ending = r"\.(docx|txt)" if kind in ("docx", "txt") else _PDF_ENDINGS
+        ending = r"\.form\.pdf" if kind == "form" else ending
         return re.fullmatch(re.escape(folder_of(material) + stem) + ending, path) is not None
 
     return current
+
+
+def remove_unmade_forms(out_dir: Path, made: list[list[dict[str, Any]]]) -> list[str]:
+    """Delete the NAME.form.pdf of an earlier build where the output was made again without
+    one (every field now has a value), so that no form with blanks is left beside a PDF that
+    has none. ``made`` holds the entries of each output laid out in this build."""
+    unmade = set()
+    for entries in made:
+        main = entries[0]
+        if main.get("mode") == "home" and not main.get("greyscale"):
+            form = str(main["path"]).removesuffix(".pdf") + ".form.pdf"
+            if not any(entry["path"] == form for entry in entries):
+                unmade.add(form)
+    earlier = [e for e in recorded_outputs(out_dir) if e.get("path") in unmade]
+    return remove_outputs(out_dir, earlier)
 
 
 def clear_old_private(out_dir: Path) -> str:

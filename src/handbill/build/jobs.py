@@ -95,6 +95,12 @@ def prepare(kit: Kit, job: Job, overrides: dict[str, str], options: Options) -> 
     material = kit.materials[job.material]
     row = rows_of(kit, material)[job.row - 1] if job.row else None
     rendered = render_html(kit, material, row, job.row, overrides, options.mode)
+    # Social images belong to the ordinary build, not to press or greyscale copies.
+    if material.social and options.mode == "home" and not options.greyscale:
+        from handbill.render.social import social_pages
+
+        values = {**kit.config.fields, **(row or {}), **overrides}
+        rendered.social = social_pages(kit, material, row, job.row, rendered.stem, values)
     if options.mode == "press" or options.greyscale:
         from handbill.pages.printing import with_bleed, with_greyscale
 
@@ -128,6 +134,7 @@ def cache_key(kit: Kit, rendered: RenderedHTML, options: Options) -> str:
         kit.config.name,
         repr(kit.config.printing),
         repr(sorted(kit.config.brand.cmyk.items())),  # a brand colour's print mix
+        [page.html for page in rendered.social],
         # --keep-html only adds a file written from the HTML, so it does not force a layout.
         repr(replace(options, keep_html=False)),
     )
@@ -185,7 +192,8 @@ def build_job(
         from handbill.pages.printing import greyscale_pdf
 
         data, parts = greyscale_pdf(data), None
-    folds = fold_lines(document) if press else []
+    # At home a two-sided sheet's flip note says "fold" for a folded item (the DL leaflet).
+    folds = fold_lines(document) if press or material.duplex else []
     if press:
         marks = printing.crop_marks if options.marks is None else options.marks
         printing = replace(printing, pdf_x=options.pdf_x or printing.pdf_x)
@@ -226,7 +234,7 @@ def build_job(
             if press
             else {}
         ),
-        **_folds_field(folds),
+        **(_folds_field(folds) if press else {}),
         **write_output(out_dir, pdf_name(rendered, options), data),
         "qr_codes": [
             {
@@ -243,7 +251,8 @@ def build_job(
         ],
     }
     entries = [entry]
-    sheets = None if press else home_sheets(parts or data, entry, printing)
+    folded = any(fold.x_mm or fold.y_mm for fold in folds)
+    sheets = None if press else home_sheets(parts or data, entry, printing, folded)
     if sheets is not None:
         sheet_data, fields = sheets
         entries.append(
@@ -253,7 +262,22 @@ def build_job(
                 **write_output(out_dir, f"{file_stem(rendered)}.home.pdf", sheet_data),
             }
         )
+    if not press and not options.greyscale:
+        entries += _form(document, title, rendered, out_dir, common, label)
     entries += _exports(kit, material, rendered, out_dir, common)
+    if rendered.social:
+        from handbill.build.social import write_social
+
+        made, notes = write_social(
+            kit,
+            rendered,
+            lambda name, data: write_output(out_dir, name, data),
+            common,
+            file_stem(rendered),
+            deps,
+        )
+        entries += made
+        warnings += notes
     return Output(
         entries,
         [f"{label}: {w}" for w in dict.fromkeys(warnings)],
@@ -269,6 +293,34 @@ def _folds_field(folds: list[Any]) -> dict[str, Any]:
     if not any(fold.x_mm or fold.y_mm for fold in folds):
         return {}
     return {"folds": [{"x_mm": list(fold.x_mm), "y_mm": list(fold.y_mm)} for fold in folds]}
+
+
+def _form(
+    document: Any,
+    title: str,
+    rendered: RenderedHTML,
+    out_dir: Path,
+    common: dict[str, Any],
+    label: str,
+) -> list[dict[str, Any]]:
+    """NAME.form.pdf: the page as printed, with a PDF text field over each blank left to fill
+    in, named after its field; none when every field has a value."""
+    from handbill.engine.forms import blanks, write_form_pdf
+
+    material = rendered.material
+    data = write_form_pdf(document, title, material.language, material.name, label)
+    if data is None:
+        return []
+    spots = blanks(document)
+    return [
+        {
+            **common,
+            "kind": "form",
+            "form_fields": list(dict.fromkeys(spot.field for spot in spots)),
+            "blanks": [vars(spot) for spot in spots],
+            **write_output(out_dir, f"{file_stem(rendered)}.form.pdf", data),
+        }
+    ]
 
 
 def write_output(out_dir: Path, name: str, data: bytes) -> dict[str, Any]:

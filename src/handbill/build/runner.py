@@ -21,7 +21,13 @@ from handbill.build.cache import (
     save_snapshot,
     snapshot_roots,
 )
-from handbill.build.current import check_unique_outputs, clear_old_private, current_outputs
+from handbill.build.calendars import earlier_calendars, update_calendars
+from handbill.build.current import (
+    check_unique_outputs,
+    clear_old_private,
+    current_outputs,
+    remove_unmade_forms,
+)
 from handbill.build.jobs import (
     Job,
     Options,
@@ -95,11 +101,17 @@ class BuildReport:
             f"Built {count} PDF{'' if count == 1 else 's'}, {pages} page{'' if pages == 1 else 's'}"
         )
         others = sum(entry["kind"] in ("docx", "txt") for entry in self.entries)
-        if others:
-            text += f" and {others} editable cop{'y' if others == 1 else 'ies'}"
+        images = sum(entry["kind"] == "png" for entry in self.entries)
+        extras = [f"{others} editable cop{'y' if others == 1 else 'ies'}"] if others else []
+        extras += [f"{images} social image{'' if images == 1 else 's'}"] if images else []
+        if extras:
+            text += (", " if len(extras) > 1 else " and ") + " and ".join(extras)
         text += f" in {self.seconds:.1f} s"
         if self.sheets:
             text += f"; {len(self.sheets)} also as A4 sheets for home printers"
+        forms = sum(entry["kind"] == "form" for entry in self.entries)
+        if forms:
+            text += f"; {forms} also as {'a form' if forms == 1 else 'forms'} to fill in on screen"
         reused = sum(output.cached for output in self.outputs)
         if reused:
             text += f"; {reused} of {len(self.outputs)} up to date, not rebuilt"
@@ -253,9 +265,16 @@ def build(
     cache.qr = {**known_matrices(urls), **{u: b for o in outputs for u, b in o.qr.items()}}
     warnings = _kit_warnings(kit, todo) + table_warnings
     report = BuildReport(out_dir, outputs, failures, 0.0, warnings=warnings)
+    remove_unmade_forms(out_dir, [o.entries for o in outputs if not o.cached])
+    try:
+        calendars, unread = update_calendars(kit, out_dir, bool(names), materials)
+        report.warnings += unread
+    except HandbillError as exc:  # a full disk: the last build's calendars stay recorded
+        failures.append(exc.format_message())
+        calendars = earlier_calendars(out_dir)
     try:
         report.recorded = write_manifest(
-            out_dir, kit.config.name, report.entries, current_outputs(kit), keep_stale
+            out_dir, kit.config.name, report.entries, current_outputs(kit), keep_stale, calendars
         )
         report.recorded.old_private = clear_old_private(out_dir)
         cache.save()

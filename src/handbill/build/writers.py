@@ -288,19 +288,21 @@ def write_manifest(
     entries: list[dict[str, Any]],
     current: Callable[[dict[str, Any]], bool],
     keep_stale: bool = False,
+    calendars: list[dict[str, Any]] | None = None,
 ) -> Recorded:
     """Record ``entries`` with the earlier outputs the kit still makes (``current``), in
     OUT/manifest.json and, for private outputs, OUT-private/manifest.json.
 
     The outputs an earlier build recorded that the kit no longer makes are deleted (unless
     ``keep_stale``): only those files, and only while they hold what handbill wrote.
+    ``calendars`` are the event calendars' records (see calendars.py), public outputs.
     A lock on the output folder itself serialises this read-merge-write, so two builds into
     one folder at once cannot drop each other's entries (and no lock file is left behind).
     """
     folder = os.open(out_dir, os.O_RDONLY)
     try:
         fcntl.flock(folder, fcntl.LOCK_EX)
-        return _merge_manifest(out_dir, campaign, entries, current, keep_stale)
+        return _merge_manifest(out_dir, campaign, entries, current, keep_stale, calendars or [])
     finally:
         os.close(folder)  # closing releases the lock
 
@@ -311,6 +313,7 @@ def _merge_manifest(
     entries: list[dict[str, Any]],
     current: Callable[[dict[str, Any]], bool],
     keep_stale: bool,
+    calendars: list[dict[str, Any]],
 ) -> Recorded:
     fresh = {entry["path"] for entry in entries}
     kept, recorded = [], Recorded()
@@ -329,7 +332,7 @@ def _merge_manifest(
     everything = sorted(kept + entries, key=lambda entry: str(entry["path"]))
     private = [e for e in everything if e["path"].startswith(f"{PRIVATE}/")]
     public = [e for e in everything if not e["path"].startswith(f"{PRIVATE}/")]
-    _write_one(out_dir, campaign, public)
+    _write_one(out_dir, campaign, public, calendars)
     if private or (private_folder(out_dir) / MANIFEST_NAME).exists():
         strip = len(PRIVATE) + 1
         moved = [_moved(e, lambda p: p[strip:]) for e in private]
@@ -342,7 +345,9 @@ def _shown_path(out_dir: Path, path: str) -> str:
     return os.path.relpath(located(out_dir, path), out_dir.parent) if "/" in path else path
 
 
-def _write_one(folder: Path, campaign: str, outputs: list[dict[str, Any]]) -> None:
+def _write_one(
+    folder: Path, campaign: str, outputs: list[dict[str, Any]], calendars: list[Any] | None = None
+) -> None:
     folder.mkdir(exist_ok=True)
     manifest: dict[str, Any] = {
         "generator": f"handbill {__version__}",
@@ -352,6 +357,8 @@ def _write_one(folder: Path, campaign: str, outputs: list[dict[str, Any]]) -> No
     redirects = redirects_of(outputs)
     if redirects:
         manifest["redirects"] = {**REDIRECT_FILES, "count": len(redirects)}
+    if calendars:
+        manifest["calendars"] = calendars
     text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
     write_atomic(folder / MANIFEST_NAME, text.encode("utf-8"))
     # The tables after the manifest: on a full disk the manifest is what matters. They are

@@ -20,6 +20,9 @@ from handbill.errors import BuildError, InternalError, any_internal, display_pat
 if TYPE_CHECKING:
     from handbill.kit.loader import Kit
 
+A_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+FROM_FORM_HELP = "Fill in the fields from a filled-in NAME.form.pdf (with one material named)."
+
 
 @click.command(
     epilog='Example: handbill build speech-3min --set speaker="Asha Patel" --set town=Leeds'
@@ -84,6 +87,7 @@ if TYPE_CHECKING:
     metavar="CSV",
     help="Mail merge: one copy of the material per row of CSV, as one PDF (NAME.merge.pdf).",
 )
+@click.option("--from-form", "from_form", type=A_FILE, metavar="FILLED.pdf", help=FROM_FORM_HELP)
 @click.option("--split", is_flag=True, help="With --merge: also one PDF per row (NAME.merge/).")
 @click.option(
     "--on-bad-row",
@@ -127,6 +131,7 @@ def build(
     language: str | None,
     group: str | None,
     merge_table: Path | None,
+    from_form: Path | None,
     split: bool,
     on_bad_row: str,
     keep_html: bool,
@@ -143,7 +148,7 @@ def build(
     if pdf_x and mode != "press":
         raise click.UsageError("--pdf-x is for print-shop PDFs: add --mode press")
     overrides = parse_settings(settings)
-    if not (no_cache or run_check or merge_table or split) and _unchanged(
+    if not (no_cache or run_check or merge_table or split or from_form) and _unchanged(
         kit_dir,
         out_dir,
         names,
@@ -163,6 +168,9 @@ def build(
     options = Options(mode, marks, greyscale, keep_html, pdf_x and pdf_x.lower())
     versions.tell_once()  # on an untested WeasyPrint, one line: slower, same pages
     kit = load_kit(kit_dir)
+    if from_form is not None:
+        # --set wins over the form, as over every other source of values.
+        overrides = {**_form_values(kit, names, from_form), **overrides}
     if merge_table is not None:
         _merge(kit, names, merge_table, out_dir, split, on_bad_row, jobs, overrides, quiet)
         return
@@ -194,6 +202,20 @@ def build(
         from handbill.commands.check import report_check
 
         report_check(kit, names, report.out_dir, jobs, as_json=False)
+
+
+def _form_values(kit: Kit, names: tuple[str, ...], filled: Path) -> dict[str, str]:
+    """The values filled in a form handbill wrote for the one material named."""
+    from handbill.kit.loader import fields_used
+    from handbill.pages.formvalues import read_form
+
+    if len(names) != 1:
+        raise click.UsageError(
+            "--from-form needs the one material the form is of, e.g. "
+            "handbill build speech-3min --from-form speech-3min.form.pdf"
+        )
+    material = kit.select(names)[0]
+    return read_form(filled, material.name, fields_used(material) | set(kit.config.fields))
 
 
 def _unchanged(

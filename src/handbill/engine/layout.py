@@ -7,7 +7,7 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -184,10 +184,18 @@ def write_pdf(
 
 
 def write_pdf_parts(
-    document: Document, title: str, language: str, label: str = "", tagged: bool = True
+    document: Document,
+    title: str,
+    language: str,
+    label: str = "",
+    tagged: bool = True,
+    form: bool = False,
+    finish: Callable[[Any], None] | None = None,
 ) -> tuple[bytes, WrittenPDF | None]:
     """``write_pdf``, and where each page's parts are in the bytes, so that sheets can be
-    appended to the PDF without reading it back (incremental.py); None if that cannot be."""
+    appended to the PDF without reading it back (incremental.py); None if that cannot be.
+    ``form`` writes the document's custom metadata (a fillable form's material); ``finish``
+    is given the PDF's objects before they are written."""
     document.metadata.title = title
     document.metadata.lang = language
     kept: list[Any] = []
@@ -203,7 +211,8 @@ def write_pdf_parts(
         try:
             data: bytes = document.write_pdf(
                 pdf_variant=PDF_VARIANT if tagged else None,
-                finisher=lambda _, pdf: kept.append(pdf),
+                finisher=lambda _, pdf: _finished(pdf, kept, finish),
+                **({"custom_metadata": True} if form else {}),
             )
         except RefusedURL as exc:  # an attachment is fetched only as the PDF is written
             raise FetchError(
@@ -222,6 +231,12 @@ def write_pdf_parts(
                 "or add a font that has it under [[fonts]] in handbill.toml"
             )
     return data, written(kept[0], data) if fast else None
+
+
+def _finished(pdf: Any, kept: list[Any], finish: Callable[[Any], None] | None) -> None:
+    if finish is not None:
+        finish(pdf)
+    kept.append(pdf)
 
 
 def boxes_in(box: Any) -> Iterator[Any]:

@@ -30,6 +30,8 @@ from xml.etree.ElementTree import Element  # nosec B405
 
 import tinyhtml5
 
+from handbill.kit.markdown import smart_text
+
 MARK = "data-merge-overlay"
 _TOKEN = re.compile("\ue000([a-j]+)\ue001")
 _BLOCKS = frozenset(
@@ -130,13 +132,18 @@ class Plan:
     per_letter: frozenset[str]  # the cells set per letter
     full: str  # the letter's body with markers, its last blocks marked
     overlay: str  # the same with everything but the last blocks hidden
+    # The cells the shared part is made from (merge/shared.py finds them); None: all the others.
+    grouping: tuple[str, ...] | None = None
 
     def key(self, cells: dict[str, str]) -> tuple[tuple[str, str], ...]:
         """Rows with the same key share a base."""
+        if self.grouping is not None:
+            return tuple((k, cells.get(k, "")) for k in self.grouping)
         return tuple((k, v) for k, v in cells.items() if k not in self.per_letter)
 
     def fill(self, body: str, cells: dict[str, str]) -> str:
-        values = list(cells.values())
+        # With typographic quotes, as render_html prints a row's values.
+        values = [smart_text(value) for value in cells.values()]
         return _TOKEN.sub(lambda m: html.escape(values[_index(m[1])], quote=False), body)
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 from functools import cache
 from pathlib import Path
+from typing import Any, BinaryIO
 
 from handbill.errors import KitError
 
@@ -78,6 +80,32 @@ def read_bytes(
     bounded size. FIFOs, devices and sockets are refused before they are opened for reading
     (opening is non-blocking, so a FIFO cannot hang the build).
     """
+    stream, size, cap = _opened(path, kind, roots, limit)
+    with stream:
+        # Asked for no more than the file holds (plus one byte, to see it grow past the cap):
+        # read() sets aside as much memory as it is asked for.
+        data = stream.read(min(cap, size) + 1)
+        if len(data) > size:  # it grew since: read on, still within the cap
+            data += stream.read(cap + 1 - len(data))
+    if len(data) > cap:
+        raise _too_big(path, kind, max(size, len(data)), cap)
+    return data
+
+
+def open_bytes(path: Path, kind: str, roots: tuple[Path, ...] | None = None) -> io.RawIOBase:
+    """``path`` opened to be read as a stream, with the checks and the cap of ``read_bytes``
+    (for a table too large to hold in memory at once)."""
+    stream, size, cap = _opened(path, kind, roots, None)
+    if size > cap:
+        stream.close()
+        raise _too_big(path, kind, size, cap)
+    return _Capped(stream, path, kind, cap)
+
+
+def _opened(
+    path: Path, kind: str, roots: tuple[Path, ...] | None, limit: int | None
+) -> tuple[BinaryIO, int, int]:
+    """``path`` opened for reading (an ordinary file), its size, and the cap for its kind."""
     real = inside(path, roots) if roots is not None else Path(os.path.realpath(path))
     cap = limit if limit is not None else LIMITS.get(kind, LIMITS["file"])
     try:
@@ -94,19 +122,36 @@ def read_bytes(
             f"ordinary files. Replace it with the {kind} itself.",
             path,
         )
-    with os.fdopen(descriptor, "rb") as stream:
-        # Asked for no more than the file holds (plus one byte, to see it grow past the cap):
-        # read() sets aside as much memory as it is asked for.
-        data = stream.read(min(cap, info.st_size) + 1)
-        if len(data) > info.st_size:  # it grew since: read on, still within the cap
-            data += stream.read(cap + 1 - len(data))
-    if len(data) > cap:
-        raise KitError(
-            f"{_size(max(info.st_size, len(data)))} is more than handbill reads from a {kind} "
-            f"(at most {_size(cap)}); check that this is the right file, or split it.",
-            path,
-        )
-    return data
+    return os.fdopen(descriptor, "rb"), info.st_size, cap
+
+
+def _too_big(path: Path, kind: str, size: int, cap: int) -> KitError:
+    return KitError(
+        f"{_size(size)} is more than handbill reads from a {kind} "
+        f"(at most {_size(cap)}); check that this is the right file, or split it.",
+        path,
+    )
+
+
+class _Capped(io.RawIOBase):
+    """A file read as a stream that stops with an error past its cap (it may grow meanwhile)."""
+
+    def __init__(self, stream: BinaryIO, path: Path, kind: str, cap: int):
+        self.stream, self.path, self.kind, self.cap, self.count = stream, path, kind, cap, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        count = self.stream.readinto(buffer)  # type: ignore[attr-defined]
+        self.count += count
+        if self.count > self.cap:
+            raise _too_big(self.path, self.kind, self.count, self.cap)
+        return int(count)
+
+    def close(self) -> None:
+        self.stream.close()
+        super().close()
 
 
 def read_text(path: Path, kind: str, roots: tuple[Path, ...] | None = None) -> str:

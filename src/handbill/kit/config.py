@@ -13,8 +13,17 @@ from handbill.errors import ConfigError, KitError, did_you_mean, unreadable_valu
 from handbill.kit import pressoffice
 from handbill.kit.boundary import read_text, regular_file, roots_of
 from handbill.kit.checker import Checker
+from handbill.kit.events import DEFAULT_TIMEZONE, check_timezone
 from handbill.kit.fonts import brand_family, font_problem
-from handbill.kit.links import Link, Tracking, default_short_base, read_links, read_tracking
+from handbill.kit.links import (
+    Link,
+    Tracking,
+    default_short_base,
+    read_links,
+    read_site_url,
+    read_tracking,
+)
+from handbill.kit.nobreak import last_words_together, unbroken_address
 from handbill.kit.palette import derive
 from handbill.kit.paper import Paper, parse_paper
 from handbill.kit.press import MAX_INK, PrintSettings, read_print_settings
@@ -31,7 +40,7 @@ SECTIONS: dict[str, set[str] | None] = {
     "links": None,  # any link name
     "brand": {"colours", "logo", "fonts"},
     "fonts": None,  # an array of tables, checked entry by entry
-    "defaults": {"paper", "language"},
+    "defaults": {"paper", "language", "timezone"},
     "imprint": {"promoter", "promoter_address", "printer", "printer_address", "on_behalf_of"},
     "fields": None,  # values for fill-in fields, any names
     "print": {
@@ -40,12 +49,14 @@ SECTIONS: dict[str, set[str] | None] = {
         "mark_offset_mm",
         "duplex_flip",
         "tile_overlap_mm",
+        "poster_tiles",
         "pdf_x",
         "profile",
         "output_condition",
     },
     "tracking": {"utm", "campaign", "source"},
     "press": pressoffice.KEYS,
+    "site": {"url"},
 }
 COLOUR_NAMES = ("primary", "secondary", "accent", "text", "background", "muted")
 # A kit that leaves out a colour gets a neutral one, never another campaign's brand.
@@ -135,30 +146,7 @@ class Imprint:
                 + (f", {unbroken_address(self.printer_address)}" if self.printer_address else "")
                 + "."
             )
-        return " ".join(parts)
-
-
-# An address part longer than this may still break (a narrow column must hold it); shorter
-# ones ("2 Sample Road", "Manchester M1 1AA") are kept whole.
-UNBROKEN_PART = 32
-_NUMBER_WORD = re.compile(r"(?<!\S)(\d+[A-Za-z]?) (?=\S)")
-_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?) (\d[A-Z]{2})\b")
-
-
-def unbroken_address(address: str) -> str:
-    """The address with no-break spaces inside each comma-separated part, so that a line never
-    ends in "2" above "Sample Road", in "M1" above "1AA" or in "c/" above "o"; a long part binds
-    only a house number to its street and a postcode's two halves."""
-    parts = []
-    for part in address.split(","):
-        words = part.strip()
-        if len(words) <= UNBROKEN_PART:
-            # A word joiner after "/" keeps "c/o" whole (a line may otherwise break after "/").
-            words = "\u00a0".join(words.split()).replace("/", "/\u2060")
-        else:
-            words = _POSTCODE.sub("\\1\u00a0\\2", _NUMBER_WORD.sub("\\1\u00a0", words))
-        parts.append(words)
-    return ", ".join(parts)
+        return last_words_together(" ".join(parts))
 
 
 @dataclass(frozen=True)
@@ -181,6 +169,8 @@ class Config:
     tracking: Tracking = field(default_factory=Tracking)
     short_base: str = ""  # [links] short_base: QR codes carry short codes on this address
     press: pressoffice.PressOffice = field(default_factory=pressoffice.PressOffice)
+    timezone: str = DEFAULT_TIMEZONE  # [defaults] timezone: the events' clock (IANA name)
+    site_url: str = ""  # [site] url: where the download page is published, for share previews
 
 
 def load_config(root: Path) -> Config:
@@ -264,6 +254,9 @@ def _validate(root: Path, path: Path, text: str, data: dict[str, Any]) -> Config
     language = check.string(defaults, "defaults", "language", "en-GB")
     if not LANGUAGE_TAG.match(language):
         check.add("defaults", "language", f"'{language}' is not a language tag such as en-GB or cy")
+    timezone = check.string(defaults, "defaults", "timezone", DEFAULT_TIMEZONE)
+    if check_timezone(timezone):
+        check.add("defaults", "timezone", check_timezone(timezone))
 
     imprint_data = tables["imprint"]
     # Only the text settings: at_home is the print mode's, never the kit's.
@@ -286,6 +279,7 @@ def _validate(root: Path, path: Path, text: str, data: dict[str, Any]) -> Config
     printing = read_print_settings(root, tables["print"], check)
     tracking = read_tracking(tables["tracking"], check, name)
     press = pressoffice.read_press(tables["press"], check)
+    site_url = read_site_url(tables["site"], check)
 
     if check.problems:
         raise ConfigError(path, check.problems)
@@ -306,6 +300,8 @@ def _validate(root: Path, path: Path, text: str, data: dict[str, Any]) -> Config
         tracking=tracking,
         short_base=default_short_base(tables["links"]),
         press=press,
+        timezone=timezone,
+        site_url=site_url,
     )
 
 

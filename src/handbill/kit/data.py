@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from handbill.errors import KitError, unreadable_value
-from handbill.kit.boundary import read_text, roots_of
+from handbill.kit.boundary import open_bytes, read_text, roots_of
 from handbill.kit.characters import control_character, describe
 
 
@@ -170,60 +171,85 @@ def numbered_rows(
     named on the command line. Rows are read one at a time, and reading stops at the first
     limit passed (rows, columns, cells), so a small file of empty rows cannot fill memory.
     """
+    records: list[tuple[int, dict[str, str]]] = []
+    for number, line, cells in table_rows(path, roots):
+        if len(records) * len(cells) > MAX_CELLS:
+            raise KitError(
+                f"more than {MAX_CELLS:,} cells (rows times columns); leave out the "
+                "columns that are not needed, or split the table.",
+                path,
+                line,
+            )
+        records.append((number, cells))
+    return records
+
+
+def table_rows(
+    path: Path, roots: tuple[Path, ...] | None = None
+) -> Iterator[tuple[int, int, dict[str, str]]]:
+    """The rows of a CSV file, read as a stream: each row's number as a spreadsheet shows it,
+    the line it ends on, and its cells (see ``numbered_rows``, which holds them all)."""
     kind = "data table" if roots is not None else "supporters' table"
     most = MAX_TABLE_ROWS if roots is not None else MAX_MERGE_TABLE_ROWS
-    text = read_text(path, kind, roots)
-    control = control_character(text)
-    if control:
-        raise KitError(
-            f"{describe(control[1])} cannot be printed; delete it.",
-            path,
-            control[0],
-        )
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        first = next(reader, None)
-        if first is None:
-            raise KitError("the file is empty; the first row must name the columns.", path, 1)
-        header = _header(path, first)
-        if len(header) == 1 and header[0].count(";") >= 1:
+    with open_bytes(path, kind, roots) as raw:
+        text = io.TextIOWrapper(io.BufferedReader(raw), encoding="utf-8-sig", newline="")
+        reader = csv.reader(_printable_lines(text, path))
+        try:
+            first = next(reader, None)
+            if first is None:
+                raise KitError("the file is empty; the first row must name the columns.", path, 1)
+            header = _header(path, first)
+            if len(header) == 1 and header[0].count(";") >= 1:
+                raise KitError(
+                    "the columns look separated by ';'; handbill reads commas: save as CSV "
+                    "(comma delimited), or 'CSV UTF-8', in your spreadsheet.",
+                    path,
+                    1,
+                )
+            # Rows are numbered as a spreadsheet shows them (the header is row 1); the line
+            # number differs when a quoted cell holds line breaks.
+            for number, row in enumerate(reader, start=2):
+                if number > most + 1:
+                    raise KitError(
+                        f"more than {most:,} rows; one {kind} holds at most that many. Split "
+                        "it into several files.",
+                        path,
+                        reader.line_num,
+                    )
+                if not any(cell.strip() for cell in row):
+                    continue
+                if len(row) != len(header):
+                    raise KitError(
+                        f"row {number} has {len(row)} cells but the header has {len(header)}; "
+                        "check for a stray comma or a missing quote.",
+                        path,
+                        reader.line_num,
+                    )
+                yield (
+                    number,
+                    reader.line_num,
+                    dict(zip(header, (c.strip() for c in row), strict=True)),
+                )
+        except csv.Error as exc:
             raise KitError(
-                "the columns look separated by ';'; handbill reads commas: save as CSV "
-                "(comma delimited), or 'CSV UTF-8', in your spreadsheet.",
+                f"not valid CSV: {exc}; check the quotes.", path, reader.line_num
+            ) from exc
+        except UnicodeDecodeError:
+            read_text(path, kind, roots)  # reads it whole to say where: raises KitError
+            raise
+
+
+def _printable_lines(text: Iterator[str], path: Path) -> Iterator[str]:
+    """The lines of ``text``; a control character (never printable) stops the reading."""
+    for number, line in enumerate(text, start=1):
+        control = control_character(line)
+        if control:
+            raise KitError(
+                f"{describe(control[1])} cannot be printed; delete it.",
                 path,
-                1,
+                number + control[0] - 1,
             )
-        records: list[tuple[int, dict[str, str]]] = []
-        # Rows are numbered as a spreadsheet shows them (the header is row 1); the line number
-        # differs when a quoted cell holds line breaks.
-        for number, row in enumerate(reader, start=2):
-            if number > most + 1:
-                raise KitError(
-                    f"more than {most:,} rows; one {kind} holds at most that many. Split it "
-                    "into several files.",
-                    path,
-                    reader.line_num,
-                )
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) != len(header):
-                raise KitError(
-                    f"row {number} has {len(row)} cells but the header has {len(header)}; "
-                    "check for a stray comma or a missing quote.",
-                    path,
-                    reader.line_num,
-                )
-            if len(records) * len(header) > MAX_CELLS:
-                raise KitError(
-                    f"more than {MAX_CELLS:,} cells (rows times columns); leave out the "
-                    "columns that are not needed, or split the table.",
-                    path,
-                    reader.line_num,
-                )
-            records.append((number, dict(zip(header, (c.strip() for c in row), strict=True))))
-    except csv.Error as exc:
-        raise KitError(f"not valid CSV: {exc}; check the quotes.", path, reader.line_num) from exc
-    return records
+        yield line
 
 
 def _header(path: Path, row: list[str]) -> list[str]:

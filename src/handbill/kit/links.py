@@ -176,3 +176,20 @@ def read_tracking(data: dict[str, Any], check: Checker, campaign: str) -> Tracki
         values[key] = text
     slug = re.sub(r"[^a-z0-9]+", "-", campaign.lower()).strip("-")
     return Tracking(utm, values["campaign"] or slug, values["source"] or "handbill")
+
+
+def read_site_url(data: dict[str, Any], check: Checker) -> str:
+    """[site] url: the address the output folder is published at, ending in "/" (e.g.
+    https://example.org/kit/), which share previews need to find the link card; "" if unset."""
+    url = check.string(data, "site", "url")
+    if not url:
+        return ""
+    problem = url_problem(url)
+    if problem:
+        check.add(
+            "site",
+            "url",
+            f"{problem}; give the page's public address, e.g. https://example.org/kit/",
+        )
+        return ""
+    return url if url.endswith("/") else url + "/"

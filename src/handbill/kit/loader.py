@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ from handbill.kit.fields import FIELD, field_names
 from handbill.kit.fonts import font_families, font_files
 from handbill.kit.material import Material
 from handbill.kit.readers import READERS
+from handbill.kit.social import social_kind
 from handbill.kit.translations import select_language
 from handbill.kit.vocabcheck import (
     Problem,
@@ -25,6 +26,7 @@ from handbill.kit.vocabcheck import (
     unknown_settings,
     vocabulary_of,
 )
+from handbill.kit.vocabulary import Vocabulary
 
 MAX_PER_ROWS = 2_000  # one PDF per row: a local group or an event each, not a mailing list
 
@@ -101,6 +103,15 @@ def find_template(kit: Kit, name: str) -> Path | None:
     return None
 
 
+def with_social_vars(kit: Kit, material: Material, vocabulary: Vocabulary) -> Vocabulary:
+    """The vars a material with ``social:`` may set: its template's and its social template's."""
+    kind = social_kind(material.template, material.per)
+    social = vocabulary_of(find_template(kit, f"social/{kind}"), kit.root)
+    if social is None:
+        return vocabulary
+    return replace(vocabulary, vars={**social.vars, **vocabulary.vars})
+
+
 def load_kit(root: Path | str) -> Kit:
     """Read the whole kit at ``root``; the first problem found is raised as a KitError."""
     root = Path(root).resolve()
@@ -145,6 +156,8 @@ def load_kit(root: Path | str) -> Kit:
     problems: list[Problem] = []
     for material in materials.values():
         vocabulary = vocabulary_of(find_template(kit, material.template), root)
+        if vocabulary is not None and material.social:
+            vocabulary = with_social_vars(kit, material, vocabulary)
         if vocabulary is not None:
             found, warnings = check_vars(material, vocabulary, root)
             problems += found

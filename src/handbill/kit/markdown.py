@@ -9,6 +9,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from handbill.errors import KitError
+from handbill.kit.nobreak import keep_together
 
 
 def markdown_renderer() -> MarkdownIt:
@@ -41,6 +42,9 @@ def render_markdown(
         line = first_line + token.map[0] if token.map else None
         if token.type == "inline" and line is not None:
             _check_links(path, token, line, links or {})
+            for child in token.children or []:
+                if child.type == "text":  # not code, not a link's address
+                    child.content = keep_together(child.content)
         elif token.type == "heading_open":
             headings += 1
             if headings > MAX_HEADINGS:
@@ -123,12 +127,40 @@ _CLOSING_DOUBLE = re.compile(r'"')
 def smart_quotes(text: str) -> str:
     """Straight quotes in a line of text (a title, a headline) turned typographic, as the
     content's Markdown turns them: the apostrophe of "Don't" becomes U+2019, a pair of
-    double quotes U+201C and U+201D, and three full stops an ellipsis."""
-    text = text.replace("...", "\u2026")
+    double quotes U+201C and U+201D, three full stops an ellipsis, and a date or a time keeps
+    together ("24\u00a0April", "7\u00a0pm": nobreak.py)."""
+    text = keep_together(text.replace("...", "\u2026"))
     text = _APOSTROPHE.sub("\u2019", text)  # after a letter: an apostrophe or a closing quote
     text = _OPENING_SINGLE.sub("\u2018", text)
     text = _OPENING_DOUBLE.sub("\u201c", text)
     return _CLOSING_DOUBLE.sub("\u201d", text)
+
+
+# Pieces of a data cell or a field's value that are not prose and keep their straight quotes:
+# web addresses, e-mail addresses, handles and hashtags, and `code`.
+_NOT_PROSE = re.compile(
+    r"(`[^`]*`|(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)\S+|\S+@\S+\.\S+|(?<![\w'])[@#][\w.-]+)",
+    re.IGNORECASE,
+)
+
+
+def smart_text(text: str) -> str:
+    """A data cell or a fill-in value ("St John's", "Don't") with typographic quotes and its
+    dates kept together, as in the content; its web and e-mail addresses, handles and `code`
+    stay as written."""
+    if "\ue000" in text:
+        return text  # U+E000 is the stand-in below (and no font draws it)
+    if "'" not in text and '"' not in text and "..." not in text:
+        return keep_together(text)  # most cells: no quotes to turn
+    kept: list[str] = []
+
+    def keep(match: re.Match[str]) -> str:
+        kept.append(match[0])
+        # A stand-in that ends in a letter, so the quotes after it read as they do after a word.
+        return f"\ue000{len(kept) - 1}x"
+
+    typeset = smart_quotes(_NOT_PROSE.sub(keep, text))
+    return re.sub("\ue000(\\d+)x", lambda match: kept[int(match[1])], typeset)
 
 
 def smart_quotes_in(value: object) -> object:

@@ -38,6 +38,8 @@ class Material:
     translation_of: str = ""
     # Written in OUT-private/, beside the output folder, never in it (e.g. a list of contacts).
     private: bool = False
+    # Social media images to make (kit/social.py SIZES), e.g. ("square", "story").
+    social: tuple[str, ...] = ()
 
     @property
     def output_name(self) -> str:

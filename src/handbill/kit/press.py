@@ -20,6 +20,7 @@ STOCK_CONDITION = "FOGRA39"
 # Total area coverage: the sum of the four inks. Coated offset stock takes 300-330 %; 300 % is
 # safe on every press, and the stock profile never goes above it.
 MAX_INK = 300.0
+POSTER_TILES = ("fewest", "full-size")
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,9 @@ class PrintSettings:
     mark_offset_mm: float = 3.0
     duplex_flip: str = "short"
     tile_overlap_mm: float = 10.0
+    # "fewest": a poster a little smaller on fewer A4 sheets (an A3 on two at about 85 %);
+    # "full-size": at its own size, however many sheets that takes.
+    poster_tiles: str = "fewest"
     pdf_x: str = "4"  # press PDFs: "4" (PDF/X-4), "1a" (PDF/X-1a) or "none" (RGB, no output intent)
     profile: Path | None = field(default=None, repr=False)  # None: the stock profile
     output_condition: str = STOCK_CONDITION  # the OutputConditionIdentifier a shop recognises
@@ -71,6 +75,15 @@ def read_print_settings(root: Path, data: dict[str, Any], check: Checker) -> Pri
         )
     else:
         values["duplex_flip"] = flip
+    tiles = data.get("poster_tiles", "fewest")
+    if tiles not in POSTER_TILES:
+        check.add(
+            "print",
+            "poster_tiles",
+            "must be 'fewest' (a poster a little smaller on fewer A4 sheets) or 'full-size'",
+        )
+    else:
+        values["poster_tiles"] = tiles
     pdf_x = str(data.get("pdf_x", "4")).lower()
     if pdf_x not in PDF_X:
         check.add(

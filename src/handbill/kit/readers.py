@@ -16,9 +16,10 @@ from handbill.errors import KitError, did_you_mean, unreadable_value
 from handbill.kit.boundary import read_text, roots_of
 from handbill.kit.characters import control_character, describe
 from handbill.kit.config import LANGUAGE_TAG, Config
-from handbill.kit.markdown import render_markdown, smart_quotes, smart_quotes_in
+from handbill.kit.markdown import render_markdown, smart_quotes, smart_quotes_in, smart_text
 from handbill.kit.material import Material
 from handbill.kit.paper import parse_paper
+from handbill.kit.social import parse_social
 from handbill.kit.translations import inherit, translation_parts
 
 AUDIENCES = ("organisers", "speakers", "volunteers")
@@ -43,6 +44,7 @@ FIELDS = {
     "private": "true to keep its outputs out of the output folder, in OUT-private/ beside it",
     "booklet": "true to print the pages as a folded, saddle-stitched booklet at home",
     "merge": "checks for a mail merge, e.g. known: {constituency: constituencies}",
+    "social": "social media images to make: square, portrait, story, card",
 }
 EXPORTS = ("docx", "txt")
 REQUIRED = ("template", "title")
@@ -378,6 +380,9 @@ def build_material(
             "write it as 'known: {column: table}', e.g. known: {constituency: constituencies} "
             "to accept only constituencies listed in data/constituencies.csv.",
         )
+    social, problem = parse_social(data.get("social", []))
+    if problem:
+        raise fail("social", problem)
     variables = data.get("vars", {})
     if not isinstance(variables, dict):
         raise fail("vars", "must be a mapping of names to values.")
@@ -404,13 +409,15 @@ def build_material(
         language=language,
         output=output,
         vars=cast("dict[str, Any]", smart_quotes_in(variables)),
-        fields=dict(fields),
+        # A blank's label is printed under it: "your MP's name" with an apostrophe.
+        fields={name: smart_text(label) for name, label in fields.items()},
         per=per,
         exports=tuple(dict.fromkeys(exports)),
         published=published,
         private=private,
         booklet=booklet,
         merge_known=dict(merge_known),
+        social=social,
         body_html=body_html,
     )
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -43,25 +45,51 @@ class Chunk:
     in_full: int = 0  # letters laid out in full (the others were drawn over a shared layout)
 
 
-def in_workers(function: Any, args: list[tuple[Any, ...]], workers: int) -> Iterator[Any]:
-    """``function(*a)`` for each of ``args``, over worker processes, in order."""
-    if workers <= 1 or len(args) <= 1:
+def in_workers(function: Any, args: Iterable[tuple[Any, ...]], workers: int) -> Iterator[Any]:
+    """``function(*a)`` for each of ``args``, over worker processes, in order.
+
+    ``args`` may be a generator (of rows read from the table as they are needed): it is read
+    only a few jobs ahead of the results handed back, so memory holds about one job per worker
+    whatever the table's length.
+    """
+    todo = iter(args)
+    started = list(islice(todo, 2))
+    if workers <= 1 or len(started) <= 1:
         from handbill.engine.layout import sharing_fonts
 
         with sharing_fonts():
-            yield from (function(*a) for a in args)
+            yield from (function(*a) for a in chain(started, todo))
         return
     method = "fork" if threading.active_count() == 1 else "forkserver"
     context = multiprocessing.get_context(method)
+    pending: deque[Future[Any]] = deque()
     with ProcessPoolExecutor(
-        min(workers, len(args)),
-        mp_context=context,
-        initializer=_init_worker,
-        initargs=(os.getpid(),),
+        workers, mp_context=context, initializer=_init_worker, initargs=(os.getpid(),)
     ) as pool:
-        # map() hands results back in order while later chunks are still being laid out;
-        # chunks go to the workers as they ask, so memory holds about one chunk per worker.
-        yield from pool.map(_call, [(function, a) for a in args])
+        try:
+            for a in chain(started, todo):
+                pending.append(pool.submit(_call, (function, a)))
+                # Results are handed back in order while later jobs are laid out; one job
+                # waits for each worker beyond those being laid out.
+                if len(pending) > 2 * workers:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """``items`` in lists of ``size`` (the last maybe shorter)."""
+    todo = iter(items)
+    while part := list(islice(todo, size)):
+        yield part
+
+
+def call(function: Any, *args: Any) -> Any:
+    """``function(*args)``: for jobs of more than one kind in one run of workers."""
+    return function(*args)
 
 
 def _init_worker(owner: int) -> None:

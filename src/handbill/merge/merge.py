@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,13 +23,11 @@ from handbill.build.writers import (
     write_atomic,
     write_manifest,
 )
-from handbill.errors import BuildError, KitError, did_you_mean, display_path
-from handbill.kit.characters import describe, needs_glyph
-from handbill.kit.data import numbered_rows
-from handbill.kit.fonts import coverage
+from handbill.errors import BuildError, display_path
 from handbill.kit.loader import Kit
 from handbill.kit.material import Material
-from handbill.merge.chunks import CHUNK, Chunk, Row, in_workers, layout_chunk, merge_title
+from handbill.merge.chunks import CHUNK, Chunk, batched, in_workers, layout_chunk, merge_title
+from handbill.merge.rows import Scan, scan_rows
 from handbill.pages.concat import concatenate
 
 _NAMED = ("path", "split_folder")  # the summary names the merged PDF and the one-each folder
@@ -61,68 +60,6 @@ class MergeReport:
         return text
 
 
-def check_rows(
-    kit: Kit, material: Material, table: Path, overrides: dict[str, str]
-) -> tuple[list[Row], list[tuple[int, str]]]:
-    """The rows of ``table`` fit to print, and one line per row that is not (its number, why).
-
-    A row is bad when a field the letter uses would print as a blank (empty cell, and no value
-    in handbill.toml or --set), or when a column listed under ``merge: known:`` holds a value
-    missing from that data table.
-    """
-    rows = numbered_rows(table)
-    where = display_path(table)
-    if not rows:
-        raise KitError("has no rows to merge; add one row per letter under the header.", table)
-    given = {k for k, v in {**kit.config.fields, **overrides}.items() if v.strip()}
-    required = [name for name in material.fields if name not in given]
-    missing = [name for name in required if name not in rows[0][1]]
-    if missing:
-        raise KitError(
-            f"has no column {', '.join(repr(m) for m in missing)}, which {material.name} fills "
-            f"in; add {'it' if len(missing) == 1 else 'them'} to the header row.",
-            table,
-            1,
-        )
-    known = {
-        column: _known_values(kit, material, column, name)
-        for column, name in material.merge_known.items()
-    }
-    covered = coverage(kit.font_paths)
-    good: list[Row] = []
-    bad: list[tuple[int, str]] = []
-    for number, cells in rows:
-        problems = [f"'{name}' is empty" for name in required if not cells.get(name, "").strip()]
-        # A character no font has would print as an empty box ("tofu") in that letter only.
-        for name in material.fields:
-            lacking = [c for c in cells.get(name, "") if needs_glyph(c) and ord(c) not in covered]
-            if lacking:
-                problems.append(f"no font in the kit has {describe(lacking[0])} (in '{name}')")
-        for column, (values, source) in known.items():
-            value = cells.get(column, "").strip()
-            if value and value.casefold() not in values:
-                hint = did_you_mean(value, [v for v in values.values()])
-                problems.append(f"{column} '{value}' is not in {source}.{hint}".rstrip("."))
-        if problems:
-            bad.append((number, f"{where} row {number}: {'; '.join(problems)}"))
-        else:
-            good.append(Row(number, cells))
-    return good, bad
-
-
-def _known_values(
-    kit: Kit, material: Material, column: str, table: str
-) -> tuple[dict[str, str], str]:
-    rows = kit.data.get(table)
-    if not isinstance(rows, list) or (rows and column not in rows[0]):
-        raise KitError(
-            f"field 'merge': data/{table}.csv with a '{column}' column is needed to check "
-            f"'{column}'; add it, or remove '{column}' from merge: known:.",
-            material.path,
-        )
-    return {r[column].strip().casefold(): r[column].strip() for r in rows}, f"data/{table}.csv"
-
-
 def merge(
     kit: Kit,
     material: Material,
@@ -140,7 +77,10 @@ def merge(
     """
     started = time.perf_counter()
     overrides = dict(overrides or {})
-    rows, bad = check_rows(kit, material, table, overrides)
+    # The table is read through once to check every row; the steps after read it again, so
+    # that no process holds it whole (merge/rows.py).
+    scan = scan_rows(kit, material, table, overrides)
+    bad = scan.bad
     lines = [line for _, line in bad]
     if bad and not skip_bad_rows:
         many = len(bad) != 1
@@ -150,7 +90,7 @@ def merge(
             f"{'them' if many else 'it'} out"
         )
         raise BuildError("\n".join(lines))
-    if not rows:
+    if not scan.good:
         raise BuildError(f"no row of {display_path(table)} can be merged; fix the rows above")
     out_dir = output_folder(kit.root, out_dir)
     ensure_writable(out_dir)
@@ -164,20 +104,17 @@ def merge(
     # Locked while the merge runs, so that only a merge killed outright leaves it behind, for
     # the next build into this folder to clear (see writers.clear_debris).
     with work_folder(private) as work:
-        chunks: list[Chunk] = []
-        made = _chunks(kit, material, rows, work, folder, jobs, overrides)
+        made = _chunks(kit, material, scan, work, folder, jobs, overrides)
         title = merge_title(kit, material)
-        # Each chunk is joined on as soon as it is made, while the workers make the next.
-        joined = _padded(_kept(made, chunks), work)
+        # Each chunk is joined on as soon as it is made, while the workers make the next, and
+        # only a few numbers a letter are kept of it.
+        kept = Letters()
+        joined = _padded(kept.taken(made), work)
         target = private / f"{name}.pdf"
         digest = write_atomic(
             target, lambda out: concatenate(joined, out, title, material.language)
         )
-        letters, offset = [], 0
-        for chunk in chunks:
-            for letter in chunk.letters:
-                letters.append({**letter, "first_page": letter["first_page"] + offset})
-            offset += chunk.pages
+        letters = kept.entries()
         entry = {
             "material": material.name,
             "title": material.title,
@@ -191,7 +128,7 @@ def merge(
             },
             "merge": _table_name(kit, table),
             "letters": len(letters),
-            "pages": sum(chunk.pages for chunk in chunks),
+            "pages": kept.pages,
             "duplex": material.duplex,
             "proof": material.published and not kit.config.imprint.complete,
             "mode": "home",
@@ -199,7 +136,7 @@ def merge(
             "qr_codes": [],  # the letters' codes, if any, are the material's: see its own PDF
             "skipped_rows": [number for number, _ in bad],
             # Letters laid out whole; the others are a shared layout with their own sign-off.
-            "laid_out_in_full": sum(chunk.in_full for chunk in chunks),
+            "laid_out_in_full": kept.in_full,
             "path": f"{PRIVATE}/{name}.pdf",
             "bytes": target.stat().st_size,
             "sha256": digest,
@@ -210,7 +147,7 @@ def merge(
         _forget_earlier_letters(out_dir, entry)
         recorded = write_manifest(out_dir, kit.config.name, [entry], current_outputs(kit))
         recorded.old_private = clear_old_private(out_dir)
-        warnings = [w for chunk in chunks for w in chunk.warnings]
+        warnings = kept.warnings
     return MergeReport(entry, lines, warnings, time.perf_counter() - started, recorded)
 
 
@@ -235,7 +172,7 @@ def _forget_earlier_letters(out_dir: Path, entry: dict[str, Any]) -> None:
 def _chunks(
     kit: Kit,
     material: Material,
-    rows: list[Row],
+    scan: Scan,
     work: Path,
     folder: Path | None,
     jobs: int | None,
@@ -244,35 +181,65 @@ def _chunks(
     """Lay out the rows, in chunks over worker processes; the chunks come back in order."""
     from handbill.merge.shared import shared_chunks, shared_plan
 
-    workers = min(jobs or os.cpu_count() or 1, len(rows))
-    plan = shared_plan(kit, material, rows, overrides)
+    workers = min(jobs or os.cpu_count() or 1, scan.good)
+    plan = shared_plan(kit, material, scan.first, overrides)
     if plan is None:
-        size = min(CHUNK, -(-len(rows) // workers))  # a small merge still uses every worker
-        parts = [rows[i : i + size] for i in range(0, len(rows), size)]
-        args: list[tuple[Any, ...]] = [
+        size = min(CHUNK, -(-scan.good // workers))  # a small merge still uses every worker
+        args = (
             (kit, material, part, work / f"{n:05d}.pdf", folder, overrides)
-            for n, part in enumerate(parts)
-        ]
+            for n, part in enumerate(batched(scan.rows(), size))
+        )
         yield from in_workers(layout_chunk, args, workers)
         return
-    yield from shared_chunks(kit, material, plan, rows, work, folder, overrides, workers)
+    yield from shared_chunks(kit, material, plan, scan, work, folder, overrides, workers)
 
 
-def _kept(chunks: Iterable[Chunk], into: list[Chunk]) -> Iterator[Chunk]:
-    for chunk in chunks:
-        into.append(chunk)
-        yield chunk
+class Letters:
+    """Each letter's place in the merged PDF, kept as numbers while the chunks are joined (a
+    dict a letter would make the merge's memory grow with its rows)."""
+
+    def __init__(self) -> None:
+        self.rows, self.firsts, self.counts = array("l"), array("l"), array("l")
+        self.files: list[tuple[str, str]] = []  # with --split: each letter's path and digest
+        self.pages = self.in_full = 0
+        self.warnings: list[str] = []
+
+    def taken(self, chunks: Iterable[Chunk]) -> Iterator[Chunk]:
+        """The chunks, each noted as it passes."""
+        for chunk in chunks:
+            for letter in chunk.letters:
+                self.rows.append(letter["row"])
+                self.firsts.append(letter["first_page"] + self.pages)
+                self.counts.append(letter["pages"])
+                if "path" in letter:
+                    self.files.append((letter["path"], letter["sha256"]))
+            self.pages += chunk.pages
+            self.in_full += chunk.in_full
+            self.warnings += chunk.warnings
+            yield chunk
+
+    def entries(self) -> list[dict[str, Any]]:
+        """The letters as the manifest lists them."""
+        found: list[dict[str, Any]] = [
+            {"row": row, "first_page": first, "pages": count}
+            for row, first, count in zip(self.rows, self.firsts, self.counts, strict=True)
+        ]
+        for letter, (path, digest) in zip(found, self.files, strict=False):
+            letter.update(path=path, sha256=digest)
+        return found
 
 
 def _padded(chunks: Iterable[Chunk], work: Path) -> Iterator[Path]:
-    """The chunks' PDFs in order, each followed by a blank page where its count says so."""
+    """The chunks' PDFs in order, each followed by a blank page where its count says so; each
+    is deleted once joined on."""
     from pypdf import PdfReader, PdfWriter
 
     for chunk in chunks:
+        box = PdfReader(chunk.path).pages[0].mediabox if chunk.pages > chunk.drawn else None
         yield chunk.path
-        if chunk.pages > chunk.drawn:
+        chunk.path.unlink()
+        if box is not None:
             blank = work / f"{chunk.path.stem}-blank.pdf"
-            box = PdfReader(chunk.path).pages[0].mediabox
             writer = PdfWriter()
             writer.add_blank_page(float(box.width), float(box.height))
             with blank.open("wb") as out:

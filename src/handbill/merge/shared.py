@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,64 +35,121 @@ class Base:
     limit: float  # the bottom of the page's content area, CSS px
 
 
-def shared_plan(kit: Kit, material: Material, rows: list[Any], overrides: dict[str, str]) -> Any:
-    """The plan for laying out the letter once per group of rows (engine/overlay.py), or None."""
+def shared_plan(kit: Kit, material: Material, first: Any, overrides: dict[str, str]) -> Any:
+    """The plan for laying out the letter once per group of rows (engine/overlay.py), or None.
+
+    ``first`` is the table's first good row (a merge Row): its columns are the table's.
+    """
     from handbill.engine.overlay import plan, tokenised
     from handbill.engine.versions import speedups_on
 
     if not speedups_on():
         return None  # shared layouts reach into WeasyPrint's layout: tested versions only
+    from handbill.merge.groups import grouping_of
     from handbill.render.letters import letter_parts
     from handbill.render.templating import render_html
 
-    first = rows[0]
-    made = render_html(kit, material, tokenised(first.cells), first.number, overrides, merging=True)
+    reads: set[str] = set()  # every cell the letter looks up, in either rendering
+    made = render_html(
+        kit, material, tokenised(first.cells), first.number, overrides, merging=True, reads=reads
+    )
     again = render_html(
-        kit, material, tokenised(first.cells, 2), first.number + 1, overrides, merging=True
+        kit,
+        material,
+        tokenised(first.cells, 2),
+        first.number + 1,
+        overrides,
+        merging=True,
+        reads=reads,
     )
     head, footer, body = letter_parts(made.html, material)
     other_head, other_footer, other = letter_parts(again.html, material)
     if (other_head, other_footer) != (head, footer):
         return None  # the page's head or footer changes with the row
-    return plan(head, footer, body, other, first.cells)
+    found = plan(head, footer, body, other, first.cells)
+    if found is None:
+        return None
+    # Only the cells the letter reads decide its shared part: others (an email address, a
+    # phone number) never split the rows into more groups.
+    return replace(found, grouping=grouping_of(found, reads, list(first.cells)))
 
 
 def shared_chunks(
     kit: Kit,
     material: Material,
     plan: Plan,
-    rows: list[Any],
+    scan: Any,
     work: Path,
     folder: Path | None,
     overrides: dict[str, str],
     workers: int,
 ) -> Iterator[Any]:
-    """The merge's chunks made with shared layouts, in order (see the module docstring)."""
-    from handbill.merge.chunks import CHUNK, in_workers
+    """The merge's chunks made with shared layouts, in order (see the module docstring).
 
-    # Rows with the same cells but the per-letter ones share a base, laid out once.
-    groups: dict[tuple[tuple[str, str], ...], list[Any]] = {}
-    for row in rows:
-        groups.setdefault(plan.key(row.cells), []).append(row)
-    firsts = [members[0] for members in groups.values()]
-    size = min(CHUNK, -(-len(firsts) // workers))
-    args: list[tuple[Any, ...]] = [
-        (kit, material, plan, firsts[i : i + size], work / f"base-{i:05d}.pdf")
-        for i in range(0, len(firsts), size)
-    ]
-    found = [base for bases in in_workers(lay_out_bases, args, workers) for base in bases]
-    bases = {
-        row.number: base
-        for members, base in zip(groups.values(), found, strict=True)
-        if base is not None
-        for row in members
-    }
-    size = min(SHARED_CHUNK, -(-len(rows) // workers))
-    args = [
-        (kit, material, plan, part, bases, work / f"{n:05d}.pdf", folder, overrides)
-        for n, part in enumerate(rows[i : i + size] for i in range(0, len(rows), size))
-    ]
-    yield from in_workers(compose_chunk, args, workers)
+    ``scan`` is the merge table's first pass (merge/rows.py); its rows are read again as
+    needed, never held all at once.
+    """
+    from handbill.merge.chunks import CHUNK, batched, call, in_workers, layout_chunk
+    from handbill.merge.groups import MIN_GROUP, group_key, grouped
+
+    while True:
+        # Rows with the same cells but the per-letter ones share a base, laid out once.
+        groups = grouped(plan, scan.rows())
+        wanted = {group.first: key for key, group in groups.items() if group.count >= MIN_GROUP}
+        del groups
+        size = min(CHUNK, max(1, -(-len(wanted) // workers)))
+        firsts = (row for row in scan.rows() if row.number in wanted)
+        args = (
+            (kit, material, plan, part, work / f"base-{n:05d}.pdf", overrides)
+            for n, part in enumerate(batched(firsts, size))
+        )
+        bases: dict[bytes, Base] = {}
+        unkeyed: set[str] = set()
+        for found, more in in_workers(lay_out_bases, args, workers):
+            unkeyed |= more
+            bases.update((wanted[number], base) for number, base in found if base is not None)
+        if not unkeyed:
+            break
+        # A group's first row read a cell outside the key (under a condition): group again.
+        columns = list(scan.first.cells)
+        keyed = set(plan.grouping or ()) | unkeyed
+        plan = replace(plan, grouping=tuple(c for c in columns if c in keyed))
+    size = min(SHARED_CHUNK, -(-scan.good // workers))
+
+    def jobs() -> Iterator[tuple[Any, ...]]:
+        number = 0
+        for part in batched(scan.rows(), size):
+            own = {row.number: bases.get(group_key(plan, row.cells)) for row in part}
+            own_bases = {n: base for n, base in own.items() if base is not None}
+            if own_bases:
+                yield (
+                    compose_chunk,
+                    kit,
+                    material,
+                    plan,
+                    part,
+                    own_bases,
+                    work / f"{number:05d}.pdf",
+                    folder,
+                    overrides,
+                )
+                number += 1
+                continue
+            # No row here shares a base: laid out in full, as many letters to a document as
+            # the full layouts take.
+            for run in batched(part, CHUNK):
+                yield (
+                    layout_chunk,
+                    kit,
+                    material,
+                    run,
+                    work / f"{number:05d}.pdf",
+                    folder,
+                    overrides,
+                )
+                number += 1
+
+    yield from in_workers(call, jobs(), workers)
 
 
 def _overlay_document(
@@ -115,29 +172,40 @@ def _overlay_document(
 
 
 def lay_out_bases(
-    kit: Kit, material: Material, plan: Plan, rows: list[Any], path: Path
-) -> list[Base | None]:
+    kit: Kit,
+    material: Material,
+    plan: Plan,
+    rows: list[Any],
+    path: Path,
+    overrides: dict[str, str],
+) -> tuple[list[tuple[int, Base | None]], set[str]]:
     """Each row's letter laid out in full and written to ``path`` without its last blocks: the
-    base of every row that shares the row's other cells (None where the plan does not hold)."""
+    base of every row that shares the row's key (None where the plan does not hold), by row
+    number; and the cells that a row reads but its key leaves out (then nothing is laid out:
+    the rows must be grouped again, see merge/groups.py)."""
     from handbill.engine.glyphs import check_glyphs
     from handbill.engine.inspect import anchor_pages, page_count
     from handbill.engine.layout import render, write_pdf
+    from handbill.merge.groups import unkeyed_reads
     from handbill.render.templating import RenderedHTML
 
+    unkeyed = {c for row in rows for c in unkeyed_reads(kit, material, plan, row, overrides)}
+    if unkeyed:
+        return [], unkeyed
     bodies = [letter_div(row.number, plan.fill(plan.full, row.cells)) for row in rows]
     html = letters_html(kit, material, plan.head, plan.footer, bodies)
     document, _ = render(kit, RenderedHTML(material=material, html=html))
     check_glyphs(kit, document, f"{material.name} rows {rows[0].number}-{rows[-1].number}")
     overlays, overlay_pages = _overlay_document(kit, material, plan, rows)
-    found: list[Base | None] = []
+    found: list[tuple[int, Base | None]] = []
     for row, indices in letter_pages(
         anchor_pages(document, "merge-row-"), page_count(document), [row.number for row in rows]
     ).items():
         alone = overlay_pages[row]
         made = base_of(document, indices, overlays, alone[0]) if len(alone) == 1 else None
-        found.append(Base(path, *made) if made is not None else None)
+        found.append((row, Base(path, *made) if made is not None else None))
     path.write_bytes(write_pdf(document, material.title, material.language, tagged=False))
-    return found
+    return found, set()
 
 
 def compose_chunk(
@@ -156,32 +224,37 @@ def compose_chunk(
 
     from handbill.engine.glyphs import check_glyphs
     from handbill.engine.layout import write_pdf
-    from handbill.merge.chunks import Chunk, layout_chunk, merge_title, write_split
+    from handbill.merge.chunks import CHUNK, Chunk, batched, layout_chunk, merge_title, write_split
 
-    document, pages = _overlay_document(kit, material, plan, rows)
+    # Only the rows with a base get their sign-off laid out alone; the others (a group of
+    # one) are laid out in full, many to a document.
+    shared = [row for row in rows if row.number in bases]
+    document, pages = _overlay_document(kit, material, plan, shared)
     check_glyphs(kit, document, f"{material.name} rows {rows[0].number}-{rows[-1].number}")
     shifts: dict[int, float] = {}
-    for row in rows:
-        base = bases.get(row.number)
-        if base is None or len(pages[row.number]) != 1:
+    for row in shared:
+        base = bases[row.number]
+        if len(pages[row.number]) != 1:
             continue
         lines = lines_on(document, pages[row.number][0])
         if lines and lines[-1].bottom + base.top - lines[0].y <= base.limit + TOLERANCE:
             shifts[row.number] = base.top - lines[0].y
     drawn = write_pdf(document, material.title, material.language, tagged=False)
     overlays = PdfReader(io.BytesIO(drawn))
+    notes: list[str] = []
+    full_letters: dict[int, tuple[Any, dict[str, Any]]] = {}  # row -> (its reader, its letter)
     full_rows = [row for row in rows if row.number not in shifts]
-    in_full = None
-    if full_rows:
-        work = path.with_name(f"{path.stem}-full.pdf")
-        in_full = layout_chunk(kit, material, full_rows, work, folder, overrides)
-        full_reader = PdfReader(work)
-        full_letters = {letter["row"]: letter for letter in in_full.letters}
+    for n, run in enumerate(batched(full_rows, CHUNK)):
+        work = path.with_name(f"{path.stem}-full{n}.pdf")
+        in_full = layout_chunk(kit, material, run, work, folder, overrides)
+        notes += in_full.warnings
+        reader = PdfReader(work)
+        full_letters.update((letter["row"], (reader, letter)) for letter in in_full.letters)
     writer = PdfWriter()
     title = merge_title(kit, material)
     forms: dict[tuple[Path, int], Any] = {}
     readers: dict[Path, Any] = {}
-    letters, notes = [], list(in_full.warnings if in_full else [])
+    letters = []
     for row in rows:
         first = len(writer.pages)
         own: dict[str, Any] = {}
@@ -199,7 +272,7 @@ def compose_chunk(
                     f"{material.pages}; shorten the row's text or the letter"
                 )
         else:
-            letter = full_letters[row.number]
+            full_reader, letter = full_letters[row.number]
             start = letter["first_page"] - 1
             for index in range(start, start + letter["pages"]):
                 writer.add_page(full_reader.pages[index])

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import functools
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import (
@@ -22,7 +20,7 @@ from pypdf.generic import (
 
 from handbill.engine.incremental import Side, WrittenPDF, append_sides
 from handbill.engine.inspect import Folds
-from handbill.pages.seams import Tiling, plan_tiles
+from handbill.pages.seams import Tiling, choose_tiling
 
 PT = 72 / 25.4  # points per millimetre
 A4 = (210.0, 297.0)
@@ -131,18 +129,27 @@ def _dashed(x1: float, y1: float, x2: float, y2: float, grey: float = 0.6) -> li
     return [f"{grey} G {HAIRLINE_PT} w [2 2] 0 d {x1:.2f} {y1:.2f} m {x2:.2f} {y2:.2f} l S"]
 
 
+def one_up_layout(width: float, height: float) -> Layout | None:
+    """An A4 landscape item on its own sheet (a DL leaflet folded from A4): one copy, no cuts."""
+    if abs(width - A4[1]) > 0.5 or abs(height - A4[0]) > 0.5:
+        return None
+    return Layout((A4[1], A4[0]), (Slot(0.0, 0.0),))
+
+
 def impose_n_up(
-    source: bytes | WrittenPDF, duplex: bool, flip: str = "short"
+    source: bytes | WrittenPDF, duplex: bool, flip: str = "short", one_up: bool = False
 ) -> tuple[bytes, Layout] | None:
     """Fill A4 sheets with copies of each page, with light dashed cut lines between them.
 
     Each page of the item becomes one sheet side. Copies are identical and the slot grid is
     centred, so a back lands behind its front; on landscape sheets printed "flip on long edge"
-    the backs are turned 180 degrees so that they come out the right way up.
+    the backs are turned 180 degrees so that they come out the right way up. ``one_up``: an
+    A4 landscape item, one copy a sheet (its backs turned the same way).
     """
     opened = _opened(source)
     sizes = page_sizes(opened)
-    layout = n_up_layout(sizes[0][0] / PT, sizes[0][1] / PT)
+    lay_out = one_up_layout if one_up else n_up_layout
+    layout = lay_out(sizes[0][0] / PT, sizes[0][1] / PT)
     if layout is None:
         return None
     sheet_w, sheet_h = layout.sheet[0] * PT, layout.sheet[1] * PT
@@ -204,34 +211,36 @@ def write_sides(source: PdfReader | WrittenPDF, sides: list[Side]) -> bytes:
 def tile(
     data: bytes, overlap_mm: float = 10.0, margin_mm: float = 10.0, plan: Tiling | None = None
 ) -> tuple[bytes, int, int]:
-    """Tile a page larger than A4 over A4 landscape sheets, with an overlap strip to glue.
+    """Tile a page larger than A4 over A4 sheets, with an overlap strip to glue.
 
-    Each sheet shows its part of the poster (``plan``: by default seams in the artwork's gaps,
-    tiles of about even size, see seams.py) from the top left of the margin that home printers
-    can reach, with the overlap strip marked by a dashed line and corner alignment marks.
-    Returns the PDF, and the number of rows and columns.
+    Each sheet shows its part of the poster (``plan``: by default as seams.choose_tiling
+    decides: the sheets' way up, the scale, seams in the artwork's gaps, tiles of about even
+    size) from the top left of the margin that home printers can reach, with the overlap strip
+    marked by a dashed line and corner alignment marks. Returns the PDF, and the number of
+    rows and columns.
     """
     reader = PdfReader(io.BytesIO(data))
     poster = reader.pages[0]
-    sheet_w, sheet_h = A4[1], A4[0]
-    area_w, area_h = sheet_w - 2 * margin_mm, sheet_h - 2 * margin_mm
     if plan is None:
-        plan = plan_tiles(data, (area_w, area_h), (sheet_w, sheet_h), overlap_mm)
+        plan = choose_tiling(data, margin_mm, overlap_mm)
+    sheet_w, sheet_h = plan.sheet
+    scale = plan.scale
     rows, columns = len(plan.tops), len(plan.lefts)
     writer = PdfWriter()
     form = as_form(writer, poster)
     labels = []
     for row, top_mm in enumerate(plan.tops):  # row 1 is the top of the poster
         for column, left_mm in enumerate(plan.lefts):
-            tile_w = plan.tile_width(column, overlap_mm)
-            tile_h = plan.tile_height(row, overlap_mm)
+            tile_w = plan.tile_width(column, overlap_mm) * scale  # on paper
+            tile_h = plan.tile_height(row, overlap_mm) * scale
             sheet = writer.add_blank_page(sheet_w * PT, sheet_h * PT)
             left, top = margin_mm * PT, (sheet_h - margin_mm) * PT
             right, bottom = left + tile_w * PT, top - tile_h * PT
             clip = f"{left:.2f} {bottom:.2f} {tile_w * PT:.2f} {tile_h * PT:.2f} re W n"
             # The poster's point (left_mm, top_mm from its top) at the area's top left corner.
-            move_y = sheet_h - margin_mm - (plan.height - top_mm)
-            move = f"1 0 0 1 {(margin_mm - left_mm) * PT:.4f} {move_y * PT:.4f}"
+            move_x = margin_mm - left_mm * scale
+            move_y = sheet_h - margin_mm - (plan.height - top_mm) * scale
+            move = f"{scale:g} 0 0 {scale:g} {move_x * PT:.4f} {move_y * PT:.4f}"
             commands: list[str] = []
             if column < columns - 1:  # the strip the next tile overlaps: glue here
                 x = right - overlap_mm * PT
@@ -246,6 +255,9 @@ def tile(
                 )
             draw_forms(writer, sheet, [(form, move)], commands, clip)
             label = f"Tile: row {row + 1}, column {column + 1} of {rows} x {columns}"
+            if scale < 1:
+                joined = f"{plan.width * scale:.0f} x {plan.height * scale:.0f} mm"
+                label += f" · printed at {scale * 100:.0f} %, {joined} when joined"
             if column < columns - 1 or row < rows - 1:
                 label += " · the next tile overlaps the dashed strip"
             labels.append(label)
@@ -276,74 +288,6 @@ def _label_pages(
         + "".join(f"<p>{escape(text)}</p>" for text in texts)
     )
     return list(PdfReader(io.BytesIO(data)).pages)
-
-
-def flip_note(flip: str, booklet: bool = False) -> str:
-    """The instruction on the front of a two-sided landscape sheet: which edge to flip on."""
-    then = "fold on the dashed line" if booklet else "cut on the dashed lines"
-    return f"Print both sides, flip on {flip} edge; then {then}."
-
-
-@functools.lru_cache(maxsize=8)
-def _note_page(text: str, width_mm: float, height_mm: float) -> bytes:
-    """A page with ``text`` in its top margin, laid out once per process and size."""
-    from html import escape
-
-    from handbill.engine.layout import stock_page_pdf
-
-    # 4.5 mm from the top edge (most home printers cannot print the first 3-4 mm) and 10 mm
-    # from the left, in the strip that every item laid out
-    # for home printers leaves blank (their text keeps 10 mm from the edge): away from the
-    # content, inside what most printers reach, and clear of the first cut line.
-    return stock_page_pdf(
-        f"<style>@page {{ size: {width_mm}mm {height_mm}mm; margin: 0 }} html {{ font-family: "
-        f"'Atkinson Hyperlegible' }} p {{ margin: 0 0 0 10mm; padding-top: 4.5mm; "
-        f"font-size: 6.5pt; line-height: 1; color: #555 }}</style><p>{escape(text)}</p>"
-    )
-
-
-def with_flip_note(data: bytes, flip: str, booklet: bool = False) -> bytes:
-    """Put the flip instruction on the front of every sheet of a two-sided PDF.
-
-    The note is one form XObject drawn on each front: merging its page into every sheet
-    (pypdf's merge_page) would parse and rewrite each sheet's whole drawing."""
-    reader = PdfReader(io.BytesIO(data))
-    writer = PdfWriter(clone_from=reader)
-    first = writer.pages[0]
-    width, height = float(first.mediabox.width) / PT, float(first.mediabox.height) / PT
-    text = flip_note(flip, booklet)
-    note: Any = PdfReader(io.BytesIO(_note_page(text, round(width, 2), round(height, 2)))).pages[0]
-    form = DecodedStreamObject()
-    form.set_data(note.get_contents().get_data())
-    form.update(
-        {
-            NameObject("/Type"): NameObject("/XObject"),
-            NameObject("/Subtype"): NameObject("/Form"),
-            NameObject("/BBox"): RectangleObject(note.mediabox),
-            NameObject("/Resources"): note["/Resources"].get_object().clone(writer),
-        }
-    )
-    reference = writer._add_object(form.flate_encode())
-    drawing = DecodedStreamObject()
-    drawing.set_data(b"\nq /HbFlipNote Do Q\n")  # a stream of its own: start on a new token
-    call = writer._add_object(drawing)
-    for page in writer.pages[::2]:
-        resources: Any = page["/Resources"].get_object()
-        if "/XObject" not in resources:
-            resources[NameObject("/XObject")] = DictionaryObject()
-        resources["/XObject"].get_object()[NameObject("/HbFlipNote")] = reference
-        contents: Any = page["/Contents"]
-        held: Any = contents.get_object()
-        if isinstance(held, ArrayObject):
-            before = list(held)
-        else:  # a stream must be an indirect object to sit in an array of contents
-            before = [
-                contents if isinstance(contents, IndirectObject) else writer._add_object(held)
-            ]
-        page[NameObject("/Contents")] = ArrayObject([*before, call])
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def add_crop_marks(

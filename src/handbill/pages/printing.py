@@ -11,6 +11,7 @@ from handbill.engine.incremental import WrittenPDF
 from handbill.engine.inspect import Folds
 from handbill.kit.loader import Kit
 from handbill.kit.press import PrintSettings
+from handbill.pages.flipnote import with_flip_note
 from handbill.pages.greyscale import greyscale_pdf
 from handbill.pages.greystyle import GREYSCALE_CSS, with_greyscale
 from handbill.pages.impose import (
@@ -19,12 +20,12 @@ from handbill.pages.impose import (
     impose_booklet,
     impose_n_up,
     n_up_layout,
+    one_up_layout,
     tile,
-    with_flip_note,
 )
 from handbill.pages.inks import Inks, inks_for
 from handbill.pages.pdfx import make_pdfx
-from handbill.pages.seams import Tiling, plan_tiles
+from handbill.pages.seams import LEAST_SCALE, Tiling, choose_tiling
 
 TILE_MARGIN_MM = 10.0  # from the sheet edge: as near as home printers can print
 
@@ -107,12 +108,17 @@ def _rgb8(colour: str) -> tuple[int, int, int]:
 
 
 def home_sheets(
-    source: bytes | WrittenPDF, entry: dict[str, Any], printing: PrintSettings
+    source: bytes | WrittenPDF,
+    entry: dict[str, Any],
+    printing: PrintSettings,
+    folded: bool = False,
 ) -> tuple[bytes, dict[str, Any]] | None:
-    """A4 sheets for a home printer, or None when the item is A4 already.
+    """A4 sheets for a home printer, or None when the item is a one-sided or portrait A4 already.
 
     Smaller items are laid out several to a sheet (A5 2-up, DL 3-up, A6 4-up); larger ones are
-    tiled over several sheets. Returns the PDF and the manifest fields that differ.
+    tiled over several sheets; a two-sided A4 landscape item (a DL leaflet ``folded`` in three)
+    is one to a sheet, to carry the flip note (and turned backs for ``duplex_flip = "long"``).
+    Returns the PDF and the manifest fields that differ.
     """
     width, height = entry["paper"]["width_mm"], entry["paper"]["height_mm"]
     codes = entry["qr_codes"]
@@ -134,8 +140,11 @@ def home_sheets(
         ]
         pages, arrangement = len(order), f"booklet of {len(order) * 2} pages"
         sheet = (2 * width, height)
-    elif n_up_layout(width, height) is not None:
-        imposed = impose_n_up(source, entry["duplex"], printing.duplex_flip)
+    elif n_up_layout(width, height) is not None or (
+        entry.get("duplex") and one_up_layout(width, height) is not None
+    ):
+        one_up = n_up_layout(width, height) is None
+        imposed = impose_n_up(source, entry["duplex"], printing.duplex_flip, one_up)
         assert imposed is not None
         sheets, layout = imposed
         moved = [
@@ -147,6 +156,10 @@ def home_sheets(
             for code in codes
             for slot in layout.slots
         ]
+        if printing.duplex_flip == "long" and entry["duplex"] and layout.sheet[0] > layout.sheet[1]:
+            moved = [
+                _turned(code, layout.sheet) if code["page"] % 2 == 0 else code for code in moved
+            ]
         pages, arrangement = entry["pages"], f"{len(layout.slots)}-up"
         sheet = layout.sheet
     elif (
@@ -156,23 +169,28 @@ def home_sheets(
     ):
         data = source.data if isinstance(source, WrittenPDF) else source
         overlap, margin = printing.tile_overlap_mm, TILE_MARGIN_MM
-        area = (A4[1] - 2 * margin, A4[0] - 2 * margin)
         whole = tuple(
             ((c["x_mm"], c["x_mm"] + c["width_mm"]), (c["y_mm"], c["y_mm"] + c["width_mm"]))
             for c in codes
             if c["page"] == 1
         )
-        plan = plan_tiles(data, area, (A4[1], A4[0]), overlap, whole)
+        least = 1.0 if printing.poster_tiles == "full-size" else LEAST_SCALE
+        plan = choose_tiling(data, margin, overlap, whole, least)
         sheets, rows, columns = tile(data, overlap, margin, plan)
         moved = _codes_on_tiles(codes, plan, overlap, margin)
         pages, arrangement = rows * columns, f"tiled {rows} x {columns}"
-        sheet = (A4[1], A4[0])
+        if plan.scale < 1:
+            arrangement += f" at {plan.scale * 100:.0f} %"
+        sheet = plan.sheet
     else:
         return None
     if sheet[0] > sheet[1] and (entry.get("duplex") or entry.get("booklet")):
         # A two-sided landscape sheet comes out upside down on the back when the printer flips
         # on the wrong edge: the front says which edge.
-        sheets = with_flip_note(sheets, printing.duplex_flip, bool(entry.get("booklet")))
+        then = "booklet" if entry.get("booklet") else "cut"
+        if arrangement == "1-up":  # one copy a sheet: no cuts; folded, or nothing more to do
+            then = "folded" if folded else ""
+        sheets = with_flip_note(sheets, printing.duplex_flip, then)
     fields = {
         "mode": "home",
         "imposition": arrangement,
@@ -188,11 +206,23 @@ def home_sheets(
     return sheets, fields
 
 
+def _turned(code: dict[str, Any], sheet: tuple[float, float]) -> dict[str, Any]:
+    """Where a code on a back lands when the back is turned 180 degrees (flip on long edge)."""
+    size = code["width_mm"]
+    return {
+        **code,
+        "x_mm": round(sheet[0] - code["x_mm"] - size, 2),
+        "y_mm": round(sheet[1] - code["y_mm"] - size, 2),
+    }
+
+
 def _codes_on_tiles(
     codes: list[dict[str, Any]], plan: Tiling, overlap: float, margin: float
 ) -> list[dict[str, Any]]:
-    """Where each QR code lands when the poster is tiled: on every tile that shows all of it."""
+    """Where each QR code lands when the poster is tiled: on every tile that shows all of it,
+    at the tiles' scale."""
     placed = []
+    scale = plan.scale
     columns = len(plan.lefts)
     for row, top in enumerate(plan.tops):
         for column, left in enumerate(plan.lefts):
@@ -210,8 +240,9 @@ def _codes_on_tiles(
                         {
                             **code,
                             "page": row * columns + column + 1,
-                            "x_mm": round(code["x_mm"] - left + margin, 2),
-                            "y_mm": round(code["y_mm"] - top + margin, 2),
+                            "width_mm": round(size * scale, 2),
+                            "x_mm": round((code["x_mm"] - left) * scale + margin, 2),
+                            "y_mm": round((code["y_mm"] - top) * scale + margin, 2),
                         }
                     )
     return placed

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -253,12 +255,13 @@ def _write_lists(folder: Path, title: str, listing: list[dict[str, Any]], flip: 
     write_atomic(folder / "packing-list.json", (json.dumps(data, indent=2) + "\n").encode())
     items = [(_item_line(row), _item_detail(row)) for row in listing]
     files = [(name, _how(name, count, flip)) for name, count in totals.items()]
+    names = {row["file"] for row in listing} | {row["output"] for row in listing}
     lines = [f"Print run: {title}", "", "Quantities are rounded up to whole sheets.", ""]
     lines += [f"[ ] {head}: {detail}" for head, detail in items]
     lines += ["", "Paper needed:"]
     lines += [f"[ ] {name}: {how}" for name, how in files]
     write_atomic(folder / "packing-list.txt", ("\n".join(lines) + "\n").encode())
-    write_atomic(folder / "cover.pdf", cover_pdf(title, items, files))
+    write_atomic(folder / "cover.pdf", cover_pdf(title, items, files, names))
 
 
 def _item_line(row: dict[str, Any]) -> str:
@@ -286,17 +289,25 @@ def _how(name: str, sheets: int, flip: str) -> str:
     return f"{sheets} sheets, print double-sided, flip on {edge} edge"
 
 
-def cover_pdf(title: str, items: list[tuple[str, str]], files: list[tuple[str, str]]) -> bytes:
+def cover_pdf(
+    title: str,
+    items: list[tuple[str, str]],
+    files: list[tuple[str, str]],
+    names: Collection[str] = (),
+) -> bytes:
     """A one-page cover sheet to put on top of the printed stack: a tick box for each item
-    and each file, so that whoever prints the run can check them off."""
+    and each file, so that whoever prints the run can check them off.
+
+    ``names`` are the file and output names in the text: each is kept on one line, so that
+    "leaflet-a5-leeds" is never read as "leaflet-a5-" and "leeds" on the next line."""
     from html import escape
 
     from handbill.engine.layout import stock_page_pdf
 
     def ticks(rows: list[tuple[str, str]]) -> str:
         return "".join(
-            f'<li><span class="box"></span><strong>{escape(head)}</strong>'
-            f'<span class="detail">{escape(detail)}</span></li>'
+            f'<li><span class="box"></span><strong>{kept_whole(head, names)}</strong>'
+            f'<span class="detail">{kept_whole(detail, names)}</span></li>'
             for head, detail in rows
         )
 
@@ -307,8 +318,26 @@ def cover_pdf(title: str, items: list[tuple[str, str]], files: list[tuple[str, s
         "none; margin: 0; padding: 0 } li { position: relative; padding: 1.5mm 0 1.5mm 10mm; "
         "border-bottom: 0.25pt solid #999; break-inside: avoid } .box { position: absolute; "
         "left: 0; top: 2mm; width: 5mm; height: 5mm; border: 0.75pt solid #000 } .detail { "
-        "display: block; font-size: 9pt; color: #444 }</style>"
+        "display: block; font-size: 9pt; color: #444 } .name { white-space: nowrap; hyphens: none "
+        "}</style>"
         f"<h1>{escape(title)}</h1><p>Quantities are rounded up to whole sheets. Tick each "
         f"item off as it is printed and packed.</p><h2>What to print</h2><ul>{ticks(items)}</ul>"
         f"<h2>Files and paper</h2><ul>{ticks(files)}</ul>"
+    )
+
+
+def kept_whole(text: str, names: Collection[str]) -> str:
+    """``text`` as HTML, each of ``names`` in it (file names, output names: hyphenated
+    words a reader types or looks for) in a span that never breaks across lines."""
+    from html import escape
+
+    if not names:
+        return escape(text)
+    # Longest first: "leaflet-a5-leeds" before "leaflet-a5"; whole words only.
+    alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w.-])({alternatives})(?![\w-])")
+    parts = pattern.split(text)
+    return "".join(
+        f'<span class="name">{escape(part)}</span>' if index % 2 else escape(part)
+        for index, part in enumerate(parts)
     )

@@ -33,6 +33,7 @@ TYPES = {
     ".png": "image/png",
     ".txt": "text/plain; charset=utf-8",
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".ics": "text/calendar; charset=utf-8",
 }
 
 

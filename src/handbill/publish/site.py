@@ -15,7 +15,17 @@ from handbill.build.writers import MANIFEST_NAME, clear_debris, read_manifest, w
 from handbill.errors import HandbillError
 from handbill.kit.languages import text_direction
 from handbill.kit.loader import Kit
+from handbill.publish.eventlinks import calendar_files, calendar_section
 from handbill.publish.labels import kind, language_name, variant
+from handbill.publish.runs import file_size as _size
+from handbill.publish.runs import pack_runs, runs_html
+from handbill.publish.share import (
+    COPY_SCRIPT,
+    SOCIAL_KINDS,
+    SOCIAL_STYLE,
+    share_tags,
+    social_section,
+)
 
 THUMB_WIDTH_PX = 360
 # The blurb under each heading is written from the materials the section holds (blurb()).
@@ -24,10 +34,22 @@ AUDIENCES = {
     "speakers": "For speakers",
     "organisers": "For organisers",
 }
-KIND_LABELS = {"pdf": "PDF", "docx": "Word document, to edit", "txt": "Plain text, to copy"}
+KIND_LABELS = {
+    "pdf": "PDF",
+    "form": "PDF to fill in on screen, then print",
+    "docx": "Word document, to edit",
+    "txt": "Plain text, to copy",
+}
 # Every kind of output handbill writes, with its file ending. html (from --keep-html) is served
 # but not offered on the page: it is for checking a layout, not for volunteers to download.
-KINDS = {"pdf": ".pdf", "docx": ".docx", "txt": ".txt", "html": ".html"}
+KINDS = {
+    "pdf": ".pdf",
+    "form": ".form.pdf",
+    "docx": ".docx",
+    "txt": ".txt",
+    "html": ".html",
+    **SOCIAL_KINDS,
+}
 REBUILD = "delete the output folder and build again"
 LIVE_RELOAD = """
 <script>
@@ -187,14 +209,6 @@ def _shown(value: object) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def pack_files(out_dir: Path) -> list[Path]:
-    """The files in OUT/packs/ that the page links to (never hidden or temporary ones)."""
-    folder = out_dir / "packs"
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if plain_name(p.name) and p.is_file())
-
-
 def page_files(out_dir: Path) -> set[str]:
     """What serve may hand out, relative to ``out_dir``: the page, the outputs the manifest
     lists, their thumbnails and the packs the page links."""
@@ -203,12 +217,8 @@ def page_files(out_dir: Path) -> set[str]:
         files.add(entry["path"])
         if entry["kind"] == "pdf":
             files.add(thumb_path(entry["path"]))
-    files.update(f"packs/{p.name}" for p in pack_files(out_dir))
-    return files
-
-
-def _size(count: int) -> str:
-    return f"{count / 1024:.0f} KB" if count < 1024 * 1024 else f"{count / 1024 / 1024:.1f} MB"
+    files.update(f.path for run in pack_runs(out_dir, "short") for f in run.files)
+    return files | calendar_files(out_dir)
 
 
 def write_site(
@@ -223,17 +233,21 @@ def write_site(
         raise HandbillError(f"nothing built in {out_dir} yet; run 'handbill build' first")
     clear_debris(out_dir)  # when nothing was stale, no build came first to clear it
     found: dict[str, Card] = {}
+    social: list[dict[str, Any]] = []
     for entry in outputs:
         material = kit.materials.get(entry["material"])
         if material is None or entry["kind"] == "html" or not (out_dir / entry["path"]).is_file():
             continue  # an output of a material that no longer exists, or not one to download
+        if entry["kind"] in SOCIAL_KINDS:
+            social.append(entry)  # in a section of their own
+            continue
         found.setdefault(material.name, Card(material)).entries.append(entry)
     cards = [card for card in found.values() if card.pdfs]  # nothing to show without its PDF
     for card in cards:
         first = card.pdfs[0]["path"]
         thumbnail(out_dir / first, out_dir / thumb_path(first))
     _forget_thumbnails(out_dir, {thumb_path(card.pdfs[0]["path"]) for card in cards})
-    page = _page(kit, cards, out_dir, live, errors or [])
+    page = _page(kit, cards, out_dir, live, errors or [], social)
     target = out_dir / "index.html"
     write_atomic(target, page.encode("utf-8"))
     return target
@@ -257,7 +271,14 @@ def live_reload(version: int) -> str:
     return LIVE_RELOAD.replace("VERSION", str(version))
 
 
-def _page(kit: Kit, cards: list[Card], out_dir: Path, live: int | None, errors: list[str]) -> str:
+def _page(
+    kit: Kit,
+    cards: list[Card],
+    out_dir: Path,
+    live: int | None,
+    errors: list[str],
+    social: list[dict[str, Any]],
+) -> str:
     e = html.escape
     colours = "".join(f" --{name}: {value};" for name, value in kit.config.brand.palette.items())
     sections = []
@@ -275,18 +296,7 @@ def _page(kit: Kit, cards: list[Card], out_dir: Path, live: int | None, errors: 
             f'<p class="blurb">{e(blurb(members))}</p>\n'
             f'<ul class="cards">\n{items}\n</ul>\n</section>'
         )
-    packs = pack_files(out_dir)
-    pack_items = "".join(
-        f'<li><a href="packs/{e(quote(p.name, safe=""))}">{e(p.name)}</a>'
-        f" ({_size(p.stat().st_size)})</li>"
-        for p in packs
-    )
-    packs_html = (
-        f"<ul>{pack_items}</ul>"
-        if packs
-        else "<p>No print-run packs have been made yet. A pack puts every material for a stall or "
-        "an event, in the right quantities, into one file per paper stock.</p>"
-    )
+    packs_html = runs_html(pack_runs(out_dir, kit.config.printing.duplex_flip))
     error_html = ""
     if errors:
         lines = "".join(f"<li><code>{e(line)}</code></li>" for line in errors)
@@ -302,6 +312,7 @@ def _page(kit: Kit, cards: list[Card], out_dir: Path, live: int | None, errors: 
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{e(kit.config.name)}: materials to download and print</title>
+{share_tags(kit, social, kit.config.name + ": materials to download and print")}
 <style>
 :root {{{colours} }}
 * {{ box-sizing: border-box; }}
@@ -338,12 +349,16 @@ h2 {{ color: var(--secondary-ink); margin: 2rem 0 .25rem; }}
   border-top: 1px solid var(--rule); text-decoration: none; }}
 .downloads a span:first-child {{ text-decoration: underline; }}
 .downloads .size {{ color: var(--muted); font-weight: 400; white-space: nowrap; }}
-.packs a {{ display: inline-flex; align-items: center; min-height: 44px; }}
+.run h3 {{ font-size: 1.1rem; margin: 1rem 0 .25rem; }}
+.run .purpose {{ margin: 0 .5rem .5rem; color: var(--muted); font-size: .9rem; }}
 .errors {{ background: var(--background); border-left: .4rem solid var(--proof);
   padding: .5rem 1rem; margin: 1rem 0; }}
 .errors h2 {{ color: var(--proof); margin-top: .5rem; }}
 .packs {{ background: var(--background); border-radius: .5rem; padding: .25rem 1rem 1rem;
   margin-top: 2rem; }}
+.calendars {{ background: var(--background); border-radius: .5rem; padding: .25rem 1rem 1rem;
+  margin-top: 2rem; }}
+{SOCIAL_STYLE}
 </style>
 </head>
 <body>
@@ -361,12 +376,15 @@ download and print.</p>
 <p id="filter-status" aria-live="polite">{count} of {count} materials shown</p>
 </div>
 {chr(10).join(sections)}
+{calendar_section(out_dir)}
+{social_section(kit, social)}
 <section class="packs" aria-labelledby="h-packs">
 <h2 id="h-packs">Print runs</h2>
 {packs_html}
 </section>
 </main>
 {FILTER_SCRIPT}
+{COPY_SCRIPT if social else ""}
 {"" if live is None else live_reload(live)}
 </body>
 </html>

@@ -2,61 +2,29 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-import traceback
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-import jinja2
-from jinja2.exceptions import SecurityError
 from markupsafe import Markup, escape
 
 from handbill import __version__
-from handbill.errors import KitError, TemplateError, did_you_mean, display_path, one_line
-from handbill.guard import TEMPLATE_MEMORY, TEMPLATE_SECONDS, WorkLimitError, bounded
+from handbill.errors import TemplateError, did_you_mean, one_line
 from handbill.kit.boundary import regular_file
 from handbill.kit.data import BrokenTable
+from handbill.kit.events import DOWNLOADS_LINK, calendar_url
 from handbill.kit.fields import field_names, fill_html, split_sections
 from handbill.kit.filenames import fill_pattern, unique_names
 from handbill.kit.languages import localized_row, text_direction, translator
 from handbill.kit.links import Link, code_address, link_label, tracked_url, url_problem
 from handbill.kit.loader import Kit, rows_of
+from handbill.kit.markdown import smart_text
 from handbill.kit.material import Material
 from handbill.render.bidi import isolate_latin
 from handbill.render.fitmarks import Fitter
 from handbill.render.qr import MIN_WIDTH_MM, QRCode, qr_svg
-from handbill.render.sandbox import KitLoader, KitSandbox, check_html, render_bounded
-
-_ENVIRONMENTS: dict[tuple[Path, ...], jinja2.Environment] = {}
-
-
-def environment(kit: Kit) -> jinja2.Environment:
-    """One sandboxed Jinja environment per kit: its templates before the stock ones."""
-    dirs = kit.template_dirs
-    if dirs not in _ENVIRONMENTS:
-        _ENVIRONMENTS[dirs] = KitSandbox(
-            loader=KitLoader(dirs, kit.roots),
-            # Always on, whatever the template's file name: select_autoescape() would miss
-            # names such as "x.html.j2".
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        _ENVIRONMENTS[dirs].filters["longdate"] = long_date
-    return _ENVIRONMENTS[dirs]
-
-
-def long_date(value: object) -> str:
-    """``2018-10-26`` as "Friday 26 October 2018"; text that is not an ISO date is kept as it is."""
-    text = str(value).strip()
-    try:
-        day = dt.date.fromisoformat(text)
-    except ValueError:
-        return text
-    return f"{day:%A} {day.day} {day:%B %Y}"
+from handbill.render.reads import Watched, watched
+from handbill.render.running import run_template
 
 
 @dataclass
@@ -70,6 +38,7 @@ class RenderedHTML:
     content: str = ""
     values: dict[str, str] = field(default_factory=dict)
     proof: bool = False
+    social: list[Any] = field(default_factory=list)  # render/social.py SocialPage, one per image
 
 
 class Tables(dict[str, Any]):
@@ -86,7 +55,7 @@ class Tables(dict[str, Any]):
         return self[name] if name in self else default  # noqa: SIM401 (self.get is this)
 
 
-class DataRow(dict[str, str]):
+class DataRow(Watched):
     """A data row for templates: a missing column is an error naming the table and column."""
 
     def __init__(self, cells: dict[str, str], table: str, number: int):
@@ -153,6 +122,14 @@ def _width_mm(width: float | str) -> float:
     return value
 
 
+def _calendar_url(kit: Kit, material: Material, number: int) -> str:
+    """The published address of this event's calendar file (see kit/events.py)."""
+    if material.per != "events" or not number:
+        raise TemplateError("calendar_qr: only a material made per event (per: events) has one")
+    link = kit.config.links.get(DOWNLOADS_LINK)
+    return calendar_url(link.url if link else "", rows_of(kit, material), number)
+
+
 def asset_url(kit: Kit, name: str) -> str:
     """The file URL of ``assets/NAME``, from the kit when it has one, else from the stock assets."""
     if not isinstance(name, str) or not name or name.startswith("/") or ".." in name.split("/"):
@@ -205,6 +182,33 @@ def label_html(label: str) -> Markup:
     )
 
 
+def kit_context(kit: Kit, material: Material) -> dict[str, Any]:
+    """What every template sees, printed or social: the campaign, its links and brand, the
+    material and its vars, assets, fonts, fixed text in its language and handbill's version."""
+    config = kit.config
+    return {
+        "campaign": {
+            "name": config.name,
+            "tagline": config.tagline,
+            "hashtag": config.hashtag,
+            "social": config.social,
+        },
+        "links": config.links,
+        "brand": config.brand,
+        "colours": config.brand.palette,
+        "material": material,
+        "vars": material.vars,
+        "asset": lambda name: asset_url(kit, name),
+        "kit_file": lambda path: kit_file_url(kit, path),
+        # Attributes for a box whose font size the engine fits to its lines (fitmarks.py).
+        "fit": Fitter(),
+        "font_faces": font_faces(kit),
+        "_": translator(kit.template_dirs, material.language),
+        "direction": text_direction(material.language),
+        "handbill_version": __version__,
+    }
+
+
 def render_html(
     kit: Kit,
     material: Material,
@@ -213,12 +217,14 @@ def render_html(
     overrides: dict[str, str] | None = None,
     mode: str = "home",
     merging: bool = False,
+    reads: set[str] | None = None,
 ) -> RenderedHTML:
     """Render ``material`` (for one data row, if it has ``per:``); errors name template and line.
 
     ``mode`` is the print mode: its imprint names the print shop only for "press".
     ``merging``: a copy for one row of a mail merge (templates see ``merge``; the letter keeps
     what differs from row to row in its sign-off, which is laid out per row over a shared base).
+    ``reads``: a set to note in every name the row's cells are looked up by (render/reads.py).
 
     Fill-in values come from handbill.toml [fields], then the data row, then ``overrides``
     (the command line's --set), each taking precedence over the one before.
@@ -227,7 +233,18 @@ def render_html(
     # A data row's text in the material's language, where the table translates it.
     row = localized_row(row, material.language) if row is not None else None
     values = {**config.fields, **(row or {}), **(overrides or {})}
-    content = fill_html(material.body_html, values, material.fields)
+    # Printed with typographic quotes (St John\u2019s), as the content is; addresses and handles
+    # in them stay as written, and the file names and QR codes use the values as given.
+    printed = {name: smart_text(value) for name, value in values.items()}
+    table_row = DataRow(
+        {column: smart_text(cell) for column, cell in (row or {}).items()}, material.per, number
+    )
+    if reads is not None:  # every look-up of a cell noted: the content's, the template's, qr()'s
+        row = watched(row, reads) if row is not None else None
+        values = watched(values, reads)
+        printed = watched(printed, reads)
+        table_row._watch(reads)
+    content = fill_html(material.body_html, printed, material.fields)
     rendered = RenderedHTML(
         material=material,
         html="",
@@ -237,16 +254,19 @@ def render_html(
         proof=material.published and not config.imprint.complete,
     )
 
-    def qr(name: str, width: float | str = 25, link_name: str = "") -> Markup:
-        """A QR code for a named link, or for a URL (e.g. a data row's booking link)."""
+    def qr(name: str, width: float | str = 25, link_name: str = "", label: str = "") -> Markup:
+        """A QR code for a named link, or for a URL (e.g. a data row's booking link), with
+        ``label`` printed under a URL's code instead of the URL (an address to type)."""
         link = config.links.get(name)
         if link is None and name.startswith(("http://", "https://")):
             problem = url_problem(name)
             if problem:
                 raise TemplateError(f"qr(): {problem}")
-            link = Link(link_name or "url", name, link_label(name), config.short_base)
-        if link is None and (row or {}).get(name, "").startswith(("http://", "https://")):
-            url = (row or {})[name]  # a column of the data row, e.g. a local group's page
+            words = label or link_label(name)
+            link = Link(link_name or "url", name, words, config.short_base)
+        cells = row if row is not None else {}  # not ``row or {}``: that would read it whole
+        if link is None and cells.get(name, "").startswith(("http://", "https://")):
+            url = cells[name]  # a column of the data row, e.g. a local group's page
             problem = url_problem(url)
             if problem:
                 raise TemplateError(
@@ -285,122 +305,20 @@ def render_html(
     # Right to left, Latin runs (names, hashtags, addresses) are laid out as isolated pieces.
     laid_out = isolate_latin(content) if direction == "rtl" else content
     context: dict[str, Any] = {
-        "campaign": {
-            "name": config.name,
-            "tagline": config.tagline,
-            "hashtag": config.hashtag,
-            "social": config.social,
-        },
-        "links": config.links,
-        "brand": config.brand,
-        "colours": config.brand.palette,
+        **kit_context(kit, material),
         "imprint": config.imprint.for_mode(mode),
         "press": config.press,
-        "material": material,
         # The body is already safe HTML (Markdown with raw HTML disabled); it is inserted,
         # never compiled, so "{{ ... }}" in content stays literal text.
         "content": Markup(laid_out),  # nosec B704
         "sections": split_sections(laid_out),
-        "values": values,
+        "values": printed,
         "merge": merging,
-        "row": DataRow(row or {}, material.per, number),
+        "row": table_row,
         "proof": rendered.proof,
-        "vars": material.vars,
         "data": Tables(kit.data),
         "qr": qr,
-        "asset": lambda name: asset_url(kit, name),
-        "kit_file": lambda path: kit_file_url(kit, path),
-        # Attributes for a box whose font size the engine fits to its lines (fitmarks.py).
-        "fit": Fitter(),
-        "font_faces": font_faces(kit),
-        "_": translator(kit.template_dirs, material.language),
-        "direction": direction,
-        "handbill_version": __version__,
+        "calendar_url": lambda: _calendar_url(kit, material, number),
     }
-    advice = f"look for a loop that never ends in templates/{material.template}.html"
-    try:
-        with bounded(material.name, "template", TEMPLATE_SECONDS, TEMPLATE_MEMORY, advice):
-            template = environment(kit).get_template(f"{material.template}.html")
-            rendered.html = render_bounded(template, context)
-            check_html(rendered.html)
-    except (KitError, WorkLimitError, MemoryError):
-        raise  # already one line; or out of memory, which the caller's limit reports
-    except TemplateError as exc:
-        raise TemplateError(f"{material.name}: {exc.reason}{_where(exc)}") from exc
-    except SecurityError as exc:
-        raise TemplateError(
-            f"{material.name}: {str(exc).rstrip('.')}{_where(exc)}; templates cannot reach "
-            "Python's internals, files or modules (docs/kit-format.md lists what they can use)"
-        ) from exc
-    except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(
-            f"template syntax error: {exc.message}", exc.filename, exc.lineno
-        ) from exc
-    except jinja2.TemplateNotFound as exc:
-        raise TemplateError(
-            f"{material.name}: template '{exc.name}' not found in the kit's templates/ or the "
-            "stock templates"
-        ) from exc
-    except jinja2.UndefinedError as exc:
-        raise _undefined(exc, material, context) from exc
-    except RecursionError as exc:
-        raise TemplateError(
-            f"{material.name}: the template calls itself without end{_where(exc)} (an include, "
-            "macro or block that includes itself); break the circle"
-        ) from exc
-    except Exception as exc:  # template code can raise anything: 1/0, 'a' + 1, a bad filter
-        raise TemplateError(
-            f"{material.name}: the template failed{_where(exc)}: {type(exc).__name__}: "
-            f"{one_line(str(exc))}"
-        ) from exc
+    rendered.html = run_template(kit, material, f"{material.template}.html", context)
     return rendered
-
-
-def _undefined(
-    exc: jinja2.UndefinedError, material: Material, context: dict[str, Any]
-) -> TemplateError:
-    """A name the template uses that this material does not have, in the author's terms:
-    where in the template, and how to give it a value or make it optional."""
-    file, line = _frame(exc)
-    where = f"templates/{file}" if file else None
-    message = exc.message or ""
-    attribute = re.search(r"has no (?:attribute|element|key) '([^']+)'", message)
-    top = re.match(r"'([^']+)' is undefined", message)
-    source = display_path(material.path)
-    if attribute and "'dict object'" in message:
-        name = attribute[1]
-        given = context.get("vars")
-        hint = did_you_mean(name, list(given) if isinstance(given, dict) else [])
-        text = (
-            f"'{name}' is not defined for this material.{hint} Add it under vars: in {source} "
-            "(and to the template's vocabulary block, if it has one), or use "
-            f"{{{{ vars.{name} | default('') }}}}"
-        )
-    elif top:
-        name = top[1]
-        hint = did_you_mean(name, [k for k in context if not k.startswith("_")])
-        text = (
-            f"'{name}' is not defined for this material.{hint} Check the spelling, or use "
-            f"{{{{ {name} | default('') }}}} where it may be missing"
-        )
-    else:
-        text = f"{one_line(message, 120)}; check the spelling in the template"
-    if where is None:
-        return TemplateError(f"{material.name}: {text}")
-    return TemplateError(text, where, line)
-
-
-def _frame(exc: BaseException) -> tuple[str, int | None]:
-    """The innermost template frame's file name and line, or ("", None)."""
-    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if frame.filename.endswith(".html"):
-            return Path(frame.filename).name, frame.lineno
-    return "", None
-
-
-def _where(exc: BaseException) -> str:
-    """ " (in templates/x.html line 12)" from the innermost template frame, if any."""
-    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if frame.filename.endswith(".html"):
-            return f" (in {Path(frame.filename).name} line {frame.lineno})"
-    return ""

@@ -1,0 +1,84 @@
+"""No-break spaces where a line must not break: dates, times, sums, addresses, an imprint's end.
+
+A reader who meets "24" at the end of one line and "April" at the start of the next, or "7" and
+"pm", loses the date or the time; so does "£" left alone. The space inside such a pair becomes a
+no-break space (U+00A0), in content, titles, vars, fill-in values and data cells alike, so every
+template gets it, in every language handbill has month names for. An address keeps each of its
+parts whole, and the imprint never leaves its last word alone on a line.
+"""
+
+from __future__ import annotations
+
+import re
+
+NBSP = "\u00a0"
+
+# Month names, as they follow or precede a day: English (in full and short), Welsh, Polish (the
+# genitive of a date: "24 kwietnia") and Urdu.
+_MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December|"
+    "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec|"
+    "Ionawr|Chwefror|Mawrth|Ebrill|Mai|Mehefin|Gorffennaf|Awst|Medi|Hydref|Tachwedd|Rhagfyr|"
+    "stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|wrze\u015bnia|"
+    "pa\u017adziernika|listopada|grudnia|"
+    "\u062c\u0646\u0648\u0631\u06cc|\u0641\u0631\u0648\u0631\u06cc|\u0645\u0627\u0631\u0686|"
+    "\u0627\u067e\u0631\u06cc\u0644|\u0645\u0626\u06cc|\u062c\u0648\u0646|"
+    "\u062c\u0648\u0644\u0627\u0626\u06cc|\u0627\u06af\u0633\u062a|\u0633\u062a\u0645\u0628\u0631|"
+    "\u0627\u06a9\u062a\u0648\u0628\u0631|\u0646\u0648\u0645\u0628\u0631|\u062f\u0633\u0645\u0628\u0631"
+)
+# What a number is counted in: times of day, money, distances, durations, shares.
+_UNITS = (
+    r"am|pm|a\.m\.|p\.m\.|%|per cent|percent|p|bn|billion|million|m|"
+    r"mm|cm|km|kg|g|miles?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?"
+)
+_DIGITS = r"\d+(?:[.,:]\d+)*"
+# A plain space (or a run of them) between the two halves of a pair.
+_PAIRS = re.compile(
+    rf"(?<!\w)({_DIGITS}) +(?=(?:{_MONTHS}|{_UNITS})(?![\w%]))"  # 24 April, 7 pm, 6 miles
+    rf"|(?<!\w)((?:{_MONTHS})\.?) +(?=\d{{1,2}}(?!\w))"  # April 24 (but April / 2018 may break)
+    r"|([£$€]) +(?=\d)",  # £ 10
+    re.IGNORECASE,
+)
+
+
+def keep_together(text: str) -> str:
+    """``text`` with a no-break space inside each date, time, sum or measure."""
+    if " " not in text:
+        return text
+    return _PAIRS.sub(lambda match: next(part for part in match.groups() if part) + NBSP, text)
+
+
+# An address part longer than this may still break (a narrow column must hold it); shorter
+# ones ("2 Sample Road", "Manchester M1 1AA") are kept whole.
+UNBROKEN_PART = 32
+_NUMBER_WORD = re.compile(r"(?<!\S)(\d+[A-Za-z]?) (?=\S)")
+_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?) (\d[A-Z]{2})\b")
+
+
+def unbroken_address(address: str) -> str:
+    """The address with no-break spaces inside each comma-separated part, so that a line never
+    ends in "2" above "Sample Road", in "M1" above "1AA" or in "c/" above "o"; a long part binds
+    only a house number to its street and a postcode's two halves."""
+    parts = []
+    for part in address.split(","):
+        words = part.strip()
+        if len(words) <= UNBROKEN_PART:
+            # A word joiner after "/" keeps "c/o" whole (a line may otherwise break after "/").
+            words = "\u00a0".join(words.split()).replace("/", "/\u2060")
+        else:
+            words = _POSTCODE.sub("\\1\u00a0\\2", _NUMBER_WORD.sub("\\1\u00a0", words))
+        parts.append(words)
+    return ", ".join(parts)
+
+
+# The last word is bound to the one before it when it is no longer than this: a word alone on
+# the imprint's last line ("supporter.") looks like a mistake; a long address part does not.
+SHORT_LAST_WORD = 15
+
+
+def last_words_together(text: str) -> str:
+    """``text`` with a no-break space before its last word, when that word is short."""
+    head, space, last = text.rpartition(" ")
+    if not space or "\u00a0" in last or len(last) > SHORT_LAST_WORD:
+        return text
+    return f"{head}\u00a0{last}"

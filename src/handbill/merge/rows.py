@@ -1,0 +1,116 @@
+"""The merge table read as a stream: every row checked in a first pass, then read again as needed.
+
+A supporters' table can hold 100,000 rows; held in memory whole (and in every worker process
+that inherited it) it made a merge's memory grow with its rows. Instead the table is read row
+by row, once to check every row and count them, and again for each later step, which keeps
+only what it needs of each row.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from handbill.errors import BuildError, KitError, did_you_mean, display_path
+from handbill.kit.characters import describe, needs_glyph
+from handbill.kit.data import table_rows
+from handbill.kit.fonts import coverage
+from handbill.kit.loader import Kit
+from handbill.kit.material import Material
+from handbill.merge.chunks import Row
+
+
+@dataclass
+class Scan:
+    """What the first pass found: the good rows' count and first row, and the bad rows."""
+
+    table: Path
+    good: int = 0
+    first: Row | None = None
+    columns: list[str] = field(default_factory=list)
+    bad: list[tuple[int, str]] = field(default_factory=list)  # (row number, the line to show)
+    stamp: tuple[int, int] = (0, 0)  # the file's size and time of change when it was checked
+
+    def rows(self) -> Iterator[Row]:
+        """The good rows, read again from the file, which must not have changed meanwhile."""
+        skipped = {number for number, _ in self.bad}
+        self._unchanged()
+        for number, _, cells in table_rows(self.table):
+            if number not in skipped:
+                yield Row(number, cells)
+        self._unchanged()
+
+    def _unchanged(self) -> None:
+        if _stamp(self.table) != self.stamp:
+            raise BuildError(
+                f"{display_path(self.table)} changed while it was being merged; merge it again"
+            )
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    info = os.stat(path)
+    return info.st_size, info.st_mtime_ns
+
+
+def scan_rows(kit: Kit, material: Material, table: Path, overrides: dict[str, str]) -> Scan:
+    """Read ``table`` through once: its good rows counted, one line for each bad row.
+
+    A row is bad when a field the letter uses would print as a blank (empty cell, and no value
+    in handbill.toml or --set), when a character of a field is in none of the kit's fonts, or
+    when a column listed under ``merge: known:`` holds a value missing from that data table.
+    """
+    scan = Scan(table, stamp=_stamp(table))
+    where = display_path(table)
+    given = {k for k, v in {**kit.config.fields, **overrides}.items() if v.strip()}
+    required = [name for name in material.fields if name not in given]
+    known = {
+        column: _known_values(kit, material, column, name)
+        for column, name in material.merge_known.items()
+    }
+    covered = coverage(kit.font_paths)
+    for number, _, cells in table_rows(table):
+        if not scan.columns:
+            scan.columns = list(cells)
+            missing = [name for name in required if name not in cells]
+            if missing:
+                raise KitError(
+                    f"has no column {', '.join(repr(m) for m in missing)}, which "
+                    f"{material.name} fills in; add {'it' if len(missing) == 1 else 'them'} to "
+                    "the header row.",
+                    table,
+                    1,
+                )
+        problems = [f"'{name}' is empty" for name in required if not cells.get(name, "").strip()]
+        # A character no font has would print as an empty box ("tofu") in that letter only.
+        for name in material.fields:
+            lacking = [c for c in cells.get(name, "") if needs_glyph(c) and ord(c) not in covered]
+            if lacking:
+                problems.append(f"no font in the kit has {describe(lacking[0])} (in '{name}')")
+        for column, (values, source) in known.items():
+            value = cells.get(column, "").strip()
+            if value and value.casefold() not in values:
+                hint = did_you_mean(value, list(values.values()))
+                problems.append(f"{column} '{value}' is not in {source}.{hint}".rstrip("."))
+        if problems:
+            scan.bad.append((number, f"{where} row {number}: {'; '.join(problems)}"))
+        else:
+            scan.good += 1
+            scan.first = scan.first or Row(number, cells)
+    if not scan.columns:
+        raise KitError("has no rows to merge; add one row per letter under the header.", table)
+    return scan
+
+
+def _known_values(
+    kit: Kit, material: Material, column: str, table: str
+) -> tuple[dict[str, str], str]:
+    rows = kit.data.get(table)
+    if not isinstance(rows, list) or (rows and column not in rows[0]):
+        raise KitError(
+            f"field 'merge': data/{table}.csv with a '{column}' column is needed to check "
+            f"'{column}'; add it, or remove '{column}' from merge: known:.",
+            material.path,
+        )
+    return {r[column].strip().casefold(): r[column].strip() for r in rows}, f"data/{table}.csv"

@@ -1,0 +1,31 @@
+"""Merge jobs over worker processes: results in order, the jobs read only a few ahead."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from handbill.merge.chunks import batched, in_workers
+
+
+def square(number: int) -> int:
+    return number * number
+
+
+def test_jobs_are_read_a_few_ahead_of_the_results() -> None:
+    """A table's rows become jobs as they are read: with two workers, no more than five jobs
+    are read before the first result, whatever the number of jobs."""
+    read: list[int] = []
+
+    def jobs() -> Iterator[tuple[int]]:
+        for number in range(200):
+            read.append(number)
+            yield (number,)
+
+    results = in_workers(square, jobs(), 2)
+    assert next(results) == 0 and len(read) <= 5
+    assert list(results) == [n * n for n in range(1, 200)] and len(read) == 200
+
+
+def test_batched() -> None:
+    assert list(batched(range(7), 3)) == [[0, 1, 2], [3, 4, 5], [6]]
+    assert list(batched([], 3)) == []

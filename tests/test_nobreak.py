@@ -1,0 +1,95 @@
+"""No-break spaces inside dates, times, sums and measures, wherever text reaches a page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import write
+from handbill.kit.loader import load_kit
+from handbill.kit.nobreak import keep_together, last_words_together
+from handbill.render.running import long_date
+from handbill.render.templating import render_html
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("heard in Leeds on 24 April 2018.", "heard in Leeds on 24\u00a0April 2018."),
+        ("from 7 pm, or 6.30 p.m. on Fridays", "from 7\u00a0pm, or 6.30\u00a0p.m. on Fridays"),
+        ("tickets £ 10 each", "tickets £\u00a010 each"),
+        ("a £6 billion contract", "a £6\u00a0billion contract"),
+        ("April 24, 2018", "April\u00a024, 2018"),
+        ("ar 24 Ebrill", "ar 24\u00a0Ebrill"),
+        ("24 kwietnia 2018", "24\u00a0kwietnia 2018"),
+        (
+            "\u0633\u0645\u0627\u0639\u062a 24 \u0627\u067e\u0631\u06cc\u0644",
+            "\u0633\u0645\u0627\u0639\u062a 24\u00a0\u0627\u067e\u0631\u06cc\u0644",
+        ),
+        ("walk 3 miles in 40 minutes", "walk 3\u00a0miles in 40\u00a0minutes"),
+    ],
+)
+def test_dates_times_and_sums_keep_together(typed: str, kept: str) -> None:
+    assert keep_together(typed) == kept
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["an A5 leaflet of 2 pages", "in April 2018 we went", "Act 2012 says", "I am here", "sign up"],
+)
+def test_other_spaces_still_break(typed: str) -> None:
+    assert keep_together(typed) == typed
+
+
+def test_long_date_keeps_day_and_month_together() -> None:
+    assert long_date("2018-10-26") == "Friday 26\u00a0October 2018"
+
+
+def test_every_path_to_the_page_keeps_dates_together(kit_dir: Path) -> None:
+    write(
+        kit_dir / "data" / "groups.csv",
+        """
+        id,group,meets,page
+        leeds,Leeds group,on 3 May at 7 pm,https://example.org/leeds
+        """,
+    )
+    write(
+        kit_dir / "templates" / "dated.html",
+        """
+        {% extends "_base.html" %}
+        {% block body %}
+        <h1>{{ material.title }}</h1><p class="cta">{{ vars.call }}</p>
+        <p class="cell">{{ row.meets }}</p>{{ content }}
+        {% endblock %}
+        """,
+    )
+    write(
+        kit_dir / "materials" / "dated.md",
+        """
+        ---
+        template: dated
+        title: Rally on 24 April
+        per: groups
+        output: dated-{id}
+        vars: {call: "Doors open 6.30 pm, entry £ 3"}
+        ---
+        We meet [[meets]]; the hearing is on *24 April 2018*, `at 10 am` as code.
+        """,
+    )
+    kit = load_kit(kit_dir)
+    html = render_html(kit, kit.materials["dated"], kit.data["groups"][0], 1).html
+    assert "<h1>Rally on 24\u00a0April</h1>" in html
+    assert '<p class="cta">Doors open 6.30\u00a0pm, entry £\u00a03</p>' in html
+    assert '<p class="cell">on 3\u00a0May at 7\u00a0pm</p>' in html
+    assert 'data-field="meets">on 3\u00a0May at 7\u00a0pm</span>' in html
+    assert "<em>24\u00a0April 2018</em>" in html
+    assert "<code>at 10 am</code>" in html  # code is printed as typed
+
+
+def test_last_word_of_an_imprint_is_not_left_alone() -> None:
+    home = "Printed at home by a supporter."
+    assert last_words_together(home) == "Printed at home by a\u00a0supporter."
+    # An address part is not one word alone, and a long last word may go on a line of its own.
+    for kept in ("By B, Leeds\u00a0LS1\u00a01AA.", "See example.org/imprint-details", "One."):
+        assert last_words_together(kept) == kept
