@@ -132,6 +132,15 @@ def test_every_line_reads_back_as_set_whatever_came_before(tmp_path: Path) -> No
     # cluster of the Arabic name; none for the rest of the Latin text.
     assert found.count("â") == 1 and "".join(found).count("â") == 1
     assert sorted(c for c in found if c.strip() and c != "â") == sorted(ARABIC.replace(" ", ""))
+    # And the page looks exactly as without the spans.
+    assert pictures(tmp_path / "exact.pdf") == pictures(tmp_path / "plain.pdf")
+
+
+def pictures(pdf: Path) -> bytes:
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "150", str(pdf), str(pdf.with_suffix(""))], check=True
+    )
+    return pdf.with_name(f"{pdf.stem}-1.png").read_bytes()
 
 
 def exact(text: str) -> str:
