@@ -10,7 +10,7 @@ import pypdfium2 as pdfium
 from pypdf import PdfReader
 from weasyprint import HTML
 
-from handbill.pages.concat import concatenate
+from handbill.pages.concat import Source, concatenate
 from pdftools import embedded_font_names, page_texts
 
 
@@ -129,17 +129,20 @@ def test_tagged_inputs_bring_their_structure_trees(tmp_path: Path) -> None:
 
 
 def test_some_pages_bring_only_their_part_of_the_tree(tmp_path: Path) -> None:
-    source = made_tagged(tmp_path, "Alpha", ["one", "two", "three"])
-    out = io.BytesIO()
-    assert concatenate([source], out, "Page two", "en-GB", range(1, 2)) == 1
-    reader = PdfReader(io.BytesIO(out.getvalue()), strict=True)
-    found = structure(reader)
-    assert [kind for kind, _ in found if kind in ("/H1", "/P")] == ["/H1", "/P"]
-    assert {page for _, page in found} <= {None, 0}
-    assert " ".join(page_texts_of(reader)[0].split()) == "Alpha 1 two"
-    # Nothing of the other pages came along: one page object, one content stream of text.
-    pages = [o for o in reader.trailer["/Root"]["/Pages"]["/Kids"]]
-    assert len(pages) == 1 and list(parent_tree(reader)) == [0]
+    """Pages two, then one, then three of one source read once, as a chunk's letters are."""
+    source = Source(made_tagged(tmp_path, "Alpha", ["one", "two", "three"]))
+    for index, text in [(1, "two"), (0, "one"), (2, "three")]:
+        out = io.BytesIO()
+        assert concatenate([source], out, "One page", "en-GB", range(index, index + 1)) == 1
+        reader = PdfReader(io.BytesIO(out.getvalue()), strict=True)
+        found = structure(reader)
+        assert [kind for kind, _ in found if kind in ("/H1", "/P")] == ["/H1", "/P"]
+        assert {page for _, page in found} <= {None, 0}
+        assert " ".join(page_texts_of(reader)[0].split()) == f"Alpha {index} {text}"
+        # Nothing of the other pages came along: one page, one parent tree entry.
+        assert len(reader.trailer["/Root"]["/Pages"]["/Kids"]) == 1
+        assert list(parent_tree(reader)) == [0]
+        assert reader.pages[0]["/StructParents"] == 0
 
 
 def test_untagged_pages_get_an_element_each(tmp_path: Path) -> None:

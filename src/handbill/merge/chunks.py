@@ -176,14 +176,15 @@ def _split(
 ) -> None:
     import io
 
-    from handbill.pages.concat import concatenate
+    from handbill.pages.concat import Source, concatenate
 
+    chunk = Source(io.BytesIO(data))  # read once for all its letters
     for letter, row in zip(letters, rows, strict=True):
         first = letter["first_page"] - 1
         out = io.BytesIO()
         # The letter's pages, with their part of the chunk's structure tree.
         pages = range(first, first + letter["pages"])
-        concatenate([io.BytesIO(data)], out, title, language, pages)
+        concatenate([chunk], out, title, language, pages)
         letter.update(write_split(out.getvalue(), folder, row, title, language))
 
 
