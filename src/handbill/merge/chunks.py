@@ -193,12 +193,12 @@ def write_split(pdf: Any, folder: Path, row: Row, title: str, language: str) -> 
     folder, tagged, titled and in its language, as the merged PDF; its manifest fields."""
     import io
 
-    from handbill.pages.concat import concatenate
+    from handbill.pages.structure import tag_untagged
 
     if not isinstance(pdf, bytes):
-        drawn, out = io.BytesIO(), io.BytesIO()
-        pdf.write(drawn)
-        concatenate([drawn], out, title, language)
+        tag_untagged(pdf, title, language)
+        out = io.BytesIO()
+        pdf.write(out)
         pdf = out.getvalue()
     name = split_name(row.number, row.cells)
     # The recorded path, in the private folder: private/NAME.merge/FILE.

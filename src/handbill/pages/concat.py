@@ -9,7 +9,6 @@ from typing import IO, Any
 from pypdf import PdfReader
 from pypdf.generic import (
     ArrayObject,
-    BooleanObject,
     DictionaryObject,
     IndirectObject,
     NameObject,
@@ -20,7 +19,15 @@ from pypdf.generic import (
     create_string_object,
 )
 
-from handbill.pages.structure import CLOSE_PAGE, OPEN_PAGE, Tree, marking, page_element, xmp
+from handbill.pages.structure import (
+    CLOSE_PAGE,
+    OPEN_PAGE,
+    Tree,
+    catalog_entries,
+    marking,
+    page_element,
+    xmp,
+)
 
 # Page keys that tie a page to its own document: the joined file has its own page tree and
 # structure tree (structure.py).
@@ -171,15 +178,8 @@ class _Joiner:
         catalog = {
             NameObject("/Type"): NameObject("/Catalog"),
             NameObject("/Pages"): _Ref(_PAGES, 0, None),
-            NameObject("/StructTreeRoot"): _Ref(_ROOT, 0, None),
-            NameObject("/MarkInfo"): DictionaryObject({NameObject("/Marked"): BooleanObject(True)}),
-            NameObject("/ViewerPreferences"): DictionaryObject(
-                {NameObject("/DisplayDocTitle"): BooleanObject(True)}
-            ),
-            NameObject("/Metadata"): _Ref(_METADATA, 0, None),
+            **catalog_entries(_Ref(_ROOT, 0, None), _Ref(_METADATA, 0, None), language),
         }
-        if language:
-            catalog[NameObject("/Lang")] = create_string_object(language)
         self.write(_CATALOG, DictionaryObject(catalog))
         kids = ArrayObject(_Ref(num, 0, None) for num in self.pages)
         tree = {

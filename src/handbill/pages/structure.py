@@ -14,11 +14,13 @@ from typing import Any
 
 from pypdf.generic import (
     ArrayObject,
+    BooleanObject,
     DecodedStreamObject,
     DictionaryObject,
     IndirectObject,
     NameObject,
     NumberObject,
+    create_string_object,
 )
 
 # What goes round an untagged page's content: one marked-content sequence, MCID 0 on each page.
@@ -165,3 +167,57 @@ def xmp(title: str, language: str) -> DecodedStreamObject:
     stream[NameObject("/Type")] = NameObject("/Metadata")
     stream[NameObject("/Subtype")] = NameObject("/XML")
     return stream
+
+
+def tag_untagged(writer: Any, title: str, language: str) -> None:
+    """Tag a pypdf writer's untagged pages in place, as the joiner tags an untagged input (one
+    element a page), with the same title, language and metadata: for a letter drawn over a
+    shared layout, written on its own without being read back."""
+    root, document = writer._add_object(DictionaryObject()), writer._add_object(DictionaryObject())
+    opened, closed = writer._add_object(marking(OPEN_PAGE)), writer._add_object(marking(CLOSE_PAGE))
+    elements, parents = ArrayObject(), ArrayObject()
+    for key, page in enumerate(writer.pages):
+        contents = page.raw_get("/Contents") if "/Contents" in page else None
+        if contents is None:
+            continue  # a blank back: nothing to read
+        inner = list(contents) if isinstance(contents, ArrayObject) else [contents]
+        page[NameObject("/Contents")] = ArrayObject([opened, *inner, closed])
+        element = writer._add_object(page_element(document, page.indirect_reference))
+        elements.append(element)
+        page[NameObject("/StructParents")] = NumberObject(key)
+        parents += [NumberObject(key), ArrayObject([element])]
+    document.get_object().update(
+        {
+            NameObject("/Type"): NameObject("/StructElem"),
+            NameObject("/S"): NameObject("/Document"),
+            NameObject("/P"): root,
+            NameObject("/K"): elements,
+        }
+    )
+    root.get_object().update(
+        {
+            NameObject("/Type"): NameObject("/StructTreeRoot"),
+            NameObject("/K"): document,
+            NameObject("/ParentTree"): DictionaryObject({NameObject("/Nums"): parents}),
+            NameObject("/ParentTreeNextKey"): NumberObject(len(writer.pages)),
+        }
+    )
+    writer._root_object.update(
+        catalog_entries(root, writer._add_object(xmp(title, language)), language)
+    )
+    writer.add_metadata({"/Title": title})
+
+
+def catalog_entries(root: Any, metadata: Any, language: str) -> dict[Any, Any]:
+    """What a tagged, titled PDF's catalog holds beside its pages."""
+    entries = {
+        NameObject("/StructTreeRoot"): root,
+        NameObject("/MarkInfo"): DictionaryObject({NameObject("/Marked"): BooleanObject(True)}),
+        NameObject("/ViewerPreferences"): DictionaryObject(
+            {NameObject("/DisplayDocTitle"): BooleanObject(True)}
+        ),
+        NameObject("/Metadata"): metadata,
+    }
+    if language:
+        entries[NameObject("/Lang")] = create_string_object(language)
+    return entries
