@@ -56,14 +56,19 @@ def test_filled_values_come_back_into_the_build(
     runner: CliRunner, kit_dir: Path, talk_form: Path, tmp_path: Path
 ) -> None:
     form = filled(talk_form, {"speaker": "Asha Patel", "town": "Leeds"}, tmp_path / "f.pdf")
+    published = {p.name: p.read_bytes() for p in (kit_dir / "dist").iterdir()}
     code, output = run(runner, kit_dir, "talk", form)
     assert code == 0, output
-    assert (kit_dir / "dist" / "talk.txt").read_text() == (
+    # The speaker's copy goes in the private folder; the published blank and form stay.
+    filled_dir = kit_dir / "dist-private" / "filled"
+    assert output.rstrip().endswith("/dist-private/filled/"), output
+    assert (filled_dir / "talk.txt").read_text() == (
         "Talk\n====\n\nMy name is Asha Patel and I live in Leeds.\n"
     )
-    manifest = json.loads((kit_dir / "dist" / "manifest.json").read_text())
+    manifest = json.loads((filled_dir / "manifest.json").read_text())
     entry = next(e for e in manifest["outputs"] if e["path"] == "talk.pdf")
     assert entry["fields"] == {"speaker": "Asha Patel", "town": "Leeds"}
+    assert {p.name: p.read_bytes() for p in (kit_dir / "dist").iterdir()} == published
 
 
 def test_set_wins_over_the_form_and_an_empty_field_stays_blank(
@@ -76,7 +81,7 @@ def test_set_wins_over_the_form_and_an_empty_field_stays_blank(
     )
     assert result.exit_code == 0, result.output
     assert (
-        (kit_dir / "dist" / "talk.txt")
+        (kit_dir / "dist-private" / "filled" / "talk.txt")
         .read_text()
         .endswith("My name is Jo and I live in ________ (your town).\n")
     )

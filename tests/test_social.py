@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import zxingcpp
 from PIL import Image
 
 from conftest import REPO, write
@@ -143,6 +144,9 @@ def test_no_qr_code_but_the_address_in_words(example_out: Path) -> None:
     )
     assert len(placard["qr_codes"]) == 1  # the PDF has its code; the image has none
     assert "qr_codes" not in entry
+    for name in ("placard-a4.social.card.png", "event-poster-2018-10-26.social.story.png"):
+        with Image.open(example_out / name) as picture:
+            assert zxingcpp.read_barcodes(picture.convert("L")) == [], name
 
 
 def test_images_are_byte_identical_from_build_to_build(example_out: Path) -> None:
@@ -167,10 +171,23 @@ def test_answers_are_cut_after_a_whole_sentence() -> None:
     assert answer_excerpt("<p>Short answer.</p><p>More.</p>") == "Short answer."
     long = "<p>" + "One sentence here. " * 12 + "</p>"
     excerpt = answer_excerpt(long)
-    assert excerpt.endswith("here.") and len(excerpt) <= 200
+    assert excerpt.endswith("here.") and len(excerpt) <= 260
     assert answer_excerpt("<p>We worry. Our worries are that:</p><ul><li>x</li></ul>") == (
         "We worry."
     )
+    # A paragraph that only leads into a list goes on with its items, not a bare colon.
+    assert (
+        answer_excerpt(
+            "<p>There are simple ways to help:</p>\n<ul>\n<li>Share our page online.</li>\n"
+            "<li>Donate to the <strong>legal fund</strong></li>\n<li>"
+            + "write " * 50
+            + "</li></ul>"
+        )
+        == "There are simple ways to help: share our page online. Donate to the legal fund."
+    )
+    # Two sentences that fit are kept together (the argument, not only its first half).
+    two = "<p>The Act sets out how services are paid. We argue " + "that it " * 20 + "fails.</p>"
+    assert answer_excerpt(two).endswith("fails.")
     assert answer_excerpt("<p>" + "word " * 60 + "</p>").endswith("word\u2026")
 
 
@@ -250,3 +267,34 @@ def test_a_social_page_metres_wide_is_refused_in_one_line(kit_dir: Path, tmp_pat
         in (report.failures[0])
     )
     assert "\n" not in report.failures[0] and "Traceback" not in report.failures[0]
+
+
+def test_an_faq_longer_than_a_carousel_says_what_is_left_out(kit_dir: Path, tmp_path: Path) -> None:
+    sheet = kit_dir / "materials" / "sheet.md"
+    questions = "".join(f"\n## Question {n}?\n\nAnswer {n}.\n" for n in range(2, 12))
+    text = sheet.read_text().replace("pages: 1\n", "social: [card]\n") + questions
+    write(sheet, text)
+    out = tmp_path / "out"
+    report = build(load_kit(kit_dir), out_dir=out, jobs=1)
+    warnings = [w for output in report.outputs for w in output.warnings]
+    assert warnings == [
+        "sheet: 11 questions; the social images show the first 10, the most one post holds"
+    ]
+    cards = sorted(e["path"] for e in social_entries(out) if e["kind"] == "png")
+    assert len(cards) == 10 and cards[0] == "sheet.social-1.card.png"
+
+
+def test_event_text_is_typeset_as_in_print() -> None:
+    """Data cells get typographic quotes (St Bede\u2019s) and a time range keeps on one line
+    ("10am to / 4pm" broke on the square image)."""
+    kit = load_kit(REPO)
+    rows = [row["title"] for row in kit.data["events"]]
+    bede = rows.index("Health for All: Patients, Not Passports") + 1  # rows count from 1
+    conference = rows.index("Social care conference") + 1
+    [(_, square)] = [(p, i) for p, i in drawn(kit, "event-poster", bede) if p.size.name == "square"]
+    assert "St Bede\u2019s Church" in square.text and "Bede's" not in square.text
+    [(_, square)] = [
+        (p, i) for p, i in drawn(kit, "event-poster", conference) if p.size.name == "square"
+    ]
+    lines = [box.text for box in square.boxes]
+    assert any("10am\u00a0to\u00a04pm" in line or "10am to 4pm" in line for line in lines), lines

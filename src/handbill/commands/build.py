@@ -20,6 +20,7 @@ from handbill.errors import BuildError, InternalError, any_internal, display_pat
 if TYPE_CHECKING:
     from handbill.kit.loader import Kit
 
+FILLED = "filled"  # --from-form's copies, in <OUT>-private/filled/ unless --out says otherwise
 A_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 FROM_FORM_HELP = "Fill in the fields from a filled-in NAME.form.pdf (with one material named)."
 
@@ -171,6 +172,10 @@ def build(
     if from_form is not None:
         # --set wins over the form, as over every other source of values.
         overrides = {**_form_values(kit, names, from_form), **overrides}
+        if out_dir is None:
+            # One speaker's details are theirs, not the kit's: their copy goes in the private
+            # folder, and the blank material and its form stay published as they were.
+            out_dir = private_folder(output_folder(kit.root, None)) / FILLED
     if merge_table is not None:
         _merge(kit, names, merge_table, out_dir, split, on_bad_row, jobs, overrides, quiet)
         return

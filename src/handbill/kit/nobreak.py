@@ -41,10 +41,15 @@ _PAIRS = re.compile(
 )
 
 
+# A range of times or numbers, "10am to 4pm" or "6 to 8pm", kept on one line with its "to".
+_RANGE = re.compile(r"(?<=\d)((?:\s?(?:am|pm|a\.m\.|p\.m\.))?) +(to|until|till) +(?=\d)", re.I)
+
+
 def keep_together(text: str) -> str:
     """``text`` with a no-break space inside each date, time, sum or measure."""
     if " " not in text:
         return text
+    text = _RANGE.sub(lambda match: f"{match[1]}{NBSP}{match[2]}{NBSP}", text)
     return _PAIRS.sub(lambda match: next(part for part in match.groups() if part) + NBSP, text)
 
 
