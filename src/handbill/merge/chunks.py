@@ -176,14 +176,15 @@ def _split(
 ) -> None:
     import io
 
-    from handbill.pages.concat import concatenate
+    from handbill.pages.concat import Source, concatenate
 
+    chunk = Source(io.BytesIO(data))  # read once for all its letters
     for letter, row in zip(letters, rows, strict=True):
         first = letter["first_page"] - 1
         out = io.BytesIO()
         # The letter's pages, with their part of the chunk's structure tree.
         pages = range(first, first + letter["pages"])
-        concatenate([io.BytesIO(data)], out, title, language, pages)
+        concatenate([chunk], out, title, language, pages)
         letter.update(write_split(out.getvalue(), folder, row, title, language))
 
 
@@ -192,12 +193,12 @@ def write_split(pdf: Any, folder: Path, row: Row, title: str, language: str) -> 
     folder, tagged, titled and in its language, as the merged PDF; its manifest fields."""
     import io
 
-    from handbill.pages.concat import concatenate
+    from handbill.pages.structure import tag_untagged
 
     if not isinstance(pdf, bytes):
-        drawn, out = io.BytesIO(), io.BytesIO()
-        pdf.write(drawn)
-        concatenate([drawn], out, title, language)
+        tag_untagged(pdf, title, language)
+        out = io.BytesIO()
+        pdf.write(out)
         pdf = out.getvalue()
     name = split_name(row.number, row.cells)
     # The recorded path, in the private folder: private/NAME.merge/FILE.
