@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
@@ -36,8 +37,10 @@ class _Joiner:
 
     def __init__(self, target: IO[bytes]):
         self.target = target
-        self.offsets = [0, 0, 0, 0]  # 1: catalog, 2: page tree, 3: info, written last
-        self.pages: list[int] = []
+        # Machine integers, not a list of Python ones: a 50,000-letter merge writes a few
+        # hundred thousand objects, and the joining process should not grow with them.
+        self.offsets = array("q", [0, 0, 0, 0])  # 1: catalog, 2: page tree, 3: info, last
+        self.pages = array("q")
         self.numbers: dict[int, int] = {}  # the current input's object numbers -> new ones
         self.todo: list[tuple[int, PdfObject]] = []
         target.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
