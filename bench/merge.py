@@ -46,11 +46,12 @@ def _merge(repo: Path, table: Path, out: Path, rows: int, jobs: list[str]) -> di
     """One merge of ``table``, measured."""
     command = [sys.executable, "-m", "handbill", "build", "letter-to-mp", "--kit", str(repo)]
     measured = run([*command, "--out", str(out), "--merge", str(table), "-q", *jobs])
-    manifest = json.loads((out / "manifest.json").read_text())
+    private = out.with_name(f"{out.name}-private")  # letters go beside the output folder
+    manifest = json.loads((private / "manifest.json").read_text())
     entry = next(e for e in manifest["outputs"] if e.get("merge"))
     assert entry["letters"] == rows, entry["letters"]
-    shutil.rmtree(out)
-    shutil.rmtree(out.with_name(f"{out.name}-private"))
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(private)
     return {
         "rows": rows,
         "seconds": round(measured.seconds, 2),
