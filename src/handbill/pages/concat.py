@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
@@ -60,8 +61,10 @@ class _Joiner:
 
     def __init__(self, target: IO[bytes]):
         self.target = target
-        self.offsets = [0] * (_METADATA + 1)
-        self.pages: list[int] = []
+        # Machine integers, not a list of Python ones: a 50,000-letter merge writes a few
+        # hundred thousand objects, and the joining process should not grow with them.
+        self.offsets = array("q", [0] * (_METADATA + 1))
+        self.pages = array("q")
         self.elements: list[Any] = []  # the /Document element's kids
         self.parents: list[Any] = []  # the parent tree's entries, keys 0, 1, ...
         self.marks: tuple[_Ref, _Ref] | None = None  # streams round an untagged page
