@@ -217,3 +217,16 @@ def test_incomplete_imprint_marks_published_material_as_proof(
     sheet_text = page_texts(tmp_path / "sheet.pdf")[0]
     assert "PROOF - NOT FOR PRINT" in sheet_text and "add printer to handbill.toml" in sheet_text
     assert "PROOF" not in page_texts(tmp_path / "card.pdf")[0]
+
+
+def test_text_off_the_page_is_a_build_warning(kit_dir: Path, tmp_path: Path) -> None:
+    write(
+        kit_dir / "templates" / "card.html",
+        '{% extends "_base.html" %}{% block body %}<p style="white-space: nowrap; '
+        'font-size: 30pt">RiversideTenantsTogetherForRepairs</p>{% endblock %}',
+    )
+    report = build(load_kit(kit_dir), ["card"], out_dir=tmp_path, jobs=1)
+    assert report.outputs[0].warnings == [
+        "card: page 1: 'RiversideTenantsTogetherForRepairs' runs off the page; shorten it or "
+        "make its box larger"
+    ]

@@ -154,7 +154,7 @@ def build_job(
     """
     from handbill.engine.fitting import render_fitted
     from handbill.engine.glyphs import check_glyphs
-    from handbill.engine.inspect import check_page_sizes, fold_lines, page_count
+    from handbill.engine.inspect import check_page_sizes, fold_lines, off_page_text, page_count
     from handbill.engine.layout import PDF_VARIANT, qr_placements, write_pdf_parts
     from handbill.pages.printing import home_sheets, press_inks, press_pdf
     from handbill.render.qr import known_matrices
@@ -172,6 +172,9 @@ def build_job(
     label = material.name + (f" row {job.row}" if job.row else "")
     check_glyphs(kit, document, label)
     check_page_sizes(document, label)
+    # Text past the paper's edge is lost in print: said here too, not only by check (one walk
+    # over the laid-out boxes, a few milliseconds).
+    warnings += off_page_text(document)
     pages = page_count(document)
     # A box too long even at its smallest size pushes what follows onto another page: its own
     # warning already says what to shorten (as in check), so the page count is not repeated.
