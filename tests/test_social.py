@@ -51,6 +51,24 @@ def test_sizes_in_front_matter_are_checked() -> None:
     assert parse_social({"square": 1})[1].startswith("must be a list of image sizes")
 
 
+def test_every_unknown_size_is_named_at_once() -> None:
+    assert parse_social(["square", "potrait", "link-card", "banner"])[1] == (
+        "no image sizes 'potrait' (did you mean 'portrait'?), 'link-card' (did you mean "
+        "'card'?) and 'banner'. Sizes: square, portrait, story, card."
+    )
+
+
+def test_sizes_without_commas_are_told_to_take_commas() -> None:
+    assert parse_social("square story")[1] == (
+        "separate the image sizes with commas: 'square, story' "
+        "(sizes: square, portrait, story, card)."
+    )
+
+
+def test_letter_case_does_not_matter_in_a_size() -> None:
+    assert parse_social(["Story", "SQUARE", "square"]) == (("story", "square"), "")
+
+
 def test_a_typo_is_one_line_with_the_file_line_and_the_sizes(kit_dir: Path) -> None:
     sheet = kit_dir / "materials" / "sheet.md"
     sheet.write_text(sheet.read_text().replace("pages: 1\n", "pages: 1\nsocial: [sqare]\n"))

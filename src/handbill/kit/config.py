@@ -335,6 +335,9 @@ def _brand(root: Path, data: dict[str, Any], check: Checker, declared: list[str]
             value = value.get("rgb")
         if isinstance(value, str) and _HEX.match(value):
             colours[key] = value.lower()
+        elif isinstance(value, str) and re.fullmatch(r"[0-9a-fA-F]{6}", value.strip()):
+            # A hex colour without its "#": the commonest slip, named exactly.
+            check.add("brand.colours", key, f"'{value}' needs a '#': write \"#{value.strip()}\"")
         else:
             check.add(
                 "brand.colours",
