@@ -268,3 +268,27 @@ def test_a_social_page_metres_wide_is_refused_in_one_line(kit_dir: Path, tmp_pat
         in (report.failures[0])
     )
     assert "\n" not in report.failures[0] and "Traceback" not in report.failures[0]
+
+
+def test_an_event_post_and_image_keep_a_house_number_with_its_street(tmp_path: Path) -> None:
+    (tmp_path / "handbill.toml").write_text(
+        (REPO / "handbill.toml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    write(
+        tmp_path / "materials" / "event-poster.md",
+        (REPO / "materials" / "event-poster.md").read_text(encoding="utf-8"),
+    )
+    write(
+        tmp_path / "data" / "events.csv",
+        "date,time,title,venue,address\n"
+        "2027-01-14,7pm to 9pm,Public meeting: stop the rent rise,Riverside Community Centre,"
+        "14 Quay Road\n",
+    )
+    kit = load_kit(tmp_path)
+    page = prepare(kit, Job("event-poster", 1), {}, Options()).social[0]
+    # The title's own colon is not followed by another: a dash before the date.
+    assert page.post.startswith(
+        "Public meeting: stop the rent rise \u2013 Thursday 14\u00a0January 2027, 7pm to 9pm, "
+        "Riverside Community Centre, 14 Quay Road. #Justice4NHS "
+    )
+    assert "Riverside Community Centre, 14\u00a0Quay\u00a0Road</p>" in page.html

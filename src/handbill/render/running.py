@@ -16,6 +16,7 @@ from handbill.errors import KitError, TemplateError, did_you_mean, display_path,
 from handbill.guard import TEMPLATE_MEMORY, TEMPLATE_SECONDS, WorkLimitError, bounded
 from handbill.kit.loader import Kit
 from handbill.kit.material import Material
+from handbill.kit.nobreak import unbroken_address
 from handbill.render.sandbox import KitLoader, KitSandbox, check_html, render_bounded
 
 _ENVIRONMENTS: dict[tuple[Path, ...], jinja2.Environment] = {}
@@ -36,6 +37,8 @@ def environment(kit: Kit) -> jinja2.Environment:
         )
         _ENVIRONMENTS[dirs].filters["longdate"] = long_date
         _ENVIRONMENTS[dirs].filters["handle_breaks"] = handle_breaks
+        # "14 Quay Road" never ends a line in "14" (kit/nobreak.py), wherever it is printed.
+        _ENVIRONMENTS[dirs].filters["address"] = lambda value: unbroken_address(str(value))
     return _ENVIRONMENTS[dirs]
 
 
