@@ -230,3 +230,35 @@ def test_text_off_the_page_is_a_build_warning(kit_dir: Path, tmp_path: Path) -> 
         "card: page 1: 'RiversideTenantsTogetherForRepairs' runs off the page; shorten it or "
         "make its box larger"
     ]
+
+
+def test_an_editable_copy_carries_the_kits_name_and_date(
+    kit_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    import docx
+
+    sheet = write(
+        kit_dir / "materials" / "sheet.md",
+        "---\ntemplate: faq\ntitle: Talk\npublished: false\nexports: [docx]\n---\nHello.\n",
+    )
+    toml = kit_dir / "handbill.toml"
+    os.utime(sheet, (1_780_000_000, 1_780_000_000))  # 2026-05-28 20:26:40 UTC
+    os.utime(toml, (1_700_000_000, 1_700_000_000))
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    report = build(load_kit(kit_dir), ["sheet"], out_dir=tmp_path / "a", jobs=1)
+    assert not report.failures, report.failures
+    properties = docx.Document(str(tmp_path / "a" / "sheet.docx")).core_properties
+    name = load_kit(kit_dir).config.name
+    assert (properties.title, properties.author, properties.last_modified_by) == (
+        "Talk",
+        name,
+        name,
+    )
+    assert str(properties.created) == str(properties.modified) == "2026-05-28 20:26:40+00:00"
+    # SOURCE_DATE_EPOCH, when set, is the date instead (reproducible builds).
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1704067200")
+    build(load_kit(kit_dir), ["sheet"], out_dir=tmp_path / "b", jobs=1)
+    properties = docx.Document(str(tmp_path / "b" / "sheet.docx")).core_properties
+    assert str(properties.created) == "2024-01-01 00:00:00+00:00"

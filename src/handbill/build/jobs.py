@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -353,8 +355,29 @@ def _exports(
         else:
             size = float(material.vars.get("export_font_size", 12))
             look = DocLook.of(material.paper, material.language, kit.config.brand)
-            data = to_docx(material.title, material.subtitle, blocks, size, look)
+            data = to_docx(
+                material.title,
+                material.subtitle,
+                blocks,
+                size,
+                look,
+                kit.config.name,
+                export_date(kit, material),
+            )
         entries.append(
             {**common, "kind": kind, **write_output(out_dir, f"{file_stem(rendered)}.{kind}", data)}
         )
     return entries
+
+
+def export_date(kit: Kit, material: Material) -> datetime.datetime:
+    """The date an editable copy carries: SOURCE_DATE_EPOCH (the reproducible-builds
+    convention) when set, else when the material or handbill.toml last changed, never the
+    clock, so that two builds of the same kit write the same bytes."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        seconds = int(epoch)
+    else:
+        files = [material.path, kit.root / "handbill.toml"]
+        seconds = int(max((p.stat().st_mtime for p in files if p.is_file()), default=0))
+    return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc)
