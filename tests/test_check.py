@@ -244,3 +244,13 @@ def test_an_imprint_broken_at_a_hyphen_is_still_found() -> None:
     assert imprint_printed(line, broken_at_its_hyphen)
     assert imprint_printed(line, hyphenated_by_layout)
     assert not imprint_printed(line, "Promoted by Stop banner-making, 1 Example Street.")
+
+
+def test_one_page_short_is_said_in_the_singular(kit_dir: Path) -> None:
+    sheet = kit_dir / "materials" / "sheet.md"
+    sheet.write_text(sheet.read_text().replace("pages: 1", "pages: 2"))
+    found = [f.line for f in findings(kit_dir, "sheet") if f.check == "fit"]
+    assert found == [
+        "sheet: warning: fit: 1 page, expected 2: add content, or change 'pages:' in the "
+        "front matter"
+    ]

@@ -6,7 +6,7 @@ import pytest
 
 from conftest import REPO
 from handbill.kit.loader import load_kit
-from handbill.publish.labels import kind, language_name, output_title, row_words
+from handbill.publish.labels import kind, language_name, lead_line, output_title, row_words
 
 
 @pytest.mark.parametrize(
@@ -50,3 +50,21 @@ def test_example_outputs_are_named_in_words() -> None:
         "Portuguese",
         "xx",
     )
+
+
+@pytest.mark.parametrize(
+    ("tagline", "count", "line"),
+    [
+        (
+            "No to the 9% rent rise. Fix our homes first.",
+            7,
+            "No to the 9% rent rise. Fix our homes first. 7 materials to download and print.",
+        ),
+        ("Hands off our buses!", 1, "Hands off our buses! 1 material to download and print."),
+        ("Save our buses", 3, "Save our buses: 3 materials to download and print."),
+        ("Save our buses:", 3, "Save our buses: 3 materials to download and print."),
+        ("", 2, "Campaign materials: 2 materials to download and print."),
+    ],
+)
+def test_the_lead_line_never_doubles_its_punctuation(tagline: str, count: int, line: str) -> None:
+    assert lead_line(tagline, count) == line

@@ -52,6 +52,24 @@ def test_sizes_in_front_matter_are_checked() -> None:
     assert parse_social({"square": 1})[1].startswith("must be a list of image sizes")
 
 
+def test_every_unknown_size_is_named_at_once() -> None:
+    assert parse_social(["square", "potrait", "link-card", "banner"])[1] == (
+        "no image sizes 'potrait' (did you mean 'portrait'?), 'link-card' (did you mean "
+        "'card'?) and 'banner'. Sizes: square, portrait, story, card."
+    )
+
+
+def test_sizes_without_commas_are_told_to_take_commas() -> None:
+    assert parse_social("square story")[1] == (
+        "separate the image sizes with commas: 'square, story' "
+        "(sizes: square, portrait, story, card)."
+    )
+
+
+def test_letter_case_does_not_matter_in_a_size() -> None:
+    assert parse_social(["Story", "SQUARE", "square"]) == (("story", "square"), "")
+
+
 def test_a_typo_is_one_line_with_the_file_line_and_the_sizes(kit_dir: Path) -> None:
     sheet = kit_dir / "materials" / "sheet.md"
     sheet.write_text(sheet.read_text().replace("pages: 1\n", "pages: 1\nsocial: [sqare]\n"))
@@ -298,3 +316,27 @@ def test_event_text_is_typeset_as_in_print() -> None:
     ]
     lines = [box.text for box in square.boxes]
     assert any("10am\u00a0to\u00a04pm" in line or "10am to 4pm" in line for line in lines), lines
+
+
+def test_an_event_post_and_image_keep_a_house_number_with_its_street(tmp_path: Path) -> None:
+    (tmp_path / "handbill.toml").write_text(
+        (REPO / "handbill.toml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    write(
+        tmp_path / "materials" / "event-poster.md",
+        (REPO / "materials" / "event-poster.md").read_text(encoding="utf-8"),
+    )
+    write(
+        tmp_path / "data" / "events.csv",
+        "date,time,title,venue,address\n"
+        "2027-01-14,7pm to 9pm,Public meeting: stop the rent rise,Riverside Community Centre,"
+        "14 Quay Road\n",
+    )
+    kit = load_kit(tmp_path)
+    page = prepare(kit, Job("event-poster", 1), {}, Options()).social[0]
+    # The title's own colon is not followed by another: a dash before the date.
+    assert page.post.startswith(
+        "Public meeting: stop the rent rise \u2013 Thursday 14\u00a0January 2027, "
+        "7pm\u00a0to\u00a09pm, Riverside Community Centre, 14 Quay Road. #Justice4NHS "
+    )
+    assert "Riverside Community Centre, 14\u00a0Quay\u00a0Road</p>" in page.html

@@ -127,3 +127,13 @@ def output_title(kit: Kit, material: Material, entry: dict[str, Any]) -> str:
     row = entry.get("row")
     words = variant(kit, material, row if isinstance(row, int) else None)
     return f"{kind(material)} - {words}" if words else kind(material)
+
+
+def lead_line(tagline: str, count: int) -> str:
+    """The line under the campaign's name: "Fix our homes first: 7 materials to download and
+    print.", or after a tagline that ends a sentence, a sentence of its own."""
+    materials = f"{count} material{'s' * (count != 1)} to download and print."
+    text = tagline.strip() or "Campaign materials"
+    if text[-1] in ".!?\u2026":
+        return f"{text} {materials}"
+    return f"{text.rstrip(':;,')}: {materials}"

@@ -16,7 +16,7 @@ from handbill.errors import HandbillError
 from handbill.kit.languages import text_direction
 from handbill.kit.loader import Kit
 from handbill.publish.eventlinks import calendar_files, calendar_section
-from handbill.publish.labels import kind, language_name, variant
+from handbill.publish.labels import kind, language_name, lead_line, variant
 from handbill.publish.runs import file_size as _size
 from handbill.publish.runs import pack_runs, runs_html
 from handbill.publish.share import (
@@ -364,8 +364,7 @@ h2 {{ color: var(--secondary-ink); margin: 2rem 0 .25rem; }}
 <body>
 <header class="top">
 <h1>{e(kit.config.name)}</h1>
-<p>{e(kit.config.tagline or "Campaign materials")}: {count} material{"s" * (count != 1)} to
-download and print.</p>
+<p>{e(lead_line(kit.config.tagline, count))}</p>
 </header>
 <main>
 {error_html}
