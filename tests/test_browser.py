@@ -212,7 +212,7 @@ def test_example_page_on_a_phone(browser, example_out: Path) -> None:  # type: i
         assert page.locator('.material[lang="cy"]').get_attribute("dir") == "ltr"
         variants = page.eval_on_selector_all(".variant h4", "hs => hs.map(h => h.innerText)")
         assert "Leeds" in variants
-        assert "Social care conference - Carrs Lane Conference Centre - Sat 17 Nov 2018" in (
+        assert "Social care conference – Carrs Lane Conference Centre – Sat 17 Nov 2018" in (
             variants
         )
         blurb = page.inner_text("#h-organisers + .blurb")

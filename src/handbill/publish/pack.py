@@ -24,7 +24,7 @@ from handbill.kit.config import parse_toml
 from handbill.kit.filenames import file_slug
 from handbill.kit.loader import Kit, rows_of
 from handbill.kit.material import Material
-from handbill.publish.labels import output_title
+from handbill.publish.labels import output_title, sides_words
 from handbill.render.templating import output_stem, row_stem
 
 MAX_COPIES = 10_000
@@ -274,19 +274,19 @@ def _item_detail(row: dict[str, Any]) -> str:
     sides = "two-sided" if row["two_sided"] else "one-sided"
     per = f"{row['per_sheet']} per sheet, " if row["per_sheet"] > 1 else ""
     named = f"“{row['material_title']}”; " if row["material_title"] not in row["title"] else ""
-    return (
-        f"{named}{row['mode']} print{note}, {per}{row['sheets']} sheets {sides}; "
-        f"{row['file']} pages {row['pages']} ({row['output']})"
-    )
+    # The file name once, where the printer needs it to find the pages; the output's own name
+    # (leaflet-a5-leeds) means nothing to whoever packs the stack, so it is left out.
+    first, _, last = str(row["pages"]).partition("-")
+    pages = f"page {first}" if last in ("", first) else f"pages {first}\u2013{last}"
+    sheets = f"{row['sheets']} sheet{'s' * (row['sheets'] != 1)}"
+    return f"{named}{row['mode']} print{note}, {per}{sheets} {sides}; {row['file']} {pages}"
 
 
 def _how(name: str, sheets: int, flip: str) -> str:
     """How to print one file of the pack: the sheets, and one or two sides."""
     stem = name.removesuffix(".pdf")
-    if not stem.endswith(TWO_SIDED):
-        return f"{sheets} sheets, print one-sided"
-    edge = flip if "-landscape" in stem else "long"
-    return f"{sheets} sheets, print double-sided, flip on {edge} edge"
+    sides = sides_words(stem.endswith(TWO_SIDED), "-landscape" in stem, flip)
+    return f"{sheets} sheets, {sides}"
 
 
 def cover_pdf(
