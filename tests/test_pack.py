@@ -191,14 +191,13 @@ def test_cover_keeps_each_file_name_on_one_line(tmp_path: Path) -> None:
     "leaflet-a5-" on one line and "leeds" on the next, read as two names."""
     from handbill.publish.pack import cover_pdf
 
-    names = {"A4-home-landscape-two-sided.pdf", "leaflet-a5-leeds", "event-flyer-2018-11-17"}
+    names = {"A4-home-landscape-two-sided.pdf", "pages 1–50", "event-flyer-2018-11-17"}
     # The same detail after ever longer lead-ins, so that each name meets the end of a line
     # at every point of itself in one row or another.
     items = [
         (
             f"Item {n}",
-            "word " * n + "A4-home-landscape-two-sided.pdf pages 1-50 (leaflet-a5-leeds) and "
-            "event-flyer-2018-11-17",
+            "word " * n + "A4-home-landscape-two-sided.pdf pages 1–50 and event-flyer-2018-11-17",
         )
         for n in range(0, 34, 3)
     ]
@@ -208,7 +207,7 @@ def test_cover_keeps_each_file_name_on_one_line(tmp_path: Path) -> None:
     for name in names:
         whole = sum(line.count(name) for line in lines)
         assert whole == len(items), (name, [line for line in lines if name[:8] in line])
-    assert not any(line.rstrip().endswith("-") for line in lines)
+    assert not any(line.rstrip().endswith(("-", "–")) for line in lines)
 
 
 def test_cover_names_items_in_words_with_the_placards_real_size(

@@ -255,7 +255,9 @@ def _write_lists(folder: Path, title: str, listing: list[dict[str, Any]], flip: 
     write_atomic(folder / "packing-list.json", (json.dumps(data, indent=2) + "\n").encode())
     items = [(_item_line(row), _item_detail(row)) for row in listing]
     files = [(name, _how(name, count, flip)) for name, count in totals.items()]
-    names = {row["file"] for row in listing} | {row["output"] for row in listing}
+    # Kept on one line on the cover: file names, and page ranges ("pages 1-" then "40" reads
+    # as two numbers).
+    names = {row["file"] for row in listing} | {_pages(row) for row in listing}
     lines = [f"Print run: {title}", "", "Quantities are rounded up to whole sheets.", ""]
     lines += [f"[ ] {head}: {detail}" for head, detail in items]
     lines += ["", "Paper needed:"]
@@ -276,10 +278,14 @@ def _item_detail(row: dict[str, Any]) -> str:
     named = f"“{row['material_title']}”; " if row["material_title"] not in row["title"] else ""
     # The file name once, where the printer needs it to find the pages; the output's own name
     # (leaflet-a5-leeds) means nothing to whoever packs the stack, so it is left out.
-    first, _, last = str(row["pages"]).partition("-")
-    pages = f"page {first}" if last in ("", first) else f"pages {first}\u2013{last}"
     sheets = f"{row['sheets']} sheet{'s' * (row['sheets'] != 1)}"
-    return f"{named}{row['mode']} print{note}, {per}{sheets} {sides}; {row['file']} {pages}"
+    return f"{named}{row['mode']} print{note}, {per}{sheets} {sides}; {row['file']} {_pages(row)}"
+
+
+def _pages(row: dict[str, Any]) -> str:
+    """Where the item is in its file: "page 3" or "pages 1\u201340"."""
+    first, _, last = str(row["pages"]).partition("-")
+    return f"page {first}" if last in ("", first) else f"pages {first}\u2013{last}"
 
 
 def _how(name: str, sheets: int, flip: str) -> str:
@@ -298,8 +304,9 @@ def cover_pdf(
     """A one-page cover sheet to put on top of the printed stack: a tick box for each item
     and each file, so that whoever prints the run can check them off.
 
-    ``names`` are the file and output names in the text: each is kept on one line, so that
-    "leaflet-a5-leeds" is never read as "leaflet-a5-" and "leeds" on the next line."""
+    ``names`` are the file names and page ranges in the text: each is kept on one line, so
+    that "A4-home-two-sided.pdf" is never read as "A4-home-" and "two-sided.pdf", nor a range
+    as "pages 1-" and "40" on the next line."""
     from html import escape
 
     from handbill.engine.layout import stock_page_pdf
