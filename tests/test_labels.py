@@ -12,6 +12,7 @@ from handbill.publish.labels import (
     kind,
     language_name,
     output_title,
+    qr_titles,
     qr_words,
     row_words,
     sides_words,
@@ -89,6 +90,15 @@ SHEET = {"name": "A4 landscape", "width_mm": 297.0, "height_mm": 210.0}
             {"mode": "press", "paper": A5, "pages": 1, "pdf_x": "4", "bleed_mm": 3.0},
             "PDF for a print shop: CMYK PDF/X-4, 3 mm bleed (A5, 1 page)",
         ),
+        # Bigger than A4: not for a home printer (its A4 sheets are).
+        (
+            {
+                "mode": "home",
+                "paper": {"name": "A3 landscape", "width_mm": 420, "height_mm": 297},
+                "pages": 1,
+            },
+            "PDF for an office printer that takes A3 paper (A3 landscape, 1 page)",
+        ),
         (
             {"mode": "home", "greyscale": True, "paper": A5, "pages": 2},
             "Greyscale PDF for black-and-white printers and photocopiers (A5, 2 pages)",
@@ -147,10 +157,20 @@ def test_qr_words_come_from_the_codes_printed() -> None:
     def pdf(*links: str) -> dict[str, object]:
         return {"qr_codes": [{"link": name, "label": "x.uk/1"} for name in links]}
 
-    assert qr_words([pdf("case", "donate")]) == "QR codes to the case explained or donations"
+    assert qr_words([pdf("case", "donate")]) == "QR codes: Find out more · Donate to the campaign"
     assert qr_words([pdf("petition"), pdf("events"), pdf("events")]) == (
-        "QR codes to the petition (1 version) or the events list (2 versions)"
+        "QR codes: Sign the petition (1 version) · Find more events (2 versions)"
     )
-    assert qr_words([pdf("petition", "petition")]) == "QR code to the petition"
-    assert qr_words([pdf("local_site")]) == "QR code to local site"
+    assert qr_words([pdf("petition", "petition")]) == "QR code: Sign the petition"
+    assert qr_words([pdf("find-your-mp")]) == "QR code: Find your mp"
     assert qr_words([pdf()]) == ""
+    # The words the material prints beside its codes, when it has its own.
+    kit = load_kit(REPO)
+    leaflet = kit.materials["leaflet-a5"]
+    titles = qr_titles(leaflet, kit.config.language)
+    assert qr_words([pdf("case", "page")], titles) == (
+        "QR codes: Read about the case · Your local group"
+    )
+    assert qr_titles(kit.materials["placard-a3"], "en-GB") == {"case": "Read about our case"}
+    # A translation's own words are in its language, not the page's: the stock words instead.
+    assert qr_titles(kit.materials["leaflet-a5.cy"], kit.config.language) == {}

@@ -436,28 +436,28 @@ def test_home_press_and_grey_pdfs_say_what_each_is_for(runner: CliRunner, kit_di
     page = Downloads()
     page.feed((kit_dir / "dist" / "index.html").read_text())
     labels = {href: link["label"] for href, link in page.links.items()}
-    size = "(A6 landscape, 1 page)"
-    assert labels["card.pdf"] == f"PDF to print at home or in the office {size}"
-    assert labels["card.press.pdf"] == (
-        f"PDF for a print shop: CMYK PDF/X-4, 3 mm bleed, crop marks {size}"
-    )
-    assert labels["card.grey.pdf"] == (
-        f"Greyscale PDF for black-and-white printers and photocopiers {size}"
-    )
+    assert labels["card.pdf"] == "PDF to print at home or in the office"
+    assert labels["card.press.pdf"] == "PDF for a print shop: CMYK PDF/X-4, 3 mm bleed, crop marks"
+    assert labels["card.grey.pdf"] == "Greyscale PDF for black-and-white printers and photocopiers"
     assert labels["card.home.pdf"] == "A4 sheets for home printers (4 to a sheet)"
     assert labels["card.grey.home.pdf"] == "Greyscale A4 sheets for home printers (4 to a sheet)"
     # No two links of a material read the same, on screen or to a screen reader.
     card = [link for href, link in page.links.items() if href.startswith("card.")]
     assert len({link["label"] for link in card}) == len({link["aria"] for link in card}) == 5
+    # A screen reader hears the paper and pages with each link, as the card's facts show them.
     assert page.links["card.press.pdf"]["aria"] == (
-        f"Download Test card as PDF for a print shop: CMYK PDF/X-4, 3 mm bleed, crop marks {size}"
+        "Download Test card as PDF for a print shop: CMYK PDF/X-4, 3 mm bleed, crop marks "
+        "(A6 landscape, 1 page)"
     )
     # The A4 sheets say how to set the printer, as the pack does; a finished PDF does not.
     assert page.links["card.home.pdf"]["how"] == "Print one-sided."
     assert page.links["card.home.pdf"]["aria"].endswith("(4 to a sheet). Print one-sided.")
     assert page.links["card.pdf"]["how"] == ""
     # What the QR codes lead to, from the codes printed: the card's petition, the sheet's two.
-    assert page.qr == ["QR code to the petition.", "QR codes to the case explained or donations."]
+    assert page.qr == [
+        "QR code: Sign the petition",
+        "QR codes: Find out more · Donate to the campaign",
+    ]
 
 
 def test_two_sided_home_sheets_say_which_edge_to_flip(kit_dir: Path) -> None:

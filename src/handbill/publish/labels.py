@@ -173,23 +173,37 @@ def _number(value: object) -> float:
 
 
 # What a QR code leads to, by the link name the manifest records (a kit's [links] name, or
-# "booking" / "calendar" / "url" for a row's own address): a volunteer says what it does, never
-# which column or file it came from. Any other name is shown as it is.
+# "booking" / "calendar" / "url" for a row's own address), in the stock templates' own words
+# beside the code: a volunteer reads what it does, never which column or file it came from.
 LINK_WORDS = {
-    "petition": "the petition",
-    "donate": "donations",
-    "events": "the events list",
-    "booking": "booking",
-    "calendar": "the event\u2019s calendar file",
-    "case": "the case explained",
-    "url": "a web page",
+    "petition": "Sign the petition",
+    "donate": "Donate to the campaign",
+    "events": "Find more events",
+    "booking": "Book your place",
+    "calendar": "Add it to your calendar",
+    "case": "Find out more",
+    "url": "A web page",
 }
 
 
-def qr_words(entries: list[dict[str, Any]]) -> str:
-    """What a material's QR codes lead to, from its finished-size PDFs (one per variant):
-    "QR code to the petition", or, where variants differ, "QR codes to the petition (1
-    version) or the events list (3 versions)"; "" without any."""
+def qr_titles(material: Material, kit_language: str) -> dict[str, str]:
+    """The words a material prints beside its codes, by link name (its ``qr_titles``, or its
+    one ``qr_title``), when they are in the page's language; else none."""
+    if material.language.split("-")[0] != kit_language.split("-")[0]:
+        return {}
+    titles = material.vars.get("qr_titles")
+    found = {str(k): str(v) for k, v in (titles.items() if isinstance(titles, dict) else ()) if v}
+    single = material.vars.get("qr_title")
+    if isinstance(single, str) and single and len(material.qr) == 1:
+        found.setdefault(material.qr[0], single)
+    return found
+
+
+def qr_words(entries: list[dict[str, Any]], titles: dict[str, str] | None = None) -> str:
+    """What a material's QR codes lead to, from its finished-size PDFs (one per variant), in
+    ``titles`` (the words printed beside each) or the stock words: "QR code: Sign the
+    petition", or where variants differ "QR codes: Sign the petition (1 version) · Find more
+    events (3 versions)"; "" without any."""
     counts: dict[str, int] = {}
     for entry in entries:
         codes = entry.get("qr_codes")
@@ -200,25 +214,26 @@ def qr_words(entries: list[dict[str, Any]]) -> str:
         }
         for name in sorted(names):
             counts[name] = counts.get(name, 0) + 1
-    if not counts:
-        return ""
     words = []
     for name, count in counts.items():
-        word = LINK_WORDS.get(name, name.replace("-", " ").replace("_", " "))
+        word = (titles or {}).get(name) or LINK_WORDS.get(name) or name.replace("-", " ")
+        word = word[:1].upper() + word[1:]
         if count != len(entries) and len(entries) > 1:
             word += f" ({count} version{'s' * (count != 1)})"
         words.append(word)
-    joined = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
-    return f"QR code{'s' * (len(words) > 1)} to {joined}"
+    if not words:
+        return ""
+    return f"QR code{'s' * (len(words) > 1)}: " + " \u00b7 ".join(words)
 
 
-def download_label(entry: dict[str, Any]) -> str:
+def download_label(entry: dict[str, Any], sized: bool = True) -> str:
     """A PDF's link text on the download page, by what it is for: "PDF to print at home or in
     the office", "PDF for a print shop: CMYK PDF/X-4, 3 mm bleed, crop marks", greyscale or
-    A4 sheets; the finished-size ones with their paper and pages."""
+    A4 sheets; the finished-size ones with their paper and pages when ``sized`` (the card's
+    facts already show them on screen; a screen reader hears them with each link)."""
     pages = int(_number(entry.get("pages")))
     paper = (entry.get("paper") or {}).get("name", "")
-    size = f" ({paper}, {pages} page{'s' * (pages != 1)})"
+    size = f" ({paper}, {pages} page{'s' * (pages != 1)})" if sized else ""
     grey = bool(entry.get("greyscale"))
     imposition = str(entry.get("imposition") or "")
     if imposition:
@@ -245,4 +260,8 @@ def download_label(entry: dict[str, Any]) -> str:
         return shop + size
     if grey:
         return "Greyscale PDF for black-and-white printers and photocopiers" + size
+    dims = entry.get("paper") or {}
+    if max(_number(dims.get("width_mm")), _number(dims.get("height_mm"))) > 297.5:
+        # Bigger than A4: few homes have the printer; the A4 sheets are for them.
+        return f"PDF for an office printer that takes {str(paper).split()[0]} paper" + size
     return "PDF to print at home or in the office" + size

@@ -21,6 +21,7 @@ from handbill.publish.labels import (
     entry_sides,
     kind,
     language_name,
+    qr_titles,
     qr_words,
     variant,
 )
@@ -412,12 +413,13 @@ def _links(material: Any, entries: list[dict[str, Any]], named: str, flip: str) 
     for entry in sorted(entries, key=rank):
         label = KIND_LABELS[entry["kind"]]
         how = ""
+        spoken = label
         if entry["kind"] == "pdf":
-            label = download_label(entry)
+            label, spoken = download_label(entry, sized=False), download_label(entry)
             if entry.get("imposition"):
                 how = entry_sides(entry, flip)
                 how = how[:1].upper() + how[1:] + "."
-        described = f"Download {material.title}{named and ', ' + named} as {label}"
+        described = f"Download {material.title}{named and ', ' + named} as {spoken}"
         described += f". {how}" if how else ""
         links.append(
             f'<li><a href="{e(quote(entry["path"], safe=""))}" download '
@@ -450,7 +452,7 @@ def _card(kit: Kit, card: Card) -> str:
     thumb = thumb_path(first["path"])
     pages = first["pages"]
     facts = [
-        kind(material),
+        kind(material, with_paper=False),  # the paper follows
         first["paper"]["name"],
         f"{pages} page{'s' * (pages != 1)}",
         language_name(first["language"]),
@@ -469,7 +471,7 @@ def _card(kit: Kit, card: Card) -> str:
         downloads = f'<ul class="downloads">{_links(material, card.entries, "", flip)}</ul>'
     # What the QR codes lead to, from the codes really printed: one finished PDF a variant.
     plain = [x for x in card.pdfs if x.get("mode") != "press" and not x.get("greyscale")]
-    codes = qr_words(plain or card.pdfs)
+    codes = qr_words(plain or card.pdfs, qr_titles(material, kit.config.language))
     words = [material.name, material.title, material.description, material.template, *facts]
     words.append(codes)
     words += [x["path"] for x in card.entries] + [name for name, _ in variants]
@@ -485,7 +487,7 @@ def _card(kit: Kit, card: Card) -> str:
         f"<h3>{e(material.title)}</h3>\n"
         + (f'<p class="desc">{e(material.description)}</p>\n' if material.description else "")
         + f'<div class="ui" {page}><p class="facts">{e(" · ".join(facts))}</p>\n'
-        + (f'<p class="facts qr">{e(codes)}.</p>\n' if codes else "")
+        + (f'<p class="facts qr">{e(codes)}</p>\n' if codes else "")
         + f"{downloads}</div>\n</li>"
     )
 
