@@ -120,8 +120,7 @@ SHEET = {"name": "A4 landscape", "width_mm": 297.0, "height_mm": 210.0}
                 "scale": 0.84,
                 "joined_mm": [352.8, 249.48],
             },
-            "A4 sheets for home printers (printed at 84 % on 2 A4 sheets, 353 x 249 mm when "
-            "joined)",
+            "2 A4 sheets for home printers: printed at 84 %, 353 x 249 mm when joined",
         ),
     ],
 )

@@ -156,15 +156,24 @@ def entry_sides(entry: dict[str, Any], flip: str) -> str:
 def tiled_words(entry: dict[str, Any]) -> str:
     """For a poster tiled over A4 sheets: "printed at 84 % on 2 A4 sheets, 353 x 249 mm when
     joined" (or "full size on ..."); "" for any other output."""
+    parts = _tiled(entry)
+    if parts is None:
+        return ""
+    how, sheets, size = parts
+    return f"{how} on {sheets} A4 sheet{'s' * (sheets != 1)}, {size} when joined"
+
+
+def _tiled(entry: dict[str, Any]) -> tuple[str, int, str] | None:
+    """A tiled poster's scale in words, its sheets and its size when joined, from the
+    manifest's ``scale`` and ``joined_mm``; None for any other output, or an older manifest."""
     imposition = str(entry.get("imposition") or "")
     joined = entry.get("joined_mm")
     if not imposition.startswith("tiled") or not isinstance(joined, list) or len(joined) != 2:
-        return ""
+        return None
     scale = _number(entry.get("scale", 1.0))
-    sheets = int(_number(entry.get("pages")))
     size = f"{round(_number(joined[0]))} x {round(_number(joined[1]))} mm"
     how = "full size" if scale >= 0.995 else f"printed at {scale * 100:.0f} %"
-    return f"{how} on {sheets} A4 sheet{'s' * (sheets != 1)}, {size} when joined"
+    return how, int(_number(entry.get("pages"))), size
 
 
 def _number(value: object) -> float:
@@ -238,8 +247,13 @@ def download_label(entry: dict[str, Any], sized: bool = True) -> str:
     imposition = str(entry.get("imposition") or "")
     if imposition:
         sheets = "Greyscale A4 sheets" if grey else "A4 sheets"
+        tiled = _tiled(entry)
+        if tiled is not None:  # "2 A4 sheets for home printers: printed at 84 %, ..."
+            scaled, many, joined = tiled
+            what = "greyscale A4 sheets" if grey else "A4 sheets"
+            return f"{many} {what} for home printers: {scaled}, {joined} when joined"
         if imposition.startswith("tiled"):
-            how = tiled_words(entry) or imposition
+            how = imposition  # an older manifest, without the size
         elif imposition.endswith("-up"):
             count = imposition.split("-")[0]
             how = "one to a sheet" if count == "1" else f"{count} to a sheet"
