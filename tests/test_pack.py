@@ -241,6 +241,9 @@ def test_cover_names_items_in_words_with_the_placards_real_size(
     )
     if tiles["scale"] == 1:
         placard = placard.replace("printed at 100 %", "full size")
+    else:  # the size the tiles print on themselves
+        sheets = " ".join(pdftotext(kit_dir / "dist" / "placard.home.pdf").split())
+        assert f"{width:.0f} x {height:.0f} mm when joined" in sheets
     assert [item["title"] for item in listing["items"]] == [placard, "Test card – Leeds"]
     text = (folder / "packing-list.txt").read_text()
     assert f"[ ] {placard}: 2 copies: “Street placard”; home print" in text

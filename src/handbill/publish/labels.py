@@ -171,7 +171,8 @@ def _tiled(entry: dict[str, Any]) -> tuple[str, int, str] | None:
     if not imposition.startswith("tiled") or not isinstance(joined, list) or len(joined) != 2:
         return None
     scale = _number(entry.get("scale", 1.0))
-    size = f"{round(_number(joined[0]))} x {round(_number(joined[1]))} mm"
+    # As the tiles label themselves (pages/impose.py): whole mm, rounded the same way.
+    size = f"{_number(joined[0]):.0f} x {_number(joined[1]):.0f} mm"
     how = "full size" if scale >= 0.995 else f"printed at {scale * 100:.0f} %"
     return how, int(_number(entry.get("pages"))), size
 
