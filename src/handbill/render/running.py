@@ -15,6 +15,7 @@ from handbill.errors import KitError, TemplateError, did_you_mean, display_path,
 from handbill.guard import TEMPLATE_MEMORY, TEMPLATE_SECONDS, WorkLimitError, bounded
 from handbill.kit.loader import Kit
 from handbill.kit.material import Material
+from handbill.render.autolink import autolink
 from handbill.render.sandbox import KitLoader, KitSandbox, check_html, render_bounded
 
 _ENVIRONMENTS: dict[tuple[Path, ...], jinja2.Environment] = {}
@@ -34,6 +35,7 @@ def environment(kit: Kit) -> jinja2.Environment:
             lstrip_blocks=True,
         )
         _ENVIRONMENTS[dirs].filters["longdate"] = long_date
+        _ENVIRONMENTS[dirs].filters["autolink"] = autolink
     return _ENVIRONMENTS[dirs]
 
 
