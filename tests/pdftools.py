@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import pypdfium2 as pdfium
 import zxingcpp
@@ -158,3 +159,16 @@ def imprint_lines(path: Path) -> tuple[float, list[str]]:
             break
         lines.setdefault(round(y, 1), []).append(text)
     return size, [" ".join("".join(parts).split()) for parts in lines.values()]
+
+
+def fonts_drawing(path: Path, word: str) -> set[str]:
+    """The base names of the fonts that draw ``word`` (a run of text that holds it)."""
+    found: set[str] = set()
+    for page in PdfReader(path).pages:
+
+        def visit(text: str, cm: object, tm: object, font: Any, size: float) -> None:
+            if word in text and font is not None:
+                found.add(str(font["/BaseFont"]).split("+")[-1])
+
+        page.extract_text(visitor_text=visit)
+    return found

@@ -151,9 +151,15 @@ def test_a_time_a_calendar_cannot_read_is_a_warning_and_the_row_is_left_out(
         "write it as 7pm, 7.30pm, 19:30 or '10am to 4pm'; this event gets no calendar until "
         "then\n"
     ) in result.output.replace(f"{events_kit}/", "")
+    write(events_kit / "data" / "events.csv", EVENTS.replace("Market,,,", "Market,,,mailto:x@y.z"))
+    result = runner.invoke(cli, ["build", "--kit", str(events_kit)])
+    assert (
+        "row 3: booking_link: 'mailto:x@y.z' is not a web address; write it in full, starting "
+        "with https://; this event gets no calendar until then"
+    ) in result.output
     everything = (events_kit / "dist" / "events.ics").read_bytes()
     titles = [str(e["summary"]) for e in icalendar.Calendar.from_ical(everything).walk("VEVENT")]
-    assert titles == ["Stall day", "Summer fair"]
+    assert titles == ["Save the 27 bus; a meeting, with tea", "Summer fair"]
 
 
 def test_calendar_text_of_one_event() -> None:

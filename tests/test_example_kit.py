@@ -78,7 +78,7 @@ def test_python_m_handbill_builds_the_example(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("Built 1 PDF, 2 pages in ")
+    assert result.stdout.startswith("Built 1 PDF, 2 pages and 7 social images in ")
     assert (tmp_path / "faq.pdf").is_file() and (tmp_path / "manifest.json").is_file()
 
 

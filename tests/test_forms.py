@@ -9,8 +9,10 @@ from pathlib import Path
 import pypdf
 import pypdfium2 as pdfium
 import pytest
+from PIL import Image, ImageChops
 
 from conftest import write
+from handbill.build.jobs import Options
 from handbill.build.runner import build
 from handbill.kit.loader import load_kit
 
@@ -71,7 +73,20 @@ def test_form_has_a_named_field_over_each_printed_blank(form_out: Path) -> None:
         assert 5 < blank["height_mm"] < 12
 
 
+def page_image(data: bytes) -> Image.Image:
+    document = pdfium.PdfDocument(data)
+    document.init_forms()
+    image = document[0].render(scale=1, may_draw_forms=True).to_pil().convert("RGB")
+    document.close()
+    return image
+
+
 def test_the_printed_pdf_stays_without_fields(form_out: Path) -> None:
+    # Until something is typed in, the form prints as the PDF does: no box, border or tint
+    # around a field; only the letters' edges differ a little (the form's fonts are whole).
+    printed, form = ((form_out / n).read_bytes() for n in ("talk.pdf", "talk.form.pdf"))
+    difference = ImageChops.difference(page_image(printed), page_image(form)).convert("L")
+    assert difference.getextrema()[1] < 80
     reader = pypdf.PdfReader(form_out / "talk.pdf")
     assert not reader.get_fields()
     assert "/Annots" not in reader.pages[0] or not any(
@@ -135,3 +150,12 @@ def test_the_summary_counts_the_forms(kit_dir: Path, tmp_path: Path) -> None:
     write(kit_dir / "materials" / "talk.md", TALK)
     report = build(load_kit(kit_dir), ["talk"], out_dir=tmp_path, jobs=1)
     assert report.summary.endswith("; 1 also as a form to fill in on screen")
+
+
+def test_no_form_beside_a_greyscale_pdf(kit_dir: Path, tmp_path: Path) -> None:
+    # A form is for the screen: the mono printer's and the print shop's copies get none.
+    write(kit_dir / "materials" / "talk.md", TALK)
+    options = Options(greyscale=True)
+    report = build(load_kit(kit_dir), ["talk"], out_dir=tmp_path, jobs=1, options=options)
+    assert [e["kind"] for e in report.entries] == ["pdf", "pdf"]  # talk.grey.pdf, its sheets
+    assert not list(tmp_path.glob("*.form.pdf"))

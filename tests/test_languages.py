@@ -22,6 +22,7 @@ from handbill.render.templating import RenderedHTML, render_html
 from pdftools import (
     decode_qr_codes,
     embedded_font_names,
+    fonts_drawing,
     page_sizes_mm,
     page_texts,
     pdftotext,
@@ -412,6 +413,21 @@ def actual_texts(path: Path) -> str:
     return " ".join(found)
 
 
+LATIN_RUN = re.compile(r"[#@\u200e]*[A-Za-z0-9][A-Za-z0-9 ,.'&/-]*[A-Za-z0-9]")
+
+
+def urdu_digits(text: str) -> str:
+    """``text`` as an Urdu page prints it: digits in Urdu text Extended Arabic-Indic ("۲۴
+    اپریل ۲۰۱۸"), those in a Latin run ("999 Call for the NHS", "Act 2012") as written."""
+    kept = [(m.start(), m.end()) for m in LATIN_RUN.finditer(text) if re.search("[A-Za-z]", m[0])]
+    return "".join(
+        c
+        if any(a <= i < b for a, b in kept) or not c.isascii() or not c.isdigit()
+        else "\u06f0\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8\u06f9"[int(c)]
+        for i, c in enumerate(text)
+    )
+
+
 def test_urdu_leaflet_extracts_as_written(example: Kit, out: Path) -> None:
     """Every heading, paragraph and list item of the Urdu .md (the group's fields filled in for
     Leeds) comes out of poppler's pdftotext character for character and in order."""
@@ -420,7 +436,7 @@ def test_urdu_leaflet_extracts_as_written(example: Kit, out: Path) -> None:
     row = localized_row(rows_of(example, material)[0], "ur")  # the meeting time in Urdu
     body = (REPO / "materials" / "leaflet-a5.ur.md").read_text(encoding="utf-8").split("---", 2)[2]
     blocks = [
-        re.sub(r"\[\[(\w+)\]\]", lambda m: row[m[1]], re.sub(r"^(#+|-) ", "", line))
+        urdu_digits(re.sub(r"\[\[(\w+)\]\]", lambda m: row[m[1]], re.sub(r"^(#+|-) ", "", line)))
         for line in body.splitlines()
         if line.strip() and line not in ("## Front", "## Back")
     ]
@@ -469,3 +485,22 @@ def test_polish_text_and_template_strings(out: Path) -> None:
     assert "Odwróć, aby dowiedzieć się jak" in front
     for phrase in ("Jak możesz pomóc", "Podpisz petycję", "Promoted by 999 Call for the NHS"):
         assert phrase in back, phrase
+
+
+def test_urdu_call_to_action_sets_aco_and_icp_in_the_brand_latin_font(out: Path) -> None:
+    """The call to action comes from vars, not the content: its Latin words were drawn in
+    Nastaliq's own Latin letters."""
+    path = pdf(out, "leaflet-a5.ur")
+    for word in ("ACO", "ICP"):
+        fonts = fonts_drawing(path, word)
+        assert fonts and all(name.startswith("Atkinson") for name in fonts), (word, fonts)
+
+
+def test_urdu_meeting_line_and_dates_use_urdu_digits(out: Path) -> None:
+    text = solid(pdftotext(pdf(out, "leaflet-a5.ur")))  # no spaces or direction marks
+    date = "\u06f2\u06f4 \u0627\u067e\u0631\u06cc\u0644 \u06f2\u06f0\u06f1\u06f8"  # 24 April 2018
+    meeting = "\u0634\u0627\u0645 \u06f7 \u0628\u062c\u06d2"  # 7 in the evening, the meeting time
+    assert solid(date) in text and solid(meeting) in text
+    assert not re.search(r"[0-9]\u0628\u062c\u06d2|24\u0627\u067e\u0631\u06cc\u0644", text)
+    # Names keep their own digits.
+    assert "999CallfortheNHS" in text and "Act2012" in text

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import zxingcpp
 from PIL import Image
 
 from conftest import REPO, write
@@ -143,6 +144,9 @@ def test_no_qr_code_but_the_address_in_words(example_out: Path) -> None:
     )
     assert len(placard["qr_codes"]) == 1  # the PDF has its code; the image has none
     assert "qr_codes" not in entry
+    for name in ("placard-a4.social.card.png", "event-poster-2018-10-26.social.story.png"):
+        with Image.open(example_out / name) as picture:
+            assert zxingcpp.read_barcodes(picture.convert("L")) == [], name
 
 
 def test_images_are_byte_identical_from_build_to_build(example_out: Path) -> None:
@@ -250,3 +254,18 @@ def test_a_social_page_metres_wide_is_refused_in_one_line(kit_dir: Path, tmp_pat
         in (report.failures[0])
     )
     assert "\n" not in report.failures[0] and "Traceback" not in report.failures[0]
+
+
+def test_an_faq_longer_than_a_carousel_says_what_is_left_out(kit_dir: Path, tmp_path: Path) -> None:
+    sheet = kit_dir / "materials" / "sheet.md"
+    questions = "".join(f"\n## Question {n}?\n\nAnswer {n}.\n" for n in range(2, 12))
+    text = sheet.read_text().replace("pages: 1\n", "social: [card]\n") + questions
+    write(sheet, text)
+    out = tmp_path / "out"
+    report = build(load_kit(kit_dir), out_dir=out, jobs=1)
+    warnings = [w for output in report.outputs for w in output.warnings]
+    assert warnings == [
+        "sheet: 11 questions; the social images show the first 10, the most one post holds"
+    ]
+    cards = sorted(e["path"] for e in social_entries(out) if e["kind"] == "png")
+    assert len(cards) == 10 and cards[0] == "sheet.social-1.card.png"

@@ -145,3 +145,31 @@ def test_leaflet_a5_proof_note_fits_on_the_back(tmp_path: Path) -> None:
     document, _ = render(proof_kit, rendered)
     assert len(document.pages) == 2
     assert spilled_text(document) == []
+
+
+# The health service of each nation of the UK, as groups.csv's health_service column names it.
+HEALTH_SERVICES = {"NHS England", "NHS Wales", "NHS Scotland", "HSC"}
+
+
+def test_each_group_names_its_own_nations_health_service(kit: Kit) -> None:
+    """Cardiff is served by NHS Wales: its leaflets said "NHS England" wherever care was local."""
+    rows = {row["id"]: row for row in kit.data["groups"]}
+    assert {row["health_service"] for row in rows.values()} <= HEALTH_SERVICES
+    assert rows["cardiff"]["health_service"] == "NHS Wales"
+    assert {rows[g]["health_service"] for g in ("leeds", "barnsley", "huddersfield")} == {
+        "NHS England"
+    }
+    material = kit.materials[NAME]
+    for number, row in enumerate(rows_of(kit, material), 1):
+        html = render_html(kit, material, row, number).html
+        service = row["health_service"]
+        assert f'data-field="health_service">{service}</span>' in html, row["id"]
+        # NHS England is named only as the body whose plan went to court, in England.
+        assert "run local care in England" in html
+
+
+def test_cardiff_welsh_leaflet_names_gig_cymru(kit: Kit) -> None:
+    material = kit.materials[f"{NAME}.cy"]
+    cardiff = next(n for n, r in enumerate(rows_of(kit, material), 1) if r["id"] == "cardiff")
+    html = render_html(kit, material, rows_of(kit, material)[cardiff - 1], cardiff).html
+    assert 'data-field="health_service">GIG Cymru</span>' in html

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import os
 import zoneinfo
@@ -175,7 +176,8 @@ def _stamp(event: Event) -> str:
     return f"{moment:%Y%m%dT%H%M%SZ}"
 
 
-def vtimezone(zone: str, first: int, last: int) -> list[str]:
+@functools.lru_cache(maxsize=32)  # the same for every event of a year: made once
+def vtimezone(zone: str, first: int, last: int) -> tuple[str, ...]:
     """A VTIMEZONE for ``zone`` from 1 January of ``first`` to the end of ``last``: the offset
     in force then, and each change of offset (summer time) in between, read from zoneinfo."""
     tz = zone_of(zone)
@@ -193,7 +195,7 @@ def vtimezone(zone: str, first: int, last: int) -> list[str]:
             lines += _observance(tz, change, offset, new)
             offset = new
         moment = step
-    return [*lines, "END:VTIMEZONE"]
+    return (*lines, "END:VTIMEZONE")
 
 
 def _offset(tz: zoneinfo.ZoneInfo, moment: datetime.datetime) -> datetime.timedelta:
@@ -243,15 +245,16 @@ def _hhmm(offset: datetime.timedelta) -> str:
 
 
 def update_calendars(
-    kit: Kit, out_dir: Path, names: bool, materials: list[Any]
+    kit: Kit, out_dir: Path, names: bool, materials: list[Any], keep_stale: bool = False
 ) -> tuple[list[Any], list[str]]:
     """The calendars the manifest records after this build: written again when the whole kit
-    or an events material is built (stale ones deleted), else those of the last build; and
-    a warning for each row a calendar cannot read."""
+    or an events material is built (stale ones deleted, unless ``keep_stale``), else those of
+    the last build; and a warning for each row a calendar cannot read."""
     rows = kit.data.get(TABLE)
     due = not names or any(material.per == TABLE for material in materials)
     if not due or (rows is not None and not isinstance(rows, list)):
         return earlier_calendars(out_dir), []  # a broken table is reported with its materials
     records, problems = write_calendars(kit, out_dir) if wanted(kit) else ([], [])
-    remove_stale(out_dir, records)
+    if not keep_stale:
+        remove_stale(out_dir, records)
     return records, problems

@@ -267,7 +267,7 @@ def build(
     report = BuildReport(out_dir, outputs, failures, 0.0, warnings=warnings)
     remove_unmade_forms(out_dir, [o.entries for o in outputs if not o.cached])
     try:
-        calendars, unread = update_calendars(kit, out_dir, bool(names), materials)
+        calendars, unread = update_calendars(kit, out_dir, bool(names), materials, keep_stale)
         report.warnings += unread
     except HandbillError as exc:  # a full disk: the last build's calendars stay recorded
         failures.append(exc.format_message())

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from handbill.kit.fields import split_sections
 from handbill.kit.languages import translator
 from handbill.kit.loader import Kit
 from handbill.kit.social import caption_name
+from handbill.render.social import MAX_SLIDES
 from handbill.render.templating import RenderedHTML
 
 
@@ -53,6 +55,13 @@ def write_social(
         if page.photo:  # a photograph is smaller, and as good, as a JPEG
             jpeg = _beside(stem, page.name.removesuffix(".png") + ".jpg")
             entries.append({**entry, "kind": "jpg", **write(jpeg, drawn.jpeg())})
+    if any(page.slide == MAX_SLIDES for page in rendered.social):  # a full carousel
+        questions = sum(1 for section in split_sections(rendered.content) if section.title)
+        if questions > MAX_SLIDES:
+            warnings.append(
+                f"{questions} questions; the social images show the first {MAX_SLIDES}, the "
+                "most one post holds"
+            )
     post = rendered.social[0].post.strip()
     text = caption_text(post, alts, words("Post text:"), words("Alt text for each image:"))
     entries.append(

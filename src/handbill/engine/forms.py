@@ -133,8 +133,14 @@ def _one_field_per_name(pdf: Any) -> None:
     by_name: dict[str, list[Any]] = {}
     for reference in form["Fields"]:
         widget = pdf.objects[int(reference.split()[0])]
-        _fit_to_field(widget)
         by_name.setdefault(str(widget["T"].string), []).append(widget)
+        if "DA" in widget:
+            # The text's look as most form fillers read it, "/Font size Tf r g b rg": without
+            # WeasyPrint's opacity state ("/a1.0 gs"), which some cannot parse. Size 0: PDF
+            # readers shrink what is typed to fit the blank, where a fixed size cut a long
+            # answer off at the end of the line.
+            text = _OPACITY.sub(b"", _bytes(widget["DA"].string))
+            widget["DA"] = type(widget["DA"])(_FONT_SIZE.sub(rb"\1 0 Tf", text))
     fields = array()
     for widgets in by_name.values():
         if len(widgets) == 1:
@@ -155,17 +161,12 @@ def _one_field_per_name(pdf: Any) -> None:
 
 
 _FIELD_KEYS = ("TU", "FT", "Ff", "V", "DA")
+_OPACITY = re.compile(rb"/[^\s/]+ gs\s*")
 _FONT_SIZE = re.compile(rb"(/\S+) [0-9.]+ Tf")
 
 
-def _fit_to_field(widget: Any) -> None:
-    """Font size 0 in the field's appearance: PDF readers then shrink what is typed to fit the
-    blank, where a fixed size cuts a long answer off at the end of the line."""
-    appearance = widget.get("DA")
-    if appearance is not None:
-        text = appearance.string
-        raw = text if isinstance(text, bytes) else text.encode("latin-1")
-        widget["DA"] = type(appearance)(_FONT_SIZE.sub(rb"\1 0 Tf", raw))
+def _bytes(text: str | bytes) -> bytes:
+    return text.encode("latin-1") if isinstance(text, str) else text
 
 
 def write_form_pdf(

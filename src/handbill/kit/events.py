@@ -10,6 +10,7 @@ from pathlib import Path
 
 from handbill.errors import KitError, TemplateError, did_you_mean
 from handbill.kit.filenames import file_slug, unique_names
+from handbill.kit.links import url_problem
 
 DEFAULT_TIMEZONE = "Europe/London"
 DOWNLOADS_LINK = "downloads"  # [links] downloads: where the output folder is published
@@ -25,10 +26,13 @@ _RANGE = re.compile(r"\s*(?:-|\u2013|\u2014|\bto\b|\buntil\b|\btill\b)\s*", re.I
 
 def check_timezone(name: str) -> str:
     """ "" when ``name`` is a time zone the computer knows (IANA, e.g. Europe/London), else why."""
-    if name in zoneinfo.available_timezones():
-        return ""
-    hint = did_you_mean(name, sorted(zoneinfo.available_timezones()), ignore_case=True)
-    return f"'{name}' is not a time zone name such as Europe/London or Europe/Dublin.{hint}"
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        # Listing every zone for the hint takes a while: only for a name that is wrong.
+        hint = did_you_mean(name, sorted(zoneinfo.available_timezones()), ignore_case=True)
+        return f"'{name}' is not a time zone name such as Europe/London or Europe/Dublin.{hint}"
+    return ""
 
 
 @dataclass(frozen=True)
@@ -132,6 +136,12 @@ def read_event(row: dict[str, str], number: int, path: Path) -> Event:
         for column, label in (("speakers", "Speakers"), ("price", "Entry"))
         if row.get(column, "").strip()
     ]
+    column, url = next(
+        ((c, row[c].strip()) for c in URL_COLUMNS if row.get(c, "").strip()), ("", "")
+    )
+    problem = url_problem(url) if url else None
+    if problem:
+        raise KitError(f"row {line}: {column}: {problem}", path)
     return Event(
         row=number,
         title=title or date_text,
@@ -139,7 +149,7 @@ def read_event(row: dict[str, str], number: int, path: Path) -> Event:
         end=end,
         location=", ".join(part for part in place if part),
         description="\n".join(about),
-        url=next((row[c].strip() for c in URL_COLUMNS if row.get(c, "").strip()), ""),
+        url=url,
         uid_seed=row.get("uid", "").strip() or f"{date_text}|{title}",
     )
 

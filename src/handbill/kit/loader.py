@@ -215,6 +215,8 @@ def material_table(kit: Kit) -> list[str]:
             output += f" x{len(rows_of(kit, material))}"
         for kind in material.exports:
             output += f" +{kind}"
+        if material.social:
+            output += f" +social ({', '.join(material.social)})"
         rows.append(
             (material.name, material.template, material.paper.label, pages, output, material.title)
         )

@@ -24,6 +24,7 @@ from handbill.kit.social import (
     social_kind,
 )
 from handbill.render.bidi import isolate_latin
+from handbill.render.fitmarks import Fitter
 from handbill.render.running import run_template
 from handbill.render.templating import DataRow, kit_context
 
@@ -98,12 +99,27 @@ def social_pages(
     slides: list[Any] = [None]
     if kind == "faq":
         slides = [s for s in split_sections(content) if s.title][:MAX_SLIDES] or [None]
+    common = {
+        **kit_context(kit, material),
+        # Markdown with raw HTML off, already safe; inserted, never compiled.
+        "content": Markup(content),  # nosec B704
+        "sections": split_sections(content),
+        "row": DataRow(row or {}, material.per, number),
+        "min_text_px": MIN_TEXT_PX,
+        "short_link": short_link(kit, material, row),
+    }
     pages = []
     for name in material.social:
         size = SIZES[name]
+        left, top, right, bottom = size.safe_box
         for index, slide in enumerate(slides, start=1):
             number_shown = index if len(slides) > 1 else 0
-            context = _context(kit, material, row, number, content, size)
+            context = {
+                **common,
+                "fit": Fitter(),  # each page's boxes numbered from the first
+                "size": size,
+                "safe": {"left": left, "top": top, "right": right, "bottom": bottom},
+            }
             photo = has_photo(size, material.vars)
             context.update(
                 photo=photo,
@@ -114,38 +130,17 @@ def social_pages(
                 slide_count=len(slides),
             )
             page = _render(kit, material, kind, context)
-            if context["direction"] == "rtl":
+            body = page.find("<body")
+            if context["direction"] == "rtl" and body >= 0:
                 # Latin runs (names, hashtags, addresses) laid out as isolated pieces, as in
                 # print; only the body, never the styles or the post text in the head.
-                start = page.index(">", page.index("<body")) + 1
+                start = page.find(">", body) + 1 or len(page)
                 page = page[:start] + isolate_latin(page[start:])
             found = _POST.search(page)
             post = html.unescape(found[1]) if found else ""
             file = image_name(stem, name, number_shown)
             pages.append(SocialPage(size, number_shown, page, file, post, photo))
     return pages
-
-
-def _context(
-    kit: Kit,
-    material: Material,
-    row: dict[str, str] | None,
-    number: int,
-    content: str,
-    size: SocialSize,
-) -> dict[str, Any]:
-    left, top, right, bottom = size.safe_box
-    return {
-        **kit_context(kit, material),
-        # Markdown with raw HTML off, already safe; inserted, never compiled.
-        "content": Markup(content),  # nosec B704
-        "sections": split_sections(content),
-        "row": DataRow(row or {}, material.per, number),
-        "size": size,
-        "safe": {"left": left, "top": top, "right": right, "bottom": bottom},
-        "min_text_px": MIN_TEXT_PX,
-        "short_link": short_link(kit, material, row),
-    }
 
 
 def _render(kit: Kit, material: Material, kind: str, context: dict[str, Any]) -> str:

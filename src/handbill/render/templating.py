@@ -20,7 +20,7 @@ from handbill.kit.links import Link, code_address, link_label, tracked_url, url_
 from handbill.kit.loader import Kit, rows_of
 from handbill.kit.markdown import smart_text
 from handbill.kit.material import Material
-from handbill.render.bidi import isolate_latin
+from handbill.render.bidi import digits_for, isolate_latin, isolate_page
 from handbill.render.fitmarks import Fitter
 from handbill.render.qr import MIN_WIDTH_MM, QRCode, qr_svg
 from handbill.render.reads import Watched, watched
@@ -321,4 +321,6 @@ def render_html(
         "calendar_url": lambda: _calendar_url(kit, material, number),
     }
     rendered.html = run_template(kit, material, f"{material.template}.html", context)
+    if direction == "rtl":  # the template's own words and vars too ("ACO", "ICP")
+        rendered.html = isolate_page(rendered.html, digits_for(material.language))
     return rendered
