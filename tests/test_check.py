@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -11,8 +12,10 @@ from pypdf import PdfReader
 from conftest import REPO, write
 from handbill.check.findings import Finding
 from handbill.check.preflight import _press_boxes, check, imprint_printed
+from handbill.check.pressdesk import press_run_blank_findings
 from handbill.cli import cli
 from handbill.kit.loader import load_kit
+from handbill.render.templating import render_html
 
 
 def findings(kit_dir: Path, *names: str) -> list[Finding]:
@@ -254,3 +257,30 @@ def test_one_page_short_is_said_in_the_singular(kit_dir: Path) -> None:
         "sheet: warning: fit: 1 page, expected 2: add content, or change 'pages:' in the "
         "front matter"
     ]
+
+
+def test_a_press_run_with_a_blank_to_fill_in_by_hand_is_a_warning() -> None:
+    kit = load_kit(REPO)
+    letter = kit.materials["letter-to-mp"]
+    html = render_html(kit, letter, mode="press").html
+    # A letter is filled in by the one person who sends it: no warning.
+    assert press_run_blank_findings({"mode": "press"}, "letter-to-mp", letter, html) == []
+    handed_out = dataclasses.replace(letter, published=True)
+    assert press_run_blank_findings({"mode": "home"}, "letter-to-mp", handed_out, html) == []
+    found = press_run_blank_findings({"mode": "press"}, "letter-to-mp", handed_out, html)
+    assert [f.line for f in found] == [
+        "letter-to-mp: warning: blank: printed by a print shop with 9 blanks to fill in by "
+        "hand on every copy (mp_name, address, date, town, constituency, hospital, name): "
+        "give the value "
+        "under [fields] in handbill.toml or with --set NAME=VALUE, or reword "
+        "materials/letter-to-mp.md without it"
+    ]
+
+
+def test_the_dl_leaflet_leaves_nothing_to_write_in() -> None:
+    """It asked readers to join a group "in ____ (YOUR TOWN)"; it now points to a page of
+    local groups and events, a link in the text."""
+    kit = load_kit(REPO)
+    html = render_html(kit, kit.materials["leaflet-dl"], mode="press").html
+    assert 'class="field blank' not in html
+    assert f'<a href="{kit.config.links["events"].url}">' in html

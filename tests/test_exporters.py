@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import re
 import time
+from pathlib import Path
 
 import docx
 import docx.document
@@ -11,13 +13,17 @@ import pytest
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
+from conftest import REPO
+from handbill.build.runner import build
 from handbill.kit.config import DEFAULT_COLOURS, Brand
 from handbill.kit.fields import fill_html
+from handbill.kit.loader import load_kit
 from handbill.kit.markdown import markdown_renderer
 from handbill.kit.palette import contrast
 from handbill.kit.paper import Paper
 from handbill.render.docxlook import DocLook
-from handbill.render.exporters import blocks_of, to_docx, to_text
+from handbill.render.exporters import blocks_of, speech_timing, to_docx, to_text
+from pdftools import pdftotext
 
 SOURCE = """Dear [[mp_name]],
 
@@ -171,3 +177,38 @@ def test_docx_footer_numbers_the_pages() -> None:
     assert footer._p.xpath(".//w:instrText")[0].text.strip() == "PAGE"
     kinds = [f.get(qn("w:fldCharType")) for f in footer._p.xpath(".//w:fldChar")]
     assert kinds == ["begin", "separate", "end"]
+
+
+def test_speech_copies_keep_the_running_times_the_pdf_prints(tmp_path: Path) -> None:
+    """The speech PDF prints the speaking time and each section's; the .txt and .docx, which
+    a speaker edits and times cuts by, had neither."""
+    kit = load_kit(REPO)
+    report = build(kit, ["speech-5min"], out_dir=tmp_path, jobs=1)
+    assert not report.failures, report.failures
+    text = (tmp_path / "speech-5min.txt").read_text(encoding="utf-8")
+    pdf = " ".join(pdftotext(tmp_path / "speech-5min.pdf").split())
+    assert "Speaking time: about 5 minutes at 130 words a minute" in text
+    assert "SPEAKING TIME about 5 minutes" in pdf and "at 130 words a minute" in pdf
+    headings = re.findall(r"^(.+) \((about [^)]+)\)\n-+$", text, re.MULTILINE)
+    assert headings[:2] == [
+        ("Who I am and why I\u2019m here", "about 25 seconds"),
+        ("What an ACO would mean", "about 1 minute"),
+    ]
+    assert len(headings) == 6
+    for title, duration in headings:
+        assert f"{title} {duration}" in pdf, title
+    document = docx.Document(str(tmp_path / "speech-5min.docx"))
+    paragraphs = [p.text for p in document.paragraphs]
+    assert "Speaking time: about 5 minutes at 130 words a minute" in paragraphs
+    assert [f"{title} ({duration})" for title, duration in headings] == [
+        p.text for p in document.paragraphs if p.style.name == "Heading 2"
+    ]
+
+
+def test_a_short_speech_is_about_a_minute() -> None:
+    assert speech_timing("<h2>Hello</h2><p>Thank you all.</p>").total == (
+        "Speaking time: about 1 minute at 130 words a minute"
+    )
+    assert speech_timing("<h2>Hello</h2><p>Thank you all.</p>").sections == {
+        "Hello": "about 5 seconds"
+    }

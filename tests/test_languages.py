@@ -26,6 +26,7 @@ from pdftools import (
     page_sizes_mm,
     page_texts,
     pdftotext,
+    pdftotext_pages,
     solid,
 )
 
@@ -465,9 +466,9 @@ def test_urdu_page_is_right_to_left(example: Kit, out: Path) -> None:
         html,
     )
     assert '<bdi dir="ltr">@999CallforNHS</bdi>' in html
-    # Mirrored: the first code (case) is on the right, and all three still decode.
+    # Mirrored: the first code (find your MP) is on the right, and all three still decode.
     codes = manifest_entry(out, "leaflet-a5.ur")["qr_codes"]
-    assert [q["link"] for q in codes] == ["case", "petition", "page"]
+    assert [q["link"] for q in codes] == ["find-your-mp", "petition", "page"]
     assert codes[0]["x_mm"] > codes[1]["x_mm"] > codes[2]["x_mm"]
     found = decode_qr_codes(pdf(out, "leaflet-a5.ur"))
     assert found == sorted((q["page"], q["url"]) for q in codes)
@@ -504,3 +505,21 @@ def test_urdu_meeting_line_and_dates_use_urdu_digits(out: Path) -> None:
     assert not re.search(r"[0-9]\u0628\u062c\u06d2|24\u0627\u067e\u0631\u06cc\u0644", text)
     # Names keep their own digits.
     assert "999CallfortheNHS" in text and "Act2012" in text
+
+
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [
+        ("leaflet-a5.cy", "Dewch o hyd i\u2019ch AS"),
+        ("leaflet-a5.pl", "Znajdź swojego posła"),
+        ("leaflet-a5.ur", "اپنا ایم پی تلاش کریں"),
+    ],
+)
+def test_the_back_shows_how_to_find_your_mp(out: Path, name: str, title: str) -> None:
+    """The front says "turn over to find out how" to tell your MP: on the back, in each
+    language, the first code is titled to find your MP and goes to the find-your-mp link."""
+    first = manifest_entry(out, name)["qr_codes"][0]
+    assert (first["link"], first["page"]) == ("find-your-mp", 2)
+    assert first["target"].startswith("https://www.theyworkforyou.com/")
+    back = " ".join(words(pdftotext_pages(pdf(out, name))[1]))
+    assert " ".join(words(title)) in back, back

@@ -176,6 +176,9 @@ def urdu_kit(tmp_path_factory: pytest.TempPathFactory) -> Kit:
         ## Back
 
         ہم Market Hall, 12 High Street میں ملتے ہیں۔
+
+        - اپنی سیلفی #Fares4All کے ساتھ پوسٹ کریں۔
+        - یہ پرچہ کسی پڑوسی کو دیں۔
         """,
     )
     return load_kit(folder)
@@ -194,6 +197,15 @@ def test_hashtags_handles_and_addresses_read_left_to_right_in_urdu(urdu_pdf: Pat
     for piece in ("#Buses4All", "@BusesForAll", "Market Hall, 12 High Street"):
         assert piece in text, piece
     assert "Buses4All#" not in text and "BusesForAll@" not in text
+
+
+def test_a_hashtag_inside_a_list_item_keeps_its_mark_in_front(urdu_pdf: Path) -> None:
+    """In a bullet, with right-to-left words on both sides, the "#" is drawn at the left of
+    the Latin word (poppler reads the glyphs by their positions)."""
+    lines = [" ".join(line.split()) for line in pdftotext(urdu_pdf).splitlines()]
+    tagged = [line for line in lines if "Fares4All" in line]
+    assert len(tagged) == 1 and "#Fares4All" in tagged[0], tagged
+    assert not any("Fares4All#" in line for line in lines)
 
 
 def test_latin_inside_urdu_is_in_the_brand_font(urdu_kit: Kit) -> None:

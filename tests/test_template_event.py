@@ -17,7 +17,7 @@ from handbill.kit.links import tracked_url
 from handbill.kit.loader import Kit, load_kit, rows_of
 from handbill.kit.markdown import smart_text
 from handbill.render.templating import render_html
-from pdftools import decode_qr_codes, imprint_lines, page_sizes_mm, page_texts
+from pdftools import decode_qr_codes, imprint_lines, page_sizes_mm, page_texts, text_runs
 
 # Material name: (paper width, height in mm).
 MATERIALS = {"event-poster": (210, 297), "event-flyer": (105, 148)}
@@ -241,6 +241,24 @@ def test_long_rows_still_fit_and_a_kit_without_events_link_uses_case(tmp_path: P
         text = squashed(" ".join(page_texts(path)))
         assert squashed(title) in text and squashed(speakers) in text
         assert "Thursday14March2030" in text and "Findoutmore" in text
+        assert label_sizes(path) and min(label_sizes(path).values()) >= 8  # long rows too
+
+
+def label_sizes(path: Path) -> dict[str, float]:
+    """The size in pt of each details label (WHERE, SPEAKERS, ENTRY) on the page."""
+    return {
+        text.strip(): size
+        for _, text, size, _, _ in text_runs(path)
+        if text.strip() in ("WHERE", "SPEAKERS", "ENTRY")
+    }
+
+
+@pytest.mark.parametrize("number", range(1, len(ROWS) + 1))
+def test_flyer_labels_are_at_least_8pt(out: Path, number: int) -> None:
+    """The WHERE / SPEAKERS / ENTRY labels on the A6 flyer were 6.6 pt."""
+    sizes = label_sizes(pdf(out, "event-flyer", number))
+    assert set(sizes) == {"WHERE", "SPEAKERS", "ENTRY"}, sizes
+    assert min(sizes.values()) >= 8, sizes
 
 
 def test_flyer_imprint_is_7pt_with_no_word_alone_on_its_last_line(out: Path) -> None:

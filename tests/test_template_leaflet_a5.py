@@ -68,7 +68,9 @@ def test_leaflet_a5_is_two_a5_pages(out: Path) -> None:
 
 def test_leaflet_a5_qr_codes_are_on_the_back_and_decode(out: Path) -> None:
     codes = entry(out)["qr_codes"]
-    assert [q["link"] for q in codes] == ["case", "petition", "page"]
+    # The front says "Turn over to find out how" to tell your MP: the first code finds them.
+    assert [q["link"] for q in codes] == ["find-your-mp", "petition", "page"]
+    assert codes[0]["target"].startswith("https://www.theyworkforyou.com/?utm_")
     assert all(q["page"] == 2 and q["width_mm"] >= 20 for q in codes)
     assert decode_qr_codes(out / PDF) == sorted((q["page"], q["url"]) for q in codes)
     # The third code goes to the group's own page, from its row of data/groups.csv.
@@ -105,7 +107,7 @@ def test_leaflet_a5_back_has_the_case_help_codes_and_imprint(out: Path) -> None:
         "24 April 2018",
         "How you can help",
         "Sign our petition to scrap ICP and ACO contracts.",
-        "Read about the case",
+        "Find your MP",
         "Sign the petition",
         "Your local group",
         "Join 999 Call for the NHS Leeds: we meet on the first Tuesday of the month at 7 pm",

@@ -211,3 +211,37 @@ def test_blank_labels_are_at_least_8pt(out: Path) -> None:
         labels = [(text, size) for _, text, size, _, _ in runs if text.strip().isupper()]
         assert {"YOUR NAME", "YOUR FULL POSTAL ADDRESS", "DATE"} <= {t for t, _ in labels}
         assert all(size >= 8 for _, size in labels), labels
+
+
+def blank_widths_mm(document: Any) -> dict[str, float]:
+    """The width of each blank in the letter's text on the first page, in mm, by field name."""
+    widths: dict[str, float] = {}
+
+    def walk(box: Any, in_body: bool = False) -> None:
+        element = getattr(box, "element", None)
+        classes = (element.get("class") or "").split() if element is not None else []
+        in_body = in_body or "letter-body" in classes
+        if in_body and "blank" in classes:
+            name = element.get("data-field")
+            width = box.width * 25.4 / 96  # CSS px
+            widths[name] = min(widths.get(name, width), width)
+        for child in getattr(box, "children", ()):
+            walk(child, in_body)
+
+    walk(document.pages[0]._page_box)
+    return widths
+
+
+@pytest.mark.parametrize("name", LETTERS)
+def test_blanks_for_names_of_people_and_places_take_a_long_name(kit: Kit, name: str) -> None:
+    """ "Huddersfield Royal Infirmary" written by hand takes about 54 mm: every blank in the
+    letter's text is at least 60 mm (the 38 mm of other materials was too short), and the
+    letter still takes one page."""
+    document, _ = render(kit, render_html(kit, kit.materials[name]))
+    widths = blank_widths_mm(document)
+    in_text = {"letter-to-mp": {"mp_name", "town", "hospital", "constituency"}}.get(
+        name, {"town", "hospital"}
+    )
+    assert in_text <= set(widths), widths
+    assert all(widths[field] >= 60 for field in in_text), widths
+    assert len(document.pages) == 1

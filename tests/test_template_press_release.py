@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 
 from conftest import REPO
 from handbill.build.runner import build
@@ -128,6 +129,24 @@ def test_press_release_qr_codes_decode_to_the_manifest_urls(out: Path) -> None:
     assert [q["link"] for q in codes] == ["case"]
     assert all(q["width_mm"] >= 20 for q in codes)
     assert decode_qr_codes(out / f"{NAME}.pdf") == sorted((q["page"], q["url"]) for q in codes)
+
+
+def link_targets(path: Path) -> list[str]:
+    return [
+        str(annotation.get_object()["/A"]["/URI"])
+        for page in PdfReader(path).pages
+        for annotation in page.get("/Annots") or []
+        if annotation.get_object().get("/Subtype") == "/Link"
+    ]
+
+
+def test_a_release_read_on_screen_has_its_addresses_as_links(kit: Kit, out: Path) -> None:
+    """Journalists click: the contact's email and phone, and a web address written in the
+    notes, are link annotations with the right targets."""
+    targets = link_targets(out / f"{NAME}.pdf")
+    assert f"mailto:{kit.config.press.email}" in targets
+    assert "tel:07700900123" in targets
+    assert "https://999callfornhs.org.uk/our-judicial-review" in targets
 
 
 def test_press_release_text_stays_in_its_boxes(kit: Kit) -> None:

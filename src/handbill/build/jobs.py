@@ -345,13 +345,15 @@ def _exports(
     if not material.exports:
         return []
     from handbill.render.docxlook import DocLook
-    from handbill.render.exporters import blocks_of, to_docx, to_text
+    from handbill.render.exporters import blocks_of, speech_timing, to_docx, to_text
 
     blocks = blocks_of(rendered.content)
+    # A speech's copies keep the running times its PDF prints: the speaker times cuts by them.
+    timing = speech_timing(rendered.content) if material.template == "speech" else None
     entries = []
     for kind in material.exports:
         if kind == "txt":
-            data = to_text(material.title, material.subtitle, blocks).encode("utf-8")
+            data = to_text(material.title, material.subtitle, blocks, timing=timing).encode()
         else:
             size = float(material.vars.get("export_font_size", 12))
             look = DocLook.of(material.paper, material.language, kit.config.brand)
@@ -363,6 +365,7 @@ def _exports(
                 look,
                 kit.config.name,
                 export_date(kit, material),
+                timing,
             )
         entries.append(
             {**common, "kind": kind, **write_output(out_dir, f"{file_stem(rendered)}.{kind}", data)}

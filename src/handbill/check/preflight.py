@@ -31,7 +31,11 @@ from handbill.check.bleed import press_findings
 from handbill.check.findings import Finding
 from handbill.check.legibility import legibility_findings
 from handbill.check.pdfx import pdfx_findings
-from handbill.check.pressdesk import imprint_wanted, press_release_findings
+from handbill.check.pressdesk import (
+    imprint_wanted,
+    press_release_findings,
+    press_run_blank_findings,
+)
 from handbill.check.qrscan import qr_findings
 from handbill.engine.fitting import render_fitted
 from handbill.engine.inspect import spilled_text, text_runs
@@ -157,6 +161,7 @@ def _check_entry(kit: Kit, entry: dict[str, Any], out_dir: Path, fonts: Any) -> 
         findings += _fit(entry, label, reader)
         findings += _spills(spilled_text(document), label)
     findings += legibility_findings(text_runs(document), label, material, fitted.html)
+    findings += press_run_blank_findings(entry, label, material, rendered.html)
     return findings
 
 

@@ -1,7 +1,9 @@
-"""What a published press release needs from the kit: a media contact, and a name for each quote."""
+"""What published material needs before it goes out: a press release's media contact and a name
+for each quote; a print shop's run with no blank left to write in by hand."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from handbill.check.findings import Finding
@@ -67,3 +69,31 @@ def press_release_findings(kit: Kit, materials: list[Any]) -> list[Finding]:
                 )
             )
     return findings
+
+
+_BLANK = re.compile(r'<span class="field blank[^"]*" data-field="([^"]+)"|<span class="field blank')
+
+
+def press_run_blank_findings(
+    entry: dict[str, Any], label: str, material: Any, html: str
+) -> list[Finding]:
+    """A warning for a published material sent to a print shop (a press PDF) with a blank still
+    to fill in: every one of hundreds of copies would need writing on by hand. A letter or a
+    speech (``published: false``) is filled in by the one person who sends or gives it."""
+    if entry.get("mode") != "press" or not material.published:
+        return []
+    found = _BLANK.findall(html)
+    if not found:
+        return []
+    names = ", ".join(dict.fromkeys(name or "unnamed" for name in found))
+    return [
+        Finding(
+            "warning",
+            label,
+            "blank",
+            f"printed by a print shop with {len(found)} blank{'s' if len(found) > 1 else ''} "
+            f"to fill in by hand on every copy ({names}): "
+            f"give the value under [fields] in handbill.toml or with --set NAME=VALUE, or "
+            f"reword materials/{material.name}.md without it",
+        )
+    ]

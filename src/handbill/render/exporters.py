@@ -10,6 +10,7 @@ import zipfile
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from handbill.kit.fields import WORDS_PER_MINUTE, split_sections, spoken_time
 from handbill.render.docxlook import DocLook, apply_look
 
 BLANK = re.compile(
@@ -94,6 +95,39 @@ class _BlockParser(HTMLParser):
         self.current = None
 
 
+@dataclass(frozen=True)
+class Timing:
+    """A speech's running times, as its PDF prints them: the whole, and each section's."""
+
+    total: str  # "Speaking time: about 5 minutes at 130 words a minute"
+    sections: dict[str, str]  # section title -> "about 40 seconds"
+
+
+def speech_timing(content_html: str) -> Timing:
+    """The running times of a speech's content, as the speech template works them out."""
+    sections = split_sections(content_html)
+    seconds = sum(section.seconds for section in sections)
+    # Under 75 seconds the PDF says "about 1 minute", never "about 55 seconds" for a whole speech.
+    total = "1 minute" if seconds < 75 else spoken_time(seconds)
+    return Timing(
+        f"Speaking time: about {total} at {WORDS_PER_MINUTE} words a minute",
+        {section.title: f"about {section.duration}" for section in sections if section.title},
+    )
+
+
+def _timed(blocks: list[Block], timing: Timing | None) -> list[Block]:
+    """Each level-2 heading followed by its section's running time, as in the PDF."""
+    if timing is None:
+        return blocks
+    timed = []
+    for block in blocks:
+        duration = timing.sections.get(block.text) if block.kind == "heading" else None
+        if duration and block.level == 2:
+            block = Block("heading", 2, [*block.runs, (f" ({duration})", False, False)])
+        timed.append(block)
+    return timed
+
+
 def blocks_of(content_html: str) -> list[Block]:
     """The content as blocks; blanks become ``________ (label)`` and pauses ``(pause)``."""
     content_html = BLANK.sub(lambda m: f"________ ({m[1]})", content_html)
@@ -105,11 +139,17 @@ def blocks_of(content_html: str) -> list[Block]:
     return parser.blocks
 
 
-def to_text(title: str, subtitle: str, blocks: list[Block], width: int = 72) -> str:
-    """Plain text for pasting into an email: wrapped paragraphs, underlined headings."""
+def to_text(
+    title: str, subtitle: str, blocks: list[Block], width: int = 72, timing: Timing | None = None
+) -> str:
+    """Plain text for pasting into an email: wrapped paragraphs, underlined headings; a
+    speech's running times (``timing``) under the title and after each section's heading."""
     lines = [title, "=" * len(title), ""]
     if subtitle:
         lines += [subtitle, ""]
+    if timing is not None:
+        lines += [timing.total, ""]
+    blocks = _timed(blocks, timing)
     counters: dict[int, int] = {}
     previous = ""
     for block in blocks:
@@ -147,9 +187,11 @@ def to_docx(
     look: DocLook | None = None,
     author: str = "",
     when: datetime.datetime | None = None,
+    timing: Timing | None = None,
 ) -> bytes:
     """A Word document with the same headings, paragraphs and lists, in the campaign's look;
-    its properties name the campaign (``author``) and the build's date (``when``)."""
+    its properties name the campaign (``author``) and the build's date (``when``), and a
+    speech carries its running times (``timing``) as in its PDF."""
     from docx import Document  # imported here: only builds that export .docx need it
 
     document = Document()
@@ -165,7 +207,9 @@ def to_docx(
     document.add_heading(title, level=0)
     if subtitle:
         document.add_paragraph(subtitle).runs[0].italic = True
-    for block in blocks:
+    if timing is not None:
+        document.add_paragraph().add_run(timing.total).bold = True
+    for block in _timed(blocks, timing):
         if block.kind == "heading":
             document.add_heading(block.text, level=min(block.level, 4))
             continue

@@ -17,6 +17,7 @@ from handbill.guard import TEMPLATE_MEMORY, TEMPLATE_SECONDS, WorkLimitError, bo
 from handbill.kit.loader import Kit
 from handbill.kit.material import Material
 from handbill.kit.nobreak import unbroken_address
+from handbill.render.autolink import autolink
 from handbill.render.sandbox import KitLoader, KitSandbox, check_html, render_bounded
 
 _ENVIRONMENTS: dict[tuple[Path, ...], jinja2.Environment] = {}
@@ -39,6 +40,7 @@ def environment(kit: Kit) -> jinja2.Environment:
         _ENVIRONMENTS[dirs].filters["handle_breaks"] = handle_breaks
         # "14 Quay Road" never ends a line in "14" (kit/nobreak.py), wherever it is printed.
         _ENVIRONMENTS[dirs].filters["address"] = lambda value: unbroken_address(str(value))
+        _ENVIRONMENTS[dirs].filters["autolink"] = autolink
     return _ENVIRONMENTS[dirs]
 
 
