@@ -61,18 +61,24 @@ def test_the_right_column_reads_in_a_phone_photo(kit: Kit) -> None:
 
 
 def printed_sizes(path: Path) -> dict[str, float]:
-    """Each run of text on the first page and its size in points as printed: the font size
-    scaled by the text and graphics matrices."""
+    """Each line of text on the first page and its size in points as printed: the font size
+    scaled by the text and graphics matrices. Runs one after another on the same baseline at
+    the same size are one line (a handle's <wbr> break points split it into runs)."""
     from pypdf import PdfReader
 
-    found: dict[str, float] = {}
+    runs: list[tuple[str, float, float]] = []
 
     def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
-        if text.strip():
-            found[text.strip()] = round(size * abs(tm[3]) * abs(cm[3]), 1)
+        if not text.strip():
+            return
+        printed, baseline = round(size * abs(tm[3]) * abs(cm[3]), 1), round(tm[5], 1)
+        if runs and runs[-1][1:] == (printed, baseline):
+            runs[-1] = (runs[-1][0] + text, printed, baseline)
+        else:
+            runs.append((text, printed, baseline))
 
     PdfReader(path).pages[0].extract_text(visitor_text=visit)
-    return found
+    return {text.strip(): printed for text, printed, _ in runs}
 
 
 @pytest.mark.parametrize(("name", "scale"), [("placard-a4", 1.0), ("placard-a3", 1.444)])
@@ -87,7 +93,7 @@ def test_the_name_and_handles_read_in_a_photo_at_arms_length(
         assert sizes[words] <= 30 * scale  # as big as the column allows, no more
 
 
-def test_a_long_handle_breaks_before_its_server_not_inside_a_name(tmp_path: Path) -> None:
+def test_a_mastodon_handle_shrinks_onto_one_line_before_it_breaks(tmp_path: Path) -> None:
     import shutil
 
     from pdftools import pdftotext
@@ -97,7 +103,10 @@ def test_a_long_handle_breaks_before_its_server_not_inside_a_name(tmp_path: Path
     report = build(load_kit(kit_dir), ["placard"], out_dir=tmp_path / "out", jobs=1)
     assert not report.failures and not report.warnings, (report.failures, report.warnings)
     lines = [line.strip() for line in pdftotext(tmp_path / "out" / "placard.pdf").splitlines()]
-    assert "@keep27" in lines and "@social.example.org" in lines
+    # 26 letters: smaller than 28 pt, on one line rather than broken before its server.
+    assert "@keep27@social.example.org" in lines
+    size = printed_sizes(tmp_path / "out" / "placard.pdf")["@keep27@social.example.org"]
+    assert 17 <= size < 28, size
 
 
 def test_the_a4_placard_code_is_at_least_50_mm(out: Path) -> None:
