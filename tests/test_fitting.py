@@ -126,7 +126,10 @@ def test_a_25_word_title_is_one_warning_and_a_check_error(events: Any) -> None:
     warnings = [w for output in report.outputs for w in output.warnings]
     assert warnings == [
         "event-poster row 3: title does not fit in 3 lines even at 3.1em (needs 5); shorten "
-        "it or raise lines="
+        "it or raise lines=",
+        # The row's square social image has the same title, and says so about itself.
+        "event-poster row 3: event-poster-2018-11-19.social.square.png: title does not fit in 3 "
+        "lines even at 40px (needs 4); shorten it or raise lines=",
     ]
     found = check(kit, ["event-poster"], out, jobs=1)
     fit = [(f.severity, f.material, f.message) for f in found.findings if f.check == "fit"]
@@ -153,10 +156,16 @@ def test_a_title_too_long_to_fit_is_one_warning_even_when_it_pushes_the_page_ove
     report = build(load_kit(folder), ["event-poster"], out_dir=folder / "dist", jobs=1)
     (output,) = report.outputs
     assert output.entries[0]["pages"] == 2  # the title, at 3.1em, pushed the QR panel over
-    assert output.warnings == [
+    assert output.warnings[0] == (
         "event-poster row 1: title does not fit in 3 lines even at 3.1em (needs 10); shorten it "
         "or raise lines="
-    ]
+    )
+    # Then one line for each of the row's social images (square and story), naming it.
+    social = [w.split(": ")[1] for w in output.warnings[1:]]
+    assert social == [
+        "event-poster-2018-10-27.social.square.png",
+        "event-poster-2018-10-27.social.story.png",
+    ], output.warnings
 
 
 def test_a_long_placard_hashtag_is_set_smaller_on_one_line(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from handbill.engine.inspect import spilled_text
 from handbill.engine.layout import render
 from handbill.kit.fields import split_sections
 from handbill.kit.loader import Kit, load_kit
-from handbill.render.exporters import blocks_of
+from handbill.render.exporters import blocks_of, speech_timing
 from handbill.render.templating import render_html
 from pdftools import decode_qr_codes, page_sizes_mm, page_texts
 
@@ -93,7 +93,7 @@ def test_manifest_and_qr_codes_agree(out: Path) -> None:
         recorded = sorted((q["page"], q["url"]) for q in entry["qr_codes"])
         assert decode_qr_codes(out / f"{name}.pdf") == recorded
         kinds = {e["kind"] for e in manifest["outputs"] if e["material"] == name}
-        assert kinds == {"pdf", "docx", "txt"}
+        assert kinds == {"pdf", "form", "docx", "txt"}  # a form: the speaker's blanks
 
 
 def test_speeches_say_what_they_must(out: Path) -> None:
@@ -204,7 +204,14 @@ def test_docx_has_the_same_paragraphs_as_the_pdf(kit: Kit, out: Path) -> None:
         blocks = [block.text for block in blocks_of(rendered.content)]
         document = docx.Document(str(out / f"{name}.docx"))
         paragraphs = [p.text for p in document.paragraphs if p.text.strip()]
-        assert paragraphs == [material.title, material.subtitle, *blocks]
+        # With the speaking time under the title and each section's time after its heading,
+        # as the PDF prints them.
+        timing = speech_timing(rendered.content)
+        timed = [f"{b} ({timing.sections[b]})" if b in timing.sections else b for b in blocks]
+        assert paragraphs == [material.title, material.subtitle, timing.total, *timed]
+        # The PDF prints "SPEAKING TIME / about 3 minutes / at 130 words a minute".
+        spoken = timing.total.removeprefix("Speaking time: ")
+        assert flat(spoken) in flat(pdf_text(out / f"{name}.pdf")), spoken
         assert "(pause)" in paragraphs
         normal = document.styles["Normal"].font.size
         assert normal is not None and normal.pt == 16
