@@ -73,7 +73,7 @@ def red_pages(red_kit: Path) -> dict[str, list[Image.Image]]:
     assert not report.failures, report.failures
     pages: dict[str, list[Image.Image]] = {}
     for pdf in sorted(out.glob("*.pdf")):
-        if pdf.name.endswith(".home.pdf"):
+        if pdf.name.endswith((".home.pdf", ".form.pdf")):  # the same designs, imposed or fillable
             continue
         prefix = out / "png" / pdf.stem
         prefix.parent.mkdir(exist_ok=True)

@@ -63,7 +63,8 @@ def test_filled_values_come_back_into_the_build(
     filled_dir = kit_dir / "dist-private" / "filled"
     assert output.rstrip().endswith("/dist-private/filled/"), output
     assert (filled_dir / "talk.txt").read_text() == (
-        "Talk\n====\n\nMy name is Asha Patel and I live in Leeds.\n"
+        "Talk\n====\n\nSpeaking time: about 1 minute at 130 words a minute\n\n"
+        "My name is Asha Patel and I live in Leeds.\n"
     )
     manifest = json.loads((filled_dir / "manifest.json").read_text())
     entry = next(e for e in manifest["outputs"] if e["path"] == "talk.pdf")
