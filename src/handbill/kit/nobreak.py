@@ -41,10 +41,18 @@ _PAIRS = re.compile(
 )
 
 
+# A short name in brackets, "(Docs Not Cops)", "(Maternity Action)": broken across two lines it
+# reads as two fragments, "(Docs Not" and "Cops)". Longer asides may break.
+SHORT_ASIDE = 24
+_ASIDE = re.compile(rf"\((?=[^()\n]{{3,{SHORT_ASIDE}}}\))([^()\n]*? [^()\n]*)\)")
+
+
 def keep_together(text: str) -> str:
-    """``text`` with a no-break space inside each date, time, sum or measure."""
+    """``text`` with a no-break space inside each date, time, sum or measure, and inside a
+    short name in brackets."""
     if " " not in text:
         return text
+    text = _ASIDE.sub(lambda match: "(" + re.sub(" +", NBSP, match[1]) + ")", text)
     return _PAIRS.sub(lambda match: next(part for part in match.groups() if part) + NBSP, text)
 
 

@@ -15,6 +15,7 @@ from handbill.errors import KitError, TemplateError, did_you_mean, display_path,
 from handbill.guard import TEMPLATE_MEMORY, TEMPLATE_SECONDS, WorkLimitError, bounded
 from handbill.kit.loader import Kit
 from handbill.kit.material import Material
+from handbill.kit.nobreak import last_words_together
 from handbill.render.autolink import autolink
 from handbill.render.sandbox import KitLoader, KitSandbox, check_html, render_bounded
 
@@ -36,6 +37,7 @@ def environment(kit: Kit) -> jinja2.Environment:
         )
         _ENVIRONMENTS[dirs].filters["longdate"] = long_date
         _ENVIRONMENTS[dirs].filters["autolink"] = autolink
+        _ENVIRONMENTS[dirs].filters["keeplast"] = last_words_together
     return _ENVIRONMENTS[dirs]
 
 
