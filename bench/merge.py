@@ -7,6 +7,7 @@ RSS summed over all processes, and the time per letter relative to the smallest 
 from __future__ import annotations
 
 import csv
+import importlib.util
 import json
 import shutil
 import sys
@@ -41,52 +42,94 @@ def supporters(repo: Path, rows: int, target: Path, unused: bool = False) -> Non
             writer.writerow(row)
 
 
-def merge_suite(repo: Path, sizes: list[int], jobs: list[str]) -> list[dict[str, Any]]:
-    results = []
+def _merge(repo: Path, table: Path, out: Path, rows: int, jobs: list[str]) -> dict[str, Any]:
+    """One merge of ``table``, measured."""
+    command = [sys.executable, "-m", "handbill", "build", "letter-to-mp", "--kit", str(repo)]
+    measured = run([*command, "--out", str(out), "--merge", str(table), "-q", *jobs])
+    private = out.with_name(f"{out.name}-private")  # letters go beside the output folder
+    manifest = json.loads((private / "manifest.json").read_text())
+    entry = next(e for e in manifest["outputs"] if e.get("merge"))
+    assert entry["letters"] == rows, entry["letters"]
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(private)
+    return {
+        "rows": rows,
+        "seconds": round(measured.seconds, 2),
+        "cpu_seconds": round(measured.cpu_seconds, 2),
+        "letters_per_second": round(rows / measured.seconds, 1),
+        "ms_per_letter": round(1000 * measured.seconds / rows, 2),
+        "pages": entry["pages"],
+        "peak_rss_mb": measured.peak_rss_mb,
+    }
+
+
+def merge_suite(repo: Path, sizes: list[int], jobs: list[str]) -> dict[str, Any]:
+    """Merges of ``sizes`` rows; with 10,000 among them, the same table with four unused
+    columns; from 10,000 to the largest, how peak memory grows; at the smallest, Typst."""
+    results: dict[str, Any] = {"tables": []}
+    tables = results["tables"]
     with tempfile.TemporaryDirectory() as temp:
         for rows in sizes:
             table = Path(temp) / f"supporters-{rows}.csv"
             supporters(repo, rows, table)
-            out = Path(temp) / f"out-{rows}"
-            command = [
-                sys.executable,
-                "-m",
-                "handbill",
-                "build",
-                "letter-to-mp",
-                "--kit",
-                str(repo),
-                "--out",
-                str(out),
-                "--merge",
-                str(table),
-                "-q",
-                *jobs,
-            ]
-            measured = run(command)
-            manifest = json.loads((out / "manifest.json").read_text())
-            entry = next(e for e in manifest["outputs"] if e.get("merge"))
-            assert entry["letters"] == rows, entry["letters"]
-            results.append(
-                {
-                    "rows": rows,
-                    "seconds": round(measured.seconds, 2),
-                    "cpu_seconds": round(measured.cpu_seconds, 2),
-                    "letters_per_second": round(rows / measured.seconds, 1),
-                    "ms_per_letter": round(1000 * measured.seconds / rows, 2),
-                    "pages": entry["pages"],
-                    "peak_rss_mb": measured.peak_rss_mb,
-                }
+            tables.append(_merge(repo, table, Path(temp) / "out", rows, jobs))
+        if UNUSED_AT in sizes:
+            table = Path(temp) / f"supporters-{UNUSED_AT}-unused.csv"
+            supporters(repo, UNUSED_AT, table, unused=True)
+            results["unused_columns"] = _merge(repo, table, Path(temp) / "out", UNUSED_AT, jobs)
+            plain = next(t for t in tables if t["rows"] == UNUSED_AT)
+            results["unused_columns_time_ratio"] = round(
+                results["unused_columns"]["seconds"] / plain["seconds"], 3
             )
-            shutil.rmtree(out)
-    base = results[0]["ms_per_letter"]
-    for result in results:
+        results["typst"] = _typst(Path(temp) / f"supporters-{sizes[0]}.csv", sizes[0])
+    base = tables[0]["ms_per_letter"]
+    for result in tables:
         result["per_letter_vs_smallest"] = round(result["ms_per_letter"] / base, 2)
         print(
             f"merge {result['rows']:>6} rows: {result['seconds']:8.1f} s  "
             f"CPU {result['cpu_seconds']:7.1f} s  "
             f"{result['letters_per_second']:6.1f} letters/s  "
             f"peak RSS {result['peak_rss_mb']:6.1f} MB"
-            f"  time per letter {result['per_letter_vs_smallest']}x that at {results[0]['rows']}"
+            f"  time per letter {result['per_letter_vs_smallest']}x that at {tables[0]['rows']}"
+        )
+    if "unused_columns" in results:
+        extra = results["unused_columns"]
+        print(
+            f"merge {UNUSED_AT} rows with unused columns ({', '.join(UNUSED)}): "
+            f"{extra['seconds']:.1f} s, CPU {extra['cpu_seconds']:.1f} s: "
+            f"{results['unused_columns_time_ratio']}x the time without them"
+        )
+    large = [t for t in tables if t["rows"] >= UNUSED_AT]
+    if len(large) >= 2:
+        low, high = large[0], large[-1]
+        grown = high["peak_rss_mb"] - low["peak_rss_mb"]
+        results["memory_kb_per_row"] = round(grown * 1024 / (high["rows"] - low["rows"]), 3)
+        results["memory_ratio"] = round(high["peak_rss_mb"] / low["peak_rss_mb"], 3)
+        print(
+            f"merge peak RSS (all processes) from {low['rows']} to {high['rows']} rows: "
+            f"{grown:+.1f} MB, {results['memory_kb_per_row']} KB a row; "
+            f"{results['memory_ratio']}x"
+        )
+    if results["typst"] is not None:
+        typst, smallest = results["typst"], tables[0]
+        results["typst_time_ratio"] = round(smallest["seconds"] / typst["seconds"], 2)
+        print(
+            f"typst, the same {smallest['rows']} letters: {typst['seconds']:.1f} s, CPU "
+            f"{typst['cpu_seconds']:.1f} s; the merge took {results['typst_time_ratio']}x its time"
         )
     return results
+
+
+UNUSED_AT = 10_000  # the table measured again with unused columns
+
+
+def _typst(table: Path, rows: int) -> dict[str, Any] | None:
+    """The same letters typeset by Typst (bench/typst_letter.py), if it is installed."""
+    if importlib.util.find_spec("typst") is None:
+        print("typst: not installed (.venv/bin/pip install typst); no comparison")
+        return None
+    with tempfile.TemporaryDirectory() as temp:
+        script = str(Path(__file__).resolve().parent / "typst_letter.py")
+        measured = run([sys.executable, script, str(table), str(Path(temp) / "letters.pdf")])
+    assert int(measured.stdout) == rows, measured.stdout
+    return {"seconds": round(measured.seconds, 2), "cpu_seconds": measured.cpu_seconds}

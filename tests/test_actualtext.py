@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from weasyprint import HTML
 
 from conftest import REPO
 from handbill.engine.actualtext import exact_text
-from pdftools import page_texts, pdftotext, solid
+from pdftools import DIRECTION_MARKS, page_texts, pdftotext, solid
 
 # An Urdu sentence with Latin words, digits and Urdu punctuation in it, and a heading.
 HEADING = "مقدمہ ایک نظر میں"
@@ -94,3 +95,54 @@ def test_one_span_per_right_to_left_cluster_and_none_for_latin(pdfs: tuple[Path,
     # Spans come in drawing order: right-to-left words from their last letter to their first.
     text = "".join(found)
     assert "".join(reversed("مقدمہ")) in text
+
+
+# Two forms of one name, the decomposed first (its glyph map wins), and an Arabic name in a
+# left-to-right line, as in a merge of English letters.
+NFD = unicodedata.normalize("NFD", "Siân Llwyd")
+NFC = "Siân Llwyd"
+ARABIC = "محمد عبد الله"
+LTR_PAGE = f"""<!doctype html>
+<html lang="en-GB"><head><style>
+@font-face {{ font-family: Atkinson;
+  src: url(fonts/atkinson-hyperlegible/AtkinsonHyperlegible-Regular.ttf) }}
+@font-face {{ font-family: Nastaliq;
+  src: url(fonts/noto-nastaliq-urdu/NotoNastaliqUrdu-Regular.ttf) }}
+@page {{ size: A6; margin: 10mm }}
+body {{ font-family: Atkinson, Nastaliq; font-size: 11pt }}
+</style></head>
+<body><p>{NFD}</p><p>{NFC}</p><p>Dear {ARABIC}, thank you.</p></body></html>"""
+
+
+def test_every_line_reads_back_as_set_whatever_came_before(tmp_path: Path) -> None:
+    document = HTML(string=LTR_PAGE, base_url=str(REPO / "assets") + "/").render()
+    (tmp_path / "plain.pdf").write_bytes(document.write_pdf())
+    with exact_text():
+        (tmp_path / "exact.pdf").write_bytes(document.write_pdf())
+    lines = [exact(line) for line in pdftotext(tmp_path / "exact.pdf").splitlines()]
+    assert [line for line in lines if line] == [
+        exact(NFD),
+        exact(NFC),  # not normalised: the NFC name reads back as NFC
+        exact(f"Dear {ARABIC}, thank you."),
+    ]
+    plain = [exact(line) for line in pdftotext(tmp_path / "plain.pdf").splitlines()]
+    assert exact(NFC) not in plain and exact(ARABIC) not in "".join(plain)
+    found = spans(tmp_path / "exact.pdf")
+    # One span for the accented letter whose glyph map reads as the other form; one for each
+    # cluster of the Arabic name; none for the rest of the Latin text.
+    assert found.count("â") == 1 and "".join(found).count("â") == 1
+    assert sorted(c for c in found if c.strip() and c != "â") == sorted(ARABIC.replace(" ", ""))
+    # And the page looks exactly as without the spans.
+    assert pictures(tmp_path / "exact.pdf") == pictures(tmp_path / "plain.pdf")
+
+
+def pictures(pdf: Path) -> bytes:
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "150", str(pdf), str(pdf.with_suffix(""))], check=True
+    )
+    return pdf.with_name(f"{pdf.stem}-1.png").read_bytes()
+
+
+def exact(text: str) -> str:
+    """The characters, without whitespace or direction marks, not normalised."""
+    return "".join(text.translate(DIRECTION_MARKS).split())

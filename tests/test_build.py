@@ -217,3 +217,48 @@ def test_incomplete_imprint_marks_published_material_as_proof(
     sheet_text = page_texts(tmp_path / "sheet.pdf")[0]
     assert "PROOF - NOT FOR PRINT" in sheet_text and "add printer to handbill.toml" in sheet_text
     assert "PROOF" not in page_texts(tmp_path / "card.pdf")[0]
+
+
+def test_text_off_the_page_is_a_build_warning(kit_dir: Path, tmp_path: Path) -> None:
+    write(
+        kit_dir / "templates" / "card.html",
+        '{% extends "_base.html" %}{% block body %}<p style="white-space: nowrap; '
+        'font-size: 30pt">RiversideTenantsTogetherForRepairs</p>{% endblock %}',
+    )
+    report = build(load_kit(kit_dir), ["card"], out_dir=tmp_path, jobs=1)
+    assert report.outputs[0].warnings == [
+        "card: page 1: 'RiversideTenantsTogetherForRepairs' runs off the page; shorten it or "
+        "make its box larger"
+    ]
+
+
+def test_an_editable_copy_carries_the_kits_name_and_date(
+    kit_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    import docx
+
+    sheet = write(
+        kit_dir / "materials" / "sheet.md",
+        "---\ntemplate: faq\ntitle: Talk\npublished: false\nexports: [docx]\n---\nHello.\n",
+    )
+    toml = kit_dir / "handbill.toml"
+    os.utime(sheet, (1_780_000_000, 1_780_000_000))  # 2026-05-28 20:26:40 UTC
+    os.utime(toml, (1_700_000_000, 1_700_000_000))
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    report = build(load_kit(kit_dir), ["sheet"], out_dir=tmp_path / "a", jobs=1)
+    assert not report.failures, report.failures
+    properties = docx.Document(str(tmp_path / "a" / "sheet.docx")).core_properties
+    name = load_kit(kit_dir).config.name
+    assert (properties.title, properties.author, properties.last_modified_by) == (
+        "Talk",
+        name,
+        name,
+    )
+    assert str(properties.created) == str(properties.modified) == "2026-05-28 20:26:40+00:00"
+    # SOURCE_DATE_EPOCH, when set, is the date instead (reproducible builds).
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1704067200")
+    build(load_kit(kit_dir), ["sheet"], out_dir=tmp_path / "b", jobs=1)
+    properties = docx.Document(str(tmp_path / "b" / "sheet.docx")).core_properties
+    assert str(properties.created) == "2024-01-01 00:00:00+00:00"

@@ -249,6 +249,16 @@ def test_an_imprint_broken_at_a_hyphen_is_still_found() -> None:
     assert not imprint_printed(line, "Promoted by Stop banner-making, 1 Example Street.")
 
 
+def test_one_page_short_is_said_in_the_singular(kit_dir: Path) -> None:
+    sheet = kit_dir / "materials" / "sheet.md"
+    sheet.write_text(sheet.read_text().replace("pages: 1", "pages: 2"))
+    found = [f.line for f in findings(kit_dir, "sheet") if f.check == "fit"]
+    assert found == [
+        "sheet: warning: fit: 1 page, expected 2: add content, or change 'pages:' in the "
+        "front matter"
+    ]
+
+
 def test_a_press_run_with_a_blank_to_fill_in_by_hand_is_a_warning() -> None:
     kit = load_kit(REPO)
     letter = kit.materials["letter-to-mp"]

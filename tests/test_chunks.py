@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from handbill.merge.chunks import batched, in_workers
 
 
-def square(number: int) -> int:
-    return number * number
+def square(start: int, number: int) -> int:
+    return start + number * number
 
 
 def test_jobs_are_read_a_few_ahead_of_the_results() -> None:
@@ -21,9 +21,9 @@ def test_jobs_are_read_a_few_ahead_of_the_results() -> None:
             read.append(number)
             yield (number,)
 
-    results = in_workers(square, jobs(), 2)
-    assert next(results) == 0 and len(read) <= 5
-    assert list(results) == [n * n for n in range(1, 200)] and len(read) == 200
+    results = in_workers(square, jobs(), 2, (1000,))
+    assert next(results) == 1000 and len(read) <= 5
+    assert list(results) == [1000 + n * n for n in range(1, 200)] and len(read) == 200
 
 
 def test_batched() -> None:

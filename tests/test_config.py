@@ -128,3 +128,13 @@ def test_incomplete_imprint_lists_what_is_missing(kit_dir: Path) -> None:
 def test_link_label_is_short() -> None:
     assert link_label("https://www.example.org/case/") == "example.org/case"
     assert link_label("http://example.org") == "example.org"
+
+
+def test_a_colour_without_its_hash_is_told_to_add_one(kit_dir: Path) -> None:
+    write(kit_dir / "handbill.toml", config_text(kit_dir).replace('"#c00000"', '"1b5e20"'))
+    with pytest.raises(ConfigError) as info:
+        load_config(kit_dir)
+    assert (
+        "Config value 'brand.colours.primary': '1b5e20' needs a '#': write \"#1b5e20\""
+        in info.value.format_message()
+    )

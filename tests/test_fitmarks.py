@@ -166,3 +166,14 @@ def test_boxes_side_by_side_save_the_most_of_them_and_stacked_boxes_add_up() -> 
     beside = [(0, 0.0, 100.0, 10.0), (0, 20.0, 80.0, 25.0), (0, 100.0, 150.0, 5.0)]
     assert saved_height(beside) == 30.0
     assert saved_height([]) == 0.0
+
+
+def test_wrap_mark_round_trips() -> None:
+    fit = Fitter()
+    html = f"<p {fit('handle-1', 10, 6, 'rem', lines=1, wrap=True, width_mm=100)}>x</p>"
+    assert "/*fit:0:handle-1:10:6:rem:1:0:100:wrap*/" in html
+    assert read_marks(with_steps(html, {0: 2})) == [
+        FitMark(0, "handle-1", 10, 6, "rem", 1, False, 100.0, True)
+    ]
+    with pytest.raises(TemplateError, match=r"fit\('t'\): wrap= is True or False, and not with"):
+        fit("t", 10, 6, "rem", nowrap=True, wrap=True)

@@ -211,3 +211,16 @@ def test_cli_merge_and_its_usage_errors(
     assert two.exit_code == 2 and "--merge needs the one material to merge" in two.output
     alone = runner.invoke(cli, ["build", "--kit", str(letter_kit), "--split"])
     assert alone.exit_code == 2 and "--split only works with --merge CSV" in alone.output
+
+
+def test_a_heading_with_a_stray_space_or_capital_is_named(letter_kit: Path, tmp_path: Path) -> None:
+    source = table(
+        tmp_path / "s.csv", [["Ann", "1 Road", "Leeds East"]], ["name", "Address ", "constituency"]
+    )
+    kit = load_kit(letter_kit)
+    with pytest.raises(KitError) as caught:
+        merge(kit, kit.materials["note"], source, tmp_path / "out")
+    assert caught.value.format_message() == (
+        f"{source}:1: column 'Address': did you mean 'address'? Correct the header row: note "
+        "fills [[address]] from the column of that name."
+    )

@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import html
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
+import handbill.merge.shared
 from conftest import REPO
 from handbill.kit.loader import load_kit
 from handbill.kit.markdown import smart_text
@@ -35,6 +37,18 @@ def merged(tmp_path_factory: pytest.TempPathFactory) -> tuple[MergeReport, Path]
     out = tmp_path_factory.mktemp("mergetext") / "out"
     kit = load_kit(REPO)
     report = merge(kit, kit.materials["letter-to-mp"], TABLE, out, split=True, jobs=2)
+    return report, out.with_name("out-private")
+
+
+@pytest.fixture(scope="module")
+def merged_in_full(tmp_path_factory: pytest.TempPathFactory) -> tuple[MergeReport, Path]:
+    """The same table with every letter laid out in full, as for a template the shared
+    layouts cannot take: the letters' text and tags come from WeasyPrint's own PDFs."""
+    out = tmp_path_factory.mktemp("mergetext-full") / "out"
+    kit = load_kit(REPO)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(handbill.merge.shared, "shared_plan", lambda *args: None)
+        report = merge(kit, kit.materials["letter-to-mp"], TABLE, out, jobs=2)
     return report, out.with_name("out-private")
 
 
@@ -133,3 +147,42 @@ def test_split_letters_are_tagged_titled_and_in_their_language(
         assert found.pop("elements") >= 1
         assert found == TAGGED
         assert len(PdfReader(path).pages) == letter["pages"]
+
+
+def test_letters_laid_out_in_full_read_back_and_are_tagged(
+    merged_in_full: tuple[MergeReport, Path],
+) -> None:
+    report, private = merged_in_full
+    assert report.entry["laid_out_in_full"] == 121
+    pages = pdftotext_pages(private / "letter-to-mp.merge.pdf")
+    wrong = []
+    for row, letter in zip(rows(), report.entry["rows"], strict=True):
+        first = letter["first_page"] - 1
+        text = exact("".join(pages[first : first + letter["pages"]]))
+        wrong += [(letter["row"], k, v) for k, v in row.items() if printed(v) not in text]
+    assert wrong == []
+    found = tagging(private / "letter-to-mp.merge.pdf")
+    assert found.pop("elements") >= 121
+    assert found == TAGGED
+    # The chunks' own trees, carried: each letter's paragraphs (a single build has 13), not
+    # one element a page.
+    kinds = element_kinds(private / "letter-to-mp.merge.pdf")
+    assert kinds["/Document"] == 1 and kinds["/P"] >= 121 * 10
+
+
+def element_kinds(path: Path) -> Counter[str]:
+    """How many elements of each type the structure tree holds."""
+    found: Counter[str] = Counter()
+    todo = [PdfReader(path).trailer["/Root"]["/StructTreeRoot"]["/K"]]
+    while todo:
+        element = todo.pop().get_object()
+        if isinstance(element, list):  # the root's /K may be an array
+            todo += element
+            continue
+        found[str(element["/S"])] += 1
+        kids = element.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids]:
+            target = kid.get_object() if hasattr(kid, "get_object") else kid
+            if isinstance(target, dict) and "/S" in target:
+                todo.append(kid)
+    return found

@@ -28,6 +28,9 @@ from handbill.render.templating import render_html
             "\u0633\u0645\u0627\u0639\u062a 24\u00a0\u0627\u067e\u0631\u06cc\u0644",
         ),
         ("walk 3 miles in 40 minutes", "walk 3\u00a0miles in 40\u00a0minutes"),
+        # A range stays on one line: "10am to / 4pm" broke on the event's square image.
+        ("Saturday, 10am to 4pm", "Saturday, 10am\u00a0to\u00a04pm"),
+        ("6 to 8pm", "6\u00a0to\u00a08pm"),
     ],
 )
 def test_dates_times_and_sums_keep_together(typed: str, kept: str) -> None:
@@ -36,7 +39,14 @@ def test_dates_times_and_sums_keep_together(typed: str, kept: str) -> None:
 
 @pytest.mark.parametrize(
     "typed",
-    ["an A5 leaflet of 2 pages", "in April 2018 we went", "Act 2012 says", "I am here", "sign up"],
+    [
+        "an A5 leaflet of 2 pages",
+        "in April 2018 we went",
+        "Act 2012 says",
+        "I am here",
+        "sign up",
+        "go to 10 Downing Street",
+    ],
 )
 def test_other_spaces_still_break(typed: str) -> None:
     assert keep_together(typed) == typed

@@ -17,6 +17,13 @@ def run_file(kit_dir: Path, text: str) -> Path:
     return write(kit_dir / "run.toml", text)
 
 
+def packed(runner: CliRunner, kit_dir: Path, text: str) -> Path:
+    """The pack folder of the run ``text``, made in the kit's dist/."""
+    result = runner.invoke(cli, ["pack", str(run_file(kit_dir, text)), "--kit", str(kit_dir)])
+    assert result.exit_code == 0, result.output
+    return kit_dir / "dist" / "packs" / "run"
+
+
 def test_pack_counts_sheets_exactly(runner: CliRunner, kit_dir: Path) -> None:
     run = run_file(
         kit_dir,
@@ -51,8 +58,9 @@ def test_pack_counts_sheets_exactly(runner: CliRunner, kit_dir: Path) -> None:
     text = (folder / "packing-list.txt").read_text()
     assert (
         "[ ] Test card: 8 copies: home print (asked 7, rounded up), 4 per sheet, 2 sheets "
-        "one-sided; A4-home-landscape.pdf pages 1-2 (card)"
+        "one-sided; A4-home-landscape.pdf pages 1–2\n"
     ) in text
+    assert "(card)" not in text and "(sheet)" not in text  # no output names, only titles
     assert "[ ] Questions and answers: 3 copies: “Test sheet”; home print, 3 sheets" in text
     assert "[ ] A4-home-landscape.pdf: 2 sheets, print one-sided" in text
     assert "Quantities are rounded up to whole sheets." in text
@@ -164,14 +172,12 @@ def test_example_run_file_is_valid() -> None:
 
 def test_home_copies_do_not_name_the_print_shop(runner: CliRunner, kit_dir: Path) -> None:
     """The imprint on what volunteers print at home names no print shop; the press PDF does."""
-    run = run_file(
+    folder = packed(
+        runner,
         kit_dir,
         '[[item]]\nmaterial = "sheet"\ncopies = 1\n\n'
         '[[item]]\nmaterial = "sheet"\nmode = "press"\ncopies = 1\n',
     )
-    result = runner.invoke(cli, ["pack", str(run), "--kit", str(kit_dir)])
-    assert result.exit_code == 0, result.output
-    folder = kit_dir / "dist" / "packs" / "run"
     home = " ".join(pdf_text(folder / "A4-home.pdf").split())
     press = " ".join(pdf_text(folder / "A4-press.pdf").split())
     assert "Printed at home by a supporter." in home and "Test Printers" not in home
@@ -185,14 +191,13 @@ def test_cover_keeps_each_file_name_on_one_line(tmp_path: Path) -> None:
     "leaflet-a5-" on one line and "leeds" on the next, read as two names."""
     from handbill.publish.pack import cover_pdf
 
-    names = {"A4-home-landscape-two-sided.pdf", "leaflet-a5-leeds", "event-flyer-2018-11-17"}
+    names = {"A4-home-landscape-two-sided.pdf", "pages 1–50", "event-flyer-2018-11-17"}
     # The same detail after ever longer lead-ins, so that each name meets the end of a line
     # at every point of itself in one row or another.
     items = [
         (
             f"Item {n}",
-            "word " * n + "A4-home-landscape-two-sided.pdf pages 1-50 (leaflet-a5-leeds) and "
-            "event-flyer-2018-11-17",
+            "word " * n + "A4-home-landscape-two-sided.pdf pages 1–50 and event-flyer-2018-11-17",
         )
         for n in range(0, 34, 3)
     ]
@@ -202,4 +207,49 @@ def test_cover_keeps_each_file_name_on_one_line(tmp_path: Path) -> None:
     for name in names:
         whole = sum(line.count(name) for line in lines)
         assert whole == len(items), (name, [line for line in lines if name[:8] in line])
-    assert not any(line.rstrip().endswith("-") for line in lines)
+    assert not any(line.rstrip().endswith(("-", "–")) for line in lines)
+
+
+def test_cover_names_items_in_words_with_the_placards_real_size(
+    runner: CliRunner, kit_dir: Path
+) -> None:
+    """No output names after the titles, an en dash between a title and its variant, and a
+    tiled placard says at what size it comes out at home."""
+    write(
+        kit_dir / "materials" / "placard.md",
+        "---\ntemplate: placard\ntitle: Street placard\npaper: A3 landscape\npages: 1\n"
+        "qr: [case]\nvars:\n  prompt: I support {hashtag} because\n---\nPost it online.\n",
+    )
+    write(kit_dir / "data" / "towns.csv", "id,town\nleeds,Leeds\nyork,York\n")
+    card = kit_dir / "materials" / "card.md"
+    card.write_text(card.read_text().replace("pages: 1\n", "pages: 1\nper: towns\n"))
+    folder = packed(
+        runner,
+        kit_dir,
+        'name = "Stall"\n\n[[item]]\nmaterial = "placard"\ncopies = 2\n\n'
+        '[[item]]\nmaterial = "card:leeds"\ncopies = 4\n',
+    )
+    listing = json.loads((folder / "packing-list.json").read_text())
+    manifest = json.loads((kit_dir / "dist" / "manifest.json").read_text())
+    tiles = next(o for o in manifest["outputs"] if o["path"] == "placard.home.pdf")
+    width, height = tiles["joined_mm"]
+    # The tiles make the poster at the scale the manifest records.
+    assert (width / tiles["scale"], height / tiles["scale"]) == pytest.approx((420, 297), abs=0.1)
+    placard = (
+        f"A3 placard, printed at {tiles['scale'] * 100:.0f} % on {tiles['pages']} A4 sheets, "
+        f"{width:.0f} x {height:.0f} mm when joined"
+    )
+    if tiles["scale"] == 1:
+        placard = placard.replace("printed at 100 %", "full size")
+    else:  # the size the tiles print on themselves
+        sheets = " ".join(pdftotext(kit_dir / "dist" / "placard.home.pdf").split())
+        assert f"{width:.0f} x {height:.0f} mm when joined" in sheets
+    assert [item["title"] for item in listing["items"]] == [placard, "Test card – Leeds"]
+    text = (folder / "packing-list.txt").read_text()
+    assert f"[ ] {placard}: 2 copies: “Street placard”; home print" in text
+    assert "[ ] Test card – Leeds: 4 copies: home print, 4 per sheet, 1 sheet one-sided; " in text
+    cover = " ".join(pdftotext(folder / "cover.pdf").split())
+    assert placard in cover and "Test card – Leeds: 4 copies" in cover
+    for name in ("(placard)", "(card-leeds)", "card-leeds", " - "):
+        assert name not in cover and name not in text, name
+    assert "A4-home-landscape.pdf page 1\n" in text and "pages 1–1" not in text

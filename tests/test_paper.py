@@ -41,3 +41,12 @@ def test_css_and_label() -> None:
 def test_bad_sizes_say_what_to_write(text: str, orientation: str | None, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         parse_paper(text, orientation)
+
+
+def test_a_misspelt_orientation_is_named_with_the_right_one() -> None:
+    with pytest.raises(ValueError) as caught:
+        parse_paper("A5 portait")
+    assert str(caught.value) == (
+        "unknown orientation 'portait' in 'A5 portait': write 'A5 portrait' or "
+        "'A5 landscape'. Did you mean 'portrait'?"
+    )

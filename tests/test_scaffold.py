@@ -23,11 +23,16 @@ def test_new_kit_builds_cleanly(runner: CliRunner, tmp_path: Path) -> None:
     assert built.exit_code == 0, built.output
     assert built.stderr == ""  # no warnings either
     assert (target / "dist" / "faq.pdf").is_file()
-    # The build's state and its outputs stay out of the kit's git history.
-    assert (target / ".gitignore").read_text().splitlines()[1:] == [
+    # The build's state, its outputs and supporters' lists stay out of the kit's git history.
+    lines = (target / ".gitignore").read_text().splitlines()
+    assert [line for line in lines if not line.startswith("#")] == [
         ".handbill/",
         "/dist/",
         "/dist-private/",
+        "*-private/",
+        "/private/",
+        "data/supporters*.csv",
+        "*.private.csv",
     ]
     assert (target / ".handbill").is_dir()
 
@@ -43,3 +48,28 @@ def test_new_refuses_a_folder_with_content(runner: CliRunner, tmp_path: Path) ->
     assert result.exit_code == 1
     assert "already exists and is not empty; choose a new folder name" in result.stderr
     assert sorted(p.name for p in (tmp_path / "kit").iterdir()) == ["notes.txt"]
+
+
+def test_git_leaves_supporters_lists_out(runner: CliRunner, tmp_path: Path) -> None:
+    import subprocess  # nosec B404: git, to ask what it would leave out
+
+    target = tmp_path / "kit"
+    assert runner.invoke(cli, ["new", str(target)]).exit_code == 0
+    subprocess.run(["git", "init", "-q", str(target)], check=True)  # nosec B603 B607
+    paths = [
+        "private/supporters.csv",
+        "data/supporters.csv",
+        "data/supporters-march.csv",
+        "data/doorstep.private.csv",
+        "print-private/letter.merge.pdf",
+        "dist/faq.pdf",
+        "data/events.csv",
+        "data/groups.csv",
+        "materials/faq.md",
+    ]
+    for path in paths:
+        write(target / path, "x\n")
+    ignored = subprocess.run(  # nosec B603 B607
+        ["git", "-C", str(target), "check-ignore", *paths], capture_output=True, text=True
+    ).stdout.split()
+    assert ignored == paths[:6]

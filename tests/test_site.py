@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 import socket
 import time
 from collections.abc import Callable
@@ -14,10 +15,11 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from conftest import write
+from conftest import REPO, write
 from handbill.cli import cli
 from handbill.errors import HandbillError
 from handbill.kit.loader import load_kit
+from handbill.kit.vocabcheck import KIT_FILE
 from handbill.publish.serve import start
 from handbill.publish.site import write_site
 
@@ -389,3 +391,136 @@ def test_a_wrong_packing_list_is_refused_in_one_line(
     assert result.exit_code == 1
     line = "packs/stall/packing-list.json: " + message
     assert line in result.output and len(result.output.strip().splitlines()) == 1, result.output
+
+
+class Downloads(HTMLParser):
+    """Each material's download links: address, visible label, screen-reader label and the
+    how-to-print line under it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: dict[str, dict[str, str]] = {}
+        self.current: dict[str, str] | None = None
+        self.field = ""
+        self.qr: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "a" and "download" in found and not str(found["href"]).startswith("packs/"):
+            self.current = {"aria": str(found["aria-label"]), "label": "", "how": ""}
+            self.links[str(found["href"])] = self.current
+            self.field = "label"
+        elif tag == "span" and found.get("class") == "size":
+            self.field = ""
+        elif tag == "p" and found.get("class") == "how" and self.current is not None:
+            self.field = "how"
+        elif tag == "p" and found.get("class") == "facts qr":
+            self.qr.append("")
+            self.field = "qr"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("a", "p"):
+            self.field = ""
+
+    def handle_data(self, data: str) -> None:
+        if self.field == "qr":
+            self.qr[-1] += data
+        elif self.field and self.current is not None:
+            self.current[self.field] += data
+
+
+def test_home_press_and_grey_pdfs_say_what_each_is_for(runner: CliRunner, kit_dir: Path) -> None:
+    for options in ([], ["--mode", "press"], ["--greyscale"]):
+        result = runner.invoke(cli, ["build", "--kit", str(kit_dir), *options])
+        assert result.exit_code == 0, result.output
+    assert runner.invoke(cli, ["site", "--kit", str(kit_dir)]).exit_code == 0
+    page = Downloads()
+    page.feed((kit_dir / "dist" / "index.html").read_text())
+    labels = {href: link["label"] for href, link in page.links.items()}
+    assert labels["card.pdf"] == "PDF to print at home or in the office"
+    assert labels["card.press.pdf"] == "PDF for a print shop: CMYK PDF/X-4, 3 mm bleed, crop marks"
+    assert labels["card.grey.pdf"] == "Greyscale PDF for black-and-white printers and photocopiers"
+    assert labels["card.home.pdf"] == "A4 sheets for home printers (4 to a sheet)"
+    assert labels["card.grey.home.pdf"] == "Greyscale A4 sheets for home printers (4 to a sheet)"
+    # No two links of a material read the same, on screen or to a screen reader.
+    card = [link for href, link in page.links.items() if href.startswith("card.")]
+    assert len({link["label"] for link in card}) == len({link["aria"] for link in card}) == 5
+    # A screen reader hears the paper and pages with each link, as the card's facts show them.
+    assert page.links["card.press.pdf"]["aria"] == (
+        "Download Test card as PDF for a print shop: CMYK PDF/X-4, 3 mm bleed, crop marks "
+        "(A6 landscape, 1 page)"
+    )
+    # The A4 sheets say how to set the printer, as the pack does; a finished PDF does not.
+    assert page.links["card.home.pdf"]["how"] == "Print one-sided."
+    assert page.links["card.home.pdf"]["aria"].endswith("(4 to a sheet). Print one-sided.")
+    assert page.links["card.pdf"]["how"] == ""
+    # What the QR codes lead to, from the codes printed: the card's petition, the sheet's two.
+    assert page.qr == [
+        "QR code: Sign the petition",
+        "QR codes: Find out more · Donate to the campaign",
+    ]
+
+
+def test_two_sided_home_sheets_say_which_edge_to_flip(kit_dir: Path) -> None:
+    from handbill.publish.site import _links
+
+    sheets = {
+        "kind": "pdf",
+        "path": "leaflet.home.pdf",
+        "bytes": 2048,
+        "pages": 2,
+        "duplex": True,
+        "imposition": "2-up",
+        "paper": {"name": "A4 landscape", "width_mm": 297.0, "height_mm": 210.0},
+    }
+    material = load_kit(kit_dir).materials["sheet"]
+    short = _links(material, [sheets], "Leeds", "short")
+    assert '<p class="how">Print double-sided, flip on short edge.</p>' in short
+    assert (
+        'aria-label="Download Test sheet, Leeds as A4 sheets for home printers (2 to a sheet)'
+        in (short)
+    )
+    assert "flip on long edge." in _links(material, [sheets], "", "long")
+
+
+class PageText(HTMLParser):
+    """The words a reader sees: text outside scripts and styles, and the labels read aloud."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.words: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.skip += tag in ("script", "style")
+        self.words += [str(v) for k, v in attrs if k in ("aria-label", "alt", "placeholder")]
+
+    def handle_endtag(self, tag: str) -> None:
+        self.skip -= tag in ("script", "style")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.words.append(data)
+
+
+def test_page_prose_uses_typographic_apostrophes(runner: CliRunner, kit_dir: Path) -> None:
+    write(kit_dir / "data" / "events.csv", "date,time,title,venue\n2030-05-04,7pm,Meeting,Hall\n")
+    assert runner.invoke(cli, ["site", "--kit", str(kit_dir)]).exit_code == 0
+    text = PageText()
+    text.feed((kit_dir / "dist" / "index.html").read_text())
+    words = " ".join(text.words)
+    assert "phone or computer’s calendar" in words  # the calendar section is on the page
+    assert re.findall(r"\w'\w", words) == []
+
+
+@pytest.mark.parametrize(
+    "folder", ["materials", "examples/bus-route/materials", "src/handbill/starter/materials"]
+)
+def test_shipped_descriptions_name_no_kit_files(folder: str) -> None:
+    """A description is read by volunteers on the download page: no data/events.csv there."""
+    found = []
+    for path in sorted((REPO / folder).glob("*.md")):
+        line = next(x for x in path.read_text().splitlines() if x.startswith("description:"))
+        found.append(line)
+        assert not KIT_FILE.search(line), (path, line)
+    assert len(found) >= 8

@@ -52,6 +52,24 @@ def test_sizes_in_front_matter_are_checked() -> None:
     assert parse_social({"square": 1})[1].startswith("must be a list of image sizes")
 
 
+def test_every_unknown_size_is_named_at_once() -> None:
+    assert parse_social(["square", "potrait", "link-card", "banner"])[1] == (
+        "no image sizes 'potrait' (did you mean 'portrait'?), 'link-card' (did you mean "
+        "'card'?) and 'banner'. Sizes: square, portrait, story, card."
+    )
+
+
+def test_sizes_without_commas_are_told_to_take_commas() -> None:
+    assert parse_social("square story")[1] == (
+        "separate the image sizes with commas: 'square, story' "
+        "(sizes: square, portrait, story, card)."
+    )
+
+
+def test_letter_case_does_not_matter_in_a_size() -> None:
+    assert parse_social(["Story", "SQUARE", "square"]) == (("story", "square"), "")
+
+
 def test_a_typo_is_one_line_with_the_file_line_and_the_sizes(kit_dir: Path) -> None:
     sheet = kit_dir / "materials" / "sheet.md"
     sheet.write_text(sheet.read_text().replace("pages: 1\n", "pages: 1\nsocial: [sqare]\n"))
@@ -171,10 +189,23 @@ def test_answers_are_cut_after_a_whole_sentence() -> None:
     assert answer_excerpt("<p>Short answer.</p><p>More.</p>") == "Short answer."
     long = "<p>" + "One sentence here. " * 12 + "</p>"
     excerpt = answer_excerpt(long)
-    assert excerpt.endswith("here.") and len(excerpt) <= 200
+    assert excerpt.endswith("here.") and len(excerpt) <= 260
     assert answer_excerpt("<p>We worry. Our worries are that:</p><ul><li>x</li></ul>") == (
         "We worry."
     )
+    # A paragraph that only leads into a list goes on with its items, not a bare colon.
+    assert (
+        answer_excerpt(
+            "<p>There are simple ways to help:</p>\n<ul>\n<li>Share our page online.</li>\n"
+            "<li>Donate to the <strong>legal fund</strong></li>\n<li>"
+            + "write " * 50
+            + "</li></ul>"
+        )
+        == "There are simple ways to help: share our page online. Donate to the legal fund."
+    )
+    # Two sentences that fit are kept together (the argument, not only its first half).
+    two = "<p>The Act sets out how services are paid. We argue " + "that it " * 20 + "fails.</p>"
+    assert answer_excerpt(two).endswith("fails.")
     assert answer_excerpt("<p>" + "word " * 60 + "</p>").endswith("word\u2026")
 
 
@@ -269,3 +300,43 @@ def test_an_faq_longer_than_a_carousel_says_what_is_left_out(kit_dir: Path, tmp_
     ]
     cards = sorted(e["path"] for e in social_entries(out) if e["kind"] == "png")
     assert len(cards) == 10 and cards[0] == "sheet.social-1.card.png"
+
+
+def test_event_text_is_typeset_as_in_print() -> None:
+    """Data cells get typographic quotes (St Bede\u2019s) and a time range keeps on one line
+    ("10am to / 4pm" broke on the square image)."""
+    kit = load_kit(REPO)
+    rows = [row["title"] for row in kit.data["events"]]
+    bede = rows.index("Health for All: Patients, Not Passports") + 1  # rows count from 1
+    conference = rows.index("Social care conference") + 1
+    [(_, square)] = [(p, i) for p, i in drawn(kit, "event-poster", bede) if p.size.name == "square"]
+    assert "St Bede\u2019s Church" in square.text and "Bede's" not in square.text
+    [(_, square)] = [
+        (p, i) for p, i in drawn(kit, "event-poster", conference) if p.size.name == "square"
+    ]
+    lines = [box.text for box in square.boxes]
+    assert any("10am\u00a0to\u00a04pm" in line or "10am to 4pm" in line for line in lines), lines
+
+
+def test_an_event_post_and_image_keep_a_house_number_with_its_street(tmp_path: Path) -> None:
+    (tmp_path / "handbill.toml").write_text(
+        (REPO / "handbill.toml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    write(
+        tmp_path / "materials" / "event-poster.md",
+        (REPO / "materials" / "event-poster.md").read_text(encoding="utf-8"),
+    )
+    write(
+        tmp_path / "data" / "events.csv",
+        "date,time,title,venue,address\n"
+        "2027-01-14,7pm to 9pm,Public meeting: stop the rent rise,Riverside Community Centre,"
+        "14 Quay Road\n",
+    )
+    kit = load_kit(tmp_path)
+    page = prepare(kit, Job("event-poster", 1), {}, Options()).social[0]
+    # The title's own colon is not followed by another: a dash before the date.
+    assert page.post.startswith(
+        "Public meeting: stop the rent rise \u2013 Thursday 14\u00a0January 2027, "
+        "7pm\u00a0to\u00a09pm, Riverside Community Centre, 14 Quay Road. #Justice4NHS "
+    )
+    assert "Riverside Community Centre, 14\u00a0Quay\u00a0Road</p>" in page.html

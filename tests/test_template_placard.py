@@ -165,3 +165,102 @@ def test_the_code_title_never_leaves_its_last_word_alone(
     ]
     assert len(lines) == 2, lines  # the title wraps in the placard's narrow side column
     assert lines[-1].strip() == "our\u00a0case", lines
+
+
+def placard_with_handle(tmp_path: Path, handle: str) -> Any:
+    """The A4 placard of the example kit with a Facebook handle of its own, laid out."""
+    config = (REPO / "handbill.toml").read_text(encoding="utf-8")
+    start = config.index("[campaign.social]")
+    end = config.index("\n[", start + 1)
+    social = f'[campaign.social]\ntwitter = "@999CallforNHS"\nfacebook = "{handle}"\n'
+    (tmp_path / "handbill.toml").write_text(
+        config[:start] + social + config[end:], encoding="utf-8"
+    )
+    (tmp_path / "materials").mkdir()
+    material = (REPO / "materials" / "placard-a4.md").read_text(encoding="utf-8")
+    (tmp_path / "materials" / "placard.md").write_text(material, encoding="utf-8")
+    kit = load_kit(tmp_path)
+    return render_fitted(kit, render_html(kit, kit.materials["placard"]))
+
+
+def handle_lines(document: Any) -> list[Any]:
+    """The Facebook handle's line boxes."""
+    page = document.pages[0]._page_box
+    (handle,) = [
+        b
+        for b in boxes(page)
+        if getattr(b, "element", None) is not None
+        and b.element.get("data-fit") == "handle-2"
+        and type(b).__name__ == "BlockBox"
+    ]
+    return [b for b in boxes(handle) if type(b).__name__ == "LineBox"]
+
+
+def text_of(line: Any) -> str:
+    text = "".join(b.text for b in boxes(line) if type(b).__name__ == "TextBox")
+    return text.replace("\u200b", "").strip()  # a <wbr> is a zero-width space
+
+
+def font_pt(line: Any) -> float:
+    (first, *_) = [b for b in boxes(line) if type(b).__name__ == "TextBox"]
+    return float(first.style["font_size"]) * 72 / 96
+
+
+def column(document: Any) -> Any:
+    page = document.pages[0]._page_box
+    return next(
+        b
+        for b in boxes(page)
+        if getattr(b, "element", None) is not None and b.element.get("class") == "side"
+    )
+
+
+def test_placard_long_handle_shrinks_onto_one_line(
+    tmp_path: Path, documents: dict[str, Any]
+) -> None:
+    fitted = placard_with_handle(tmp_path, "RiversideTenantsTogether")  # 24 characters
+    assert fitted.problems == []
+    assert spilled_text(fitted.document) == []
+    (line,) = handle_lines(fitted.document)
+    side = column(fitted.document)
+    assert text_of(line) == "RiversideTenantsTogether"
+    assert line.position_x + line.width <= side.content_box_x() + side.width + 1
+    # Smaller than the 28 pt of a short handle, no smaller than the 17 pt floor.
+    size_pt = font_pt(line)
+    assert 17 <= size_pt < 28, size_pt
+    # The rest of the placard keeps the sizes of the example kit's, whose handles are short.
+    # The hashtag (at the top and in the prompt) keeps its size, 100 pt or more.
+    mine = [b.style["font_size"] for b in text_boxes(fitted.document, "#Justice4NHS")]
+    theirs = [b.style["font_size"] for b in text_boxes(documents["placard-a4"], "#Justice4NHS")]
+    assert sorted(mine) == sorted(theirs) and max(mine) * 72 / 96 > 100
+
+
+@pytest.mark.parametrize(
+    ("handle", "expected"),
+    [
+        # Between CamelCase words, after the "/"...
+        (
+            "fb.com/RiversideTenantsTogetherForRepair",
+            ["fb.com/RiversideTenantsTogether", "ForRepair"],
+        ),
+        # ... and inside a name only when it has no other place to break.
+        (
+            "riversidetenantstogetherforrepairsnow26",
+            ["riversidetenantstogetherforrepairs", "now26"],
+        ),
+    ],
+)
+def test_placard_very_long_handle_breaks_as_last_resort(
+    tmp_path: Path, handle: str, expected: list[str]
+) -> None:
+    assert len(handle) in (39, 40)
+    fitted = placard_with_handle(tmp_path, handle)
+    # Broken at its smallest size (17 pt on A4) is not a problem: nothing runs off the page.
+    assert fitted.problems == []
+    assert spilled_text(fitted.document) == []
+    lines = handle_lines(fitted.document)
+    assert [text_of(b) for b in lines] == expected
+    side = column(fitted.document)
+    for line in lines:
+        assert line.position_x + line.width <= side.content_box_x() + side.width + 1
+        assert round(font_pt(line)) == 17

@@ -343,3 +343,32 @@ def test_a_near_miss_of_a_field_column_in_a_per_table(runner: CliRunner, kit: Pa
         "data/groups.csv:1: column 'meeting-place': did you mean 'meeting_place'? "
         "(sheet fills [[meeting_place]] from it)"
     )
+
+
+@pytest.mark.parametrize(
+    ("description", "named"),
+    [
+        ("A card for each event in data/events.csv, to hand out.", "data/events.csv"),
+        ("One card a row of towns.csv.", "towns.csv"),
+        ("Made from materials/card.md", "materials/card.md"),
+        ("A card to hand out, with a QR code to sign at example.org/sign.", None),
+        ("An A6 card, four to an A4 sheet (3.5 mm margins).", None),
+    ],
+)
+def test_a_description_naming_a_kit_file_is_warned_of(
+    kit_dir: Path, description: str, named: str | None
+) -> None:
+    card = kit_dir / "materials" / "card.md"
+    card.write_text(
+        card.read_text().replace(
+            "title: Test card\n", f"title: Test card\ndescription: {description}\n"
+        )
+    )
+    warnings = load_kit(kit_dir).warnings.get("card", [])
+    if named is None:
+        assert warnings == []
+    else:
+        assert warnings == [
+            f"{card}:4: the description names the kit file '{named}', which volunteers read on "
+            "the download page: say what the material is and what it is for instead"
+        ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -154,7 +156,7 @@ def build_job(
     """
     from handbill.engine.fitting import render_fitted
     from handbill.engine.glyphs import check_glyphs
-    from handbill.engine.inspect import check_page_sizes, fold_lines, page_count
+    from handbill.engine.inspect import check_page_sizes, fold_lines, off_page_text, page_count
     from handbill.engine.layout import PDF_VARIANT, qr_placements, write_pdf_parts
     from handbill.pages.printing import home_sheets, press_inks, press_pdf
     from handbill.render.qr import known_matrices
@@ -172,6 +174,9 @@ def build_job(
     label = material.name + (f" row {job.row}" if job.row else "")
     check_glyphs(kit, document, label)
     check_page_sizes(document, label)
+    # Text past the paper's edge is lost in print: said here too, not only by check (one walk
+    # over the laid-out boxes, a few milliseconds).
+    warnings += off_page_text(document)
     pages = page_count(document)
     # A box too long even at its smallest size pushes what follows onto another page: its own
     # warning already says what to shorten (as in check), so the page count is not repeated.
@@ -352,8 +357,30 @@ def _exports(
         else:
             size = float(material.vars.get("export_font_size", 12))
             look = DocLook.of(material.paper, material.language, kit.config.brand)
-            data = to_docx(material.title, material.subtitle, blocks, size, look, timing)
+            data = to_docx(
+                material.title,
+                material.subtitle,
+                blocks,
+                size,
+                look,
+                kit.config.name,
+                export_date(kit, material),
+                timing,
+            )
         entries.append(
             {**common, "kind": kind, **write_output(out_dir, f"{file_stem(rendered)}.{kind}", data)}
         )
     return entries
+
+
+def export_date(kit: Kit, material: Material) -> datetime.datetime:
+    """The date an editable copy carries: SOURCE_DATE_EPOCH (the reproducible-builds
+    convention) when set, else when the material or handbill.toml last changed, never the
+    clock, so that two builds of the same kit write the same bytes."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        seconds = int(epoch)
+    else:
+        files = [material.path, kit.root / "handbill.toml"]
+        seconds = int(max((p.stat().st_mtime for p in files if p.is_file()), default=0))
+    return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc)

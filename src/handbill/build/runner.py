@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import gc
 import multiprocessing
 import os
@@ -52,6 +53,7 @@ from handbill.build.writers import (
 from handbill.errors import HandbillError, internal_failure
 from handbill.guard import OUTPUT_MEMORY, OUTPUT_SECONDS, bounded
 from handbill.kit.loader import Kit, buildable
+from handbill.kit.timezones import summer_time_warning
 from handbill.render.qr import known_matrices, remember_matrices
 from handbill.render.templating import RenderedHTML
 
@@ -413,11 +415,14 @@ def _import_for_workers() -> None:
 
 
 def _kit_warnings(kit: Kit, todo: list[Job]) -> list[str]:
+    clock = summer_time_warning(kit.config.timezone, datetime.date.today().year)
+    warnings = [clock] if clock else []
     imprint = kit.config.imprint
     published = any(kit.materials[job.material].published for job in todo)
     if imprint.complete or not published:
-        return []
+        return warnings
     return [
+        *warnings,
         f"the imprint is incomplete (missing {', '.join(imprint.missing)} in [imprint] of "
-        "handbill.toml), so published materials are marked PROOF - NOT FOR PRINT"
+        "handbill.toml), so published materials are marked PROOF - NOT FOR PRINT",
     ]

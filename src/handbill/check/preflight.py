@@ -236,7 +236,7 @@ def _fit(entry: dict[str, Any], label: str, reader: PdfReader) -> list[Finding]:
                 "warning",
                 label,
                 "fit",
-                f"{pages} pages, expected {expected}: add content, "
+                f"{pages} page{'s' if pages != 1 else ''}, expected {expected}: add content, "
                 "or change 'pages:' in the front matter",
             )
         ]
@@ -257,7 +257,8 @@ def _fit(entry: dict[str, Any], label: str, reader: PdfReader) -> list[Finding]:
             "error",
             label,
             "fit",
-            f"{pages} pages, expected {expected} (about {lines} lines over); "
+            f"{pages} pages, expected {expected} (about {lines} "
+            f"line{'s' if lines != 1 else ''} over); "
             "shorten the text, or change 'pages:' if the extra page is wanted",
             page=expected + 1,
         )

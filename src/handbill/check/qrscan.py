@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 import statistics
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +49,22 @@ def qr_findings(
                 findings += _one_qr(code, found, image, px_per_mm, label, variables)
     finally:
         document.close()
-    return findings
+    return _once(findings, "on the sheet" if entry.get("imposition") else "on the page")
+
+
+def _once(findings: list[Finding], where: str) -> list[Finding]:
+    """Each finding once: an A4 sheet of four flyers has four copies of the same code, whose
+    findings differ at most in a measurement's last digit."""
+    same: dict[tuple[str, str, int | None, str], list[Finding]] = {}
+    for finding in findings:
+        shape = re.sub(r"[0-9.]+", "#", finding.message)
+        same.setdefault((finding.severity, finding.check, finding.page, shape), []).append(finding)
+    return [
+        copies[0]
+        if len(copies) == 1
+        else replace(copies[0], message=f"{copies[0].message} ({len(copies)} copies {where})")
+        for copies in same.values()
+    ]
 
 
 def _one_qr(

@@ -1,12 +1,11 @@
 """Carry text exactly in the PDF, as /ActualText around each cluster whose glyphs misread.
 
 A PDF maps each glyph back to characters through the font's ToUnicode table: one text per
-glyph, for the whole PDF (WeasyPrint keeps the first it meets). That fails in three ways:
+glyph, for the whole PDF (WeasyPrint keeps the first it meets). That fails in two ways:
 Noto Nastaliq Urdu draws one base shape for several letters and the dots as separate glyphs,
 so a glyph has no single right character (Kozea/WeasyPrint#2841); a glyph shared by several
-texts reads back as the first (an NFD "Siân" row makes an NFC one read back as NFD, a
-no-break space makes later spaces read as no-break); and in a merge one row's text decides
-how another row's glyphs read back.
+texts reads back as the first, so in a merge one row's text decides how another row's glyphs
+read back (an NFD "Siân" row makes an NFC one read back as NFD).
 
 A marked-content span with /ActualText (PDF 1.5, ISO 32000-1 section 14.9.4) gives the exact
 text that the glyphs inside it stand for. While ``exact_text`` is active, every cluster of a
@@ -96,7 +95,7 @@ def glyph_clusters(textbox: Any, fonts: Any) -> list[tuple[tuple[int, int] | Non
     Right-to-left clusters always get a span. A left-to-right cluster gets one only when its
     glyphs read back as other text: ``fonts`` gives the PDF font of a run's Pango font, whose
     map (one text per glyph, the first WeasyPrint met) may hold another row's or another
-    word's text for a glyph (a decomposed accent, a shared Nastaliq shape, a no-break space).
+    word's text for a glyph (a decomposed accent, a shared Nastaliq shape).
     """
     line, _ = textbox.pango_layout.get_first_line()
     utf8 = textbox.pango_layout.text.encode()

@@ -208,6 +208,8 @@ def _problems(marks: list[FitMark], steps: dict[int, int], found: Measure) -> li
         size = found.boxes.get(mark.id)
         if size is None or not too_big(mark, size):
             continue
+        if mark.wrap and steps[mark.id] == len(mark.sizes) - 1:
+            continue  # more lines at its smallest size is what the template asked for
         smallest = mark.size_text(steps[mark.id])
         if mark.nowrap:
             more = max(size.used) / max(size.column, 1.0) - 1

@@ -119,6 +119,22 @@ def spilled_text(document: Document) -> list[str]:
     ]
 
 
+def off_page_text(document: Document) -> list[str]:
+    """One warning per page with text that runs off the paper (the first piece, and how many
+    more): cut off by the printer whatever the reader's PDF viewer shows."""
+    first: dict[int, tuple[str, int]] = {}
+    for number, text, off, _ in _spills(document):
+        if off:
+            seen, count = first.get(number, (text, 0))
+            first[number] = (seen, count + 1)
+    return [
+        f"page {number}: '{text[:40]}' runs off the page"
+        + (f" (and {count - 1} more)" if count > 1 else "")
+        + "; shorten it or make its box larger"
+        for number, (text, count) in sorted(first.items())
+    ]
+
+
 def spill_depth(document: Document) -> float | None:
     """How far below its box or page the lowest spilled text reaches, in px (0: none spills);
     None when some text spills sideways or upwards, which a shorter text does not cure."""

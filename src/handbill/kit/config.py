@@ -13,7 +13,6 @@ from handbill.errors import ConfigError, KitError, did_you_mean, unreadable_valu
 from handbill.kit import pressoffice
 from handbill.kit.boundary import read_text, regular_file, roots_of
 from handbill.kit.checker import Checker
-from handbill.kit.events import DEFAULT_TIMEZONE, check_timezone
 from handbill.kit.fonts import brand_family, font_problem
 from handbill.kit.links import (
     Link,
@@ -27,6 +26,7 @@ from handbill.kit.nobreak import last_words_together, unbroken_address
 from handbill.kit.palette import derive
 from handbill.kit.paper import Paper, parse_paper
 from handbill.kit.press import MAX_INK, PrintSettings, read_print_settings
+from handbill.kit.timezones import DEFAULT_TIMEZONE, check_timezone
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -335,6 +335,9 @@ def _brand(root: Path, data: dict[str, Any], check: Checker, declared: list[str]
             value = value.get("rgb")
         if isinstance(value, str) and _HEX.match(value):
             colours[key] = value.lower()
+        elif isinstance(value, str) and re.fullmatch(r"[0-9a-fA-F]{6}", value.strip()):
+            # A hex colour without its "#": the commonest slip, named exactly.
+            check.add("brand.colours", key, f"'{value}' needs a '#': write \"#{value.strip()}\"")
         else:
             check.add(
                 "brand.colours",

@@ -8,11 +8,11 @@ import zoneinfo
 from dataclasses import dataclass
 from pathlib import Path
 
-from handbill.errors import KitError, TemplateError, did_you_mean
+from handbill.errors import KitError, TemplateError
 from handbill.kit.filenames import file_slug, unique_names
 from handbill.kit.links import url_problem
+from handbill.kit.timezones import DEFAULT_TIMEZONE
 
-DEFAULT_TIMEZONE = "Europe/London"
 DOWNLOADS_LINK = "downloads"  # [links] downloads: where the output folder is published
 DEFAULT_HOURS = 2  # an event with a start time but no end: a meeting's usual length
 URL_COLUMNS = ("booking_link", "url", "link", "page")
@@ -22,17 +22,6 @@ TIME_EXAMPLES = "write it as 7pm, 7.30pm, 19:30 or '10am to 4pm'"
 _CLOCK = re.compile(r"^(\d{1,2})(?:[.:](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$", re.IGNORECASE)
 _HALF = re.compile(r"([ap])\.?m\.?$", re.IGNORECASE)
 _RANGE = re.compile(r"\s*(?:-|\u2013|\u2014|\bto\b|\buntil\b|\btill\b)\s*", re.IGNORECASE)
-
-
-def check_timezone(name: str) -> str:
-    """ "" when ``name`` is a time zone the computer knows (IANA, e.g. Europe/London), else why."""
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        # Listing every zone for the hint takes a while: only for a name that is wrong.
-        hint = did_you_mean(name, sorted(zoneinfo.available_timezones()), ignore_case=True)
-        return f"'{name}' is not a time zone name such as Europe/London or Europe/Dublin.{hint}"
-    return ""
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from handbill.kit.vocabcheck import (
     check_field_columns,
     check_table,
     check_vars,
+    description_warning,
     unknown_settings,
     vocabulary_of,
 )
@@ -165,6 +166,10 @@ def load_kit(root: Path | str) -> Kit:
                 kit.warnings[material.name] = warnings
     if problems:  # a translation's inherited vars are the original's: reported once
         raise KitProblems(list(dict.fromkeys(problems)))
+    for material in materials.values():
+        named = description_warning(material, kit.roots)
+        if named:
+            kit.warnings.setdefault(material.name, []).append(named)
     for material in materials.values():
         check_fields(kit, material)
     outputs: dict[str, str] = {}

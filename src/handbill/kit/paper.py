@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from handbill.errors import did_you_mean
+
 SIZES_MM: dict[str, tuple[float, float]] = {
     "A2": (420, 594),
     "A3": (297, 420),
@@ -52,6 +54,12 @@ def parse_paper(text: str, orientation: str | None = None) -> Paper:
     words = str(text).split()
     if len(words) == 2 and words[1].lower() in ("portrait", "landscape"):
         text, orientation = words[0], orientation or words[1].lower()
+    elif len(words) == 2 and words[0].upper() in SIZES_MM:
+        hint = did_you_mean(words[1].lower(), ("portrait", "landscape"))
+        raise ValueError(
+            f"unknown orientation '{words[1]}' in '{text}': write '{words[0]} portrait' or "
+            f"'{words[0]} landscape'.{hint}"
+        )
     match = _EXPLICIT.match(str(text))
     if match:
         width, height = float(match[1]), float(match[2])

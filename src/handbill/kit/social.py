@@ -60,16 +60,32 @@ def social_kind(template: str, per: str) -> str:
 
 def parse_social(value: object) -> tuple[tuple[str, ...], str]:
     """The sizes in front matter (``social: [square, story]``), and a problem ("" when none)."""
-    if isinstance(value, str):  # "social: square, story", as for qr
-        value = [part.strip() for part in value.split(",") if part.strip()]
     allowed = ", ".join(SIZES)
+    if isinstance(value, str):  # "social: square, story", as for qr
+        if "," not in value and len(value.split()) > 1:
+            return (), (
+                f"separate the image sizes with commas: '{', '.join(value.split())}' "
+                f"(sizes: {allowed})."
+            )
+        value = [part.strip() for part in value.split(",") if part.strip()]
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         return (), f"must be a list of image sizes from: {allowed}, e.g. [square, story]."
-    for item in value:
-        if item not in SIZES:
-            hint = did_you_mean(item, SIZES)
-            return (), f"no image size '{item}'.{hint} Sizes: {allowed}."
-    return tuple(dict.fromkeys(value)), ""
+    # Letter case does not matter: "Story" is the story size.
+    sizes = [item.strip().lower() for item in value]
+    unknown = [item for item, size in zip(value, sizes, strict=True) if size not in SIZES]
+    if len(unknown) == 1:
+        hint = did_you_mean(unknown[0].lower(), SIZES)
+        return (), f"no image size '{unknown[0]}'.{hint} Sizes: {allowed}."
+    if unknown:  # every one at once, not one per build
+        named = [f"'{item}'{_meant(item)}" for item in unknown]
+        return (), f"no image sizes {', '.join(named[:-1])} and {named[-1]}. Sizes: {allowed}."
+    return tuple(dict.fromkeys(sizes)), ""
+
+
+def _meant(item: str) -> str:
+    """ " (did you mean 'x'?)" for a misspelt size, or ""."""
+    hint = did_you_mean(item.lower(), SIZES).strip()
+    return f" ({hint[0].lower()}{hint[1:]})" if hint else ""
 
 
 def image_name(stem: str, size: str, slide: int = 0, ending: str = "png") -> str:

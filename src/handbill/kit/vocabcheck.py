@@ -54,6 +54,27 @@ def vars_line(material: Material, key: str, roots: tuple[Path, ...]) -> tuple[Pa
     return material.path, None
 
 
+# A kit file named in a description ("for each event in data/events.csv"): the download page
+# shows the description to volunteers, to whom a file in the kit means nothing.
+KIT_FILE = re.compile(
+    r"(?<![\w/])(?:data|materials|templates|assets)/[\w./-]*\w|(?<![\w/.-])[\w-]+\.(?:csv|md|toml)\b"
+)
+
+
+def description_warning(material: Material, roots: tuple[Path, ...]) -> str | None:
+    """A warning when the material's description names a kit file; else None."""
+    found = KIT_FILE.search(material.description)
+    if found is None:
+        return None
+    lines = read_text(material.path, "material", roots).splitlines()
+    line = next((n for n, text in enumerate(lines, 1) if text.startswith("description:")), None)
+    where = display_path(material.path) + (f":{line}" if line else "")
+    return (
+        f"{where}: the description names the kit file '{found.group()}', which volunteers "
+        "read on the download page: say what the material is and what it is for instead"
+    )
+
+
 def check_vars(
     material: Material, vocabulary: Vocabulary, kit_root: Path
 ) -> tuple[list[Problem], list[str]]:

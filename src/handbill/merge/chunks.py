@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import multiprocessing
 import os
+import sys
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -45,12 +48,15 @@ class Chunk:
     in_full: int = 0  # letters laid out in full (the others were drawn over a shared layout)
 
 
-def in_workers(function: Any, args: Iterable[tuple[Any, ...]], workers: int) -> Iterator[Any]:
-    """``function(*a)`` for each of ``args``, over worker processes, in order.
+def in_workers(
+    function: Any, args: Iterable[tuple[Any, ...]], workers: int, shared: tuple[Any, ...] = ()
+) -> Iterator[Any]:
+    """``function(*shared, *a)`` for each of ``args``, over worker processes, in order.
 
-    ``args`` may be a generator (of rows read from the table as they are needed): it is read
-    only a few jobs ahead of the results handed back, so memory holds about one job per worker
-    whatever the table's length.
+    ``shared`` (the kit, the material) goes to each worker once, when it starts, not with every
+    job. ``args`` may be a generator (of rows read from the table as they are needed): it is
+    read only a few jobs ahead of the results handed back, so memory holds about one job per
+    worker whatever the table's length.
     """
     todo = iter(args)
     started = list(islice(todo, 2))
@@ -58,17 +64,20 @@ def in_workers(function: Any, args: Iterable[tuple[Any, ...]], workers: int) -> 
         from handbill.engine.layout import sharing_fonts
 
         with sharing_fonts():
-            yield from (function(*a) for a in chain(started, todo))
+            yield from (function(*shared, *a) for a in chain(started, todo))
         return
     method = "fork" if threading.active_count() == 1 else "forkserver"
     context = multiprocessing.get_context(method)
     pending: deque[Future[Any]] = deque()
     with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_init_worker, initargs=(os.getpid(),)
+        workers,
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(os.getpid(), function, shared),
     ) as pool:
         try:
             for a in chain(started, todo):
-                pending.append(pool.submit(_call, (function, a)))
+                pending.append(pool.submit(_call, a))
                 # Results are handed back in order while later jobs are laid out; one job
                 # waits for each worker beyond those being laid out.
                 if len(pending) > 2 * workers:
@@ -87,23 +96,47 @@ def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield part
 
 
-def call(function: Any, *args: Any) -> Any:
-    """``function(*args)``: for jobs of more than one kind in one run of workers."""
-    return function(*args)
+def either(kit: Kit, material: Material, function: Any, *args: Any) -> Any:
+    """``function(kit, material, *args)``: for jobs of more than one kind in one run of workers."""
+    return function(kit, material, *args)
 
 
-def _init_worker(owner: int) -> None:
+_job: list[Any] = []  # in a worker: the function and the arguments every job shares
+
+
+def _init_worker(owner: int, function: Any, shared: tuple[Any, ...]) -> None:
     from handbill.engine.layout import sharing_fonts
 
     die_with(owner)
-
+    _job[:] = [function, shared]
     # The chunks a worker lays out share its fonts and parsed stylesheets (see engine/layout.py).
     sharing_fonts().__enter__()
 
 
-def _call(job: tuple[Any, tuple[Any, ...]]) -> Any:
-    function, args = job
-    return function(*args)
+def _call(args: tuple[Any, ...]) -> Any:
+    function, shared = _job
+    try:
+        return function(*shared, *args)
+    finally:
+        _give_back()
+
+
+def _give_back() -> None:
+    """Hand the memory a job freed back to the system (glibc keeps it otherwise, and a worker
+    laying out thousands of letters would grow with them)."""
+    gc.collect()
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+def _libc() -> Any:
+    try:
+        return ctypes.CDLL("libc.so.6")
+    except OSError:  # not glibc (macOS, musl): its allocator is left as it is
+        return None
+
+
+_LIBC = _libc() if sys.platform.startswith("linux") else None
 
 
 def layout_chunk(
@@ -176,14 +209,15 @@ def _split(
 ) -> None:
     import io
 
-    from handbill.pages.concat import concatenate
+    from handbill.pages.concat import Source, concatenate
 
+    chunk = Source(io.BytesIO(data))  # read once for all its letters
     for letter, row in zip(letters, rows, strict=True):
         first = letter["first_page"] - 1
         out = io.BytesIO()
         # The letter's pages, with their part of the chunk's structure tree.
         pages = range(first, first + letter["pages"])
-        concatenate([io.BytesIO(data)], out, title, language, pages)
+        concatenate([chunk], out, title, language, pages)
         letter.update(write_split(out.getvalue(), folder, row, title, language))
 
 
@@ -192,12 +226,12 @@ def write_split(pdf: Any, folder: Path, row: Row, title: str, language: str) -> 
     folder, tagged, titled and in its language, as the merged PDF; its manifest fields."""
     import io
 
-    from handbill.pages.concat import concatenate
+    from handbill.pages.structure import tag_untagged
 
     if not isinstance(pdf, bytes):
-        drawn, out = io.BytesIO(), io.BytesIO()
-        pdf.write(drawn)
-        concatenate([drawn], out, title, language)
+        tag_untagged(pdf, title, language)
+        out = io.BytesIO()
+        pdf.write(out)
         pdf = out.getvalue()
     name = split_name(row.number, row.cells)
     # The recorded path, in the private folder: private/NAME.merge/FILE.

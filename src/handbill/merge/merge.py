@@ -186,10 +186,10 @@ def _chunks(
     if plan is None:
         size = min(CHUNK, -(-scan.good // workers))  # a small merge still uses every worker
         args = (
-            (kit, material, part, work / f"{n:05d}.pdf", folder, overrides)
+            (part, work / f"{n:05d}.pdf", folder, overrides)
             for n, part in enumerate(batched(scan.rows(), size))
         )
-        yield from in_workers(layout_chunk, args, workers)
+        yield from in_workers(layout_chunk, args, workers, (kit, material))
         return
     yield from shared_chunks(kit, material, plan, scan, work, folder, overrides, workers)
 
@@ -200,7 +200,7 @@ class Letters:
 
     def __init__(self) -> None:
         self.rows, self.firsts, self.counts = array("l"), array("l"), array("l")
-        self.files: list[tuple[str, str]] = []  # with --split: each letter's path and digest
+        self.files: dict[int, tuple[str, str]] = {}  # with --split: by letter, path and digest
         self.pages = self.in_full = 0
         self.warnings: list[str] = []
 
@@ -212,7 +212,7 @@ class Letters:
                 self.firsts.append(letter["first_page"] + self.pages)
                 self.counts.append(letter["pages"])
                 if "path" in letter:
-                    self.files.append((letter["path"], letter["sha256"]))
+                    self.files[len(self.rows) - 1] = (letter["path"], letter["sha256"])
             self.pages += chunk.pages
             self.in_full += chunk.in_full
             self.warnings += chunk.warnings
@@ -224,8 +224,8 @@ class Letters:
             {"row": row, "first_page": first, "pages": count}
             for row, first, count in zip(self.rows, self.firsts, self.counts, strict=True)
         ]
-        for letter, (path, digest) in zip(found, self.files, strict=False):
-            letter.update(path=path, sha256=digest)
+        for index, (path, digest) in self.files.items():
+            found[index].update(path=path, sha256=digest)
         return found
 
 

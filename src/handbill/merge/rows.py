@@ -19,6 +19,7 @@ from handbill.kit.data import table_rows
 from handbill.kit.fonts import coverage
 from handbill.kit.loader import Kit
 from handbill.kit.material import Material
+from handbill.kit.vocabcheck import closest
 from handbill.merge.chunks import Row
 
 
@@ -74,6 +75,22 @@ def scan_rows(kit: Kit, material: Material, table: Path, overrides: dict[str, st
         if not scan.columns:
             scan.columns = list(cells)
             missing = [name for name in required if name not in cells]
+            # A heading with a capital ("Address"; spaces are stripped): named, as in a per: table.
+            near = [
+                (heading, name)
+                for heading in cells
+                if heading not in required
+                and (name := closest(heading.strip().casefold(), missing)) is not None
+            ]
+            if near:
+                raise KitError(
+                    "; ".join(f"column '{h}': did you mean '{n}'?" for h, n in near)
+                    + f" Correct the header row: {material.name} fills "
+                    + ", ".join(f"[[{n}]]" for _, n in near)
+                    + " from the column of that name.",
+                    table,
+                    1,
+                )
             if missing:
                 raise KitError(
                     f"has no column {', '.join(repr(m) for m in missing)}, which "

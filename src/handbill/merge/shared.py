@@ -89,7 +89,7 @@ def shared_chunks(
     ``scan`` is the merge table's first pass (merge/rows.py); its rows are read again as
     needed, never held all at once.
     """
-    from handbill.merge.chunks import CHUNK, batched, call, in_workers, layout_chunk
+    from handbill.merge.chunks import CHUNK, batched, either, in_workers, layout_chunk
     from handbill.merge.groups import MIN_GROUP, group_key, grouped
 
     while True:
@@ -100,12 +100,12 @@ def shared_chunks(
         size = min(CHUNK, max(1, -(-len(wanted) // workers)))
         firsts = (row for row in scan.rows() if row.number in wanted)
         args = (
-            (kit, material, plan, part, work / f"base-{n:05d}.pdf", overrides)
+            (part, work / f"base-{n:05d}.pdf", overrides)
             for n, part in enumerate(batched(firsts, size))
         )
         bases: dict[bytes, Base] = {}
         unkeyed: set[str] = set()
-        for found, more in in_workers(lay_out_bases, args, workers):
+        for found, more in in_workers(lay_out_bases, args, workers, (kit, material, plan)):
             unkeyed |= more
             bases.update((wanted[number], base) for number, base in found if base is not None)
         if not unkeyed:
@@ -122,34 +122,17 @@ def shared_chunks(
             own = {row.number: bases.get(group_key(plan, row.cells)) for row in part}
             own_bases = {n: base for n, base in own.items() if base is not None}
             if own_bases:
-                yield (
-                    compose_chunk,
-                    kit,
-                    material,
-                    plan,
-                    part,
-                    own_bases,
-                    work / f"{number:05d}.pdf",
-                    folder,
-                    overrides,
-                )
+                path = work / f"{number:05d}.pdf"
+                yield compose_chunk, plan, part, own_bases, path, folder, overrides
                 number += 1
                 continue
             # No row here shares a base: laid out in full, as many letters to a document as
             # the full layouts take.
             for run in batched(part, CHUNK):
-                yield (
-                    layout_chunk,
-                    kit,
-                    material,
-                    run,
-                    work / f"{number:05d}.pdf",
-                    folder,
-                    overrides,
-                )
+                yield layout_chunk, run, work / f"{number:05d}.pdf", folder, overrides
                 number += 1
 
-    yield from in_workers(call, jobs(), workers)
+    yield from in_workers(either, jobs(), workers, (kit, material))
 
 
 def _overlay_document(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
@@ -9,7 +10,6 @@ from typing import IO, Any
 from pypdf import PdfReader
 from pypdf.generic import (
     ArrayObject,
-    BooleanObject,
     DictionaryObject,
     IndirectObject,
     NameObject,
@@ -23,11 +23,10 @@ from pypdf.generic import (
 from handbill.pages.structure import (
     CLOSE_PAGE,
     OPEN_PAGE,
+    Tree,
+    catalog_entries,
     marking,
     page_element,
-    parent_entries,
-    prune,
-    top_elements,
     xmp,
 )
 
@@ -46,17 +45,31 @@ class _Ref(IndirectObject):
         stream.write(f"{self.idnum} 0 R".encode())
 
 
+class Source:
+    """One input PDF, read once for every part taken from it (a chunk's letters, one by one)."""
+
+    def __init__(self, source: Path | IO[bytes]) -> None:
+        self.reader = PdfReader(source)
+        _explicit_destinations(self.reader)
+        catalog: Any = self.reader.trailer["/Root"]
+        tree = catalog.get("/StructTreeRoot")
+        self.tree = Tree(tree.get_object()) if tree is not None else None
+
+
 class _Joiner:
     """Writes objects to ``target`` as they come, keeping only their offsets."""
 
     def __init__(self, target: IO[bytes]):
         self.target = target
-        self.offsets = [0] * (_METADATA + 1)
-        self.pages: list[int] = []
+        # Machine integers, not a list of Python ones: a 50,000-letter merge writes a few
+        # hundred thousand objects, and the joining process should not grow with them.
+        self.offsets = array("q", [0] * (_METADATA + 1))
+        self.pages = array("q")
         self.elements: list[Any] = []  # the /Document element's kids
         self.parents: list[Any] = []  # the parent tree's entries, keys 0, 1, ...
         self.marks: tuple[_Ref, _Ref] | None = None  # streams round an untagged page
         self.numbers: dict[int, int] = {}  # the current input's object numbers -> new ones
+        self.overrides: dict[int, PdfObject] = {}  # the current input's objects, cut down
         self.todo: list[tuple[int, PdfObject]] = []
         target.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
 
@@ -76,7 +89,7 @@ class _Joiner:
             if value.idnum not in self.numbers:
                 self.numbers[value.idnum] = self.number()
                 # Not ``or``: a stream whose dictionary is empty is falsy, yet still a stream.
-                target = value.get_object()
+                target = self.overrides.get(value.idnum, value.get_object())
                 self.todo.append(
                     (self.numbers[value.idnum], NullObject() if target is None else target)
                 )
@@ -92,11 +105,13 @@ class _Joiner:
             return ArrayObject(self.renumber(item) for item in value)
         return value
 
-    def add(self, source: Path | IO[bytes], pages: range | None = None) -> None:
+    def add(self, source: Path | IO[bytes] | Source, pages: range | None = None) -> None:
         """Append the pages of ``source`` (those in ``pages``, or all), with their part of its
         structure tree, or an element for each page of an untagged PDF."""
-        reader = PdfReader(source)
-        self.numbers = {}
+        if not isinstance(source, Source):
+            source = Source(source)
+        reader, tree = source.reader, source.tree
+        self.numbers, self.overrides = {}, {}
         taken = [
             reader.pages[i] for i in (pages if pages is not None else range(len(reader.pages)))
         ]
@@ -105,11 +120,8 @@ class _Joiner:
         for page, num in zip(taken, own, strict=True):
             if page.indirect_reference is not None:
                 self.numbers[page.indirect_reference.idnum] = num
-        _explicit_destinations(reader)
-        catalog: Any = reader.trailer["/Root"]
-        tree = catalog.get("/StructTreeRoot")
         if tree is not None:
-            self._carry(tree.get_object(), taken, pages is not None)
+            self._carry(tree, taken, pages is not None)
         for page, num in zip(taken, own, strict=True):
             self.pages.append(num)
             copy = DictionaryObject(
@@ -125,23 +137,23 @@ class _Joiner:
                 obj_num, obj = self.todo.pop()
                 self.write(obj_num, self.renumber(obj))
 
-    def _carry(self, tree: Any, taken: list[Any], part: bool) -> None:
+    def _carry(self, tree: Tree, taken: list[Any], part: bool) -> None:
         """Take the input's structure elements (those on ``taken`` if ``part``) under the
         joined /Document element, with new parent tree keys for the pages and links."""
-        kids, above = top_elements(tree)
-        for num in above:  # the input's root and /Document element: the joined file's own
+        for num in tree.above:  # the input's root and /Document element: the joined file's own
             self.numbers[num] = _DOCUMENT
+        kids = tree.kids
         if part:
-            kids = prune(kids, {p.indirect_reference.idnum for p in taken})
+            kids, cut = tree.part({p.indirect_reference.idnum for p in taken})
+            self.overrides.update(cut)
         self.elements += [self.renumber(kid) for kid in kids]
-        entries = parent_entries(tree.get("/ParentTree"))
         for page in taken:
             holders = [page, *(a.get_object() for a in page.get("/Annots", ()))]
             for holder, key in (
                 (h, k) for h in holders for k in ("/StructParents", "/StructParent")
             ):
-                if key in holder and int(holder[key]) in entries:
-                    value = entries[int(holder[key])]
+                if key in holder and int(holder[key]) in tree.entries:
+                    value = tree.entries[int(holder[key])]
                     holder[NameObject(key)] = NumberObject(len(self.parents))
                     self.parents.append(self.renumber(value))
 
@@ -169,15 +181,8 @@ class _Joiner:
         catalog = {
             NameObject("/Type"): NameObject("/Catalog"),
             NameObject("/Pages"): _Ref(_PAGES, 0, None),
-            NameObject("/StructTreeRoot"): _Ref(_ROOT, 0, None),
-            NameObject("/MarkInfo"): DictionaryObject({NameObject("/Marked"): BooleanObject(True)}),
-            NameObject("/ViewerPreferences"): DictionaryObject(
-                {NameObject("/DisplayDocTitle"): BooleanObject(True)}
-            ),
-            NameObject("/Metadata"): _Ref(_METADATA, 0, None),
+            **catalog_entries(_Ref(_ROOT, 0, None), _Ref(_METADATA, 0, None), language),
         }
-        if language:
-            catalog[NameObject("/Lang")] = create_string_object(language)
         self.write(_CATALOG, DictionaryObject(catalog))
         kids = ArrayObject(_Ref(num, 0, None) for num in self.pages)
         tree = {
@@ -232,7 +237,7 @@ def _explicit_destinations(reader: PdfReader) -> None:
 
 
 def concatenate(
-    paths: Iterable[Path | IO[bytes]],
+    paths: Iterable[Path | IO[bytes] | Source],
     target: IO[bytes],
     title: str,
     language: str,

@@ -19,9 +19,10 @@ from handbill.pages.colourops import RGB8, ColourError, rgb8
 CMYK = tuple[float, float, float, float]
 # Colours this close to grey (CIELAB chroma) are printed in black ink alone: text, rules, QR
 # codes and greys in four inks blur when the plates are a hair out of register, and a grey made
-# of four inks drifts in hue on press. 10 takes in the blue-black and warm-black greys designers
-# use for text, not a navy or a brown.
-NEUTRAL_CHROMA = 10.0
+# of four inks drifts in hue on press. 15 takes in the blue-black, slate and warm-black greys
+# designers use for small text (NHS dark grey #425563 is 12), not a navy (#003087 is 56) or a
+# brown.
+NEUTRAL_CHROMA = 15.0
 SOLID_BLACK = 0.9
 
 

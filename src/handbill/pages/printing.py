@@ -122,6 +122,7 @@ def home_sheets(
     """
     width, height = entry["paper"]["width_mm"], entry["paper"]["height_mm"]
     codes = entry["qr_codes"]
+    tiled: dict[str, Any] = {}
     if entry.get("booklet"):
         sheets, order = impose_booklet(source)
         where = {
@@ -181,6 +182,12 @@ def home_sheets(
         pages, arrangement = rows * columns, f"tiled {rows} x {columns}"
         if plan.scale < 1:
             arrangement += f" at {plan.scale * 100:.0f} %"
+        # What the tiles make when joined, for the page and the pack to say ("84 %, 353 x 249
+        # mm"): a poster printed smaller than its paper size is no longer "A3".
+        tiled = {
+            "scale": plan.scale,
+            "joined_mm": [round(plan.width * plan.scale, 2), round(plan.height * plan.scale, 2)],
+        }
         sheet = plan.sheet
     else:
         return None
@@ -202,6 +209,7 @@ def home_sheets(
         "pages": pages,
         "expected_pages": None,
         "qr_codes": moved,
+        **tiled,
     }
     return sheets, fields
 

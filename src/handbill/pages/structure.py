@@ -14,11 +14,13 @@ from typing import Any
 
 from pypdf.generic import (
     ArrayObject,
+    BooleanObject,
     DecodedStreamObject,
     DictionaryObject,
     IndirectObject,
     NameObject,
     NumberObject,
+    create_string_object,
 )
 
 # What goes round an untagged page's content: one marked-content sequence, MCID 0 on each page.
@@ -53,29 +55,67 @@ def top_elements(root: Any) -> tuple[list[Any], list[int]]:
     return kids, above
 
 
-def prune(kids: list[Any], pages: set[int]) -> list[Any]:
-    """The elements among ``kids`` with content on the pages ``pages`` (object numbers), each
-    cut down in place to that content: a letter's part of a tree made for many letters."""
-    return [kid for kid in kids if _touches(kid, pages, None)]
+class Tree:
+    """An input's structure tree, read once for every part taken from it (a chunk's letters,
+    one by one): nothing in it is changed, so each part is cut from the whole tree."""
 
+    def __init__(self, root: Any) -> None:
+        self.kids, self.above = top_elements(root)
+        self.entries = parent_entries(root.get("/ParentTree"))
+        self._pages: dict[int, frozenset[int]] = {}  # element -> pages its content is on
 
-def _touches(kid: Any, pages: set[int], page: int | None) -> bool:
-    """Whether ``kid`` (an element, a marked-content or object reference, or an MCID on
-    ``page``) has content on ``pages``; an element keeps only such kids."""
-    if isinstance(kid, int):
-        return page in pages
-    target = kid.get_object() if isinstance(kid, IndirectObject) else kid
-    if not isinstance(target, DictionaryObject):
-        return False
-    own = target.get("/Pg")
-    here = own.idnum if isinstance(own, IndirectObject) else page
-    if "/S" not in target:  # an /MCR or /OBJR: content on its page
-        return here in pages
-    kept = [k for k in _as_list(target.get("/K")) if _touches(k, pages, here)]
-    target[NameObject("/K")] = ArrayObject(kept)
-    if own is not None and here not in pages:
-        del target["/Pg"]  # no content left on it: the page is not in this file
-    return bool(kept)
+    def part(self, pages: set[int]) -> tuple[list[Any], dict[int, DictionaryObject]]:
+        """The top elements with content on ``pages`` (object numbers), and for each element
+        (by object number) that has content elsewhere too, a copy cut down to these pages,
+        to be written instead of it."""
+        overrides: dict[int, DictionaryObject] = {}
+        kept = [self._cut(kid, pages, None, overrides) for kid in self.kids]
+        return [kid for kid in kept if kid is not None], overrides
+
+    def _cut(
+        self, kid: Any, pages: set[int], page: int | None, overrides: dict[int, DictionaryObject]
+    ) -> Any:
+        """``kid`` (an element, a marked-content or object reference, or an MCID on ``page``)
+        if it has content on ``pages``, cut down to that content; else None."""
+        if not self._on(kid, page) & pages:
+            return None
+        target = kid.get_object() if isinstance(kid, IndirectObject) else kid
+        if not isinstance(target, DictionaryObject) or "/S" not in target:
+            return kid  # an MCID, /MCR or /OBJR on these pages
+        own = target.get("/Pg")
+        here = own.idnum if isinstance(own, IndirectObject) else page
+        kids = _as_list(target.get("/K"))
+        kept = [k for k in (self._cut(k, pages, here, overrides) for k in kids) if k is not None]
+        if len(kept) == len(kids) and (own is None or here in pages):
+            return kid  # all of it is on these pages
+        copy = DictionaryObject(target)
+        copy[NameObject("/K")] = ArrayObject(kept)
+        if own is not None and here not in pages:
+            del copy["/Pg"]  # no content left on it: the page is not in this part
+        if isinstance(kid, IndirectObject):
+            overrides[kid.idnum] = copy
+            return kid
+        return copy
+
+    def _on(self, kid: Any, page: int | None) -> frozenset[int]:
+        """The pages (object numbers) ``kid`` has content on."""
+        if isinstance(kid, int):
+            return frozenset([page]) if page is not None else frozenset()
+        number = kid.idnum if isinstance(kid, IndirectObject) else None
+        if number is not None and number in self._pages:
+            return self._pages[number]
+        target = kid.get_object() if isinstance(kid, IndirectObject) else kid
+        found: frozenset[int] = frozenset()
+        if isinstance(target, DictionaryObject):
+            own = target.get("/Pg")
+            here = own.idnum if isinstance(own, IndirectObject) else page
+            if "/S" not in target:  # an /MCR or /OBJR: content on its page
+                found = frozenset([here]) if here is not None else frozenset()
+            else:
+                found = frozenset().union(*(self._on(k, here) for k in _as_list(target.get("/K"))))
+        if number is not None:
+            self._pages[number] = found
+        return found
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -127,3 +167,57 @@ def xmp(title: str, language: str) -> DecodedStreamObject:
     stream[NameObject("/Type")] = NameObject("/Metadata")
     stream[NameObject("/Subtype")] = NameObject("/XML")
     return stream
+
+
+def tag_untagged(writer: Any, title: str, language: str) -> None:
+    """Tag a pypdf writer's untagged pages in place, as the joiner tags an untagged input (one
+    element a page), with the same title, language and metadata: for a letter drawn over a
+    shared layout, written on its own without being read back."""
+    root, document = writer._add_object(DictionaryObject()), writer._add_object(DictionaryObject())
+    opened, closed = writer._add_object(marking(OPEN_PAGE)), writer._add_object(marking(CLOSE_PAGE))
+    elements, parents = ArrayObject(), ArrayObject()
+    for key, page in enumerate(writer.pages):
+        contents = page.raw_get("/Contents") if "/Contents" in page else None
+        if contents is None:
+            continue  # a blank back: nothing to read
+        inner = list(contents) if isinstance(contents, ArrayObject) else [contents]
+        page[NameObject("/Contents")] = ArrayObject([opened, *inner, closed])
+        element = writer._add_object(page_element(document, page.indirect_reference))
+        elements.append(element)
+        page[NameObject("/StructParents")] = NumberObject(key)
+        parents += [NumberObject(key), ArrayObject([element])]
+    document.get_object().update(
+        {
+            NameObject("/Type"): NameObject("/StructElem"),
+            NameObject("/S"): NameObject("/Document"),
+            NameObject("/P"): root,
+            NameObject("/K"): elements,
+        }
+    )
+    root.get_object().update(
+        {
+            NameObject("/Type"): NameObject("/StructTreeRoot"),
+            NameObject("/K"): document,
+            NameObject("/ParentTree"): DictionaryObject({NameObject("/Nums"): parents}),
+            NameObject("/ParentTreeNextKey"): NumberObject(len(writer.pages)),
+        }
+    )
+    writer._root_object.update(
+        catalog_entries(root, writer._add_object(xmp(title, language)), language)
+    )
+    writer.add_metadata({"/Title": title})
+
+
+def catalog_entries(root: Any, metadata: Any, language: str) -> dict[Any, Any]:
+    """What a tagged, titled PDF's catalog holds beside its pages."""
+    entries = {
+        NameObject("/StructTreeRoot"): root,
+        NameObject("/MarkInfo"): DictionaryObject({NameObject("/Marked"): BooleanObject(True)}),
+        NameObject("/ViewerPreferences"): DictionaryObject(
+            {NameObject("/DisplayDocTitle"): BooleanObject(True)}
+        ),
+        NameObject("/Metadata"): metadata,
+    }
+    if language:
+        entries[NameObject("/Lang")] = create_string_object(language)
+    return entries

@@ -76,7 +76,7 @@ def calendar_section(out_dir: Path) -> str:
     return (
         '<section class="calendars" aria-labelledby="h-calendars">\n'
         '<h2 id="h-calendars">Add the events to your calendar</h2>\n'
-        "<p>Open a file with your phone or computer's calendar to add the event, with its "
+        "<p>Open a file with your phone or computer\u2019s calendar to add the event, with its "
         "time, place and link.</p>\n"
         f'<ul class="downloads">{"".join(items)}</ul>\n</section>'
     )

@@ -1,6 +1,6 @@
 """Human names for outputs on the download page and the pack's cover sheet: a material's kind
-("A5 leaflet"), the variant a data row makes ("Leeds", "Rally - Old Palace Yard - Fri 26 Oct
-2018") and its language ("Welsh"), never a file name."""
+("A5 leaflet"), the variant a data row makes ("Leeds", "Rally, Old Palace Yard, Fri 26 Oct
+2018"), its language ("Welsh") and how to print it, never a file name."""
 
 from __future__ import annotations
 
@@ -53,6 +53,8 @@ TEMPLATE_KINDS = {
     "press-release": "Press release",
     "speech": "Speech",
 }
+# Between a kind and its variant, and between a variant's words: an en dash, as in print.
+DASH = " \u2013 "
 # Columns of a data row that say which variant it is, in the order they are shown: what it is
 # called, where, then when. The first name column found is used, and the first place column.
 NAME_COLUMNS = ("title", "name", "group", "event")
@@ -66,12 +68,13 @@ def language_name(language: str) -> str:
 
 
 def kind(material: Material, with_paper: bool = True) -> str:
-    """What the material is, in words: "A5 leaflet", "Placard (A3)", or its title."""
+    """What the material is, in words: "A5 leaflet", "A3 placard", or its title."""
     known = TEMPLATE_KINDS.get(material.template)
     if known is None:
         return material.title
     if with_paper and material.template in ("placard", "event-poster") and material.paper.label:
-        return f"{known} ({material.paper.label.split()[0]})"
+        # The paper first, as a print shop says it: "A3 placard", like "A5 leaflet".
+        return f"{material.paper.label.split()[0]} {known[:1].lower()}{known[1:]}"
     return known
 
 
@@ -112,7 +115,7 @@ def variant(kit: Kit, material: Material, row: int | None) -> str:
         rows = rows_of(kit, material)
         if 1 <= row <= len(rows):
             words = row_words(rows[row - 1], group_name=True)
-    text = " - ".join(w for w in words if w)
+    text = DASH.join(w for w in words if w)
     if material.language.split("-")[0] != kit.config.language.split("-")[0]:
         text = (
             f"{text} ({language_name(material.language)})"
@@ -123,7 +126,167 @@ def variant(kit: Kit, material: Material, row: int | None) -> str:
 
 
 def output_title(kit: Kit, material: Material, entry: dict[str, Any]) -> str:
-    """The title of one output for a list: "A5 leaflet - Leeds (Welsh)"."""
+    """The title of one output for a list: "A5 leaflet", an en dash, "Leeds (Welsh)"; a poster
+    tiled for home printers says at what size it comes out ("A3 placard, printed at 84 % on 2
+    A4 sheets, 353 x 249 mm when joined")."""
     row = entry.get("row")
     words = variant(kit, material, row if isinstance(row, int) else None)
-    return f"{kind(material)} - {words}" if words else kind(material)
+    title = f"{kind(material)}{DASH}{words}" if words else kind(material)
+    tiles = tiled_words(entry)
+    return f"{title}, {tiles}" if tiles else title
+
+
+def sides_words(two_sided: bool, landscape: bool, flip: str) -> str:
+    """How to set the printer: "print one-sided", or "print double-sided, flip on long edge".
+
+    ``flip`` is the kit's duplex_flip: the edge a landscape sheet's back is laid out for; a
+    portrait sheet always flips on its long edge."""
+    if not two_sided:
+        return "print one-sided"
+    return f"print double-sided, flip on {flip if landscape else 'long'} edge"
+
+
+def entry_sides(entry: dict[str, Any], flip: str) -> str:
+    """``sides_words`` for one PDF of the manifest, from its paper and whether it is two-sided."""
+    paper = entry.get("paper") or {}
+    landscape = _number(paper.get("width_mm")) > _number(paper.get("height_mm"))
+    return sides_words(bool(entry.get("duplex") or entry.get("booklet")), landscape, flip)
+
+
+def tiled_words(entry: dict[str, Any]) -> str:
+    """For a poster tiled over A4 sheets: "printed at 84 % on 2 A4 sheets, 353 x 249 mm when
+    joined" (or "full size on ..."); "" for any other output."""
+    parts = _tiled(entry)
+    if parts is None:
+        return ""
+    how, sheets, size = parts
+    return f"{how} on {sheets} A4 sheet{'s' * (sheets != 1)}, {size} when joined"
+
+
+def _tiled(entry: dict[str, Any]) -> tuple[str, int, str] | None:
+    """A tiled poster's scale in words, its sheets and its size when joined, from the
+    manifest's ``scale`` and ``joined_mm``; None for any other output, or an older manifest."""
+    imposition = str(entry.get("imposition") or "")
+    joined = entry.get("joined_mm")
+    if not imposition.startswith("tiled") or not isinstance(joined, list) or len(joined) != 2:
+        return None
+    scale = _number(entry.get("scale", 1.0))
+    # As the tiles label themselves (pages/impose.py): whole mm, rounded the same way.
+    size = f"{_number(joined[0]):.0f} x {_number(joined[1]):.0f} mm"
+    how = "full size" if scale >= 0.995 else f"printed at {scale * 100:.0f} %"
+    return how, int(_number(entry.get("pages"))), size
+
+
+def _number(value: object) -> float:
+    # A manifest may come from elsewhere: anything but a number counts as 0.
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
+
+
+# What a QR code leads to, by the link name the manifest records (a kit's [links] name, or
+# "booking" / "calendar" / "url" for a row's own address), in the stock templates' own words
+# beside the code: a volunteer reads what it does, never which column or file it came from.
+LINK_WORDS = {
+    "petition": "Sign the petition",
+    "donate": "Donate to the campaign",
+    "events": "Find more events",
+    "booking": "Book your place",
+    "calendar": "Add it to your calendar",
+    "case": "Find out more",
+    "url": "A web page",
+}
+
+
+def qr_titles(material: Material, kit_language: str) -> dict[str, str]:
+    """The words a material prints beside its codes, by link name (its ``qr_titles``, or its
+    one ``qr_title``), when they are in the page's language; else none."""
+    if material.language.split("-")[0] != kit_language.split("-")[0]:
+        return {}
+    titles = material.vars.get("qr_titles")
+    found = {str(k): str(v) for k, v in (titles.items() if isinstance(titles, dict) else ()) if v}
+    single = material.vars.get("qr_title")
+    if isinstance(single, str) and single and len(material.qr) == 1:
+        found.setdefault(material.qr[0], single)
+    return found
+
+
+def qr_words(entries: list[dict[str, Any]], titles: dict[str, str] | None = None) -> str:
+    """What a material's QR codes lead to, from its finished-size PDFs (one per variant), in
+    ``titles`` (the words printed beside each) or the stock words: "QR code: Sign the
+    petition", or where variants differ "QR codes: Sign the petition (1 version) · Find more
+    events (3 versions)"; "" without any."""
+    counts: dict[str, int] = {}
+    for entry in entries:
+        codes = entry.get("qr_codes")
+        names = {
+            str(code["link"])
+            for code in (codes if isinstance(codes, list) else [])
+            if isinstance(code, dict) and isinstance(code.get("link"), str)
+        }
+        for name in sorted(names):
+            counts[name] = counts.get(name, 0) + 1
+    words = []
+    for name, count in counts.items():
+        word = (titles or {}).get(name) or LINK_WORDS.get(name) or name.replace("-", " ")
+        word = word[:1].upper() + word[1:]
+        if count != len(entries) and len(entries) > 1:
+            word += f" ({count} version{'s' * (count != 1)})"
+        words.append(word)
+    if not words:
+        return ""
+    return f"QR code{'s' * (len(words) > 1)}: " + " \u00b7 ".join(words)
+
+
+def download_label(entry: dict[str, Any], sized: bool = True) -> str:
+    """A PDF's link text on the download page, by what it is for: "PDF to print at home or in
+    the office", "PDF for a print shop: CMYK PDF/X-4, 3 mm bleed, crop marks", greyscale or
+    A4 sheets; the finished-size ones with their paper and pages when ``sized`` (the card's
+    facts already show them on screen; a screen reader hears them with each link)."""
+    pages = int(_number(entry.get("pages")))
+    paper = (entry.get("paper") or {}).get("name", "")
+    size = f" ({paper}, {pages} page{'s' * (pages != 1)})" if sized else ""
+    grey = bool(entry.get("greyscale"))
+    imposition = str(entry.get("imposition") or "")
+    if imposition:
+        sheets = "Greyscale A4 sheets" if grey else "A4 sheets"
+        tiled = _tiled(entry)
+        if tiled is not None:  # "2 A4 sheets for home printers: printed at 84 %, ..."
+            scaled, many, joined = tiled
+            what = "greyscale A4 sheets" if grey else "A4 sheets"
+            return f"{many} {what} for home printers: {scaled}, {joined} when joined"
+        if imposition.startswith("tiled"):
+            how = imposition  # an older manifest, without the size
+        elif imposition.endswith("-up"):
+            count = imposition.split("-")[0]
+            how = "one to a sheet" if count == "1" else f"{count} to a sheet"
+        else:
+            how = imposition  # "booklet of 8 pages"
+        return f"{sheets} for home printers ({how})"
+    if entry.get("mode") == "press":
+        # What a print shop asks for, from what the manifest says the file has.
+        parts = []
+        if entry.get("pdf_x"):
+            parts.append(f"CMYK PDF/X-{entry['pdf_x']}")
+        bleed = _number(entry.get("bleed_mm"))
+        if bleed > 0:
+            parts.append(f"{bleed:g} mm bleed")
+        if entry.get("crop_marks"):
+            parts.append("crop marks")
+        shop = "PDF for a print shop" + (": " + ", ".join(parts) if parts else "")
+        return shop + size
+    if grey:
+        return "Greyscale PDF for black-and-white printers and photocopiers" + size
+    dims = entry.get("paper") or {}
+    if max(_number(dims.get("width_mm")), _number(dims.get("height_mm"))) > 297.5:
+        # Bigger than A4: few homes have the printer; the A4 sheets are for them.
+        return f"PDF for an office printer that takes {str(paper).split()[0]} paper" + size
+    return "PDF to print at home or in the office" + size
+
+
+def lead_line(tagline: str, count: int) -> str:
+    """The line under the campaign's name: "Fix our homes first: 7 materials to download and
+    print.", or after a tagline that ends a sentence, a sentence of its own."""
+    materials = f"{count} material{'s' * (count != 1)} to download and print."
+    text = tagline.strip() or "Campaign materials"
+    if text[-1] in ".!?\u2026":
+        return f"{text} {materials}"
+    return f"{text.rstrip(':;,')}: {materials}"

@@ -24,7 +24,7 @@ from handbill.kit.config import parse_toml
 from handbill.kit.filenames import file_slug
 from handbill.kit.loader import Kit, rows_of
 from handbill.kit.material import Material
-from handbill.publish.labels import output_title
+from handbill.publish.labels import output_title, sides_words
 from handbill.render.templating import output_stem, row_stem
 
 MAX_COPIES = 10_000
@@ -255,7 +255,9 @@ def _write_lists(folder: Path, title: str, listing: list[dict[str, Any]], flip: 
     write_atomic(folder / "packing-list.json", (json.dumps(data, indent=2) + "\n").encode())
     items = [(_item_line(row), _item_detail(row)) for row in listing]
     files = [(name, _how(name, count, flip)) for name, count in totals.items()]
-    names = {row["file"] for row in listing} | {row["output"] for row in listing}
+    # Kept on one line on the cover: file names, and page ranges ("pages 1-" then "40" reads
+    # as two numbers).
+    names = {row["file"] for row in listing} | {_pages(row) for row in listing}
     lines = [f"Print run: {title}", "", "Quantities are rounded up to whole sheets.", ""]
     lines += [f"[ ] {head}: {detail}" for head, detail in items]
     lines += ["", "Paper needed:"]
@@ -274,19 +276,23 @@ def _item_detail(row: dict[str, Any]) -> str:
     sides = "two-sided" if row["two_sided"] else "one-sided"
     per = f"{row['per_sheet']} per sheet, " if row["per_sheet"] > 1 else ""
     named = f"“{row['material_title']}”; " if row["material_title"] not in row["title"] else ""
-    return (
-        f"{named}{row['mode']} print{note}, {per}{row['sheets']} sheets {sides}; "
-        f"{row['file']} pages {row['pages']} ({row['output']})"
-    )
+    # The file name once, where the printer needs it to find the pages; the output's own name
+    # (leaflet-a5-leeds) means nothing to whoever packs the stack, so it is left out.
+    sheets = f"{row['sheets']} sheet{'s' * (row['sheets'] != 1)}"
+    return f"{named}{row['mode']} print{note}, {per}{sheets} {sides}; {row['file']} {_pages(row)}"
+
+
+def _pages(row: dict[str, Any]) -> str:
+    """Where the item is in its file: "page 3" or "pages 1\u201340"."""
+    first, _, last = str(row["pages"]).partition("-")
+    return f"page {first}" if last in ("", first) else f"pages {first}\u2013{last}"
 
 
 def _how(name: str, sheets: int, flip: str) -> str:
     """How to print one file of the pack: the sheets, and one or two sides."""
     stem = name.removesuffix(".pdf")
-    if not stem.endswith(TWO_SIDED):
-        return f"{sheets} sheets, print one-sided"
-    edge = flip if "-landscape" in stem else "long"
-    return f"{sheets} sheets, print double-sided, flip on {edge} edge"
+    sides = sides_words(stem.endswith(TWO_SIDED), "-landscape" in stem, flip)
+    return f"{sheets} sheets, {sides}"
 
 
 def cover_pdf(
@@ -298,8 +304,9 @@ def cover_pdf(
     """A one-page cover sheet to put on top of the printed stack: a tick box for each item
     and each file, so that whoever prints the run can check them off.
 
-    ``names`` are the file and output names in the text: each is kept on one line, so that
-    "leaflet-a5-leeds" is never read as "leaflet-a5-" and "leeds" on the next line."""
+    ``names`` are the file names and page ranges in the text: each is kept on one line, so
+    that "A4-home-two-sided.pdf" is never read as "A4-home-" and "two-sided.pdf", nor a range
+    as "pages 1-" and "40" on the next line."""
     from html import escape
 
     from handbill.engine.layout import stock_page_pdf

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from handbill.errors import HandbillError
+from handbill.publish.labels import sides_words
 
 # The files of a pack besides its print jobs, in the order the page lists them.
 EXTRAS = {
@@ -132,13 +133,10 @@ def stock_title(name: str) -> str:
 
 def _purpose(name: str, sheets: int, items: list[dict[str, Any]], flip: str) -> str:
     """How to print one file and what is in it: "25 sheets, print double-sided, flip on short
-    edge. Holds: A5 leaflet - Leeds, 50 copies (2 per sheet)."."""
+    edge. Holds: A5 leaflet (en dash) Leeds, 50 copies (2 per sheet)."."""
     found = STOCK_FILE.fullmatch(name)
-    if found is None or not found["two"]:
-        how = f"{sheets} sheet{'s' * (sheets != 1)}, print one-sided"
-    else:
-        edge = flip if found["landscape"] else "long"
-        how = f"{sheets} sheet{'s' * (sheets != 1)}, print double-sided, flip on {edge} edge"
+    two, landscape = (bool(found["two"]), bool(found["landscape"])) if found else (False, False)
+    how = f"{sheets} sheet{'s' * (sheets != 1)}, {sides_words(two, landscape, flip)}"
     held = "; ".join(
         f"{item['title']}, {item['copies_made']} copies"
         + (f" ({item['per_sheet']} per sheet)" if item["per_sheet"] > 1 else "")

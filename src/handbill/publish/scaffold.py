@@ -11,7 +11,9 @@ from handbill.kit.loader import stock_templates
 
 GITIGNORE = (
     "# Made by handbill build: the build's state, the outputs and the private outputs.\n"
-    ".handbill/\n/dist/\n/dist-private/\n"
+    ".handbill/\n/dist/\n/dist-private/\n*-private/\n"
+    "# People's names and addresses: never committed, never published (docs/variants.md).\n"
+    "/private/\ndata/supporters*.csv\n*.private.csv\n"
 )
 
 

@@ -16,7 +16,16 @@ from handbill.errors import HandbillError
 from handbill.kit.languages import text_direction
 from handbill.kit.loader import Kit
 from handbill.publish.eventlinks import calendar_files, calendar_section
-from handbill.publish.labels import kind, language_name, variant
+from handbill.publish.labels import (
+    download_label,
+    entry_sides,
+    kind,
+    language_name,
+    lead_line,
+    qr_titles,
+    qr_words,
+    variant,
+)
 from handbill.publish.runs import file_size as _size
 from handbill.publish.runs import pack_runs, runs_html
 from handbill.publish.share import (
@@ -350,7 +359,7 @@ h2 {{ color: var(--secondary-ink); margin: 2rem 0 .25rem; }}
 .downloads a span:first-child {{ text-decoration: underline; }}
 .downloads .size {{ color: var(--muted); font-weight: 400; white-space: nowrap; }}
 .run h3 {{ font-size: 1.1rem; margin: 1rem 0 .25rem; }}
-.run .purpose {{ margin: 0 .5rem .5rem; color: var(--muted); font-size: .9rem; }}
+.run .purpose, .downloads .how {{ margin: 0 .5rem .5rem; color: var(--muted); font-size: .9rem; }}
 .errors {{ background: var(--background); border-left: .4rem solid var(--proof);
   padding: .5rem 1rem; margin: 1rem 0; }}
 .errors h2 {{ color: var(--proof); margin-top: .5rem; }}
@@ -364,8 +373,7 @@ h2 {{ color: var(--secondary-ink); margin: 2rem 0 .25rem; }}
 <body>
 <header class="top">
 <h1>{e(kit.config.name)}</h1>
-<p>{e(kit.config.tagline or "Campaign materials")}: {count} material{"s" * (count != 1)} to
-download and print.</p>
+<p>{e(lead_line(kit.config.tagline, count))}</p>
 </header>
 <main>
 {error_html}
@@ -391,9 +399,10 @@ download and print.</p>
 """
 
 
-def _links(material: Any, entries: list[dict[str, Any]], named: str) -> str:
+def _links(material: Any, entries: list[dict[str, Any]], named: str, flip: str) -> str:
     """The download links of one variant: PDF, A4 sheets, editable copies, each labelled in
-    words with its size; ``named`` is the variant's name for screen readers."""
+    words by what it is for, with its size; ``named`` is the variant's name for screen readers.
+    A4 sheets say how to set the printer (``flip`` is the kit's duplex_flip), as the packs do."""
     e = html.escape
     order = list(KIND_LABELS)
 
@@ -403,16 +412,21 @@ def _links(material: Any, entries: list[dict[str, Any]], named: str) -> str:
     links = []
     for entry in sorted(entries, key=rank):
         label = KIND_LABELS[entry["kind"]]
-        if entry.get("imposition"):
-            label = f"A4 sheets for home printers ({entry['imposition']})"
-        elif entry["kind"] == "pdf":
-            pages = entry["pages"]
-            label = f"PDF, {entry['paper']['name']}, {pages} page{'s' * (pages != 1)}"
-        described = f"Download {material.title}{named and ', ' + named} as {label}"
+        how = ""
+        spoken = label
+        if entry["kind"] == "pdf":
+            label, spoken = download_label(entry, sized=False), download_label(entry)
+            if entry.get("imposition"):
+                how = entry_sides(entry, flip)
+                how = how[:1].upper() + how[1:] + "."
+        described = f"Download {material.title}{named and ', ' + named} as {spoken}"
+        described += f". {how}" if how else ""
         links.append(
             f'<li><a href="{e(quote(entry["path"], safe=""))}" download '
             f'aria-label="{e(described)}"><span>{e(label)}</span>'
-            f'<span class="size">{_size(entry["bytes"])}</span></a></li>'
+            f'<span class="size">{_size(entry["bytes"])}</span></a>'
+            + (f'<p class="how">{e(how)}</p>' if how else "")
+            + "</li>"
         )
     return "".join(links)
 
@@ -438,23 +452,28 @@ def _card(kit: Kit, card: Card) -> str:
     thumb = thumb_path(first["path"])
     pages = first["pages"]
     facts = [
-        kind(material),
+        kind(material, with_paper=False),  # the paper follows
         first["paper"]["name"],
         f"{pages} page{'s' * (pages != 1)}",
         language_name(first["language"]),
     ]
     variants = _variants(kit, card)
+    flip = kit.config.printing.duplex_flip
     if len(variants) > 1:
         facts.append(f"{len(variants)} versions")
         downloads = "".join(
             f'<li class="variant"><h4>{e(name)}</h4>'
-            f'<ul class="downloads">{_links(material, entries, name)}</ul></li>'
+            f'<ul class="downloads">{_links(material, entries, name, flip)}</ul></li>'
             for name, entries in variants
         )
         downloads = f'<ul class="variants">{downloads}</ul>'
     else:
-        downloads = f'<ul class="downloads">{_links(material, card.entries, "")}</ul>'
+        downloads = f'<ul class="downloads">{_links(material, card.entries, "", flip)}</ul>'
+    # What the QR codes lead to, from the codes really printed: one finished PDF a variant.
+    plain = [x for x in card.pdfs if x.get("mode") != "press" and not x.get("greyscale")]
+    codes = qr_words(plain or card.pdfs, qr_titles(material, kit.config.language))
     words = [material.name, material.title, material.description, material.template, *facts]
+    words.append(codes)
     words += [x["path"] for x in card.entries] + [name for name, _ in variants]
     search = re.sub(r"\s+", " ", " ".join(words).lower())
     # The card's own words (title, description) are in the material's language and script;
@@ -468,7 +487,8 @@ def _card(kit: Kit, card: Card) -> str:
         f"<h3>{e(material.title)}</h3>\n"
         + (f'<p class="desc">{e(material.description)}</p>\n' if material.description else "")
         + f'<div class="ui" {page}><p class="facts">{e(" · ".join(facts))}</p>\n'
-        f"{downloads}</div>\n</li>"
+        + (f'<p class="facts qr">{e(codes)}</p>\n' if codes else "")
+        + f"{downloads}</div>\n</li>"
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 import textwrap
@@ -184,17 +185,25 @@ def to_docx(
     blocks: list[Block],
     font_size: float = 12,
     look: DocLook | None = None,
+    author: str = "",
+    when: datetime.datetime | None = None,
     timing: Timing | None = None,
 ) -> bytes:
-    """A Word document with the same headings, paragraphs and lists, in the campaign's look,
-    and a speech's running times (``timing``) as in its PDF."""
+    """A Word document with the same headings, paragraphs and lists, in the campaign's look;
+    its properties name the campaign (``author``) and the build's date (``when``), and a
+    speech carries its running times (``timing``) as in its PDF."""
     from docx import Document  # imported here: only builds that export .docx need it
 
     document = Document()
     apply_look(document, look or DocLook(), font_size)
-    document.core_properties.title = title
-    document.core_properties.author = "handbill"
-    document.core_properties.comments = ""
+    properties = document.core_properties
+    properties.title = title
+    properties.author = properties.last_modified_by = author or "handbill"
+    properties.comments = ""
+    properties.revision = 1
+    # python-docx's own template is dated 2013: Word would show that as the document's date.
+    moment = when or datetime.datetime(1980, 1, 1, tzinfo=datetime.timezone.utc)
+    properties.created = properties.modified = moment.replace(tzinfo=None, microsecond=0)
     document.add_heading(title, level=0)
     if subtitle:
         document.add_paragraph(subtitle).runs[0].italic = True

@@ -2,8 +2,9 @@
 
 ``fit("title", 7.2, 3.1, "em", lines=3)`` writes ``data-fit="title"`` and an inline font size
 that carries a CSS comment with everything the engine needs (``/*fit:0:title:7.2:3.1:em:3:0*/``,
-and ``:173.3`` after it when the template gives the box's width, ``width_mm=173.3``), so that
-the engine can try other sizes by rewriting the HTML, without running Jinja again.
+and ``:173.3`` after it when the template gives the box's width, ``width_mm=173.3``, and
+``:wrap`` with ``wrap=True``), so that the engine can try other sizes by rewriting the HTML,
+without running Jinja again.
 Pure string work: nothing here lays anything out.
 """
 
@@ -29,7 +30,8 @@ _NAME = re.compile(r"[a-z][a-z0-9-]{0,39}")
 _MARK = re.compile(
     r"font-size: (?P<size>[0-9.]+)(?P<unit>[a-z]+); "
     r"/\*fit:(?P<id>\d+):(?P<name>[a-z0-9-]+):(?P<max>[0-9.]+):(?P<min>[0-9.]+):"
-    r"(?P<u>[a-z]+):(?P<lines>\d+):(?P<nowrap>[01])(?::(?P<width>[0-9.]+))?\*/"
+    r"(?P<u>[a-z]+):(?P<lines>\d+):(?P<nowrap>[01])(?::(?P<width>[0-9.]+))?"
+    r"(?P<wrap>:wrap)?\*/"
 )
 
 
@@ -45,6 +47,9 @@ class FitMark:
     lines: int
     nowrap: bool
     width_mm: float | None = None  # the width of its text column, when the template knows it
+    # At its smallest size the box may take more lines (a handle breaking after a "/"): the
+    # last resort, rather than a box that does not fit.
+    wrap: bool = False
 
     @property
     def sizes(self) -> list[float]:
@@ -63,7 +68,7 @@ class FitMark:
         return (
             f'data-fit="{self.name}" style="font-size: {size:g}{self.unit}; '
             f"/*fit:{self.id}:{self.name}:{self.largest:g}:{self.smallest:g}:{self.unit}:"
-            f'{self.lines}:{int(self.nowrap)}{width}*/"'
+            f'{self.lines}:{int(self.nowrap)}{width}{":wrap" if self.wrap else ""}*/"'
         )
 
 
@@ -89,6 +94,7 @@ def make_mark(
     lines: object = 1,
     nowrap: object = False,
     width_mm: object = None,
+    wrap: object = False,
 ) -> FitMark:
     """Check a fit() call's arguments; ``count`` is how many fit() boxes the output has so far."""
     if not isinstance(name, str) or not _NAME.fullmatch(name):
@@ -119,7 +125,13 @@ def make_mark(
             f"fit('{name}'): lines={one_line(str(lines), 20)} must be a whole number from 1 "
             f"to {MAX_LINES}, {EXAMPLE}"
         )
-    return FitMark(count, name, high, low, str(unit), lines, bool(nowrap), _width(width_mm, name))
+    if not isinstance(wrap, bool) or (wrap and nowrap):
+        raise TemplateError(
+            f"fit('{name}'): wrap= is True or False, and not with nowrap=True, e.g. "
+            f'fit("{name}", 10, 6, "rem", lines=1, wrap=True)'
+        )
+    width = _width(width_mm, name)
+    return FitMark(count, name, high, low, str(unit), lines, bool(nowrap), width, wrap)
 
 
 def _width(value: object, name: str) -> float | None:
@@ -146,7 +158,8 @@ class Fitter:
         self.marks: list[FitMark] = []
 
     def __call__(self, *args: object, **options: object) -> Markup:
-        """fit(name, largest, smallest, unit="em", lines=1, nowrap=False, width_mm=None)"""
+        """fit(name, largest, smallest, unit="em", lines=1, nowrap=False, width_mm=None,
+        wrap=False)"""
         mark = make_mark(len(self.marks), *args, **options)
         self.marks.append(mark)
         # The name is checked above (letters, digits, '-') and the numbers are floats.
@@ -163,6 +176,7 @@ def _from_match(match: re.Match[str]) -> FitMark:
         int(match["lines"]),
         match["nowrap"] == "1",
         float(match["width"]) if match["width"] else None,
+        bool(match["wrap"]),
     )
 
 

@@ -10,12 +10,13 @@ from typing import Any
 
 import jinja2
 from jinja2.exceptions import SecurityError
+from markupsafe import Markup, escape
 
 from handbill.errors import KitError, TemplateError, did_you_mean, display_path, one_line
 from handbill.guard import TEMPLATE_MEMORY, TEMPLATE_SECONDS, WorkLimitError, bounded
 from handbill.kit.loader import Kit
 from handbill.kit.material import Material
-from handbill.kit.nobreak import last_words_together
+from handbill.kit.nobreak import last_words_together, unbroken_address
 from handbill.render.autolink import autolink
 from handbill.render.sandbox import KitLoader, KitSandbox, check_html, render_bounded
 
@@ -36,6 +37,9 @@ def environment(kit: Kit) -> jinja2.Environment:
             lstrip_blocks=True,
         )
         _ENVIRONMENTS[dirs].filters["longdate"] = long_date
+        _ENVIRONMENTS[dirs].filters["handle_breaks"] = handle_breaks
+        # "14 Quay Road" never ends a line in "14" (kit/nobreak.py), wherever it is printed.
+        _ENVIRONMENTS[dirs].filters["address"] = lambda value: unbroken_address(str(value))
         _ENVIRONMENTS[dirs].filters["autolink"] = autolink
         _ENVIRONMENTS[dirs].filters["keeplast"] = last_words_together
     return _ENVIRONMENTS[dirs]
@@ -49,6 +53,19 @@ def long_date(value: object) -> str:
     except ValueError:
         return text
     return f"{day:%A} {day.day}\u00a0{day:%B %Y}"  # "26 October" is never split at a line end
+
+
+# Where a social handle or address may break: before an "@" (a Mastodon server), after a "/"
+# or "." (an address), between the words of a CamelCase name, before a run of digits.
+_HANDLE_BREAK = re.compile(r"(?=@)|(?<=[/.])(?=.)|(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=[0-9])")
+
+
+def handle_breaks(value: object) -> Markup:
+    """A handle, escaped, with a ``<wbr>`` wherever it may break: "fb.com/RiversideTenants"
+    breaks as "fb.com/" "Riverside" "Tenants", never in the middle of a word."""
+    text = str(value)
+    pieces = _HANDLE_BREAK.split(text)
+    return Markup("<wbr>").join(escape(piece) for piece in pieces if piece)
 
 
 def run_template(

@@ -13,6 +13,7 @@ from handbill.kit.fields import fill_html, split_sections
 from handbill.kit.languages import localized_row
 from handbill.kit.links import link_label
 from handbill.kit.loader import Kit
+from handbill.kit.markdown import smart_text
 from handbill.kit.material import Material
 from handbill.kit.social import (
     MIN_TEXT_PX,
@@ -61,25 +62,41 @@ def short_link(kit: Kit, material: Material, row: dict[str, str] | None) -> str:
     return next((link.label for link in links.values()), "")
 
 
-MAX_ANSWER_CHARS = 200  # what a phone shows at 36 px or more beside the question
+MAX_ANSWER_CHARS = 260  # what a phone shows at 36 px or more beside the question
+_SENTENCE_END = re.compile(r"[.!?](?=\s)")
 
 
 def answer_excerpt(fragment: str) -> str:
     """The start of an answer for its image: its first paragraph, cut after the last whole
     sentence that fits in ``MAX_ANSWER_CHARS`` (never in the middle of one, unless the first
-    sentence alone is longer; then after a word, with an ellipsis)."""
-    first = re.search(r"<p>(.*?)</p>", fragment, flags=re.DOTALL)
-    text = html.unescape(re.sub(r"<[^>]+>", "", first[1] if first else fragment))
-    text = " ".join(text.split())
-    # A sentence that introduces a list ("Our main worries are that:") leads nowhere alone.
-    while text.endswith(":") and re.search(r"[.!?]\s", text):
-        text = text[: [m.end() for m in re.finditer(r"[.!?](?=\s)", text)][-1]]
+    sentence alone is longer; then after a word, with an ellipsis). A paragraph that only
+    introduces a list ("There are lots of ways to help:") goes on with the list's items."""
+    first = re.search(r"<p>(.*?)</p>(.*)", fragment, flags=re.DOTALL)
+    text = _plain(first[1] if first else fragment)
+    if text.endswith(":") and first:
+        if _SENTENCE_END.search(text):  # "We worry. Our worries are that:" -> "We worry."
+            text = text[: [m.end() for m in _SENTENCE_END.finditer(text)][-1]]
+        else:
+            items = [_plain(item) for item in re.findall(r"<li>(.*?)</li>", first[2], re.DOTALL)]
+            items = [_ended(item) for item in items if item]
+            if items:
+                lead = items[0][:1].lower() + items[0][1:] if items[0][1:2].islower() else items[0]
+                text = " ".join([text, lead, *items[1:]])
     if len(text) <= MAX_ANSWER_CHARS:
         return text
-    ends = [m.end() for m in re.finditer(r"[.!?](?=\s)", text[: MAX_ANSWER_CHARS + 1])]
+    ends = [m.end() for m in _SENTENCE_END.finditer(text[: MAX_ANSWER_CHARS + 1] + " ")]
     if ends:
         return text[: ends[-1]]
-    return text[:MAX_ANSWER_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return text[:MAX_ANSWER_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "\u2026"
+
+
+def _plain(markup: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", markup)).split())
+
+
+def _ended(sentence: str) -> str:
+    """A list item as a sentence: with its full stop."""
+    return sentence if sentence[-1:] in ".!?" else sentence + "."
 
 
 def social_pages(
@@ -95,7 +112,10 @@ def social_pages(
         return []
     kind = social_kind(material.template, material.per)
     row = localized_row(row, material.language) if row is not None else None
-    content = fill_html(material.body_html, values, material.fields)
+    # Printed with typographic quotes (St Bede\u2019s), as in print; links stay as written.
+    printed = {name: smart_text(value) for name, value in values.items()}
+    cells = {column: smart_text(cell) for column, cell in (row or {}).items()}
+    content = fill_html(material.body_html, printed, material.fields)
     slides: list[Any] = [None]
     if kind == "faq":
         slides = [s for s in split_sections(content) if s.title][:MAX_SLIDES] or [None]
@@ -104,7 +124,7 @@ def social_pages(
         # Markdown with raw HTML off, already safe; inserted, never compiled.
         "content": Markup(content),  # nosec B704
         "sections": split_sections(content),
-        "row": DataRow(row or {}, material.per, number),
+        "row": DataRow(cells, material.per, number),
         "min_text_px": MIN_TEXT_PX,
         "short_link": short_link(kit, material, row),
     }
