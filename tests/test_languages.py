@@ -511,7 +511,7 @@ def test_urdu_meeting_line_and_dates_use_urdu_digits(out: Path) -> None:
     ("name", "title"),
     [
         ("leaflet-a5.cy", "Dewch o hyd i\u2019ch AS"),
-        ("leaflet-a5.pl", "Znajdź swojego posła"),
+        ("leaflet-a5.pl", "Znajdź posła"),
         ("leaflet-a5.ur", "اپنا ایم پی تلاش کریں"),
     ],
 )

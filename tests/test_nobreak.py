@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import write
-from handbill.kit.loader import load_kit
+from conftest import REPO, write
+from handbill.kit.loader import load_kit, rows_of
 from handbill.kit.nobreak import keep_together, last_words_together
 from handbill.render.running import long_date
 from handbill.render.templating import render_html
@@ -103,3 +103,24 @@ def test_last_word_of_an_imprint_is_not_left_alone() -> None:
     # An address part is not one word alone, and a long last word may go on a line of its own.
     for kept in ("By B, Leeds\u00a0LS1\u00a01AA.", "See example.org/imprint-details", "One."):
         assert last_words_together(kept) == kept
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("Kitty Worthing (Docs Not Cops), John", "Kitty Worthing (Docs\u00a0Not\u00a0Cops), John"),
+        ("Rayah Feldman (Maternity Action)", "Rayah Feldman (Maternity\u00a0Action)"),
+        ("(SYMAAG) and (a much longer aside that may break)", None),
+    ],
+)
+def test_a_short_name_in_brackets_stays_on_one_line(typed: str, kept: str | None) -> None:
+    """The poster broke "(Docs Not" / "Cops)" across two lines."""
+    assert keep_together(typed) == (kept or typed)
+
+
+def test_an_event_title_keeps_its_last_two_words_together() -> None:
+    kit = load_kit(REPO)
+    material = kit.materials["event-poster"]
+    row = next(r for r in rows_of(kit, material) if r["title"].endswith("Not Passports"))
+    html = render_html(kit, material, row, 1).html
+    assert "Patients, Not\u00a0Passports</h1>" in html

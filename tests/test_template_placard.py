@@ -151,6 +151,22 @@ def test_placard_hashtag_and_prompt_come_from_the_kit(tmp_path: Path) -> None:
     assert html.count("Justice4NHS") == 1  # only in the small print, which is content
 
 
+@pytest.mark.parametrize("name", PLACARDS)
+def test_the_code_title_never_leaves_its_last_word_alone(
+    documents: dict[str, Any], name: str
+) -> None:
+    """ "Read about our / case": the title's last two words now share its last line."""
+    lines = [
+        "".join(t.text for t in boxes(line) if type(t).__name__ == "TextBox")
+        for box in boxes(documents[name].pages[0]._page_box)
+        if type(box).__name__ == "BlockBox"
+        and "qr-title" in (box.element.get("class") or "").split()
+        for line in box.children
+    ]
+    assert len(lines) == 2, lines  # the title wraps in the placard's narrow side column
+    assert lines[-1].strip() == "our\u00a0case", lines
+
+
 def placard_with_handle(tmp_path: Path, handle: str) -> Any:
     """The A4 placard of the example kit with a Facebook handle of its own, laid out."""
     config = (REPO / "handbill.toml").read_text(encoding="utf-8")

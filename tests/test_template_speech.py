@@ -24,7 +24,7 @@ from handbill.render.exporters import blocks_of, speech_timing
 from handbill.render.templating import render_html
 from pdftools import decode_qr_codes, page_sizes_mm, page_texts
 
-SPEECHES = {"speech-3min": 3, "speech-5min": 5}
+SPEECHES = {"speech-3min": 2, "speech-5min": 4}
 TOTALS = {"speech-3min": "about 3 minutes", "speech-5min": "about 5 minutes"}
 PX_PER_PT = 96 / 72
 MIN_BODY_PT = 16
@@ -108,7 +108,7 @@ def test_speeches_say_what_they_must(out: Path) -> None:
         "Care gets rationed. The budget decides, not the doctor.",
         "Sign our petition before you go home.",
         "YOUR LOCAL HOSPITAL",
-        "1 / 3",
+        "1 / 2",
     ):
         assert phrase in three, phrase
     for phrase in (
@@ -117,7 +117,7 @@ def test_speeches_say_what_they_must(out: Path) -> None:
         "The legal argument",
         "23 May 2018",
         "Sign the petition on your way out.",
-        "5 / 5",
+        "4 / 4",
     ):
         assert phrase in five, phrase
     # Not published: no imprint.
@@ -167,19 +167,33 @@ def test_no_heading_is_left_at_the_foot_of_a_page(documents: dict[str, Any]) -> 
             assert kinds and kinds[-1] != "h2", f"{name} page {number}"
 
 
-def test_no_section_is_split_across_pages(kit: Kit, out: Path) -> None:
-    """Each section, heading to last line, is on one page: every block's text on its page."""
+def test_sections_flow_so_no_page_but_the_last_is_under_half_full(
+    documents: dict[str, Any],
+) -> None:
+    """Each section moved whole to a new page left pages 1, 2 and 5 of the 5-minute speech
+    under half full: sections now follow one another, turning the page between paragraphs."""
+    for name, document in documents.items():
+        for number, page in enumerate(document.pages[:-1], start=1):
+            bottoms = [
+                box.position_y + box.height
+                for box, ancestors in walk(page._page_box)
+                if type(box).__name__ == "LineBox"
+                and any("speech-body" in classes(a) for a in ancestors)
+            ]
+            assert max(bottoms) > page.height / 2, f"{name} page {number}"
+
+
+def test_a_page_never_starts_with_a_pause_and_the_closing_section_is_whole(
+    kit: Kit, out: Path
+) -> None:
     for name in SPEECHES:
         pages = [flat(text) for text in page_texts(out / f"{name}.pdf")]
-        sections = split_sections(render_html(kit, kit.materials[name]).content)
-        for section in sections:
-            said = [b for b in blocks_of(section.html) if b.kind != "pause"]
-            blocks = [b.text for b in said if "____" not in b.text]
-            assert blocks, section.title
-            page = next(i for i, text in enumerate(pages) if f"{section.title} about" in text)
-            after = squash(pages[page].split(f"{section.title} about", 1)[1])
-            for block in blocks:
-                assert squash(block) in after, (name, section.title, page + 1, block[:30])
+        assert not any(text.startswith("PAUSE") for text in pages[1:]), name
+        last = split_sections(render_html(kit, kit.materials[name]).content)[-1]
+        said = [b.text for b in blocks_of(last.html) if b.kind != "pause" and "____" not in b.text]
+        page = next(i for i, text in enumerate(pages) if f"{last.title} about" in text)
+        after = squash(pages[page].split(f"{last.title} about", 1)[1])
+        assert all(squash(block) in after for block in said), name
 
 
 def test_a_pause_comes_before_every_section_but_the_first(kit: Kit, out: Path) -> None:

@@ -41,14 +41,20 @@ _PAIRS = re.compile(
 )
 
 
+# A short name in brackets, "(Docs Not Cops)", "(Maternity Action)": broken across two lines it
+# reads as two fragments, "(Docs Not" and "Cops)". Longer asides may break.
+SHORT_ASIDE = 24
+_ASIDE = re.compile(rf"\((?=[^()\n]{{3,{SHORT_ASIDE}}}\))([^()\n]*? [^()\n]*)\)")
 # A range of times or numbers, "10am to 4pm" or "6 to 8pm", kept on one line with its "to".
 _RANGE = re.compile(r"(?<=\d)((?:\s?(?:am|pm|a\.m\.|p\.m\.))?) +(to|until|till) +(?=\d)", re.I)
 
 
 def keep_together(text: str) -> str:
-    """``text`` with a no-break space inside each date, time, sum or measure."""
+    """``text`` with a no-break space inside each date, time, sum or measure, and inside a
+    short name in brackets."""
     if " " not in text:
         return text
+    text = _ASIDE.sub(lambda match: "(" + re.sub(" +", NBSP, match[1]) + ")", text)
     text = _RANGE.sub(lambda match: f"{match[1]}{NBSP}{match[2]}{NBSP}", text)
     return _PAIRS.sub(lambda match: next(part for part in match.groups() if part) + NBSP, text)
 
