@@ -135,7 +135,7 @@ def test_a_pdf_handbill_did_not_write_is_refused(
     writer.write(tmp_path / "f.pdf")
     code, output = run(runner, kit_dir, "talk", tmp_path / "f.pdf")
     assert output == (
-        "Error: --from-form: f.pdf is not a form handbill wrote, not of 'talk'; fill in "
+        "Error: --from-form: f.pdf is not a fillable form of 'talk' written by handbill; fill in "
         "talk.form.pdf from the output folder\n"
     )
     assert code == 1

@@ -41,10 +41,13 @@ def read_form(path: Path, material: str, known: set[str]) -> dict[str, str]:
     ):
         owner, fields = _read(path, where)
     if owner != material:
-        which = f"the form of '{owner}'" if owner else "not a form handbill wrote"
+        which = (
+            f"is the form of '{owner}', not of '{material}'"
+            if owner
+            else f"is not a fillable form of '{material}' written by handbill"
+        )
         raise HandbillError(
-            f"--from-form: {where} is {which}, not of '{material}'; fill in "
-            f"{material}.form.pdf from the output folder"
+            f"--from-form: {where} {which}; fill in {material}.form.pdf from the output folder"
         )
     values = {}
     for name, value in fields.items():
