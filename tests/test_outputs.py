@@ -35,7 +35,7 @@ def test_a_removed_material_leaves_the_manifest_the_page_and_the_folder(kit_dir:
     # Even a build of another material alone leaves a manifest of the kit as it is now.
     said = invoke("build", "sheet", "--kit", str(kit_dir), "--no-cache")
     assert said.splitlines()[0] == (
-        "removed 2 outputs of materials no longer in the kit: card.home.pdf, card.pdf"
+        "removed 2 outputs of materials or data rows no longer in the kit: card.home.pdf, card.pdf"
     )
     assert paths(out) == ["sheet.pdf"]
     invoke("site", "--kit", str(kit_dir))
@@ -58,7 +58,7 @@ def test_keep_stale_keeps_the_files_out_of_the_manifest(kit_dir: Path) -> None:
     (kit_dir / "materials" / "card.md").unlink()
     said = invoke("build", "--kit", str(kit_dir), "--keep-stale")
     assert said.splitlines()[0] == (
-        "kept 2 outputs of materials no longer in the kit (--keep-stale), left out of "
+        "kept 2 outputs of materials or data rows no longer in the kit (--keep-stale), left out of "
         "manifest.json: card.home.pdf, card.pdf"
     )
     assert (out / "card.pdf").is_file() and paths(out) == ["sheet.pdf"]
@@ -76,7 +76,7 @@ def test_a_removed_row_and_a_changed_file_name(kit_dir: Path) -> None:
     events.write_text("town\nLeeds\nHull\n")
     said = invoke("build", "flyer", "--kit", str(kit_dir))
     assert said.splitlines()[0] == (
-        "removed 1 output of materials no longer in the kit: flyer-york.pdf"
+        "removed 1 output of materials or data rows no longer in the kit: flyer-york.pdf"
     )
     assert [p for p in paths(out) if p.startswith("flyer")] == ["flyer-hull.pdf", "flyer-leeds.pdf"]
 

@@ -257,7 +257,7 @@ def recorded_in(folder: Path, prefix: str) -> list[dict[str, Any]]:
 
 @dataclass
 class Recorded:
-    """What writing the manifests did with the outputs of materials no longer in the kit."""
+    """What writing the manifests did with the outputs of materials or rows no longer there."""
 
     removed: list[str] = field(default_factory=list)  # deleted
     kept: list[str] = field(default_factory=list)  # --keep-stale: left, but out of the manifest
@@ -275,10 +275,10 @@ class Recorded:
         shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
         count = f"{len(names)} output{'s' * (len(names) != 1)}"
         if self.removed:
-            return f"removed {count} of materials no longer in the kit: {shown}"
+            return f"removed {count} of materials or data rows no longer in the kit: {shown}"
         return (
-            f"kept {count} of materials no longer in the kit (--keep-stale), left out of "
-            f"{MANIFEST_NAME}: {shown}"
+            f"kept {count} of materials or data rows no longer in the kit (--keep-stale), left "
+            f"out of {MANIFEST_NAME}: {shown}"
         )
 
 
