@@ -29,3 +29,18 @@ def test_jobs_are_read_a_few_ahead_of_the_results() -> None:
 def test_batched() -> None:
     assert list(batched(range(7), 3)) == [[0, 1, 2], [3, 4, 5], [6]]
     assert list(batched([], 3)) == []
+
+
+def test_workers_are_started_afresh_every_few_dozen_jobs() -> None:
+    """Each job says which process ran it: with two workers, 120 jobs run in three sets of two
+    workers (50 jobs a set, 25 a worker, shared as the workers ask for them)."""
+    import collections
+
+    ran = collections.Counter(in_workers(os_pid, ((n,) for n in range(120)), 2))
+    assert len(ran) == 6 and sum(ran.values()) == 120 and max(ran.values()) < 50
+
+
+def os_pid(number: int) -> int:
+    import os
+
+    return os.getpid()

@@ -26,6 +26,7 @@ from handbill.render.letters import letter_div, letter_pages, letter_parts, lett
 from handbill.render.templating import render_html
 
 CHUNK = 40  # letters per layout pass: enough to share the set-up, small enough to stream
+JOBS_PER_WORKER = 25  # jobs before the workers are started afresh
 
 
 @dataclass(frozen=True)
@@ -68,25 +69,30 @@ def in_workers(
         return
     method = "fork" if threading.active_count() == 1 else "forkserver"
     context = multiprocessing.get_context(method)
-    pending: deque[Future[Any]] = deque()
-    with ProcessPoolExecutor(
-        workers,
-        mp_context=context,
-        initializer=_init_worker,
-        initargs=(os.getpid(), function, shared),
-    ) as pool:
-        try:
-            for a in chain(started, todo):
-                pending.append(pool.submit(_call, a))
-                # Results are handed back in order while later jobs are laid out; one job
-                # waits for each worker beyond those being laid out.
-                if len(pending) > 2 * workers:
+    jobs = chain(started, todo)
+    # Fresh workers every few dozen jobs: a worker's memory creeps up with the jobs it has
+    # done (about 1.5 KB a letter; see docs/performance.md), and a long merge's should not.
+    while (first := next(jobs, None)) is not None:
+        generation = chain([first], islice(jobs, JOBS_PER_WORKER * workers - 1))
+        pending: deque[Future[Any]] = deque()
+        with ProcessPoolExecutor(
+            workers,
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(os.getpid(), function, shared),
+        ) as pool:
+            try:
+                for a in generation:
+                    pending.append(pool.submit(_call, a))
+                    # Results are handed back in order while later jobs are laid out; one job
+                    # waits for each worker beyond those being laid out.
+                    if len(pending) > 2 * workers:
+                        yield pending.popleft().result()
+                while pending:
                     yield pending.popleft().result()
-            while pending:
-                yield pending.popleft().result()
-        finally:
-            for future in pending:
-                future.cancel()
+            finally:
+                for future in pending:
+                    future.cancel()
 
 
 def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
