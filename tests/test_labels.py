@@ -186,8 +186,8 @@ def test_qr_words_come_from_the_codes_printed() -> None:
     kit = load_kit(REPO)
     leaflet = kit.materials["leaflet-a5"]
     titles = qr_titles(leaflet, kit.config.language)
-    assert qr_words([pdf("case", "page")], titles) == (
-        "QR codes: Read about the case · Your local group"
+    assert qr_words([pdf("find-your-mp", "page")], titles) == (
+        "QR codes: Find your MP · Your local group"
     )
     assert qr_titles(kit.materials["placard-a3"], "en-GB") == {"case": "Read about our case"}
     # A translation's own words are in its language, not the page's: the stock words instead.

@@ -45,7 +45,8 @@ def test_values_are_escaped_as_text() -> None:
     found = plan(HEAD, "", letter(), twice(letter()), CELLS)
     assert found is not None
     filled = found.fill(found.overlay, {**CELLS, "name": "O'Brien & <Smith>"})
-    assert "O'Brien &amp; &lt;Smith&gt;" in filled
+    # Escaped, and printed with a typographic apostrophe as every cell is.
+    assert "O\u2019Brien &amp; &lt;Smith&gt;" in filled
 
 
 def test_no_plan_when_a_cell_is_used_outside_the_last_blocks() -> None:
