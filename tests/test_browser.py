@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -156,7 +157,10 @@ def test_social_images_show_and_a_caption_copies(browser, example_out: Path) -> 
         expected = placard.locator(".post-text").inner_text()
         assert expected.endswith("#Justice4NHS 999callfornhs.org.uk/our-judicial-review")
         placard.locator("button.copy").click()
-        assert placard.locator(".copy-status").inner_text() == "Copied: paste it into your post."
+        # The clipboard answers asynchronously: wait for the page to say what happened.
+        status = placard.locator(".copy-status")
+        status.filter(has_text=re.compile(".")).wait_for(timeout=10_000)
+        assert status.inner_text() == "Copied: paste it into your post."
         assert page.evaluate("navigator.clipboard.readText()") == expected
         # A shared link to the page shows the placard's link card.
         og_image = page.locator('meta[property="og:image"]').get_attribute("content")
