@@ -9,7 +9,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from handbill.kit.fields import fill_html, split_sections
+from handbill.kit.fields import Section, fill_html, split_sections
 from handbill.kit.languages import localized_row
 from handbill.kit.links import link_label
 from handbill.kit.loader import Kit
@@ -116,9 +116,10 @@ def social_pages(
     printed = {name: smart_text(value) for name, value in values.items()}
     cells = {column: smart_text(cell) for column, cell in (row or {}).items()}
     content = fill_html(material.body_html, printed, material.fields)
-    slides: list[Any] = [None]
+    slides: list[Section | None] = [None]
     if kind == "faq":
-        slides = [s for s in split_sections(content) if s.title][:MAX_SLIDES] or [None]
+        questions: list[Section | None] = [s for s in split_sections(content) if s.title]
+        slides = questions[:MAX_SLIDES] or [None]
     common = {
         **kit_context(kit, material),
         # Markdown with raw HTML off, already safe; inserted, never compiled.
