@@ -175,3 +175,17 @@ def test_cardiff_welsh_leaflet_names_gig_cymru(kit: Kit) -> None:
     cardiff = next(n for n, r in enumerate(rows_of(kit, material), 1) if r["id"] == "cardiff")
     html = render_html(kit, material, rows_of(kit, material)[cardiff - 1], cardiff).html
     assert 'data-field="health_service">GIG Cymru</span>' in html
+
+
+def test_every_language_keeps_two_pages_for_the_print_shop(tmp_path: Path) -> None:
+    """The print shop's imprint is longer than a home printer's ("Printed by ..., 2 Sample Road,
+    Manchester M1 1AA." on two lines): the Welsh back once ran onto a third page with it."""
+    from handbill.build.jobs import Options
+
+    kit = load_kit(REPO)
+    names = [name for name in kit.materials if name.split(".")[0] == NAME]
+    report = build(kit, names, out_dir=tmp_path, jobs=2, options=Options(mode="press"))
+    assert not report.failures, report.failures
+    made = sorted(tmp_path.glob("*.press.pdf"))
+    assert len(made) == 16
+    assert {path.name: len(page_sizes_mm(path)) for path in made} == {path.name: 2 for path in made}
