@@ -89,7 +89,7 @@ def test_page_from_file_url(page, runner: CliRunner, kit_dir: Path, tmp_path: Pa
     assert page.evaluate("document.activeElement.id") == "filter"
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.getAttribute('aria-label')") == (
-        "Download Test card as PDF to print at home or in the office (A6 landscape, 1 page)"
+        "Download Test card as PDF on A6 paper, for a printer that takes A6 (A6 landscape, 1 page)"
     )
     page.screenshot(path=str(tmp_path / "site.png"), full_page=True)
     assert (tmp_path / "site.png").stat().st_size > 10_000
