@@ -37,6 +37,74 @@ def test_dates_times_and_sums_keep_together(typed: str, kept: str) -> None:
     assert keep_together(typed) == kept
 
 
+# Urdu words of a time: baje (o'clock), sarhe (half past), sawa (quarter past), paune
+# (quarter to); sham (evening), subah (morning), dopahar (afternoon), raat (night).
+BAJE, SARHE, SAWA, PAUNE = (
+    "\u0628\u062c\u06d2",
+    "\u0633\u0627\u0691\u06be\u06d2",
+    "\u0633\u0648\u0627",
+    "\u067e\u0648\u0646\u06d2",
+)
+SHAM, SUBAH, DOPAHAR, RAAT = (
+    "\u0634\u0627\u0645",
+    "\u0635\u0628\u062d",
+    "\u062f\u0648\u067e\u06c1\u0631",
+    "\u0631\u0627\u062a",
+)
+ON_WEDNESDAY = "\u0628\u062f\u06be \u06a9\u0648"  # "budh ko", words that may break
+NB = "\u00a0"
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        # The Barnsley group's meeting: "on Wednesday, evening half past 6" in ASCII digits,
+        # Extended Arabic-Indic (U+06F6, as Urdu prints them) and Arabic-Indic (U+0666).
+        (
+            f"{ON_WEDNESDAY} {SHAM} {SARHE} 6 {BAJE}",
+            f"{ON_WEDNESDAY} {SHAM}{NB}{SARHE}{NB}6{NB}{BAJE}",
+        ),
+        (
+            f"{ON_WEDNESDAY} {SHAM} {SARHE} \u06f6 {BAJE}",
+            f"{ON_WEDNESDAY} {SHAM}{NB}{SARHE}{NB}\u06f6{NB}{BAJE}",
+        ),
+        (f"{SHAM} {SARHE} \u0666 {BAJE}", f"{SHAM}{NB}{SARHE}{NB}\u0666{NB}{BAJE}"),
+        (f"{SUBAH} {SAWA} 9 {BAJE}", f"{SUBAH}{NB}{SAWA}{NB}9{NB}{BAJE}"),
+        (f"{RAAT} {PAUNE} \u06f8 {BAJE}", f"{RAAT}{NB}{PAUNE}{NB}\u06f8{NB}{BAJE}"),
+        (f"{DOPAHAR} 2 {BAJE}", f"{DOPAHAR}{NB}2{NB}{BAJE}"),
+        (f"{SHAM} \u06f7:\u06f3\u06f0 {BAJE}", f"{SHAM}{NB}\u06f7:\u06f3\u06f0{NB}{BAJE}"),
+        (f"7 {BAJE} {SHAM} {ON_WEDNESDAY}", f"7{NB}{BAJE} {SHAM} {ON_WEDNESDAY}"),
+        # Welsh: "7 yh" (pm) and "7 o'r gloch" (o'clock), straight or typographic apostrophe.
+        ("am 7 yh", f"am 7{NB}yh"),
+        ("am 6.30 y.h.", f"am 6.30{NB}y.h."),
+        ("am 7 o'r gloch", f"am 7{NB}o'r{NB}gloch"),
+        ("am 7 o\u2019r gloch", f"am 7{NB}o\u2019r{NB}gloch"),
+        # Polish: "o 19:00" (one letter never ends a line), "godz. 19", "o godz. 19".
+        (
+            "w drug\u0105 \u015brod\u0119 miesi\u0105ca o 18:30",
+            f"w drug\u0105 \u015brod\u0119 miesi\u0105ca o{NB}18:30",
+        ),
+        ("spotkanie o godz. 19", f"spotkanie o{NB}godz.{NB}19"),
+        ("Godz. 19 w ratuszu", f"Godz.{NB}19 w ratuszu"),
+    ],
+)
+def test_urdu_welsh_and_polish_times_keep_together(typed: str, kept: str) -> None:
+    assert keep_together(typed) == kept
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        f"{SHAM} \u06a9\u0648 \u0645\u0644\u06cc\u06ba",  # "in the evening, meet": no time
+        f"{SHAM} {SARHE} {ON_WEDNESDAY}",  # no number
+        "o rany",  # Polish "o" before a word
+        "a 7 yard walk",  # English, not Welsh "yh"
+    ],
+)
+def test_words_near_a_time_that_is_not_there_still_break(typed: str) -> None:
+    assert keep_together(typed) == typed
+
+
 @pytest.mark.parametrize(
     "typed",
     [
