@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from conftest import REPO, write
+from handbill.engine.layout import render, write_pdf
 from handbill.kit.loader import load_kit, rows_of
 from handbill.kit.nobreak import keep_together, last_words_together
 from handbill.render.running import long_date
@@ -192,3 +195,54 @@ def test_an_event_title_keeps_its_last_two_words_together() -> None:
     row = next(r for r in rows_of(kit, material) if r["title"].endswith("Not Passports"))
     html = render_html(kit, material, row, 1).html
     assert "Patients, Not\u00a0Passports</h1>" in html
+
+
+# "We meet on the second Wednesday of the month at half past 6 in the evening", as the Barnsley
+# group's Urdu leaflet says it.
+MEETING = f"ہم ہر مہینے کے دوسرے {ON_WEDNESDAY} {SHAM} {SARHE} 6 {BAJE} ملتے ہیں"
+
+
+def line_of_each_word(kit_dir: Path) -> dict[str, list[float]]:
+    """Where each word of the Urdu material's box was laid out: the tops of its copies, in
+    pt, as poppler reads the glyphs' positions (pdftotext -bbox)."""
+    kit = load_kit(kit_dir)
+    material = kit.materials["meet"]
+    document, _ = render(kit, render_html(kit, material, rows_of(kit, material)[0], 1))
+    path = write(kit_dir / "meet.pdf", "")
+    path.write_bytes(write_pdf(document, "Meet", "ur"))
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    tops: dict[str, list[float]] = {}
+    for top, word in re.findall(r'<word xMin="[^"]*" yMin="([^"]*)"[^>]*>([^<]*)</word>', boxes):
+        # poppler gives a right-to-left word's letters in the order they are drawn.
+        tops.setdefault(word[::-1], []).append(round(float(top)))
+        tops.setdefault(word, []).append(round(float(top)))
+    return tops
+
+
+def test_an_urdu_time_stays_on_one_line_of_a_narrow_box(
+    kit_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(kit_dir / "data" / "groups.csv", f"id,meeting_time\nbarnsley,{MEETING}\n")
+    write(
+        kit_dir / "materials" / "meet.md",
+        "---\ntemplate: meet\ntitle: Meet\nlanguage: ur\npaper: A6\nper: groups\n---\n",
+    )
+    # A box 50 mm wide: "sham" (evening) fits at the end of the first line, the rest of the
+    # time not.
+    write(
+        kit_dir / "templates" / "meet.html",
+        '{% extends "_base.html" %}{% block body %}<p style="width: 50mm; font-size: 11pt; '
+        'line-height: 2.2">{{ row.meeting_time }}</p>{% endblock %}',
+    )
+    phrase = [SHAM, SARHE, "\u06f6", BAJE]  # the digit printed as Urdu prints it
+    # Without the no-break spaces the line breaks inside the time: the test can fail.
+    monkeypatch.setattr("handbill.kit.markdown.keep_together", lambda text: text)
+    tops = line_of_each_word(kit_dir)
+    assert len({tops[word][0] for word in phrase}) == 2
+    monkeypatch.undo()
+    tops = line_of_each_word(kit_dir)
+    assert len({tops[word][0] for word in phrase}) == 1, tops
+    # ... and the line before it ends earlier instead: "ko" (on) ends it.
+    assert tops["\u06a9\u0648"][0] < tops[SHAM][0]
