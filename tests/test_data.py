@@ -7,12 +7,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import icalendar
+from markupsafe import escape
 
 from conftest import write
 from handbill.build.runner import build
 from handbill.kit.data import TableRow, load_data, printed_cells
 from handbill.kit.loader import load_kit
 from handbill.publish.site import write_site
+from handbill.render.templating import render_html
 from pdftools import decode_qr_codes, pdftotext
 
 TITLE = "Don't stop - it's \"ours\""
@@ -46,6 +48,18 @@ def test_a_row_keeps_its_cells_as_written_and_prints_them_typeset(tmp_path: Path
         "town": "King\u2019s Lynn\u00a0\u2013 west"
     }
     assert printed_cells(None) == {}
+
+
+def test_a_template_reading_a_whole_table_gets_its_rows_as_printed(kit_dir: Path) -> None:
+    write(kit_dir / "data" / "events.csv", EVENTS)
+    write(
+        kit_dir / "templates" / "listing.html",
+        "{% for event in data.events %}{{ event.venue }}|{{ event.booking_link }}{% endfor %}",
+    )
+    write(kit_dir / "materials" / "listing.md", "---\ntemplate: listing\ntitle: All\n---\n")
+    kit = load_kit(kit_dir)
+    html = render_html(kit, kit.materials["listing"]).html
+    assert html == f"St Bede\u2019s Church|{escape(BOOKING)}"
 
 
 class Headings(HTMLParser):

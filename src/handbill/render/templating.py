@@ -11,7 +11,7 @@ from markupsafe import Markup, escape
 from handbill import __version__
 from handbill.errors import TemplateError, did_you_mean, one_line
 from handbill.kit.boundary import regular_file
-from handbill.kit.data import BrokenTable, printed_cells
+from handbill.kit.data import BrokenTable, TableRow, printed_cells
 from handbill.kit.events import DOWNLOADS_LINK, calendar_url
 from handbill.kit.fields import field_names, fill_html, split_sections
 from handbill.kit.filenames import fill_pattern, unique_names
@@ -42,12 +42,15 @@ class RenderedHTML:
 
 class Tables(dict[str, Any]):
     """The kit's data tables for templates: reading one that could not be read fails this
-    material with the table's own message (other materials build)."""
+    material with the table's own message (other materials build); a table's rows as
+    printed, as ``row`` gives them."""
 
     def __getitem__(self, name: str) -> Any:
         value = super().__getitem__(name)
         if isinstance(value, BrokenTable):
             raise value.error()
+        if isinstance(value, list) and value and isinstance(value[0], TableRow):
+            return [row.printed for row in value]
         return value
 
     def get(self, name: str, default: Any = None) -> Any:
