@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from handbill.kit.loader import Kit
 from handbill.kit.social import SIZES, social_kind
-from handbill.publish.labels import DASH, variant
+from handbill.publish.labels import DASH, TIMES, variant
 
 SOCIAL_KINDS = {
     "png": ".png",
@@ -125,7 +125,7 @@ def _figure(image: dict[str, Any], jpegs: set[str]) -> str:
     label = size.label.capitalize() if size else "Image"
     width, height = image.get("width_px"), image.get("height_px")
     sized = isinstance(width, int) and isinstance(height, int)
-    pixels = f", {width} \u00d7 {height} px" if sized else ""
+    pixels = f", {width}{TIMES}{height}\u00a0px" if sized else ""
     slide = image.get("slide")
     if isinstance(slide, int) and slide:
         label += f" {slide}"
