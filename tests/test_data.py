@@ -125,8 +125,8 @@ def test_every_output_shows_the_row_typeset_and_names_files_as_written(
     parser = Headings()
     parser.feed(page)
     # The social section's heading: the material, its variant, each after an en dash.
-    variant = f"{PRINTED_TITLE} \u2013 St Bede\u2019s Church \u2013 Sat 28 Mar 2026"
-    assert parser.found == ["Flyer", f"Flyer \u2013 {variant}"]
+    variant = f"{PRINTED_TITLE}\u00a0\u2013 St Bede\u2019s Church\u00a0\u2013 Sat 28\u00a0Mar 2026"
+    assert parser.found == ["Flyer", f"Flyer\u00a0\u2013 {variant}"]
     assert "St Bede's" not in page and "St Bede&#x27;s" not in page
     # The calendar section's link: the event's title as its calendar shows it.
     assert (

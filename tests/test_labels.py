@@ -29,7 +29,7 @@ from handbill.publish.labels import (
         # An event: what, where and when, the date in words.
         (
             {"date": "2018-10-26", "title": "Rally", "venue": "Old Palace Yard", "time": ""},
-            ["Rally", "Old Palace Yard", "Fri 26 Oct 2018"],
+            ["Rally", "Old Palace Yard", "Fri 26\u00a0Oct 2018"],
         ),
         # A date that is not ISO is shown as written; a place the name holds is not repeated.
         (
@@ -48,12 +48,12 @@ def test_row_words(row: dict[str, str], words: list[str]) -> None:
 def test_example_outputs_are_named_in_words() -> None:
     kit = load_kit(REPO)
     welsh = kit.materials["leaflet-a5.cy"]
-    assert output_title(kit, welsh, {"row": 1}).startswith("A5 leaflet – ")
+    assert output_title(kit, welsh, {"row": 1}).startswith("A5 leaflet\u00a0– ")
     assert output_title(kit, welsh, {"row": 1}).endswith(" (Welsh)")
     flyer = kit.materials["event-flyer"]
     assert output_title(kit, flyer, {"row": 1}) == (
-        "Event flyer – Scrap the ICP contract: rally and petition hand-in – Old Palace Yard – "
-        "Fri 26 Oct 2018"
+        "Event flyer\u00a0– Scrap the ICP contract: rally and petition hand-in\u00a0– Old Palace "
+        "Yard\u00a0– Fri 26\u00a0Oct 2018"
     )
     assert kind(kit.materials["placard-a3"]) == "A3 placard"
     assert output_title(kit, kit.materials["faq"], {}) == "Questions and answers"

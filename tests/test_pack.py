@@ -244,10 +244,11 @@ def test_cover_names_items_in_words_with_the_placards_real_size(
     else:  # the size the tiles print on themselves
         sheets = " ".join(pdftotext(kit_dir / "dist" / "placard.home.pdf").split())
         assert f"{width:.0f} \u00d7 {height:.0f} mm when joined" in sheets
-    assert [item["title"] for item in listing["items"]] == [placard, "Test card – Leeds"]
+    assert [item["title"] for item in listing["items"]] == [placard, "Test card\u00a0– Leeds"]
     text = (folder / "packing-list.txt").read_text()
     assert f"[ ] {placard}: 2 copies: “Street placard”; home print" in text
-    assert "[ ] Test card – Leeds: 4 copies: home print, 4 per sheet, 1 sheet one-sided; " in text
+    card = "[ ] Test card\u00a0– Leeds: 4 copies: home print, 4 per sheet, 1 sheet one-sided; "
+    assert card in text
     cover = " ".join(pdftotext(folder / "cover.pdf").split())
     assert " ".join(placard.split()) in cover and "Test card – Leeds: 4 copies" in cover
     for name in ("(placard)", "(card-leeds)", "card-leeds", " - "):

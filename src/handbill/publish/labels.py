@@ -54,8 +54,9 @@ TEMPLATE_KINDS = {
     "press-release": "Press release",
     "speech": "Speech",
 }
-# Between a kind and its variant, and between a variant's words: an en dash, as in print.
-DASH = " \u2013 "
+# Between a kind and its variant, and between a variant's words: an en dash, as in print,
+# bound to the word before it so that no line of a heading starts with it.
+DASH = "\u00a0\u2013 "
 # Between a size's width and height, as a print shop writes it: "353 \u00d7 249 mm", with
 # no-break spaces so that a size never breaks across lines.
 TIMES = "\u00a0\u00d7\u00a0"
@@ -87,7 +88,7 @@ def _date(text: str) -> str:
         day = datetime.date.fromisoformat(text.strip())
     except ValueError:
         return text.strip()
-    return f"{day:%a} {day.day} {day:%b %Y}"
+    return f"{day:%a} {day.day}\u00a0{day:%b %Y}"  # "Sat 17 Nov" never broken after 17
 
 
 def row_words(row: dict[str, str], group_name: bool = False) -> list[str]:
