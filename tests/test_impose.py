@@ -101,11 +101,11 @@ def test_a3_tiled_on_a4(kit_dir: Path, tmp_path: Path) -> None:
         assert "/Image" not in str(page["/Resources"].get("/XObject", {}))
     labels = [" ".join(text.split()) for text in page_texts(path)]
     assert [label[label.index("Tile:") :][:30] for label in labels] == [
-        "Tile: row 1, column 1 of 1 x 2",
-        "Tile: row 1, column 2 of 1 x 2",
+        "Tile: row 1, column 1 of 1 \u00d7 2",
+        "Tile: row 1, column 2 of 1 \u00d7 2",
     ]
     # 0.88 x 420 x 297 mm: the size of the poster once the sheets are trimmed and glued.
-    assert all("printed at 88 %, 370 x 261 mm when joined" in label for label in labels)
+    assert all("printed at 88 %, 370 \u00d7 261 mm when joined" in label for label in labels)
     assert "the next tile overlaps the dashed strip" in labels[0]
     assert "overlaps" not in labels[1]
 
@@ -121,10 +121,10 @@ def test_a3_tiled_full_size_when_asked(kit_dir: Path, tmp_path: Path) -> None:
     assert page_sizes_mm(path) == [(297.0, 210.0)] * 4
     labels = [" ".join(text.split()) for text in page_texts(path)]
     assert [label[label.index("Tile:") :][:30] for label in labels] == [
-        "Tile: row 1, column 1 of 2 x 2",
-        "Tile: row 1, column 2 of 2 x 2",
-        "Tile: row 2, column 1 of 2 x 2",
-        "Tile: row 2, column 2 of 2 x 2",
+        "Tile: row 1, column 1 of 2 \u00d7 2",
+        "Tile: row 1, column 2 of 2 \u00d7 2",
+        "Tile: row 2, column 1 of 2 \u00d7 2",
+        "Tile: row 2, column 2 of 2 \u00d7 2",
     ]
     assert "printed at" not in labels[0]
 

@@ -29,7 +29,7 @@ from handbill.publish.labels import (
         # An event: what, where and when, the date in words.
         (
             {"date": "2018-10-26", "title": "Rally", "venue": "Old Palace Yard", "time": ""},
-            ["Rally", "Old Palace Yard", "Fri 26 Oct 2018"],
+            ["Rally", "Old Palace Yard", "Fri 26\u00a0Oct 2018"],
         ),
         # A date that is not ISO is shown as written; a place the name holds is not repeated.
         (
@@ -48,12 +48,12 @@ def test_row_words(row: dict[str, str], words: list[str]) -> None:
 def test_example_outputs_are_named_in_words() -> None:
     kit = load_kit(REPO)
     welsh = kit.materials["leaflet-a5.cy"]
-    assert output_title(kit, welsh, {"row": 1}).startswith("A5 leaflet – ")
+    assert output_title(kit, welsh, {"row": 1}).startswith("A5 leaflet\u00a0– ")
     assert output_title(kit, welsh, {"row": 1}).endswith(" (Welsh)")
     flyer = kit.materials["event-flyer"]
     assert output_title(kit, flyer, {"row": 1}) == (
-        "Event flyer – Scrap the ICP contract: rally and petition hand-in – Old Palace Yard – "
-        "Fri 26 Oct 2018"
+        "Event flyer\u00a0– Scrap the ICP contract: rally and petition hand-in\u00a0– Old Palace "
+        "Yard\u00a0– Fri 26\u00a0Oct 2018"
     )
     assert kind(kit.materials["placard-a3"]) == "A3 placard"
     assert output_title(kit, kit.materials["faq"], {}) == "Questions and answers"
@@ -91,7 +91,7 @@ SHEET = {"name": "A4 landscape", "width_mm": 297.0, "height_mm": 210.0}
     [
         (
             {"mode": "home", "paper": A5, "pages": 2},
-            "PDF to print at home or in the office (A5, 2 pages)",
+            "PDF on A5 paper, for a printer that takes A5 (A5, 2 pages)",
         ),
         (
             {
@@ -124,11 +124,11 @@ SHEET = {"name": "A4 landscape", "width_mm": 297.0, "height_mm": 210.0}
         ),
         (
             {"mode": "home", "paper": SHEET, "pages": 2, "imposition": "2-up"},
-            "A4 sheets for home printers (2 to a sheet)",
+            "A4 sheets for any home printer (2 copies to a sheet, to cut)",
         ),
         (
             {"mode": "home", "greyscale": True, "paper": SHEET, "pages": 2, "imposition": "1-up"},
-            "Greyscale A4 sheets for home printers (one to a sheet)",
+            "Greyscale A4 sheets for any home printer (one to a sheet)",
         ),
         (
             {
@@ -139,7 +139,8 @@ SHEET = {"name": "A4 landscape", "width_mm": 297.0, "height_mm": 210.0}
                 "scale": 0.84,
                 "joined_mm": [352.8, 249.48],
             },
-            "2 A4 sheets for home printers: printed at 84 %, 353 x 249 mm when joined",
+            "2 A4 sheets for any home printer: printed at 84 %, "
+            "353\u00a0\u00d7\u00a0249 mm when joined",
         ),
     ],
 )
@@ -163,10 +164,10 @@ def test_tiled_poster_says_its_size_when_joined() -> None:
     tiles = {"imposition": "tiled 1 x 2 at 84 %", "pages": 2, "scale": 0.84}
     tiles["joined_mm"] = [352.8, 249.48]
     assert output_title(kit, placard, tiles) == (
-        "A3 placard, printed at 84 % on 2 A4 sheets, 353 x 249 mm when joined"
+        "A3 placard, printed at 84 % on 2 A4 sheets, 353\u00a0\u00d7\u00a0249 mm when joined"
     )
     full = {"imposition": "tiled 2 x 2", "pages": 4, "scale": 1.0, "joined_mm": [420, 297]}
-    assert tiled_words(full) == "full size on 4 A4 sheets, 420 x 297 mm when joined"
+    assert tiled_words(full) == "full size on 4 A4 sheets, 420\u00a0\u00d7\u00a0297 mm when joined"
     # An older manifest without the size: the title alone, never a made-up size.
     assert output_title(kit, placard, {"imposition": "tiled 1 x 2 at 84 %"}) == "A3 placard"
 

@@ -18,7 +18,7 @@ from handbill.build.runner import build
 from handbill.engine.layout import render
 from handbill.kit.languages import localized_row
 from handbill.kit.loader import Kit, load_kit, rows_of
-from handbill.kit.markdown import smart_quotes, smart_text
+from handbill.kit.markdown import render_markdown, smart_quotes, smart_text
 from handbill.kit.nobreak import unbroken_address
 from handbill.render.bidi import isolate_latin
 from handbill.render.templating import RenderedHTML, render_html
@@ -290,11 +290,22 @@ def test_the_imprint_never_breaks_inside_an_address_part(
         ("I support it because ...", "I support it because \u2026"),
         ("St John's Church", "St John\u2019s Church"),
         ("#Justice4NHS's day", "#Justice4NHS\u2019s day"),
+        # A hyphen between spaces is an en dash, never at the start of a line.
+        ("Don't stop - it's \"ours\"", "Don\u2019t stop\u00a0\u2013 it\u2019s \u201cours\u201d"),
+        ("Rally -- Leeds", "Rally\u00a0\u2013 Leeds"),
+        ("a well-known x-ray, -5 degrees", "a well-known x-ray, -5 degrees"),
     ],
 )
 def test_smart_quotes(typed: str, printed: str) -> None:
     assert smart_quotes(typed) == printed
     assert smart_text(typed) == printed  # a data cell's text is typeset the same
+
+
+def test_content_prints_a_spaced_hyphen_as_data_cells_do() -> None:
+    typed = "Don't stop - it's \"ours\""
+    html = render_markdown(Path("m.md"), f"{typed}. A well-known x-ray.")
+    assert html == f"<p>{smart_text(typed)}. A well-known x-ray.</p>\n"
+    assert smart_text(typed) == "Don\u2019t stop\u00a0\u2013 it\u2019s \u201cours\u201d"
 
 
 @pytest.mark.parametrize(

@@ -70,8 +70,8 @@ def test_the_social_section_shows_each_image_with_its_post_text(kit_dir: Path) -
     assert f'<p class="post-text" id="post-1">{post}</p>' in section
     assert 'data-copy="post-1"' in section and "Copy the post text" in section
     assert section.count("<img ") == 2 and 'src="sheet.social.square.png"' in section
-    assert "Square post, 1080 \u00d7 1080 px" in section
-    assert "Link card, 1200 \u00d7 630 px" in section
+    assert "Square post, 1080\u00a0\u00d7\u00a01080\u00a0px" in section  # never broken
+    assert "Link card, 1200\u00a0\u00d7\u00a0630\u00a0px" in section
     # The images are not offered again among the printed materials.
     cards = page[page.index('<ul class="cards">') : page.index('<section class="social"')]
     assert ".social." not in cards

@@ -195,7 +195,7 @@ def test_manifest_values_cannot_add_markup(kit_dir: Path, built_site: Path) -> N
     card = kit_dir / "materials" / "card.md"
     card.write_text(card.read_text().replace("title: Test card", 'title: "<script>x</script>"'))
     page = write_site(load_kit(kit_dir), built_site).read_text()
-    assert "A4 sheets for home printers (&lt;img src=x onerror=alert(1)&gt;)" in page
+    assert "A4 sheets for any home printer (&lt;img src=x onerror=alert(1)&gt;)" in page
     assert "<h3>&lt;script&gt;x&lt;/script&gt;</h3>" in page
     assert "&lt;b&gt;A6&lt;/b&gt;" in page and "&quot;&gt;&lt;script&gt;alert(2)" in page
     assert "<img src=x" not in page and "<b>" not in page
@@ -437,11 +437,13 @@ def test_home_press_and_grey_pdfs_say_what_each_is_for(runner: CliRunner, kit_di
     page = Downloads()
     page.feed((kit_dir / "dist" / "index.html").read_text())
     labels = {href: link["label"] for href, link in page.links.items()}
-    assert labels["card.pdf"] == "PDF to print at home or in the office"
+    assert labels["card.pdf"] == "PDF on A6 paper, for a printer that takes A6"
     assert labels["card.press.pdf"] == "PDF for a print shop: CMYK PDF/X-4, 3 mm bleed, crop marks"
     assert labels["card.grey.pdf"] == "Greyscale PDF for black-and-white printers and photocopiers"
-    assert labels["card.home.pdf"] == "A4 sheets for home printers (4 to a sheet)"
-    assert labels["card.grey.home.pdf"] == "Greyscale A4 sheets for home printers (4 to a sheet)"
+    assert labels["card.home.pdf"] == "A4 sheets for any home printer (4 copies to a sheet, to cut)"
+    assert labels["card.grey.home.pdf"] == (
+        "Greyscale A4 sheets for any home printer (4 copies to a sheet, to cut)"
+    )
     # No two links of a material read the same, on screen or to a screen reader.
     card = [link for href, link in page.links.items() if href.startswith("card.")]
     assert len({link["label"] for link in card}) == len({link["aria"] for link in card}) == 5
@@ -452,7 +454,9 @@ def test_home_press_and_grey_pdfs_say_what_each_is_for(runner: CliRunner, kit_di
     )
     # The A4 sheets say how to set the printer, as the pack does; a finished PDF does not.
     assert page.links["card.home.pdf"]["how"] == "Print one-sided."
-    assert page.links["card.home.pdf"]["aria"].endswith("(4 to a sheet). Print one-sided.")
+    assert page.links["card.home.pdf"]["aria"].endswith(
+        "(4 copies to a sheet, to cut). Print one-sided."
+    )
     assert page.links["card.pdf"]["how"] == ""
     # What the QR codes lead to, from the codes printed: the card's petition, the sheet's two.
     assert page.qr == [
@@ -477,8 +481,8 @@ def test_two_sided_home_sheets_say_which_edge_to_flip(kit_dir: Path) -> None:
     short = _links(material, [sheets], "Leeds", "short")
     assert '<p class="how">Print double-sided, flip on short edge.</p>' in short
     assert (
-        'aria-label="Download Test sheet, Leeds as A4 sheets for home printers (2 to a sheet)'
-        in (short)
+        'aria-label="Download Test sheet, Leeds as A4 sheets for any home printer (2 copies to a '
+        "sheet, to cut)" in (short)
     )
     assert "flip on long edge." in _links(material, [sheets], "", "long")
 

@@ -101,8 +101,7 @@ def prepare(kit: Kit, job: Job, overrides: dict[str, str], options: Options) -> 
     if material.social and options.mode == "home" and not options.greyscale:
         from handbill.render.social import social_pages
 
-        values = {**kit.config.fields, **(row or {}), **overrides}
-        rendered.social = social_pages(kit, material, row, job.row, rendered.stem, values)
+        rendered.social = social_pages(kit, material, row, job.row, rendered.stem, overrides)
     if options.mode == "press" or options.greyscale:
         from handbill.pages.printing import with_bleed, with_greyscale
 

@@ -30,7 +30,7 @@ from xml.etree.ElementTree import Element  # nosec B405
 
 import tinyhtml5
 
-from handbill.kit.markdown import smart_text
+from handbill.kit.data import printed_cells
 
 MARK = "data-merge-overlay"
 _TOKEN = re.compile("\ue000([a-j]+)\ue001")
@@ -142,8 +142,8 @@ class Plan:
         return tuple((k, v) for k, v in cells.items() if k not in self.per_letter)
 
     def fill(self, body: str, cells: dict[str, str]) -> str:
-        # With typographic quotes, as render_html prints a row's values.
-        values = [smart_text(value) for value in cells.values()]
+        # As printed: the merge table's row is typeset once, as render_html prints it.
+        values = list(printed_cells(cells).values())
         return _TOKEN.sub(lambda m: html.escape(values[_index(m[1])], quote=False), body)
 
 

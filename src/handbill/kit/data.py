@@ -5,21 +5,35 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from handbill.errors import KitError, unreadable_value
 from handbill.kit.boundary import open_bytes, read_text, roots_of
 from handbill.kit.characters import control_character, describe
+from handbill.kit.markdown import smart_text
 
 
 class TableRow(dict[str, str]):
-    """A row of a data table, with its number as a spreadsheet shows it (the header is 1)."""
+    """A row of a data table, with its number as a spreadsheet shows it (the header is 1).
+
+    Its cells are as written: file names, web addresses, QR codes and calendar times are made
+    from them. ``printed`` is the same row as every page, image and label shows it.
+    """
 
     def __init__(self, cells: dict[str, str], number: int):
         super().__init__(cells)
         self.number = number
+        self._printed: dict[str, str] | None = None
+
+    @property
+    def printed(self) -> dict[str, str]:
+        """The cells as printed ("St Bede\u2019s", "Don\u2019t stop \u2013 it\u2019s ..."),
+        typeset once for every template, image and label that shows the row."""
+        if self._printed is None:
+            self._printed = {column: smart_text(cell) for column, cell in self.items()}
+        return self._printed
 
     def __reduce__(self) -> tuple[Any, ...]:  # to worker processes, number and all
         return (TableRow, (dict(self), self.number))
@@ -36,6 +50,17 @@ class BrokenTable:
         return KitError(self.message)
 
 
+def printed_cells(cells: Mapping[str, str] | None) -> dict[str, str]:
+    """``cells`` as printed: typographic quotes and dashes, dates and times kept together
+    (kit/markdown.py ``smart_text``); their web and e-mail addresses and handles as written.
+    A table's row is typeset once, when first shown."""
+    if cells is None:
+        return {}
+    if isinstance(cells, TableRow):
+        return cells.printed
+    return {column: smart_text(cell) for column, cell in cells.items()}
+
+
 def load_data(folder: Path) -> dict[str, Any]:
     """Read ``data/*.csv`` (as lists of rows) and ``data/*.json`` into a mapping by file stem;
     a table that cannot be read is kept as a ``BrokenTable``."""
@@ -50,7 +75,7 @@ def load_data(folder: Path) -> dict[str, Any]:
         try:
             if suffix == ".csv":
                 rows = numbered_rows(path, roots)
-                data[path.stem] = [TableRow(cells, number) for number, cells in rows]
+                data[path.stem] = [cells for _, cells in rows]
             else:
                 data[path.stem] = _read_json(path, roots)
         except KitError as exc:
@@ -162,16 +187,14 @@ MAX_COLUMNS = 200
 MAX_CELLS = 2_000_000  # rows x columns held in memory at once: about 200 MB
 
 
-def numbered_rows(
-    path: Path, roots: tuple[Path, ...] | None = None
-) -> list[tuple[int, dict[str, str]]]:
+def numbered_rows(path: Path, roots: tuple[Path, ...] | None = None) -> list[tuple[int, TableRow]]:
     """The rows of a CSV file with their row numbers as a spreadsheet shows them (header: 1).
 
     ``roots`` are the folders a kit's data table must lie in; None for a supporters' table
     named on the command line. Rows are read one at a time, and reading stops at the first
     limit passed (rows, columns, cells), so a small file of empty rows cannot fill memory.
     """
-    records: list[tuple[int, dict[str, str]]] = []
+    records: list[tuple[int, TableRow]] = []
     for number, line, cells in table_rows(path, roots):
         if len(records) * len(cells) > MAX_CELLS:
             raise KitError(
@@ -186,7 +209,7 @@ def numbered_rows(
 
 def table_rows(
     path: Path, roots: tuple[Path, ...] | None = None
-) -> Iterator[tuple[int, int, dict[str, str]]]:
+) -> Iterator[tuple[int, int, TableRow]]:
     """The rows of a CSV file, read as a stream: each row's number as a spreadsheet shows it,
     the line it ends on, and its cells (see ``numbered_rows``, which holds them all)."""
     kind = "data table" if roots is not None else "supporters' table"
@@ -225,11 +248,8 @@ def table_rows(
                         path,
                         reader.line_num,
                     )
-                yield (
-                    number,
-                    reader.line_num,
-                    dict(zip(header, (c.strip() for c in row), strict=True)),
-                )
+                cells = dict(zip(header, (c.strip() for c in row), strict=True))
+                yield number, reader.line_num, TableRow(cells, number)
         except csv.Error as exc:
             raise KitError(
                 f"not valid CSV: {exc}; check the quotes.", path, reader.line_num

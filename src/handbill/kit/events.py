@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from handbill.errors import KitError, TemplateError
+from handbill.kit.data import printed_cells
 from handbill.kit.filenames import file_slug, unique_names
 from handbill.kit.links import url_problem
+from handbill.kit.nobreak import NBSP
 from handbill.kit.timezones import DEFAULT_TIMEZONE
 
 DOWNLOADS_LINK = "downloads"  # [links] downloads: where the output folder is published
@@ -104,7 +106,11 @@ def read_event(row: dict[str, str], number: int, path: Path) -> Event:
     """Row ``number`` of the table as an event; a KitError naming the row and how to write
     a date or time a calendar cannot read."""
     line = getattr(row, "number", number + 1)
-    title = row.get("title", "").strip()
+    # A calendar shows the words as the posters print them ("St Bede\u2019s", UTF-8 as
+    # iCalendar requires), with plain spaces: a calendar app lays out its own lines, and its
+    # search finds "7 pm" typed with a space. Times, links and the uid are read as written.
+    shown = {column: cell.replace(NBSP, " ") for column, cell in printed_cells(row).items()}
+    title = shown.get("title", "").strip()
     date_text = row.get("date", "").strip()
     try:
         day = datetime.date.fromisoformat(date_text)
@@ -119,11 +125,11 @@ def read_event(row: dict[str, str], number: int, path: Path) -> Event:
     time_text = row.get("time", "").strip()
     if time_text:
         start, end = _timed(row, day, time_text, line, path)
-    place = (row.get(column, "").strip() for column in ("venue", "address", "postcode"))
+    place = (shown.get(column, "").strip() for column in ("venue", "address", "postcode"))
     about = [
-        f"{label}: {row[column].strip()}"
+        f"{label}: {shown[column].strip()}"
         for column, label in (("speakers", "Speakers"), ("price", "Entry"))
-        if row.get(column, "").strip()
+        if shown.get(column, "").strip()
     ]
     column, url = next(
         ((c, row[c].strip()) for c in URL_COLUMNS if row.get(c, "").strip()), ("", "")
@@ -139,7 +145,8 @@ def read_event(row: dict[str, str], number: int, path: Path) -> Event:
         location=", ".join(part for part in place if part),
         description="\n".join(about),
         url=url,
-        uid_seed=row.get("uid", "").strip() or f"{date_text}|{title}",
+        # As written, so that an event keeps its uid whatever the typesetting does.
+        uid_seed=row.get("uid", "").strip() or f"{date_text}|{row.get('title', '').strip()}",
     )
 
 

@@ -44,7 +44,7 @@ def render_markdown(
             _check_links(path, token, line, links or {})
             for child in token.children or []:
                 if child.type == "text":  # not code, not a link's address
-                    child.content = keep_together(child.content)
+                    child.content = en_dashes(keep_together(child.content))
         elif token.type == "heading_open":
             headings += 1
             if headings > MAX_HEADINGS:
@@ -118,18 +118,26 @@ def _check_quotes(path: Path, body: str, first_line: int) -> None:
         line += block.count("\n") + 2
 
 
+_SPACED_HYPHEN = re.compile(r"(?<=\S)[ \u00a0]+-{1,2} +(?=\S)")
 _APOSTROPHE = re.compile(r"(?<=[\w.,!?)\]])'|'(?=\d0s\b)")
 _OPENING_SINGLE = re.compile(r"'")
 _OPENING_DOUBLE = re.compile(r'(?:(?<=^)|(?<=[\s(\[{\u2014\u2013-]))"')
 _CLOSING_DOUBLE = re.compile(r'"')
 
 
+def en_dashes(text: str) -> str:
+    """A hyphen between spaces turned into the dash it stands for: an en dash, bound to the
+    word before it so that a line never starts with it ("stop\u00a0\u2013 it\u2019s ours")."""
+    return _SPACED_HYPHEN.sub("\u00a0\u2013 ", text) if " -" in text else text
+
+
 def smart_quotes(text: str) -> str:
     """Straight quotes in a line of text (a title, a headline) turned typographic, as the
     content's Markdown turns them: the apostrophe of "Don't" becomes U+2019, a pair of
-    double quotes U+201C and U+201D, three full stops an ellipsis, and a date or a time keeps
+    double quotes U+201C and U+201D, three full stops an ellipsis, a hyphen between spaces an
+    en dash, and a date or a time keeps
     together ("24\u00a0April", "7\u00a0pm": nobreak.py)."""
-    text = keep_together(text.replace("...", "\u2026"))
+    text = en_dashes(keep_together(text.replace("...", "\u2026")))
     text = _APOSTROPHE.sub("\u2019", text)  # after a letter: an apostrophe or a closing quote
     text = _OPENING_SINGLE.sub("\u2018", text)
     text = _OPENING_DOUBLE.sub("\u201c", text)
@@ -150,7 +158,7 @@ def smart_text(text: str) -> str:
     stay as written."""
     if "\ue000" in text:
         return text  # U+E000 is the stand-in below (and no font draws it)
-    if "'" not in text and '"' not in text and "..." not in text:
+    if "'" not in text and '"' not in text and "..." not in text and " -" not in text:
         return keep_together(text)  # most cells: no quotes to turn
     kept: list[str] = []
 

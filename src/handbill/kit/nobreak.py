@@ -31,10 +31,15 @@ _UNITS = (
     r"am|pm|a\.m\.|p\.m\.|%|per cent|percent|p|bn|billion|million|m|"
     r"mm|cm|km|kg|g|miles?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?"
 )
-_DIGITS = r"\d+(?:[.,:]\d+)*"
+# Any script's digits: \d also matches Arabic-Indic (U+0660-0669) and Extended Arabic-Indic
+# (U+06F0-06F9, as Urdu writes "\u06f6"), and the Arabic decimal separator U+066B.
+_DIGITS = r"\d+(?:[.,:\u066b]\d+)*"
+# Words that end a time of day: Urdu "baje" (o'clock, "6 baje"), Welsh "yh"/"yb" (pm/am: "7
+# yh") and "o'r gloch" ("7 o'r gloch", its apostrophe straight or curly).
+_CLOCK = "\u0628\u062c\u06d2|y\\.?h|y\\.?b|o['\u2019]r[ \u00a0]gloch"
 # A plain space (or a run of them) between the two halves of a pair.
 _PAIRS = re.compile(
-    rf"(?<!\w)({_DIGITS}) +(?=(?:{_MONTHS}|{_UNITS})(?![\w%]))"  # 24 April, 7 pm, 6 miles
+    rf"(?<!\w)({_DIGITS}) +(?=(?:{_MONTHS}|{_UNITS}|{_CLOCK})(?![\w%]))"  # 24 April, 7 pm
     rf"|(?<!\w)((?:{_MONTHS})\.?) +(?=\d{{1,2}}(?!\w))"  # April 24 (but April / 2018 may break)
     r"|([£$€]) +(?=\d)",  # £ 10
     re.IGNORECASE,
@@ -49,6 +54,26 @@ _ASIDE = re.compile(rf"\((?=[^()\n]{{3,{SHORT_ASIDE}}}\))([^()\n]*? [^()\n]*)\)"
 _RANGE = re.compile(r"(?<=\d)((?:\s?(?:am|pm|a\.m\.|p\.m\.))?) +(to|until|till) +(?=\d)", re.I)
 
 
+# Urdu times: "6 baje" (6 o'clock), "sarhe 6 baje" (half past 6), "sawa 6 baje" (quarter
+# past), "paune 6 baje" (quarter to), and before them the part of the day when it is short:
+# "sham" (evening), "subah" (morning), "dopahar" (afternoon), "raat" (night).
+_URDU_O_CLOCK = "\u0628\u062c\u06d2"
+_URDU_PAST_TO = "\u0633\u0627\u0691\u06be\u06d2|\u0633\u0648\u0627|\u067e\u0648\u0646\u06d2"
+_URDU_DAY_PARTS = (
+    "\u0634\u0627\u0645|\u0635\u0628\u062d|\u062f\u0648\u067e\u06c1\u0631|\u0631\u0627\u062a"
+)
+# Words that lead a time and stay with it: Urdu's half past, quarter past and quarter to;
+# Polish "o 19:00" (a one-letter word never ends a line), "godz. 19" and "o godz. 19".
+_BEFORE_TIME = re.compile(
+    rf"(?<![\w.])({_URDU_PAST_TO}|o|godz\.|godzinie) +(?=\d|godz\.)", re.IGNORECASE
+)
+_DAY_PART = re.compile(
+    rf"(?<!\w)({_URDU_DAY_PARTS}) +"
+    rf"(?=(?:(?:{_URDU_PAST_TO})[ \u00a0]+)?{_DIGITS}[ \u00a0]+{_URDU_O_CLOCK}(?!\w))"
+)
+_GLOCH = re.compile(r"(?<=\bo['\u2019]r) +(?=gloch\b)", re.IGNORECASE)  # "o'r gloch" whole
+
+
 def keep_together(text: str) -> str:
     """``text`` with a no-break space inside each date, time, sum or measure, and inside a
     short name in brackets."""
@@ -56,6 +81,9 @@ def keep_together(text: str) -> str:
         return text
     text = _ASIDE.sub(lambda match: "(" + re.sub(" +", NBSP, match[1]) + ")", text)
     text = _RANGE.sub(lambda match: f"{match[1]}{NBSP}{match[2]}{NBSP}", text)
+    text = _DAY_PART.sub(lambda match: match[1] + NBSP, text)
+    text = _BEFORE_TIME.sub(lambda match: match[1] + NBSP, text)
+    text = _GLOCH.sub(NBSP, text)
     return _PAIRS.sub(lambda match: next(part for part in match.groups() if part) + NBSP, text)
 
 

@@ -27,6 +27,9 @@ A4 = (210.0, 297.0)
 MARK_LENGTH_MM = 5.0
 HAIRLINE_PT = 0.25  # the thinnest line print shops accept
 FOLD_DASH_PT = 2.0  # fold marks: dashes and gaps of 2 pt
+# Between two dimensions ("2 \u00d7 2", "370 \u00d7 261 mm"): the multiplication sign, on
+# one line with both.
+TIMES = "\u00a0\u00d7\u00a0"
 
 
 @dataclass(frozen=True)
@@ -254,9 +257,9 @@ def tile(
                     f"{cx:.2f} {cy - 8:.2f} m {cx:.2f} {cy + 8:.2f} l S"
                 )
             draw_forms(writer, sheet, [(form, move)], commands, clip)
-            label = f"Tile: row {row + 1}, column {column + 1} of {rows} x {columns}"
+            label = f"Tile: row {row + 1}, column {column + 1} of {rows}{TIMES}{columns}"
             if scale < 1:
-                joined = f"{plan.width * scale:.0f} x {plan.height * scale:.0f} mm"
+                joined = f"{plan.width * scale:.0f}{TIMES}{plan.height * scale:.0f}\u00a0mm"
                 label += f" · printed at {scale * 100:.0f} %, {joined} when joined"
             if column < columns - 1 or row < rows - 1:
                 label += " · the next tile overlaps the dashed strip"

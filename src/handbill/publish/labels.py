@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from handbill.kit.data import printed_cells
 from handbill.kit.loader import Kit, rows_of
 from handbill.kit.material import Material
 
@@ -53,8 +54,12 @@ TEMPLATE_KINDS = {
     "press-release": "Press release",
     "speech": "Speech",
 }
-# Between a kind and its variant, and between a variant's words: an en dash, as in print.
-DASH = " \u2013 "
+# Between a kind and its variant, and between a variant's words: an en dash, as in print,
+# bound to the word before it so that no line of a heading starts with it.
+DASH = "\u00a0\u2013 "
+# Between a size's width and height, as a print shop writes it: "353 \u00d7 249 mm", with
+# no-break spaces so that a size never breaks across lines.
+TIMES = "\u00a0\u00d7\u00a0"
 # Columns of a data row that say which variant it is, in the order they are shown: what it is
 # called, where, then when. The first name column found is used, and the first place column.
 NAME_COLUMNS = ("title", "name", "group", "event")
@@ -83,7 +88,7 @@ def _date(text: str) -> str:
         day = datetime.date.fromisoformat(text.strip())
     except ValueError:
         return text.strip()
-    return f"{day:%a} {day.day} {day:%b %Y}"
+    return f"{day:%a} {day.day}\u00a0{day:%b %Y}"  # "Sat 17 Nov" never broken after 17
 
 
 def row_words(row: dict[str, str], group_name: bool = False) -> list[str]:
@@ -114,7 +119,8 @@ def variant(kit: Kit, material: Material, row: int | None) -> str:
     if row and material.per:
         rows = rows_of(kit, material)
         if 1 <= row <= len(rows):
-            words = row_words(rows[row - 1], group_name=True)
+            # The row as printed ("St Bede\u2019s Church"), as the material itself shows it.
+            words = row_words(printed_cells(rows[row - 1]), group_name=True)
     text = DASH.join(w for w in words if w)
     if material.language.split("-")[0] != kit.config.language.split("-")[0]:
         text = (
@@ -128,7 +134,7 @@ def variant(kit: Kit, material: Material, row: int | None) -> str:
 def output_title(kit: Kit, material: Material, entry: dict[str, Any]) -> str:
     """The title of one output for a list: "A5 leaflet", an en dash, "Leeds (Welsh)"; a poster
     tiled for home printers says at what size it comes out ("A3 placard, printed at 84 % on 2
-    A4 sheets, 353 x 249 mm when joined")."""
+    A4 sheets, 353\u00a0\u00d7\u00a0249 mm when joined")."""
     row = entry.get("row")
     words = variant(kit, material, row if isinstance(row, int) else None)
     title = f"{kind(material)}{DASH}{words}" if words else kind(material)
@@ -154,8 +160,8 @@ def entry_sides(entry: dict[str, Any], flip: str) -> str:
 
 
 def tiled_words(entry: dict[str, Any]) -> str:
-    """For a poster tiled over A4 sheets: "printed at 84 % on 2 A4 sheets, 353 x 249 mm when
-    joined" (or "full size on ..."); "" for any other output."""
+    """For a poster tiled over A4 sheets: "printed at 84 % on 2 A4 sheets,
+    353\u00a0\u00d7\u00a0249 mm when joined" (or "full size on ..."); "" for any other output."""
     parts = _tiled(entry)
     if parts is None:
         return ""
@@ -172,7 +178,7 @@ def _tiled(entry: dict[str, Any]) -> tuple[str, int, str] | None:
         return None
     scale = _number(entry.get("scale", 1.0))
     # As the tiles label themselves (pages/impose.py): whole mm, rounded the same way.
-    size = f"{_number(joined[0]):.0f} x {_number(joined[1]):.0f} mm"
+    size = f"{_number(joined[0]):.0f}{TIMES}{_number(joined[1]):.0f} mm"
     how = "full size" if scale >= 0.995 else f"printed at {scale * 100:.0f} %"
     return how, int(_number(entry.get("pages"))), size
 
@@ -237,10 +243,11 @@ def qr_words(entries: list[dict[str, Any]], titles: dict[str, str] | None = None
 
 
 def download_label(entry: dict[str, Any], sized: bool = True) -> str:
-    """A PDF's link text on the download page, by what it is for: "PDF to print at home or in
-    the office", "PDF for a print shop: CMYK PDF/X-4, 3 mm bleed, crop marks", greyscale or
-    A4 sheets; the finished-size ones with their paper and pages when ``sized`` (the card's
-    facts already show them on screen; a screen reader hears them with each link)."""
+    """A PDF's link text on the download page, by what paper and printer it needs: "PDF on A5
+    paper, for a printer that takes A5", "A4 sheets for any home printer (2 copies to a sheet,
+    to cut)", "PDF for a print shop: CMYK PDF/X-4, 3 mm bleed, crop marks", greyscale; the
+    finished-size ones with their paper and pages when ``sized`` (the card's facts already
+    show them on screen; a screen reader hears them with each link)."""
     pages = int(_number(entry.get("pages")))
     paper = (entry.get("paper") or {}).get("name", "")
     size = f" ({paper}, {pages} page{'s' * (pages != 1)})" if sized else ""
@@ -249,18 +256,19 @@ def download_label(entry: dict[str, Any], sized: bool = True) -> str:
     if imposition:
         sheets = "Greyscale A4 sheets" if grey else "A4 sheets"
         tiled = _tiled(entry)
-        if tiled is not None:  # "2 A4 sheets for home printers: printed at 84 %, ..."
+        if tiled is not None:  # "2 A4 sheets for any home printer: printed at 84 %, ..."
             scaled, many, joined = tiled
             what = "greyscale A4 sheets" if grey else "A4 sheets"
-            return f"{many} {what} for home printers: {scaled}, {joined} when joined"
+            return f"{many} {what} for any home printer: {scaled}, {joined} when joined"
         if imposition.startswith("tiled"):
             how = imposition  # an older manifest, without the size
         elif imposition.endswith("-up"):
             count = imposition.split("-")[0]
-            how = "one to a sheet" if count == "1" else f"{count} to a sheet"
+            # Copies side by side on each sheet, cut apart after printing.
+            how = "one to a sheet" if count == "1" else f"{count} copies to a sheet, to cut"
         else:
             how = imposition  # "booklet of 8 pages"
-        return f"{sheets} for home printers ({how})"
+        return f"{sheets} for any home printer ({how})"
     if entry.get("mode") == "press":
         # What a print shop asks for, from what the manifest says the file has.
         parts = []
@@ -276,10 +284,16 @@ def download_label(entry: dict[str, Any], sized: bool = True) -> str:
     if grey:
         return "Greyscale PDF for black-and-white printers and photocopiers" + size
     dims = entry.get("paper") or {}
-    if max(_number(dims.get("width_mm")), _number(dims.get("height_mm"))) > 297.5:
+    sides = sorted((_number(dims.get("width_mm")), _number(dims.get("height_mm"))))
+    sheet = str(paper).split()[0] if paper else "its own"
+    if sides[1] > 297.5:
         # Bigger than A4: few homes have the printer; the A4 sheets are for them.
-        return f"PDF for an office printer that takes {str(paper).split()[0]} paper" + size
-    return "PDF to print at home or in the office" + size
+        return f"PDF for an office printer that takes {sheet} paper" + size
+    if abs(sides[0] - 210) < 1 and abs(sides[1] - 297) < 1:
+        return "PDF on A4 paper, for any home or office printer" + size
+    # Smaller than A4 (A5, A6): the pages are that size, and print as they are only on a
+    # printer fed with that paper; any other printer takes the A4 sheets.
+    return f"PDF on {sheet} paper, for a printer that takes {sheet}" + size
 
 
 def lead_line(tagline: str, count: int) -> str:

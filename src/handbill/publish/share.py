@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from handbill.kit.loader import Kit
 from handbill.kit.social import SIZES, social_kind
-from handbill.publish.labels import variant
+from handbill.publish.labels import DASH, TIMES, variant
 
 SOCIAL_KINDS = {
     "png": ".png",
@@ -84,7 +84,7 @@ def social_section(kit: Kit, entries: list[dict[str, Any]]) -> str:
             continue
         row = images[0].get("row")
         words = variant(kit, material, row if isinstance(row, int) else None)
-        title = material.title + (f" - {words}" if words else "")
+        title = material.title + (f"{DASH}{words}" if words else "")
         post = captions.get(caption, {}).get("post", "")
         text = (
             f'<p class="post-text" id="post-{number}">{e(str(post))}</p>'
@@ -125,7 +125,7 @@ def _figure(image: dict[str, Any], jpegs: set[str]) -> str:
     label = size.label.capitalize() if size else "Image"
     width, height = image.get("width_px"), image.get("height_px")
     sized = isinstance(width, int) and isinstance(height, int)
-    pixels = f", {width} \u00d7 {height} px" if sized else ""
+    pixels = f", {width}{TIMES}{height}\u00a0px" if sized else ""
     slide = image.get("slide")
     if isinstance(slide, int) and slide:
         label += f" {slide}"

@@ -9,11 +9,11 @@ from typing import Any
 
 from markupsafe import Markup
 
+from handbill.kit.data import printed_cells
 from handbill.kit.fields import Section, fill_html, split_sections
 from handbill.kit.languages import localized_row
 from handbill.kit.links import link_label
 from handbill.kit.loader import Kit
-from handbill.kit.markdown import smart_text
 from handbill.kit.material import Material
 from handbill.kit.social import (
     MIN_TEXT_PX,
@@ -27,7 +27,7 @@ from handbill.kit.social import (
 from handbill.render.bidi import isolate_latin
 from handbill.render.fitmarks import Fitter
 from handbill.render.running import run_template
-from handbill.render.templating import DataRow, kit_context
+from handbill.render.templating import DataRow, kit_context, printed_values
 
 MAX_SLIDES = 10  # a carousel holds at most ten images on the big platforms
 _POST = re.compile(r'<meta name="handbill-post" content="([^"]*)">')
@@ -105,16 +105,17 @@ def social_pages(
     row: dict[str, str] | None,
     number: int,
     stem: str,
-    values: dict[str, str],
+    overrides: dict[str, str],
 ) -> list[SocialPage]:
     """The pages of every image ``material`` asks for with ``social:``; none when it asks none."""
     if not material.social:
         return []
     kind = social_kind(material.template, material.per)
+    # The row as printed (typeset when its table was read), in the material's language; its
+    # links stay as written, and the short link is made from the cells as written.
+    cells = localized_row(printed_cells(row), material.language) if row is not None else {}
     row = localized_row(row, material.language) if row is not None else None
-    # Printed with typographic quotes (St Bede\u2019s), as in print; links stay as written.
-    printed = {name: smart_text(value) for name, value in values.items()}
-    cells = {column: smart_text(cell) for column, cell in (row or {}).items()}
+    printed = printed_values(kit, cells, overrides)
     content = fill_html(material.body_html, printed, material.fields)
     slides: list[Section | None] = [None]
     if kind == "faq":

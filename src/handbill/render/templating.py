@@ -11,14 +11,13 @@ from markupsafe import Markup, escape
 from handbill import __version__
 from handbill.errors import TemplateError, did_you_mean, one_line
 from handbill.kit.boundary import regular_file
-from handbill.kit.data import BrokenTable
+from handbill.kit.data import BrokenTable, TableRow, printed_cells
 from handbill.kit.events import DOWNLOADS_LINK, calendar_url
 from handbill.kit.fields import field_names, fill_html, split_sections
 from handbill.kit.filenames import fill_pattern, unique_names
 from handbill.kit.languages import localized_row, text_direction, translator
 from handbill.kit.links import Link, code_address, link_label, tracked_url, url_problem
 from handbill.kit.loader import Kit, rows_of
-from handbill.kit.markdown import smart_text
 from handbill.kit.material import Material
 from handbill.render.bidi import digits_for, isolate_latin, isolate_page
 from handbill.render.fitmarks import Fitter
@@ -43,12 +42,15 @@ class RenderedHTML:
 
 class Tables(dict[str, Any]):
     """The kit's data tables for templates: reading one that could not be read fails this
-    material with the table's own message (other materials build)."""
+    material with the table's own message (other materials build); a table's rows as
+    printed, as ``row`` gives them."""
 
     def __getitem__(self, name: str) -> Any:
         value = super().__getitem__(name)
         if isinstance(value, BrokenTable):
             raise value.error()
+        if isinstance(value, list) and value and isinstance(value[0], TableRow):
+            return [row.printed for row in value]
         return value
 
     def get(self, name: str, default: Any = None) -> Any:
@@ -209,6 +211,18 @@ def kit_context(kit: Kit, material: Material) -> dict[str, Any]:
     }
 
 
+def printed_values(
+    kit: Kit, shown: dict[str, str] | None, overrides: dict[str, str] | None
+) -> dict[str, str]:
+    """The fill-in values as printed: handbill.toml's [fields], then the data row as printed
+    (``shown``), then --set, each taking precedence over the one before."""
+    return {
+        **printed_cells(kit.config.fields),
+        **(shown or {}),
+        **printed_cells(overrides),
+    }
+
+
 def render_html(
     kit: Kit,
     material: Material,
@@ -230,15 +244,13 @@ def render_html(
     (the command line's --set), each taking precedence over the one before.
     """
     config = kit.config
-    # A data row's text in the material's language, where the table translates it.
+    # A data row's text in the material's language, where the table translates it: as printed
+    # (typeset when the table was read) for the page, as written for file names and QR codes.
+    shown = localized_row(printed_cells(row), material.language) if row is not None else None
     row = localized_row(row, material.language) if row is not None else None
     values = {**config.fields, **(row or {}), **(overrides or {})}
-    # Printed with typographic quotes (St John\u2019s), as the content is; addresses and handles
-    # in them stay as written, and the file names and QR codes use the values as given.
-    printed = {name: smart_text(value) for name, value in values.items()}
-    table_row = DataRow(
-        {column: smart_text(cell) for column, cell in (row or {}).items()}, material.per, number
-    )
+    printed = printed_values(kit, shown, overrides)
+    table_row = DataRow(shown or {}, material.per, number)
     if reads is not None:  # every look-up of a cell noted: the content's, the template's, qr()'s
         row = watched(row, reads) if row is not None else None
         values = watched(values, reads)
