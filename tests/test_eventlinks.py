@@ -36,7 +36,7 @@ def test_page_links_every_calendar_and_all_events(site_out: Path) -> None:
     assert every in page
     assert (
         '<a href="event-2026-05-02-march-for-the-buses.ics" download '
-        'aria-label="Add to your calendar: March for the buses, Sat 2 May 2026">'
+        'aria-label="Add to your calendar: March for the buses, Sat\u00a02\u00a0May\u00a02026">'
     ) in page
     assert "event-2026-05-09-public-meeting.ics" in page_files(site_out)
 

@@ -91,4 +91,5 @@ def _date(text: str) -> str:
         day = datetime.date.fromisoformat(text)
     except ValueError:
         return text
-    return f"{day:%a} {day.day} {day:%b %Y}"
+    # No-break spaces: on a phone the link's text wraps, and "Sat 2 / May 2026" reads badly.
+    return f"{day:%a}\u00a0{day.day}\u00a0{day:%b}\u00a0{day:%Y}"
