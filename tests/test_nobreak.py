@@ -11,7 +11,7 @@ import pytest
 from conftest import REPO, write
 from handbill.engine.layout import render, write_pdf
 from handbill.kit.loader import load_kit, rows_of
-from handbill.kit.nobreak import keep_together, last_words_together
+from handbill.kit.nobreak import heading_last_words_together, keep_together, last_words_together
 from handbill.render.running import long_date
 from handbill.render.templating import render_html
 
@@ -174,6 +174,15 @@ def test_last_word_of_an_imprint_is_not_left_alone() -> None:
     # An address part is not one word alone, and a long last word may go on a line of its own.
     for kept in ("By B, Leeds\u00a0LS1\u00a01AA.", "See example.org/imprint-details", "One."):
         assert last_words_together(kept) == kept
+
+
+def test_a_heading_binds_its_last_words_only_when_it_has_four() -> None:
+    """In a three-word title the binding would leave the first word alone on its line."""
+    assert heading_last_words_together("Social care conference") == "Social care conference"
+    assert (
+        heading_last_words_together("Health for All: Patients, Not Passports")
+        == "Health for All: Patients, Not\u00a0Passports"
+    )
 
 
 @pytest.mark.parametrize(

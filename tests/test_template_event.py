@@ -306,3 +306,24 @@ def test_a_calendar_code_adds_the_event_to_a_phone_calendar(tmp_path: Path) -> N
         'the output folder is published: add downloads = "https://..." under [links] (in '
         "_event.html line 114)"
     ]
+
+
+@pytest.mark.parametrize("number", range(1, len(ROWS) + 1))
+def test_flyer_note_beside_the_code_is_at_least_8pt(out: Path, number: int) -> None:
+    """ "Scan the code with your phone camera..." was 7.3 pt on the A6 flyer."""
+    sizes = [
+        size for _, text, size, _, _ in text_runs(pdf(out, "event-flyer", number)) if "Scan" in text
+    ]
+    assert sizes and min(sizes) >= 8, sizes
+
+
+@pytest.mark.parametrize("material", ["event-flyer", "event-poster"])
+def test_a_three_word_title_keeps_its_first_two_words_together(out: Path, material: str) -> None:
+    """Its last two words bound together left "Social" alone above "care conference"."""
+    number = next(
+        i for i, row in enumerate(ROWS, start=1) if row["title"] == "Social care conference"
+    )
+    lines = [
+        " ".join(line.split()) for line in page_texts(pdf(out, material, number))[0].splitlines()
+    ]
+    assert "Social care" in lines and "Social" not in lines, lines

@@ -113,11 +113,23 @@ def unbroken_address(address: str) -> str:
 # The last word is bound to the one before it when it is no longer than this: a word alone on
 # the imprint's last line ("supporter.") looks like a mistake; a long address part does not.
 SHORT_LAST_WORD = 15
+# A heading binds its last two words only when it has this many: in a three-word title
+# ("Social care conference") the binding leaves the first word alone on its line, which reads
+# worse than the last one alone, and splits a pair of words that belong together.
+HEADING_MIN_WORDS = 4
 
 
-def last_words_together(text: str) -> str:
-    """``text`` with a no-break space before its last word, when that word is short."""
+def last_words_together(text: str, min_words: int = 2) -> str:
+    """``text`` with a no-break space before its last word, when that word is short and
+    ``text`` has at least ``min_words`` words."""
     head, space, last = text.rpartition(" ")
     if not space or "\u00a0" in last or len(last) > SHORT_LAST_WORD:
         return text
+    if len(text.split()) < min_words:
+        return text
     return f"{head}\u00a0{last}"
+
+
+def heading_last_words_together(text: str) -> str:
+    """``last_words_together`` for a heading or title (``keeplast`` in templates)."""
+    return last_words_together(text, HEADING_MIN_WORDS)

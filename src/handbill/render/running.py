@@ -16,7 +16,7 @@ from handbill.errors import KitError, TemplateError, did_you_mean, display_path,
 from handbill.guard import TEMPLATE_MEMORY, TEMPLATE_SECONDS, WorkLimitError, bounded
 from handbill.kit.loader import Kit
 from handbill.kit.material import Material
-from handbill.kit.nobreak import last_words_together, unbroken_address
+from handbill.kit.nobreak import heading_last_words_together, unbroken_address
 from handbill.render.autolink import autolink
 from handbill.render.sandbox import KitLoader, KitSandbox, check_html, render_bounded
 
@@ -41,7 +41,7 @@ def environment(kit: Kit) -> jinja2.Environment:
         # "14 Quay Road" never ends a line in "14" (kit/nobreak.py), wherever it is printed.
         _ENVIRONMENTS[dirs].filters["address"] = lambda value: unbroken_address(str(value))
         _ENVIRONMENTS[dirs].filters["autolink"] = autolink
-        _ENVIRONMENTS[dirs].filters["keeplast"] = last_words_together
+        _ENVIRONMENTS[dirs].filters["keeplast"] = heading_last_words_together
     return _ENVIRONMENTS[dirs]
 
 
