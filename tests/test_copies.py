@@ -160,6 +160,11 @@ def test_press_release_docx_has_the_brand_styles_on_a4(out: Path) -> None:
     assert len([1 for style, _ in shown if style == "List Number"]) == 4
     ends = next(p for p in document.paragraphs if p.text == "ENDS")
     assert ends.runs[0].bold
+    # The quotes in italics and their speakers in bold, as the PDF's pull quotes.
+    quote = next(p for p in document.paragraphs if p.text.startswith("\u201cWe believe"))
+    assert all(run.italic for run in quote.runs)
+    credit = next(p for p in document.paragraphs if p.text.startswith("\u2014 Dr Sam"))
+    assert credit.runs[0].bold
 
 
 def entries(out: Path) -> list[dict[str, Any]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from markupsafe import Markup
 
@@ -114,10 +114,11 @@ def _release(
         if section.title.lower() != "quotes":
             continue
         for quote in blocks_of(section.html):
-            blocks.append(quote)
+            # In italics, and the speaker in bold, as the PDF's pull quotes (in the .docx).
+            blocks.append(replace(quote, runs=[(text, bold, True) for text, bold, _ in quote.runs]))
             if variables.get("credit_quotes", True) and quote.kind == "paragraph":
                 speaker = next(speakers, "[add a spokesperson under [press] spokespeople]")
-                blocks.append(_line(f"\u2014 {speaker}"))
+                blocks.append(_line(f"\u2014 {speaker}", bold=True))
     blocks.append(_line("ENDS", bold=True))
     for section in sections:
         if section.title.lower() in NOTES:
