@@ -109,12 +109,12 @@ def test_example_page_downloads_resolve(page, example_out: Path) -> None:  # typ
         assert all_images_loaded(page, ".material img")
         assert page.locator(".material").count() == 16  # 13, and the A5 leaflet in cy, pl, ur
         hrefs = page.eval_on_selector_all("a[download]", "links => links.map(a => a.href)")
-        # 34 PDFs (the A5 leaflets: 4 local groups x 4 languages), 6 editable copies, A4
+        # 34 PDFs (the A5 leaflets: 4 local groups x 4 languages), 8 editable copies, A4
         # sheets for the 16 A5 leaflets, the four A6 flyers, the tiled A3 placard and the DL
         # leaflet (one to a sheet, with its flip note), 4 forms to fill in (the speeches and
         # the letters) and 5 event calendars; then 35 social images and 22 caption files (one
         # per event, placard, FAQ and leaflet copy).
-        assert len(hrefs) == 71 + 35 + 22
+        assert len(hrefs) == 73 + 35 + 22
         for href in hrefs:
             response = page.request.get(href)
             assert response.status == 200, href

@@ -188,9 +188,7 @@ def test_exports_and_fields(kit_dir: Path, tmp_path: Path) -> None:
         ("txt", "sheet.txt"),
     ]
     assert report.entries[0]["fields"] == {"town": "Leeds"}
-    assert (tmp_path / "sheet.txt").read_text() == (
-        "Talk\n====\n\nI am ________ (your name) from Leeds.\n"
-    )
+    assert (tmp_path / "sheet.txt").read_text() == ("Talk\n\nI am [your name] from Leeds.\n")
     for entry in report.entries:
         assert (
             entry["sha256"] == hashlib.sha256((tmp_path / entry["path"]).read_bytes()).hexdigest()

@@ -21,8 +21,9 @@ from handbill.kit.loader import load_kit
 from handbill.kit.markdown import markdown_renderer
 from handbill.kit.palette import contrast
 from handbill.kit.paper import Paper
+from handbill.render.copies import speech_timing
 from handbill.render.docxlook import DocLook
-from handbill.render.exporters import blocks_of, speech_timing, to_docx, to_text
+from handbill.render.exporters import Block, blocks_of, to_docx, to_text
 from pdftools import pdftotext
 
 SOURCE = """Dear [[mp_name]],
@@ -53,7 +54,7 @@ def blocks():  # type: ignore[no-untyped-def]
 
 def test_blocks() -> None:
     assert [(b.kind, b.text) for b in blocks()] == [
-        ("paragraph", "Dear ________ (your MP's name),"),
+        ("paragraph", "Dear [your MP's name],"),
         ("paragraph", "I live in Leeds and care about it."),
         ("heading", "What I ask"),
         ("bullet", "vote against the plan"),
@@ -61,37 +62,60 @@ def test_blocks() -> None:
         ("pause", "(pause)"),
         ("number", "first"),
         ("number", "second"),
-        ("paragraph", "Yours sincerely,\n________ (your name)"),
+        ("paragraph", "Yours sincerely,\n[your name]"),
     ]
 
 
-def test_text_export() -> None:
-    assert to_text("Letter", "", blocks()) == (
-        "Letter\n======\n\n"
-        "Dear ________ (your MP's name),\n\n"
-        "I live in Leeds and care about it.\n\n"
-        "What I ask\n----------\n\n"
-        "- vote against the plan\n- reply to this letter\n\n"
-        "(pause)\n\n"
-        "1. first\n2. second\n\n"
-        "Yours sincerely,\n________ (your name)\n"
+def test_text_export_is_one_line_per_paragraph_with_crlf() -> None:
+    assert to_text("Letter", blocks()) == (
+        "Letter\r\n\r\n"
+        "Dear [your MP's name],\r\n\r\n"
+        "I live in Leeds and care about it.\r\n\r\n"
+        "What I ask\r\n\r\n"
+        "- vote against the plan\r\n- reply to this letter\r\n\r\n"
+        "(pause)\r\n\r\n"
+        "1. first\r\n2. second\r\n\r\n"
+        "Yours sincerely,\r\n[your name]\r\n"
+    )
+    # A letter has no title: it starts with its salutation.
+    assert to_text("", blocks()).startswith("Dear [your MP's name],\r\n\r\nI live")
+
+
+def test_text_is_never_hard_wrapped() -> None:
+    """Pasted into an email, a hard-wrapped copy arrives with lines broken mid-sentence."""
+    paragraph = " ".join(["campaign"] * 40)
+    text = to_text("T", blocks_of(f"<p>{paragraph}</p><ul><li>{paragraph}</li></ul>"))
+    assert text.split("\r\n") == ["T", "", paragraph, "", f"- {paragraph}", ""]
+    assert "\n" not in text.replace("\r\n", "")  # no bare LF: one line end throughout
+
+
+def test_links_are_written_out_in_full() -> None:
+    html = (
+        '<p>See <a href="https://www.example.org">www.example.org</a>, '
+        '<a href="https://example.org/case/">example.org/case</a>, '
+        '<a href="https://example.org/give">our appeal</a> and '
+        '<a href="mailto:press@example.org">our press office</a>; ring '
+        '<a href="tel:07700900123">07700 900123</a>.</p>'
+    )
+    (block,) = blocks_of(html)
+    assert block.text == (
+        "See https://www.example.org, https://example.org/case/, "
+        "our appeal (https://example.org/give) and our press office (press@example.org); "
+        "ring 07700 900123."
     )
 
 
-def test_text_wraps_at_72_columns() -> None:
-    html = markdown_renderer().render(" ".join(["campaign"] * 40))
-    lines = to_text("T", "", blocks_of(html)).splitlines()
-    assert max(len(line) for line in lines) <= 72
-    assert len(lines) > 4
-
-
 def test_docx_has_the_same_paragraphs_and_formatting() -> None:
-    document = docx.Document(io.BytesIO(to_docx("Letter", "To my MP", blocks(), font_size=16)))
+    document = docx.Document(
+        io.BytesIO(
+            to_docx("Letter", [Block("paragraph", 0, [("To my MP", False, True)]), *blocks()], 16)
+        )
+    )
     paragraphs = [(p.style.name, p.text) for p in document.paragraphs]
     assert paragraphs == [
         ("Title", "Letter"),
         ("Normal", "To my MP"),
-        ("Normal", "Dear ________ (your MP's name),"),
+        ("Normal", "Dear [your MP's name],"),
         ("Normal", "I live in Leeds and care about it."),
         ("Heading 2", "What I ask"),
         ("List Bullet", "vote against the plan"),
@@ -99,7 +123,7 @@ def test_docx_has_the_same_paragraphs_and_formatting() -> None:
         ("Normal", "(pause)"),
         ("List Number", "first"),
         ("List Number", "second"),
-        ("Normal", "Yours sincerely,\n________ (your name)"),
+        ("Normal", "Yours sincerely,\n[your name]"),
     ]
     town = [r for r in document.paragraphs[3].runs if r.text == "Leeds"]
     assert town and town[0].bold
@@ -108,10 +132,10 @@ def test_docx_has_the_same_paragraphs_and_formatting() -> None:
 
 
 def test_docx_bytes_do_not_depend_on_the_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    first = to_docx("Letter", "", blocks())
+    first = to_docx("Letter", blocks())
     a_year_later = time.time() + 400 * 86400
     monkeypatch.setattr(time, "time", lambda: a_year_later)  # zipfile stamps members with it
-    assert to_docx("Letter", "", blocks()) == first
+    assert to_docx("Letter", blocks()) == first
 
 
 def _look_document(**brand: str) -> docx.document.Document:
@@ -121,7 +145,7 @@ def _look_document(**brand: str) -> docx.document.Document:
         "en-GB",
         Brand(colours, None, "Atkinson Hyperlegible", "Hanken Grotesk"),
     )
-    return docx.Document(io.BytesIO(to_docx("Letter", "", blocks(), 16, look)))
+    return docx.Document(io.BytesIO(to_docx("Letter", blocks(), 16, look)))
 
 
 def test_docx_is_on_the_kits_paper_in_its_language() -> None:
@@ -133,7 +157,7 @@ def test_docx_is_on_the_kits_paper_in_its_language() -> None:
     assert document.core_properties.language == "en-GB"
     letter = Paper("Letter", 215.9, 279.4)
     look = DocLook.of(letter, "ur", Brand(DEFAULT_COLOURS, None, "Noto", "Noto"))
-    urdu = docx.Document(io.BytesIO(to_docx("T", "", blocks(), 12, look)))
+    urdu = docx.Document(io.BytesIO(to_docx("T", blocks(), 12, look)))
     assert round(urdu.sections[0].page_width.mm, 1) == 215.9
     lang = urdu.styles.element.xpath("//w:docDefaults//w:lang")[0]
     assert (lang.get(qn("w:val")), lang.get(qn("w:bidi"))) == ("ur", "ur")
@@ -189,7 +213,8 @@ def test_speech_copies_keep_the_running_times_the_pdf_prints(tmp_path: Path) -> 
     pdf = " ".join(pdftotext(tmp_path / "speech-5min.pdf").split())
     assert "Speaking time: about 5 minutes at 130 words a minute" in text
     assert "SPEAKING TIME about 5 minutes" in pdf and "at 130 words a minute" in pdf
-    headings = re.findall(r"^(.+) \((about [^)]+)\)\n-+$", text, re.MULTILINE)
+    # Each section's heading on a line of its own, with its time, between blank lines.
+    headings = re.findall(r"\n\n(.+) \((about [^)]+)\)\n\n", text)
     assert headings[:2] == [
         ("Who I am and why I\u2019m here", "about 25 seconds"),
         ("What an ACO would mean", "about 1 minute"),

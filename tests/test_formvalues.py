@@ -63,7 +63,7 @@ def test_filled_values_come_back_into_the_build(
     filled_dir = kit_dir / "dist-private" / "filled"
     assert output.rstrip().endswith("/dist-private/filled/"), output
     assert (filled_dir / "talk.txt").read_text() == (
-        "Talk\n====\n\nSpeaking time: about 1 minute at 130 words a minute\n\n"
+        "Talk\n\nSpeaking time: about 1 minute at 130 words a minute\n\n"
         "My name is Asha Patel and I live in Leeds.\n"
     )
     manifest = json.loads((filled_dir / "manifest.json").read_text())
@@ -84,7 +84,7 @@ def test_set_wins_over_the_form_and_an_empty_field_stays_blank(
     assert (
         (kit_dir / "dist-private" / "filled" / "talk.txt")
         .read_text()
-        .endswith("My name is Jo and I live in ________ (your town).\n")
+        .endswith("My name is Jo and I live in [your town].\n")
     )
 
 

@@ -137,8 +137,8 @@ def test_txt_copy_is_the_letter_body(kit: Kit, out: Path) -> None:
         for block in blocks_of(rendered.content):
             assert flat(block.text) in txt, block.text
     mp = (out / "letter-to-mp.txt").read_text(encoding="utf-8")
-    assert "Dear ________ (your MP\u2019s name)," in mp
-    assert "________ (your full postal address)" in mp
+    assert "Dear [your MP\u2019s name]," in mp
+    assert "[your full postal address]" in mp
 
 
 def test_no_text_spills_and_nothing_overflows_the_page(kit: Kit) -> None:
@@ -177,7 +177,7 @@ def test_set_fills_the_letter_and_its_address_block(tmp_path: Path) -> None:
     assert "I live in Leeds" in pdf and "I live in Leeds" in txt
     assert "YOUR MP\u2019S NAME" not in pdf and "YOUR TOWN" not in pdf
     assert "YOUR CONSTITUENCY" in pdf
-    assert "________ (your constituency)" in txt
+    assert "[your constituency]" in txt
     assert len(page_sizes_mm(tmp_path / "letter-to-mp.pdf")) == 1
 
 

@@ -46,7 +46,9 @@ def text(out: Path) -> str:
 
 def entry(out: Path) -> dict[str, Any]:
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    found: dict[str, Any] = next(e for e in manifest["outputs"] if e["material"] == NAME)
+    found: dict[str, Any] = next(
+        e for e in manifest["outputs"] if e["material"] == NAME and e["kind"] == "pdf"
+    )
     return found
 
 

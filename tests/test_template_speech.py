@@ -20,7 +20,8 @@ from handbill.engine.inspect import spilled_text
 from handbill.engine.layout import render
 from handbill.kit.fields import split_sections
 from handbill.kit.loader import Kit, load_kit
-from handbill.render.exporters import blocks_of, speech_timing
+from handbill.render.copies import speech_timing
+from handbill.render.exporters import blocks_of
 from handbill.render.templating import render_html
 from pdftools import decode_qr_codes, page_sizes_mm, page_texts
 
@@ -191,7 +192,7 @@ def test_a_page_never_starts_with_a_pause_and_the_closing_section_is_whole(
         pages = [flat(text) for text in page_texts(out / f"{name}.pdf")]
         assert not any(text.startswith("PAUSE") for text in pages[1:]), name
         last = split_sections(render_html(kit, kit.materials[name]).content)[-1]
-        said = [b.text for b in blocks_of(last.html) if b.kind != "pause" and "____" not in b.text]
+        said = [b.text for b in blocks_of(last.html) if b.kind != "pause" and "[" not in b.text]
         page = next(i for i, text in enumerate(pages) if f"{last.title} about" in text)
         after = squash(pages[page].split(f"{last.title} about", 1)[1])
         assert all(squash(block) in after for block in said), name
@@ -232,7 +233,7 @@ def test_docx_has_the_same_paragraphs_as_the_pdf(kit: Kit, out: Path) -> None:
         assert normal is not None and normal.pt == 16
         # The same sentences are in the PDF.
         text = pdf_text(out / f"{name}.pdf")
-        sentences = [b for b in blocks if "____" not in b and "-" not in b and b != "(pause)"]
+        sentences = [b for b in blocks if "[" not in b and "-" not in b and b != "(pause)"]
         assert len(sentences) > 10
         for sentence in sentences:
             assert flat(sentence) in text, sentence
@@ -270,8 +271,8 @@ def test_set_fills_fields_in_pdf_docx_and_txt(tmp_path: Path) -> None:
         assert "My name is Asha Patel" in text
         assert "Leeds" in text
     for text in (words, txt):
-        assert "________ (your group)" in text
-        assert "________ (your local hospital)" in text
+        assert "[your group]" in text
+        assert "[your local hospital]" in text
         assert "(pause)" in text
     assert "YOUR GROUP" in pdf and "YOUR LOCAL HOSPITAL" in pdf
     assert "YOUR NAME" not in pdf and "YOUR TOWN" not in pdf

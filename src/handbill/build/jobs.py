@@ -343,28 +343,33 @@ def _exports(
 ) -> list[dict[str, Any]]:
     if not material.exports:
         return []
+    from handbill.render.copies import copy_of
     from handbill.render.docxlook import DocLook
-    from handbill.render.exporters import blocks_of, speech_timing, to_docx, to_text
+    from handbill.render.exporters import to_docx, to_text
 
-    blocks = blocks_of(rendered.content)
-    # A speech's copies keep the running times its PDF prints: the speaker times cuts by them.
-    timing = speech_timing(rendered.content) if material.template == "speech" else None
+    # A copy gives a QR code's address as the campaign wrote it: not a short or tracked form
+    # (a newsroom trusts an address it can read).
+    links = kit.config.links
+    addresses = [
+        links[code.link].url if code.link in links else code.target or code.url
+        for code in rendered.qr_codes
+    ]
+    copy = copy_of(material, rendered.content, kit.config.press, addresses)
     entries = []
     for kind in material.exports:
         if kind == "txt":
-            data = to_text(material.title, material.subtitle, blocks, timing=timing).encode()
+            data = to_text(copy.title, copy.blocks).encode()
         else:
             size = float(material.vars.get("export_font_size", 12))
             look = DocLook.of(material.paper, material.language, kit.config.brand)
             data = to_docx(
-                material.title,
-                material.subtitle,
-                blocks,
+                copy.title,
+                copy.blocks,
                 size,
                 look,
                 kit.config.name,
                 export_date(kit, material),
-                timing,
+                material.title,
             )
         entries.append(
             {**common, "kind": kind, **write_output(out_dir, f"{file_stem(rendered)}.{kind}", data)}

@@ -47,6 +47,9 @@ FIELDS = {
     "social": "social media images to make: square, portrait, story, card",
 }
 EXPORTS = ("docx", "txt")
+# A press release is sent as an email's text and as a Word attachment as often as a PDF:
+# it gets both copies unless its front matter says otherwise (exports: [] for none).
+DEFAULT_EXPORTS = {"press-release": ["docx", "txt"]}
 REQUIRED = ("template", "title")
 MAX_CONTENT_CHARS = 300_000  # about 100 dense A4 pages: beyond that, a mistake, not a leaflet
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -354,7 +357,8 @@ def build_material(
         raise fail("per", "must name a data table, e.g. per: events for data/events.csv.")
     if output and "{" in output and not per:
         raise fail("output", "{column} parts only work with per: (one output per data row).")
-    exports = data.get("exports", [])
+    stock = str(data.get("template", "")).removesuffix(".html")
+    exports = data.get("exports", DEFAULT_EXPORTS.get(stock, []))
     if isinstance(exports, str):  # "exports: docx, txt", as for qr
         exports = [kind.strip() for kind in exports.split(",") if kind.strip()]
     if not isinstance(exports, list) or any(e not in EXPORTS for e in exports):

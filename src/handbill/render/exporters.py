@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime
 import io
 import re
-import textwrap
 import zipfile
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from handbill.kit.fields import WORDS_PER_MINUTE, split_sections, spoken_time
+from handbill.render.autolink import href_for
 from handbill.render.docxlook import DocLook, apply_look
 
 BLANK = re.compile(
@@ -44,6 +43,7 @@ class _BlockParser(HTMLParser):
         self.lists: list[str] = []
         self.bold = self.italic = 0
         self.current: Block | None = None
+        self.link: tuple[str, int] | None = None  # an open <a>: its href, its first run
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
@@ -61,6 +61,8 @@ class _BlockParser(HTMLParser):
             self.italic += 1
         elif tag == "br" and self.current is not None:
             self.current.runs.append(("\n", False, False))
+        elif tag == "a" and self.current is not None:
+            self.link = (dict(attrs).get("href") or "", len(self.current.runs))
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("h1", "h2", "h3", "h4", "h5", "h6", "li") or (
@@ -69,6 +71,9 @@ class _BlockParser(HTMLParser):
             self._finish()
         elif tag in ("ul", "ol") and self.lists:
             self.lists.pop()
+        elif tag == "a" and self.link is not None and self.current is not None:
+            self._write_out_link(*self.link)
+            self.link = None
         elif tag in ("strong", "b"):
             self.bold -= 1
         elif tag in ("em", "i"):
@@ -83,6 +88,23 @@ class _BlockParser(HTMLParser):
         # A newline in the HTML source is a soft break: a space. Hard breaks come from <br>.
         self.current.runs.append((data.replace("\n", " "), self.bold > 0, self.italic > 0))
 
+    def _write_out_link(self, href: str, first: int) -> None:
+        """A copy has no links to click: an address is written out in full ("https://...",
+        not "www...."), and a link on other words is followed by its address in brackets."""
+        assert self.current is not None
+        runs = self.current.runs[first:]
+        shown = "".join(run[0] for run in runs).strip()
+        address = re.sub(r"^(mailto|tel):", "", href)
+        if not address or href.startswith("#"):
+            return
+        bold, italic = (runs[-1][1], runs[-1][2]) if runs else (False, False)
+        bare = re.sub(r"^https?://", "", href).rstrip("/")
+        if href_for(shown) == href or shown in (address, bare) or shown.rstrip("/") == bare:
+            # The words are the address: shown whole, with its scheme.
+            self.current.runs[first:] = [(address, bold, italic)]
+        elif not href.startswith("tel:") or re.sub(r"\D", "", shown) != re.sub(r"\D", "", href):
+            self.current.runs.append((f" ({address})", False, False))
+
     def _start(self, block: Block) -> None:
         self._finish()
         self.current = block
@@ -95,42 +117,10 @@ class _BlockParser(HTMLParser):
         self.current = None
 
 
-@dataclass(frozen=True)
-class Timing:
-    """A speech's running times, as its PDF prints them: the whole, and each section's."""
-
-    total: str  # "Speaking time: about 5 minutes at 130 words a minute"
-    sections: dict[str, str]  # section title -> "about 40 seconds"
-
-
-def speech_timing(content_html: str) -> Timing:
-    """The running times of a speech's content, as the speech template works them out."""
-    sections = split_sections(content_html)
-    seconds = sum(section.seconds for section in sections)
-    # Under 75 seconds the PDF says "about 1 minute", never "about 55 seconds" for a whole speech.
-    total = "1 minute" if seconds < 75 else spoken_time(seconds)
-    return Timing(
-        f"Speaking time: about {total} at {WORDS_PER_MINUTE} words a minute",
-        {section.title: f"about {section.duration}" for section in sections if section.title},
-    )
-
-
-def _timed(blocks: list[Block], timing: Timing | None) -> list[Block]:
-    """Each level-2 heading followed by its section's running time, as in the PDF."""
-    if timing is None:
-        return blocks
-    timed = []
-    for block in blocks:
-        duration = timing.sections.get(block.text) if block.kind == "heading" else None
-        if duration and block.level == 2:
-            block = Block("heading", 2, [*block.runs, (f" ({duration})", False, False)])
-        timed.append(block)
-    return timed
-
-
 def blocks_of(content_html: str) -> list[Block]:
-    """The content as blocks; blanks become ``________ (label)`` and pauses ``(pause)``."""
-    content_html = BLANK.sub(lambda m: f"________ ({m[1]})", content_html)
+    """The content as blocks; blanks become ``[label]`` (plain to see in an email and easy to
+    find and replace) and pauses ``(pause)``."""
+    content_html = BLANK.sub(lambda m: f"[{m[1]}]", content_html)
     content_html = PAUSE.sub("<p>(pause)</p>", content_html)
     parser = _BlockParser()
     parser.feed(content_html)
@@ -139,24 +129,14 @@ def blocks_of(content_html: str) -> list[Block]:
     return parser.blocks
 
 
-def to_text(
-    title: str, subtitle: str, blocks: list[Block], width: int = 72, timing: Timing | None = None
-) -> str:
-    """Plain text for pasting into an email: wrapped paragraphs, underlined headings; a
-    speech's running times (``timing``) under the title and after each section's heading."""
-    lines = [title, "=" * len(title), ""]
-    if subtitle:
-        lines += [subtitle, ""]
-    if timing is not None:
-        lines += [timing.total, ""]
-    blocks = _timed(blocks, timing)
+def to_text(title: str, blocks: list[Block]) -> str:
+    """Plain text to paste into an email: the title (if any) as a plain line, then one line
+    per paragraph, never hard-wrapped (the mail program wraps it to the reader's window), a
+    blank line between paragraphs, list items on lines of their own; CRLF line ends."""
+    paragraphs = [title] if title else []
     counters: dict[int, int] = {}
     previous = ""
     for block in blocks:
-        if block.kind == "heading":
-            lines += ["", block.text, "-" * len(block.text), ""]
-            previous = block.kind
-            continue
         prefix = ""
         if block.kind == "number":
             counters[block.level] = counters.get(block.level, 0) + 1
@@ -165,51 +145,43 @@ def to_text(
             prefix = "- "
         else:
             counters.clear()
-            if previous in ("bullet", "number"):
-                lines.append("")
-        indent = " " * len(prefix)
-        for index, part in enumerate(block.text.split("\n")):
-            wrapped = textwrap.wrap(part, width - len(prefix)) or [""]
-            lines.append((prefix if index == 0 else indent) + wrapped[0])
-            lines += [indent + rest for rest in wrapped[1:]]
-        if block.kind in ("paragraph", "pause"):
-            lines.append("")
+        text = prefix + block.text
+        listed = block.kind in ("number", "bullet")
+        if listed and previous in ("number", "bullet") and paragraphs:
+            paragraphs[-1] += "\n" + text  # items of one list on consecutive lines
+        else:
+            paragraphs.append(text)
         previous = block.kind
-    text = "\n".join(lines)
-    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+    return "\n\n".join(paragraphs).replace("\n", "\r\n") + "\r\n"
 
 
 def to_docx(
     title: str,
-    subtitle: str,
     blocks: list[Block],
     font_size: float = 12,
     look: DocLook | None = None,
     author: str = "",
     when: datetime.datetime | None = None,
-    timing: Timing | None = None,
+    name: str = "",
 ) -> bytes:
-    """A Word document with the same headings, paragraphs and lists, in the campaign's look;
-    its properties name the campaign (``author``) and the build's date (``when``), and a
-    speech carries its running times (``timing``) as in its PDF."""
+    """A Word document with the same headings, paragraphs and lists, in the campaign's look,
+    headed by ``title`` (none for a letter); its properties give the material's ``name``, the
+    campaign (``author``) and the build's date (``when``)."""
     from docx import Document  # imported here: only builds that export .docx need it
 
     document = Document()
     apply_look(document, look or DocLook(), font_size)
     properties = document.core_properties
-    properties.title = title
+    properties.title = name or title
     properties.author = properties.last_modified_by = author or "handbill"
     properties.comments = ""
     properties.revision = 1
     # python-docx's own template is dated 2013: Word would show that as the document's date.
     moment = when or datetime.datetime(1980, 1, 1, tzinfo=datetime.timezone.utc)
     properties.created = properties.modified = moment.replace(tzinfo=None, microsecond=0)
-    document.add_heading(title, level=0)
-    if subtitle:
-        document.add_paragraph(subtitle).runs[0].italic = True
-    if timing is not None:
-        document.add_paragraph().add_run(timing.total).bold = True
-    for block in _timed(blocks, timing):
+    if title:
+        document.add_heading(title, level=0)
+    for block in blocks:
         if block.kind == "heading":
             document.add_heading(block.text, level=min(block.level, 4))
             continue
