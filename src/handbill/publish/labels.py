@@ -250,12 +250,13 @@ def qr_words(entries: list[dict[str, Any]], titles: dict[str, str] | None = None
     counts: dict[str, int] = {}
     for entry in entries:
         codes = entry.get("qr_codes")
-        names = {
+        # In the order they are printed, each once.
+        names = dict.fromkeys(
             str(code["link"])
             for code in (codes if isinstance(codes, list) else [])
             if isinstance(code, dict) and isinstance(code.get("link"), str)
-        }
-        for name in sorted(names):
+        )
+        for name in names:
             counts[name] = counts.get(name, 0) + 1
     words = []
     for name, count in counts.items():
