@@ -120,6 +120,9 @@ def test_example_page_downloads_resolve(page, example_out: Path) -> None:  # typ
             assert response.status == 200, href
             expected = TYPES[Path(href).suffix]
             assert response.headers["content-type"].startswith(expected), href
+        # The Urdu card's font, copied beside the page, is served with it.
+        font = page.request.get(base + "fonts/NotoNastaliqUrdu-Regular.ttf")
+        assert font.status == 200 and len(font.body()) > 500_000
         page.screenshot(path=str(example_out / "site-screenshot.png"), full_page=True)
     finally:
         server.shutdown()

@@ -324,8 +324,7 @@ h2 {{ color: var(--secondary-ink); margin: 2rem 0 .25rem; }}
 .material .desc {{ margin: 0 0 .5rem; }}
 .facts {{ margin: 0 0 .5rem; color: var(--muted); font-size: .9rem; }}
 {CARD_STYLE}
-.downloads, .variants {{ margin: 0; padding: 0; list-style: none; }}
-.variant h4 {{ font-size: 1rem; margin: .75rem 0 .25rem; }}
+.downloads {{ margin: 0; padding: 0; list-style: none; }}
 /* Each link a whole row at least 44 px tall (WCAG 2.5.5): easy to hit with a thumb. */
 .downloads a {{ color: var(--primary-ink); font-weight: 700; display: flex; gap: .5rem;
   justify-content: space-between; align-items: center; min-height: 44px; padding: .4rem .5rem;
