@@ -131,9 +131,11 @@ def offered(entries: list[dict[str, Any]], flip: str) -> list[tuple[dict[str, An
 
 
 def _dims(entry: dict[str, Any]) -> tuple[float, float]:
+    """A PDF's paper as (short side, long side) in whole mm, whichever way it is turned."""
     paper = entry.get("paper") or {}
     sides = [paper.get("width_mm"), paper.get("height_mm")]
-    return tuple(sorted(round(float(x)) if isinstance(x, int | float) else 0.0 for x in sides))  # type: ignore[return-value]
+    short, long = sorted(float(round(x)) if isinstance(x, int | float) else 0.0 for x in sides)
+    return short, long
 
 
 def _sentence(how: str) -> str:
