@@ -110,16 +110,19 @@ def test_example_page_downloads_resolve(page, example_out: Path) -> None:  # typ
         assert page.locator(".material").count() == 16  # 13, and the A5 leaflet in cy, pl, ur
         hrefs = page.eval_on_selector_all("a[download]", "links => links.map(a => a.href)")
         # 34 PDFs (the A5 leaflets: 4 local groups x 4 languages), 8 editable copies, A4
-        # sheets for the 16 A5 leaflets, the four A6 flyers, the tiled A3 placard and the DL
-        # leaflet (one to a sheet, with its flip note), 4 forms to fill in (the speeches and
-        # the letters) and 5 event calendars; then 35 social images and 22 caption files (one
-        # per event, placard, FAQ and leaflet copy).
-        assert len(hrefs) == 73 + 35 + 22
+        # sheets for the 16 A5 leaflets, the four A6 flyers and the tiled A3 placard (not the
+        # DL leaflet's one to a sheet: its own A4 PDF with a line of instructions), 4 forms to
+        # fill in (the speeches and the letters) and 5 event calendars; then 35 social images
+        # and 22 caption files (one per event, placard, FAQ and leaflet copy).
+        assert len(hrefs) == 72 + 35 + 22
         for href in hrefs:
             response = page.request.get(href)
             assert response.status == 200, href
             expected = TYPES[Path(href).suffix]
             assert response.headers["content-type"].startswith(expected), href
+        # The Urdu card's font, copied beside the page, is served with it.
+        font = page.request.get(base + "fonts/NotoNastaliqUrdu-Regular.ttf")
+        assert font.status == 200 and len(font.body()) > 500_000
         page.screenshot(path=str(example_out / "site-screenshot.png"), full_page=True)
     finally:
         server.shutdown()
@@ -214,7 +217,9 @@ def test_example_page_on_a_phone(browser, example_out: Path) -> None:  # type: i
         # The facts and links around the Urdu text are the page's own words, left to right.
         assert urdu.locator(".ui").get_attribute("dir") == "ltr"
         assert page.locator('.material[lang="cy"]').get_attribute("dir") == "ltr"
-        variants = page.eval_on_selector_all(".variant h4", "hs => hs.map(h => h.innerText)")
+        variants = page.eval_on_selector_all(
+            ".versions th[scope=row]", "hs => hs.map(h => h.innerText)"
+        )
         assert "Leeds" in variants
         assert (
             "Social care conference\u00a0– Carrs Lane Conference Centre\u00a0– Sat 17\u00a0Nov 2018"
@@ -222,5 +227,49 @@ def test_example_page_on_a_phone(browser, example_out: Path) -> None:  # type: i
         blurb = page.inner_text("#h-organisers + .blurb")
         assert blurb == "Event flyer, event poster and press release."
         page.screenshot(path=str(example_out / "site-phone.png"), full_page=True)
+    finally:
+        context.close()
+
+
+# Where a card's first download link starts below its heading, in px, for every card.
+LINK_GAPS = """cards => cards.map(c => [c.querySelector('h3').innerText,
+  c.querySelector('a[download]').getBoundingClientRect().top
+  - c.querySelector('h3').getBoundingClientRect().bottom])"""
+
+
+def test_example_page_on_a_wide_screen(browser, example_out: Path) -> None:  # type: ignore[no-untyped-def]
+    """At 1280 px: every card's links follow its text (no blank card stretched to its row's
+    tallest), the versions are a table, and Urdu is set in the kit's Nastaliq."""
+    from conftest import REPO
+    from handbill.kit.loader import load_kit
+    from handbill.publish.site import write_site
+
+    index = write_site(load_kit(REPO), example_out)
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    try:
+        page = context.new_page()
+        page.goto(index.as_uri())
+        gaps = page.eval_on_selector_all(".material", LINK_GAPS)
+        assert len(gaps) == 16
+        assert [title for title, gap in gaps if not 0 <= gap <= 400] == []
+        heights = page.eval_on_selector_all(
+            ".material", "cards => cards.map(c => c.getBoundingClientRect().height)"
+        )
+        assert max(heights) < 1100  # the A5 leaflet's 4 versions x 4 kinds of file in a table
+        links = page.eval_on_selector_all(
+            "a[download]", "links => links.map(a => a.getBoundingClientRect().height)"
+        )
+        assert min(links) >= 44
+        urdu = page.locator('.material[lang="ur"] h3')
+        assert urdu.evaluate("h => getComputedStyle(h).fontFamily").startswith(
+            '"Noto Nastaliq Urdu"'
+        )
+        # The kit's own Nastaliq, copied beside the page, really loaded (not a system font).
+        loaded = page.evaluate(
+            "document.fonts.ready.then(() => Array.from(document.fonts)"
+            ".filter(f => f.family.includes('Nastaliq')).map(f => f.status))"
+        )
+        assert loaded == ["loaded"]
+        page.screenshot(path=str(example_out / "site-wide.png"), full_page=True)
     finally:
         context.close()

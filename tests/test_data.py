@@ -131,5 +131,5 @@ def test_every_output_shows_the_row_typeset_and_names_files_as_written(
     # The calendar section's link: the event's title as its calendar shows it.
     assert (
         'aria-label="Add to your calendar: Don\u2019t stop \u2013 it\u2019s \u201cours\u201d, '
-        'Sat 28 Mar 2026"'
+        'Sat\u00a028\u00a0Mar\u00a02026"'
     ) in page

@@ -181,15 +181,21 @@ def test_qr_words_come_from_the_codes_printed() -> None:
         "QR codes: Sign the petition (1 version) · Find more events (2 versions)"
     )
     assert qr_words([pdf("petition", "petition")]) == "QR code: Sign the petition"
-    assert qr_words([pdf("find-your-mp")]) == "QR code: Find your mp"
+    # A link name without words of its own: readable, initialisms in capitals, never "Page".
+    assert qr_words([pdf("find-your-mp")]) == "QR code: Find your MP"
+    assert qr_words([pdf("gp_surgery")]) == "QR code: GP surgery"
+    assert qr_words([pdf("page")]) == "QR code: A web page"
     assert qr_words([pdf()]) == ""
     # The words the material prints beside its codes, when it has its own.
     kit = load_kit(REPO)
     leaflet = kit.materials["leaflet-a5"]
-    titles = qr_titles(leaflet, kit.config.language)
+    titles = qr_titles(kit, leaflet)
     assert qr_words([pdf("find-your-mp", "page")], titles) == (
         "QR codes: Find your MP · Your local group"
     )
-    assert qr_titles(kit.materials["placard-a3"], "en-GB") == {"case": "Read about our case"}
-    # A translation's own words are in its language, not the page's: the stock words instead.
-    assert qr_titles(kit.materials["leaflet-a5.cy"], kit.config.language) == {}
+    assert qr_titles(kit, kit.materials["placard-a3"])["case"] == "Read about our case"
+    # A translation's own words are in its language, not the page's: its original's instead,
+    # so that every language of the leaflet names its codes alike.
+    assert qr_titles(kit, kit.materials["leaflet-a5.cy"]) == titles
+    # A material without words for a link takes those another material prints for it.
+    assert qr_titles(kit, kit.materials["letter-to-mp"])["find-your-mp"] == "Find your MP"

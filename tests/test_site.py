@@ -466,7 +466,7 @@ def test_home_press_and_grey_pdfs_say_what_each_is_for(runner: CliRunner, kit_di
 
 
 def test_two_sided_home_sheets_say_which_edge_to_flip(kit_dir: Path) -> None:
-    from handbill.publish.site import _links
+    from handbill.publish.cards import _links
 
     sheets = {
         "kind": "pdf",

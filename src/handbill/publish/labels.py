@@ -199,20 +199,47 @@ LINK_WORDS = {
     "calendar": "Add it to your calendar",
     "case": "Find out more",
     "url": "A web page",
+    "page": "A web page",
+    "link": "A web page",
 }
 
 
-def qr_titles(material: Material, kit_language: str) -> dict[str, str]:
-    """The words a material prints beside its codes, by link name (its ``qr_titles``, or its
-    one ``qr_title``), when they are in the page's language; else none."""
-    if material.language.split("-")[0] != kit_language.split("-")[0]:
-        return {}
+def qr_titles(kit: Kit, material: Material) -> dict[str, str]:
+    """The words beside each of a material's codes on the page, by link name, in the page's
+    language: the material's own (``qr_titles``, or its one ``qr_title``); for a translation,
+    its original's, so that every language of a leaflet says the same; then the words any
+    other material of the kit prints beside a code of that link ("Find your MP" as written)."""
+    kit_language = kit.config.language.split("-")[0]
+    original = kit.materials.get(material.translation_of) if material.translation_of else None
+    own = original if original is not None else material
+    found = _own_titles(own) if own.language.split("-")[0] == kit_language else {}
+    for other in kit.materials.values():
+        if other.language.split("-")[0] == kit_language and other is not own:
+            for name, words in _own_titles(other).items():
+                found.setdefault(name, words)
+    return found
+
+
+def _own_titles(material: Material) -> dict[str, str]:
+    """The words a material prints over its codes: its ``qr_titles``, or its one ``qr_title``."""
     titles = material.vars.get("qr_titles")
     found = {str(k): str(v) for k, v in (titles.items() if isinstance(titles, dict) else ()) if v}
     single = material.vars.get("qr_title")
     if isinstance(single, str) and single and len(material.qr) == 1:
         found.setdefault(material.qr[0], single)
     return found
+
+
+def link_words(name: str) -> str:
+    """A link name without words of its own, made readable: "find-your-mp" is "Find your MP"
+    (a word without vowels is an initialism: MP, GP, NHS)."""
+    words = [
+        w.upper() if w.isalpha() and not set(w.lower()) & set("aeiouy") else w
+        for w in name.replace("_", "-").split("-")
+        if w
+    ]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
 
 
 def qr_words(entries: list[dict[str, Any]], titles: dict[str, str] | None = None) -> str:
@@ -223,16 +250,17 @@ def qr_words(entries: list[dict[str, Any]], titles: dict[str, str] | None = None
     counts: dict[str, int] = {}
     for entry in entries:
         codes = entry.get("qr_codes")
-        names = {
+        # In the order they are printed, each once.
+        names = dict.fromkeys(
             str(code["link"])
             for code in (codes if isinstance(codes, list) else [])
             if isinstance(code, dict) and isinstance(code.get("link"), str)
-        }
-        for name in sorted(names):
+        )
+        for name in names:
             counts[name] = counts.get(name, 0) + 1
     words = []
     for name, count in counts.items():
-        word = (titles or {}).get(name) or LINK_WORDS.get(name) or name.replace("-", " ")
+        word = (titles or {}).get(name) or LINK_WORDS.get(name) or link_words(name)
         word = word[:1].upper() + word[1:]
         if count != len(entries) and len(entries) > 1:
             word += f" ({count} version{'s' * (count != 1)})"
@@ -294,6 +322,23 @@ def download_label(entry: dict[str, Any], sized: bool = True) -> str:
     # Smaller than A4 (A5, A6): the pages are that size, and print as they are only on a
     # printer fed with that paper; any other printer takes the A4 sheets.
     return f"PDF on {sheet} paper, for a printer that takes {sheet}" + size
+
+
+def short_label(entry: dict[str, Any]) -> str:
+    """A download's name in a row of several variants, where the card's key says the rest:
+    "A5 PDF", "A4 sheets", "Greyscale", "Greyscale A4 sheets", "Print shop"."""
+    kind_words = {"form": "Fill in on screen", "docx": "Word", "txt": "Plain text"}
+    if entry.get("kind") != "pdf":
+        return kind_words.get(str(entry.get("kind")), str(entry.get("kind")))
+    grey = bool(entry.get("greyscale"))
+    if entry.get("imposition"):
+        return "Greyscale A4 sheets" if grey else "A4 sheets"
+    if entry.get("mode") == "press":
+        return "Print shop"
+    if grey:
+        return "Greyscale"
+    paper = str((entry.get("paper") or {}).get("name", "")).split()
+    return f"{paper[0]} PDF" if paper else "PDF"
 
 
 def lead_line(tagline: str, count: int) -> str:

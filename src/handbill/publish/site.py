@@ -5,28 +5,16 @@ from __future__ import annotations
 import html
 import io
 import json
-import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from handbill.build.writers import MANIFEST_NAME, clear_debris, read_manifest, write_atomic
 from handbill.errors import HandbillError
-from handbill.kit.languages import text_direction
+from handbill.kit.fonts import font_files
 from handbill.kit.loader import Kit
+from handbill.publish.cards import CARD_STYLE, THUMB_WIDTH_PX, Card, card_html, order, titles
 from handbill.publish.eventlinks import calendar_files, calendar_section
-from handbill.publish.labels import (
-    download_label,
-    entry_sides,
-    kind,
-    language_name,
-    lead_line,
-    qr_titles,
-    qr_words,
-    variant,
-)
-from handbill.publish.runs import file_size as _size
+from handbill.publish.labels import kind, lead_line
 from handbill.publish.runs import pack_runs, runs_html
 from handbill.publish.share import (
     COPY_SCRIPT,
@@ -36,18 +24,11 @@ from handbill.publish.share import (
     social_section,
 )
 
-THUMB_WIDTH_PX = 360
 # The blurb under each heading is written from the materials the section holds (blurb()).
 AUDIENCES = {
     "volunteers": "For stall volunteers",
     "speakers": "For speakers",
     "organisers": "For organisers",
-}
-KIND_LABELS = {
-    "pdf": "PDF",
-    "form": "PDF to fill in on screen, then print",
-    "docx": "Word document, to edit",
-    "txt": "Plain text, to copy",
 }
 # Every kind of output handbill writes, with its file ending. html (from --keep-html) is served
 # but not offered on the page: it is for checking a layout, not for volunteers to download.
@@ -97,19 +78,6 @@ FILTER_SCRIPT = """
   });
 })();
 </script>"""
-
-
-@dataclass
-class Card:
-    """One material on the page: its outputs (several for a per-row material) and a thumbnail."""
-
-    material: Any
-    entries: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def pdfs(self) -> list[dict[str, Any]]:
-        """The finished-size PDFs (one per variant), not the A4 sheets made for home printers."""
-        return [e for e in self.entries if e["kind"] == "pdf" and not e.get("imposition")]
 
 
 def thumbnail(pdf: Path, target: Path) -> None:
@@ -227,6 +195,8 @@ def page_files(out_dir: Path) -> set[str]:
         if entry["kind"] == "pdf":
             files.add(thumb_path(entry["path"]))
     files.update(f.path for run in pack_runs(out_dir, "short") for f in run.files)
+    if (out_dir / "fonts" / URDU_FONT).is_file():
+        files.add(f"fonts/{URDU_FONT}")
     return files | calendar_files(out_dir)
 
 
@@ -253,9 +223,9 @@ def write_site(
         found.setdefault(material.name, Card(material)).entries.append(entry)
     cards = [card for card in found.values() if card.pdfs]  # nothing to show without its PDF
     for card in cards:
-        first = card.pdfs[0]["path"]
+        first = card.main["path"]
         thumbnail(out_dir / first, out_dir / thumb_path(first))
-    _forget_thumbnails(out_dir, {thumb_path(card.pdfs[0]["path"]) for card in cards})
+    _forget_thumbnails(out_dir, {thumb_path(card.main["path"]) for card in cards})
     page = _page(kit, cards, out_dir, live, errors or [], social)
     target = out_dir / "index.html"
     write_atomic(target, page.encode("utf-8"))
@@ -291,14 +261,15 @@ def _page(
     e = html.escape
     colours = "".join(f" --{name}: {value};" for name, value in kit.config.brand.palette.items())
     sections = []
+    named = titles(cards)
     for audience, heading in AUDIENCES.items():
-        members = sorted(
-            (c for c in cards if c.material.audience == audience),
-            key=lambda c: c.material.title.lower(),
-        )
+        members = order(kit, [c for c in cards if c.material.audience == audience])
         if not members:
             continue
-        items = "\n".join(_card(kit, card) for card in members)
+        items = "\n".join(
+            card_html(kit, card, thumb_path(card.main["path"]), named[card.material.name])
+            for card in members
+        )
         sections.append(
             f'<section class="audience" aria-labelledby="h-{audience}">\n'
             f'<h2 id="h-{audience}">{e(heading)}</h2>\n'
@@ -315,6 +286,7 @@ def _page(
             f"<ul>{lines}</ul></section>"
         )
     count = len(cards)
+    fonts = urdu_font(kit, cards, out_dir)
     return f"""<!doctype html>
 <html lang="{e(kit.config.language)}">
 <head>
@@ -323,7 +295,7 @@ def _page(
 <title>{e(kit.config.name)}: materials to download and print</title>
 {share_tags(kit, social, kit.config.name + ": materials to download and print")}
 <style>
-:root {{{colours} }}
+{fonts}:root {{{colours} }}
 * {{ box-sizing: border-box; }}
 [hidden] {{ display: none !important; }}
 body {{ margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
@@ -340,8 +312,10 @@ main {{ max-width: 72rem; margin: 0 auto; padding: 1rem 1.25rem 3rem; }}
 #filter-status {{ color: var(--muted); margin: .25rem 0 0; }}
 h2 {{ color: var(--secondary-ink); margin: 2rem 0 .25rem; }}
 .blurb {{ margin: 0 0 1rem; color: var(--muted); }}
+/* Each card as tall as its own content (align-items: start), so its links follow its text
+   and a long card never stretches its neighbours with blank space. */
 .cards {{ list-style: none; padding: 0; margin: 0; display: grid; gap: 1rem;
-  grid-template-columns: repeat(auto-fill, minmax(16rem, 1fr)); }}
+  grid-template-columns: repeat(auto-fill, minmax(16rem, 1fr)); align-items: start; }}
 .material {{ background: var(--background); border-radius: .5rem; padding: 1rem;
   box-shadow: 0 1px 3px var(--rule-strong); display: flex; flex-direction: column; }}
 .material img {{ width: 100%; height: 12rem; object-fit: contain; background: var(--tint);
@@ -349,9 +323,8 @@ h2 {{ color: var(--secondary-ink); margin: 2rem 0 .25rem; }}
 .material h3 {{ font-size: 1.1rem; margin: .75rem 0 .25rem; }}
 .material .desc {{ margin: 0 0 .5rem; }}
 .facts {{ margin: 0 0 .5rem; color: var(--muted); font-size: .9rem; }}
-.ui {{ margin-top: auto; }}
-.downloads, .variants {{ margin: 0; padding: 0; list-style: none; }}
-.variant h4 {{ font-size: 1rem; margin: .75rem 0 .25rem; }}
+{CARD_STYLE}
+.downloads {{ margin: 0; padding: 0; list-style: none; }}
 /* Each link a whole row at least 44 px tall (WCAG 2.5.5): easy to hit with a thumb. */
 .downloads a {{ color: var(--primary-ink); font-weight: 700; display: flex; gap: .5rem;
   justify-content: space-between; align-items: center; min-height: 44px; padding: .4rem .5rem;
@@ -399,96 +372,29 @@ h2 {{ color: var(--secondary-ink); margin: 2rem 0 .25rem; }}
 """
 
 
-def _links(material: Any, entries: list[dict[str, Any]], named: str, flip: str) -> str:
-    """The download links of one variant: PDF, A4 sheets, editable copies, each labelled in
-    words by what it is for, with its size; ``named`` is the variant's name for screen readers.
-    A4 sheets say how to set the printer (``flip`` is the kit's duplex_flip), as the packs do."""
-    e = html.escape
-    order = list(KIND_LABELS)
-
-    def rank(entry: dict[str, Any]) -> tuple[int, bool, str]:
-        return (order.index(entry["kind"]), bool(entry.get("imposition")), entry["path"])
-
-    links = []
-    for entry in sorted(entries, key=rank):
-        label = KIND_LABELS[entry["kind"]]
-        how = ""
-        spoken = label
-        if entry["kind"] == "pdf":
-            label, spoken = download_label(entry, sized=False), download_label(entry)
-            if entry.get("imposition"):
-                how = entry_sides(entry, flip)
-                how = how[:1].upper() + how[1:] + "."
-        described = f"Download {material.title}{named and ', ' + named} as {spoken}"
-        described += f". {how}" if how else ""
-        links.append(
-            f'<li><a href="{e(quote(entry["path"], safe=""))}" download '
-            f'aria-label="{e(described)}"><span>{e(label)}</span>'
-            f'<span class="size">{_size(entry["bytes"])}</span></a>'
-            + (f'<p class="how">{e(how)}</p>' if how else "")
-            + "</li>"
-        )
-    return "".join(links)
+URDU_FONT = "NotoNastaliqUrdu-Regular.ttf"
 
 
-def _variants(kit: Kit, card: Card) -> list[tuple[str, list[dict[str, Any]]]]:
-    """The card's outputs grouped by variant (one data row each), named in words."""
-    groups: dict[object, list[dict[str, Any]]] = {}
-    for entry in card.entries:
-        groups.setdefault(entry.get("row"), []).append(entry)
-    named = []
-    for row, entries in groups.items():
-        words = variant(kit, card.material, row if isinstance(row, int) else None)
-        named.append((words if row is not None else "", entries))
-    return named
-
-
-def _card(kit: Kit, card: Card) -> str:
-    # Every value from the manifest is escaped where it lands, and paths are percent-encoded in
-    # links: the manifest may come from elsewhere, and must not be able to add markup.
-    e = html.escape
-    material = card.material
-    first = card.pdfs[0]
-    thumb = thumb_path(first["path"])
-    pages = first["pages"]
-    facts = [
-        kind(material, with_paper=False),  # the paper follows
-        first["paper"]["name"],
-        f"{pages} page{'s' * (pages != 1)}",
-        language_name(first["language"]),
-    ]
-    variants = _variants(kit, card)
-    flip = kit.config.printing.duplex_flip
-    if len(variants) > 1:
-        facts.append(f"{len(variants)} versions")
-        downloads = "".join(
-            f'<li class="variant"><h4>{e(name)}</h4>'
-            f'<ul class="downloads">{_links(material, entries, name, flip)}</ul></li>'
-            for name, entries in variants
-        )
-        downloads = f'<ul class="variants">{downloads}</ul>'
-    else:
-        downloads = f'<ul class="downloads">{_links(material, card.entries, "", flip)}</ul>'
-    # What the QR codes lead to, from the codes really printed: one finished PDF a variant.
-    plain = [x for x in card.pdfs if x.get("mode") != "press" and not x.get("greyscale")]
-    codes = qr_words(plain or card.pdfs, qr_titles(material, kit.config.language))
-    words = [material.name, material.title, material.description, material.template, *facts]
-    words.append(codes)
-    words += [x["path"] for x in card.entries] + [name for name, _ in variants]
-    search = re.sub(r"\s+", " ", " ".join(words).lower())
-    # The card's own words (title, description) are in the material's language and script;
-    # the page's words around them (facts, link labels) are in the kit's.
-    own = f'lang="{e(material.language)}" dir="{text_direction(material.language)}"'
-    page = f'lang="{e(kit.config.language)}" dir="{text_direction(kit.config.language)}"'
+def urdu_font(kit: Kit, cards: list[Card], out_dir: Path) -> str:
+    """The @font-face rule for Nastaliq when some card is in Urdu, with the kit's font file
+    copied to OUT/fonts/ (about 520 KB) so that the page works offline; "" otherwise, and
+    no copy."""
+    target = out_dir / "fonts" / URDU_FONT
+    source = next((p for p in font_files(kit.root) if p.name == URDU_FONT), None)
+    if source is None or not any(c.material.language.startswith("ur") for c in cards):
+        if target.is_file() and not target.is_symlink():
+            target.unlink()  # an old build's copy: the page no longer uses it
+        return ""
+    if not target.is_file() or target.read_bytes() != source.read_bytes():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, source.read_bytes())
     return (
-        f'<li class="material" {own} data-search="{e(search)}">\n'
-        f'<img src="{e(quote(thumb))}" alt="First page of {e(material.title)}" '
-        f'width="{THUMB_WIDTH_PX}">\n'
-        f"<h3>{e(material.title)}</h3>\n"
-        + (f'<p class="desc">{e(material.description)}</p>\n' if material.description else "")
-        + f'<div class="ui" {page}><p class="facts">{e(" · ".join(facts))}</p>\n'
-        + (f'<p class="facts qr">{e(codes)}</p>\n' if codes else "")
-        + f"{downloads}</div>\n</li>"
+        (
+            '@font-face {{ font-family: "Noto Nastaliq Urdu"; font-display: swap;\n'
+            f'  src: url("fonts/{URDU_FONT}") format("truetype"); }}\n'
+        )
+        .replace("{{", "{")
+        .replace("}}", "}")
     )
 
 
