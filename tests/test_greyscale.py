@@ -103,6 +103,14 @@ def _ink_beside(page: pdfium.PdfPage, image: Image.Image, words: str, side: str)
     return most
 
 
+def test_a_greyscale_build_writes_no_second_set_of_editable_copies(grey_out: Path) -> None:
+    """The .docx and .txt copies hold the words, not the print: the ordinary build writes them
+    once (a greyscale build wrote NAME.grey.docx and NAME.grey.txt beside them)."""
+    assert sorted(grey_out.glob("*.grey.pdf"))
+    assert sorted(p.name for p in grey_out.glob("*.docx")) == []
+    assert sorted(p.name for p in grey_out.glob("*.txt")) == []
+
+
 def test_every_bullet_and_the_arrow_are_still_drawn(grey_out: Path) -> None:
     checked, missing = 0, []
     for page_html in sorted(grey_out.glob("*.grey.html")):

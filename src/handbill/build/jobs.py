@@ -268,7 +268,8 @@ def build_job(
         )
     if not press and not options.greyscale:
         entries += _form(document, title, rendered, out_dir, common, label)
-    entries += _exports(kit, material, rendered, out_dir, common)
+        # Editable copies hold the words, not the print: one set, from the ordinary build.
+        entries += _exports(kit, material, rendered, out_dir, common)
     if rendered.social:
         from handbill.build.social import write_social
 
