@@ -85,3 +85,25 @@ def test_a_site_address_that_is_not_one_is_reported(kit_dir: Path) -> None:
     assert "Config value 'site.url': 'example.org/stall' is not a web address" in (
         info.value.format_message()
     )
+
+
+def test_posts_keep_the_original_first_and_urdu_posts_read_right_to_left(kit_dir: Path) -> None:
+    """Posts were sorted by file name, so a translation (sheet.cy) came before its original,
+    and an Urdu post had no dir="rtl"."""
+    write(
+        kit_dir / "materials" / "sheet.cy.md",
+        "---\ntitle: Taflen prawf\n---\n## Cwestiwn?\n\nAteb.\n",
+    )
+    write(kit_dir / "materials" / "sheet.ur.md", "---\ntitle: ٹیسٹ شیٹ\n---\n## سوال؟\n\nجواب۔\n")
+    out = with_social(kit_dir)
+    page = write_site(load_kit(kit_dir), out).read_text(encoding="utf-8")
+    section = page[page.index('<section class="social"') : page.index('<section class="packs"')]
+    articles = re.findall(
+        r'<article class="post" lang="([^"]+)" dir="([^"]+)"><h3>([^<]*)</h3>', section
+    )
+    assert [(lang, direction) for lang, direction, _ in articles] == [
+        ("en-GB", "ltr"),
+        ("cy", "ltr"),
+        ("ur", "rtl"),
+    ], articles
+    assert articles[0][2] == "Test sheet"

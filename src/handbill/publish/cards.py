@@ -71,6 +71,9 @@ CARD_STYLE = """
   .versions .col { display: inline; text-decoration: underline; }
   .versions td a .size { text-decoration: none; font-weight: 400; color: var(--muted); }
 }
+/* An Urdu social post's title and text, as its card's. */
+.post:lang(ur) h3, .post:lang(ur) .post-text { font-family: "Noto Nastaliq Urdu",
+  "Jameel Noori Nastaleeq", "Urdu Typesetting", serif; line-height: 2.2; }
 """
 
 

@@ -6,6 +6,7 @@ import html
 from typing import Any
 from urllib.parse import quote
 
+from handbill.kit.languages import text_direction
 from handbill.kit.loader import Kit
 from handbill.kit.social import SIZES, social_kind
 from handbill.publish.labels import DASH, TIMES, variant
@@ -77,11 +78,26 @@ def social_section(kit: Kit, entries: list[dict[str, Any]]) -> str:
     for entry in entries:
         if entry["kind"] == "png" and isinstance(entry.get("caption"), str):
             posts.setdefault(entry["caption"], []).append(entry)
+    known = [
+        (caption, images, material)
+        for caption, images in posts.items()
+        if (material := kit.materials.get(images[0]["material"])) is not None
+    ]
+
+    def order(post: tuple[str, list[dict[str, Any]], Any]) -> tuple[str, int, bool, str]:
+        # As the cards: a material's posts together, each row's original before its translations.
+        caption, images, material = post
+        row = images[0].get("row")
+        original = material.translation_of or material.name
+        return (
+            original,
+            row if isinstance(row, int) else 0,
+            bool(material.translation_of),
+            caption,
+        )
+
     blocks = []
-    for number, (caption, images) in enumerate(sorted(posts.items()), start=1):
-        material = kit.materials.get(images[0]["material"])
-        if material is None:
-            continue
+    for number, (caption, images, material) in enumerate(sorted(known, key=order), start=1):
         row = images[0].get("row")
         words = variant(kit, material, row if isinstance(row, int) else None)
         title = material.title + (f"{DASH}{words}" if words else "")
@@ -103,7 +119,8 @@ def social_section(kit: Kit, entries: list[dict[str, Any]]) -> str:
             else ""
         )
         blocks.append(
-            f'<article class="post" lang="{e(material.language)}">'
+            f'<article class="post" lang="{e(material.language)}" '
+            f'dir="{text_direction(material.language)}">'
             f'<h3>{e(title)}</h3>{text}<ul class="images">{figures}</ul>{caption_link}</article>'
         )
     if not blocks:
