@@ -115,7 +115,12 @@ def test_letters_start_with_the_salutation_and_keep_blanks_visible(out: Path) ->
     assert mp[-3:] == ["Yours sincerely,", "[your name]", "[your full postal address]"]
     editor = paragraphs(out / "letter-to-editor.txt")
     assert editor[0] == "Dear Editor,"
-    assert editor[-2:] == ["[your full postal address]", "[your daytime phone number]"]
+    # The remark under the sender's address in the PDF travels with it (it was left out).
+    assert editor[-3:] == [
+        "[your full postal address]",
+        "[your daytime phone number]",
+        "Address and phone: not for publication",
+    ]
 
 
 def test_speech_txt_keeps_headings_and_times_unwrapped(out: Path) -> None:

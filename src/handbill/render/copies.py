@@ -74,7 +74,10 @@ def copy_of(
     the running times its PDF prints, which the speaker times cuts by.
     """
     if material.template == LETTER:
-        return Copy("", blocks_of(content_html))
+        # The remark under the sender's address ("not for publication") travels with it.
+        remark = material.vars.get("sender_remark")
+        extra = [_line(remark.strip())] if isinstance(remark, str) and remark.strip() else []
+        return Copy("", blocks_of(content_html) + extra)
     if material.template == RELEASE:
         return Copy(material.title, _release(material, content_html, press, addresses))
     blocks = [_line(material.subtitle, italic=True)] if material.subtitle else []
