@@ -114,7 +114,7 @@ def shared_chunks(
         columns = list(scan.first.cells)
         keyed = set(plan.grouping or ()) | unkeyed
         plan = replace(plan, grouping=tuple(c for c in columns if c in keyed))
-    size = min(SHARED_CHUNK, -(-scan.good // workers))
+    size = chunk_size(scan.good, workers)
 
     def jobs() -> Iterator[tuple[Any, ...]]:
         number = 0
@@ -133,6 +133,14 @@ def shared_chunks(
                 number += 1
 
     yield from in_workers(either, jobs(), workers, (kit, material))
+
+
+def chunk_size(rows: int, workers: int) -> int:
+    """Rows per chunk: at most SHARED_CHUNK, and as many chunks as make every worker's share
+    equal (1,000 rows over two workers: six of 167, not five of 200, which left one worker
+    laying out 600 rows while the other had finished its 400)."""
+    rounds = -(-rows // (workers * SHARED_CHUNK))
+    return max(1, -(-rows // (workers * rounds)))
 
 
 def _overlay_document(
@@ -206,7 +214,7 @@ def compose_chunk(
     from pypdf import PdfReader, PdfWriter
 
     from handbill.engine.glyphs import check_glyphs
-    from handbill.engine.layout import write_pdf
+    from handbill.engine.layout import write_pdf_parts
     from handbill.merge.chunks import CHUNK, Chunk, batched, layout_chunk, merge_title, write_split
 
     # Only the rows with a base get their sign-off laid out alone; the others (a group of
@@ -222,7 +230,11 @@ def compose_chunk(
         lines = lines_on(document, pages[row.number][0])
         if lines and lines[-1].bottom + base.top - lines[0].y <= base.limit + TOLERANCE:
             shifts[row.number] = base.top - lines[0].y
-    drawn = write_pdf(document, material.title, material.language, tagged=False)
+    drawn, parts = write_pdf_parts(document, material.title, material.language, tagged=False)
+    if folder is None and parts is not None and len(shifts) == len(rows):
+        # Every row drawn over its base, none to split: the letters are written straight
+        # after the overlays' bytes (pages/overlays.py), nothing read back.
+        return _drawn_chunk(material, rows, bases, pages, shifts, parts, path)
     overlays = PdfReader(io.BytesIO(drawn))
     notes: list[str] = []
     full_letters: dict[int, tuple[Any, dict[str, Any]]] = {}  # row -> (its reader, its letter)
@@ -244,16 +256,12 @@ def compose_chunk(
         if row.number in shifts:
             overlay = overlays.pages[pages[row.number][0]]
             base = bases[row.number]
-            _draw_letter(writer, base, overlay, shifts[row.number], forms, readers)
+            _draw_letter(writer, base, overlay, _lowered(shifts[row.number]), forms, readers)
             if folder is not None:
                 single = PdfWriter()
-                _draw_letter(single, base, overlay, shifts[row.number], {}, readers)
+                _draw_letter(single, base, overlay, _lowered(shifts[row.number]), {}, readers)
                 own = write_split(single, folder, row, title, material.language)
-            if material.pages is not None and len(base.pages) > material.pages:
-                notes.append(
-                    f"{material.name} row {row.number}: {len(base.pages)} pages, expected "
-                    f"{material.pages}; shorten the row's text or the letter"
-                )
+            notes += _too_long(material, row.number, base)
         else:
             full_reader, letter = full_letters[row.number]
             start = letter["first_page"] - 1
@@ -270,15 +278,59 @@ def compose_chunk(
     return Chunk(path, len(writer.pages), letters, notes, len(writer.pages), len(full_rows))
 
 
+def _too_long(material: Material, number: int, base: Base) -> list[str]:
+    """The warning for a row whose letter takes more pages than the material asks for."""
+    if material.pages is None or len(base.pages) <= material.pages:
+        return []
+    return [
+        f"{material.name} row {number}: {len(base.pages)} pages, expected {material.pages}; "
+        "shorten the row's text or the letter"
+    ]
+
+
+def _lowered(shift: float) -> str:
+    """The ``cm`` matrix drawing a sign-off ``shift`` CSS px lower, in PDF points."""
+    return f"1 0 0 1 0 {-shift * PT_PER_PX:.4f}"
+
+
+def _drawn_chunk(
+    material: Material,
+    rows: list[Any],
+    bases: dict[int, Base],
+    pages: dict[int, list[int]],
+    shifts: dict[int, float],
+    parts: Any,
+    path: Path,
+) -> Any:
+    """The chunk's letters, every one a base with its sign-off drawn over, written to
+    ``path`` as an update of the overlays' PDF (``parts``, as WeasyPrint wrote it)."""
+    from handbill.merge.chunks import Chunk
+    from handbill.pages.overlays import Sheet, draw_sheets
+
+    sheets: list[Sheet] = []
+    letters, notes = [], []
+    for row in rows:
+        base, first = bases[row.number], len(sheets)
+        sheets += [Sheet(base.pdf, index) for index in base.pages[:-1]]
+        matrix = _lowered(shifts[row.number])
+        sheets.append(Sheet(base.pdf, base.pages[-1], pages[row.number][0], matrix))
+        notes += _too_long(material, row.number, base)
+        if material.duplex and (len(sheets) - first) % 2:
+            sheets.append(Sheet(base.pdf, base.pages[0], blank=True))
+        letters.append({"row": row.number, "first_page": first + 1, "pages": len(sheets) - first})
+    path.write_bytes(draw_sheets(parts, sheets))
+    return Chunk(path, len(sheets), letters, notes, len(sheets), 0)
+
+
 def _draw_letter(
     writer: Any,
     base: Base,
     overlay: Any,
-    shift: float,
+    matrix: str,
     forms: dict[tuple[Path, int], Any],
     readers: dict[Path, Any],
 ) -> None:
-    """Add the base's pages to ``writer``, the last with ``overlay`` drawn ``shift`` px lower."""
+    """Add the base's pages to ``writer``, the last with ``overlay`` drawn under ``matrix``."""
     from pypdf import PdfReader
 
     from handbill.pages.impose import as_form, draw_forms
@@ -292,6 +344,6 @@ def _draw_letter(
             forms[(base.pdf, index)] = as_form(writer, page)
         placed = [(forms[(base.pdf, index)], "1 0 0 1 0 0")]
         if index == base.pages[-1]:
-            placed.append((as_form(writer, overlay), f"1 0 0 1 0 {-shift * PT_PER_PX:.4f}"))
+            placed.append((as_form(writer, overlay), matrix))
         sheet = writer.add_blank_page(float(page.mediabox.width), float(page.mediabox.height))
         draw_forms(writer, sheet, placed, [])
