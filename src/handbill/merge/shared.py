@@ -149,16 +149,24 @@ def _overlay_document(
     """The rows' last blocks laid out, each on its own page(s): the document and each row's
     page indices."""
     from handbill.engine.layout import render
+    from handbill.engine.rowtree import rows_tree
     from handbill.render.templating import RenderedHTML
 
     # Rows are told apart by an attribute, not an id: every id would become a named
     # destination in the PDF, and WeasyPrint looks each one up among all the pages.
-    bodies = [
-        letter_div(row.number, plan.fill(plan.overlay, row.cells), "data-merge-row") for row in rows
-    ]
-    page = letters_html(kit, material, plan.head, plan.footer, bodies, OVERLAY_STYLE)
+    # The row's HTML is parsed once, each row a copy with its values (engine/rowtree.py).
+    empty = letters_html(kit, material, plan.head, plan.footer, [], OVERLAY_STYLE)
+    row_html = letter_div(0, plan.overlay, "data-merge-row")
+    tree = rows_tree(empty, row_html, [(row.number, plan.values(row.cells)) for row in rows])
+    page = ""
+    if tree is None:
+        bodies = [
+            letter_div(row.number, plan.fill(plan.overlay, row.cells), "data-merge-row")
+            for row in rows
+        ]
+        page = letters_html(kit, material, plan.head, plan.footer, bodies, OVERLAY_STYLE)
     with without_margin_boxes():
-        document, _ = render(kit, RenderedHTML(material=material, html=page))
+        document, _ = render(kit, RenderedHTML(material=material, html=page), tree=tree)
     return one_page_each(document)
 
 
