@@ -89,36 +89,48 @@ def shared_chunks(
     ``scan`` is the merge table's first pass (merge/rows.py); its rows are read again as
     needed, never held all at once.
     """
-    from handbill.merge.chunks import CHUNK, batched, either, in_workers, layout_chunk
+    from handbill.merge.chunks import (
+        BARRIER,
+        CHUNK,
+        Chunk,
+        batched,
+        either,
+        in_workers,
+        layout_chunk,
+    )
     from handbill.merge.groups import MIN_GROUP, group_key, grouped
 
-    while True:
-        # Rows with the same cells but the per-letter ones share a base, laid out once.
-        groups = grouped(plan, scan.rows())
-        wanted = {group.first: key for key, group in groups.items() if group.count >= MIN_GROUP}
-        del groups
-        size = min(CHUNK, max(1, -(-len(wanted) // workers)))
-        firsts = (row for row in scan.rows() if row.number in wanted)
-        args = (
-            (part, work / f"base-{n:05d}.pdf", overrides)
-            for n, part in enumerate(batched(firsts, size))
-        )
-        bases: dict[bytes, Base] = {}
-        unkeyed: set[str] = set()
-        for found, more in in_workers(lay_out_bases, args, workers, (kit, material, plan)):
-            unkeyed |= more
-            bases.update((wanted[number], base) for number, base in found if base is not None)
-        if not unkeyed:
-            break
-        # A group's first row read a cell outside the key (under a condition): group again.
-        columns = list(scan.first.cells)
-        keyed = set(plan.grouping or ()) | unkeyed
-        plan = replace(plan, grouping=tuple(c for c in columns if c in keyed))
-    size = chunk_size(scan.good, workers)
+    bases: dict[bytes, Base] = {}
+    wanted: dict[int, bytes] = {}  # each group's first row number -> the group's key
+    unkeyed: set[str] = set()
 
-    def jobs() -> Iterator[tuple[Any, ...]]:
+    def jobs() -> Iterator[Any]:
+        """The bases' jobs, then (once their results are in) the letters', in one run of
+        workers: starting workers again for the letters cost each its start and its first
+        document's stylesheets and fonts."""
+        nonlocal plan
+        while True:
+            # Rows with the same cells but the per-letter ones share a base, laid out once.
+            groups = grouped(plan, scan.rows())
+            wanted.clear()
+            wanted.update((g.first, key) for key, g in groups.items() if g.count >= MIN_GROUP)
+            del groups
+            size = min(CHUNK, max(1, -(-len(wanted) // workers)))
+            firsts = (row for row in scan.rows() if row.number in wanted)
+            for n, part in enumerate(batched(firsts, size)):
+                yield lay_out_bases, plan, part, work / f"base-{n:05d}.pdf", overrides
+            yield BARRIER  # every base's result is taken in (below) before going on
+            if not unkeyed:
+                break
+            # A group's first row read a cell outside the key (under a condition): group
+            # again, with it.
+            columns = list(scan.first.cells)
+            keyed = set(plan.grouping or ()) | unkeyed
+            plan = replace(plan, grouping=tuple(c for c in columns if c in keyed))
+            bases.clear()
+            unkeyed.clear()
         number = 0
-        for part in batched(scan.rows(), size):
+        for part in batched(scan.rows(), chunk_size(scan.good, workers)):
             own = {row.number: bases.get(group_key(plan, row.cells)) for row in part}
             own_bases = {n: base for n, base in own.items() if base is not None}
             if own_bases:
@@ -132,7 +144,13 @@ def shared_chunks(
                 yield layout_chunk, run, work / f"{number:05d}.pdf", folder, overrides
                 number += 1
 
-    yield from in_workers(either, jobs(), workers, (kit, material))
+    for result in in_workers(either, jobs(), workers, (kit, material)):
+        if isinstance(result, Chunk):
+            yield result
+            continue
+        found, more = result  # a run of bases
+        unkeyed.update(more)
+        bases.update((wanted[number], base) for number, base in found if base is not None)
 
 
 def chunk_size(rows: int, workers: int) -> int:
