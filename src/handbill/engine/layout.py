@@ -128,12 +128,19 @@ def sharing_fonts() -> Iterator[None]:
 
 
 def render(
-    kit: Kit, rendered: RenderedHTML, read: dict[str, str] | None = None, tree: Any = None
+    kit: Kit,
+    rendered: RenderedHTML,
+    read: dict[str, str] | None = None,
+    tree: Any = None,
+    remember: bool = True,
 ) -> tuple[Document, list[str]]:
     """Lay out the HTML into pages, with the kit folder as base URL; fetching stays offline.
 
     ``read``, when given, receives every file the layout read (path -> sha256). ``tree``, when
     given, is the HTML already parsed (engine/rowtree.py): ``rendered.html`` is then unread.
+    ``remember`` false lays out without remembering lines (linecache.py), for a document whose
+    lines are nearly all different (a merge's sign-offs), where keeping them costs more than
+    it saves.
     """
     fetcher = KitURLFetcher((kit.root, stock_dir()))
     if read is not None:
@@ -146,7 +153,7 @@ def render(
             else:
                 html = HTML(string=rendered.html, base_url=base_url, url_fetcher=fetcher)
             fonts = getattr(_shared, "fonts", None)
-            with remembering_lines() if speedups_on() else nullcontext():
+            with remembering_lines() if remember and speedups_on() else nullcontext():
                 document = html.render(**({"font_config": fonts} if fonts else {}))
         except RefusedURL as exc:
             raise FetchError(
