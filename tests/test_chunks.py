@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from handbill.merge.chunks import BARRIER, batched, in_workers
+import pytest
+
+from handbill.merge.chunks import BARRIER, batched, in_workers, paused_collector
 
 
 def square(start: int, number: int) -> int:
@@ -41,6 +43,23 @@ def test_jobs_after_a_barrier_are_read_once_the_results_before_it_are_in() -> No
         for result in in_workers(lambda *a: sum(a), jobs(), workers):
             results.append(result)
         assert results == [0, 1, 2, 3, 4]  # 0, 1, 2; then 3 + 0 and 3 + 1
+
+
+def test_the_collector_is_paused_only_inside_the_block() -> None:
+    import gc
+
+    assert gc.isenabled()
+    with pytest.raises(ValueError, match="bad row"), paused_collector():
+        assert not gc.isenabled()
+        raise ValueError("bad row")
+    assert gc.isenabled()
+    gc.disable()  # paused already (as by a caller): left paused
+    try:
+        with paused_collector():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_batched() -> None:

