@@ -119,7 +119,8 @@ class _Joiner:
             finally:
                 # Read for this call alone: its parsed objects refer back to the reader, a
                 # cycle that only Python's full collections free, rarely in a process this
-                # size; a 50,000-letter merge's main process grew by 30 MB with them.
+                # size; a long merge's main process (and every worker forked from it later)
+                # grew with the chunks joined (docs/performance.md).
                 vars(source.reader).clear()
             return
         self._add(source, pages)
