@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from handbill.merge.chunks import batched, in_workers
+import pytest
+
+from handbill.merge.chunks import BARRIER, batched, in_workers, paused_collector
 
 
 def square(start: int, number: int) -> int:
@@ -24,6 +26,40 @@ def test_jobs_are_read_a_few_ahead_of_the_results() -> None:
     results = in_workers(square, jobs(), 2, (1000,))
     assert next(results) == 1000 and len(read) <= 5
     assert list(results) == [1000 + n * n for n in range(1, 200)] and len(read) == 200
+
+
+def test_jobs_after_a_barrier_are_read_once_the_results_before_it_are_in() -> None:
+    """As a merge's letters need its bases: the jobs after the barrier are made from the
+    results before it, in one run of the same workers (and in one process alike)."""
+    for workers in (2, 1):
+        results: list[int] = []
+
+        def jobs() -> Iterator[tuple[int, ...]]:
+            yield from ((n,) for n in range(3))
+            yield BARRIER
+            total = sum(results)  # noqa: B023
+            yield from ((total, n) for n in range(2))
+
+        for result in in_workers(lambda *a: sum(a), jobs(), workers):
+            results.append(result)
+        assert results == [0, 1, 2, 3, 4]  # 0, 1, 2; then 3 + 0 and 3 + 1
+
+
+def test_the_collector_is_paused_only_inside_the_block() -> None:
+    import gc
+
+    assert gc.isenabled()
+    with pytest.raises(ValueError, match="bad row"), paused_collector():
+        assert not gc.isenabled()
+        raise ValueError("bad row")
+    assert gc.isenabled()
+    gc.disable()  # paused already (as by a caller): left paused
+    try:
+        with paused_collector():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_batched() -> None:

@@ -121,7 +121,7 @@ def _serialised(value: Any) -> bytes:
 
 def append_sides(source: WrittenPDF, sides: Sequence[Side]) -> bytes:
     """``source`` with ``sides`` as its only pages, written as an incremental update."""
-    update = _Update(source)
+    update = Update(source)
     catalog, tree = update.reserve(), update.reserve()
     forms: dict[int, int] = {}
     kids = []
@@ -129,15 +129,15 @@ def append_sides(source: WrittenPDF, sides: Sequence[Side]) -> bytes:
         names = []
         for n, (index, _) in enumerate(side.placed):
             if index not in forms:
-                forms[index] = update.put(update.reserve(), _form(source.pages[index]))
+                forms[index] = update.put(update.reserve(), form_object(source.pages[index]))
             names.append(b"/P%d %d 0 R" % (n, forms[index]))
         page = b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 %s %s]" % (
             tree,
-            _box_number(side.width),
-            _box_number(side.height),
+            box_number(side.width),
+            box_number(side.height),
         )
         if side.placed or side.after:
-            contents = update.put(update.reserve(), _stream(b"", side.commands))
+            contents = update.put(update.reserve(), stream_object(b"", side.commands))
             page += b" /Resources << /XObject << %s >> >> /Contents %d 0 R" % (
                 b" ".join(names),
                 contents,
@@ -152,7 +152,7 @@ def append_sides(source: WrittenPDF, sides: Sequence[Side]) -> bytes:
     return update.finish(catalog)
 
 
-class _Update:
+class Update:
     """New objects written after the original bytes, and the cross-reference stream to them."""
 
     def __init__(self, source: WrittenPDF) -> None:
@@ -193,29 +193,29 @@ class _Update:
             extra += b" /Info " + self.source.info
         if self.source.ids:
             extra += b" /ID " + self.source.ids
-        self.put(xref, _stream(extra, rows))
+        self.put(xref, stream_object(extra, rows))
         self.out += b"startxref\n%d\n%%%%EOF\n" % self.offsets[xref]
         return bytes(self.out)
 
 
-def _form(page: SourcePage) -> bytes:
+def form_object(page: SourcePage) -> bytes:
     """The page as a Form XObject: its content, resources and group, clipped to its box."""
     entries = b"/Type /XObject /Subtype /Form /BBox [%s] /Resources %s" % (
-        b" ".join(_box_number(v) for v in page.box),
+        b" ".join(box_number(v) for v in page.box),
         page.resources,
     )
     if page.group is not None:  # keep transparency (e.g. the PROOF mark) composited as on the page
         entries += b" /Group " + page.group
     if page.filters:
         entries += b" " + page.filters
-    return _stream(entries, page.content)
+    return stream_object(entries, page.content)
 
 
-def _stream(entries: bytes, data: bytes) -> bytes:
+def stream_object(entries: bytes, data: bytes) -> bytes:
     return b"<< %s /Length %d >>\nstream\n%s\nendstream" % (entries, len(data), data)
 
 
-def _box_number(value: float) -> bytes:
+def box_number(value: float) -> bytes:
     """A page or form box as precisely as pypdf writes one: rounded to 4 places, a box moves a
     clip edge by a hair, and a hard colour edge there anti-aliases another way."""
     return (f"{value:.6f}".rstrip("0").rstrip(".") or "0").encode()

@@ -128,20 +128,32 @@ def sharing_fonts() -> Iterator[None]:
 
 
 def render(
-    kit: Kit, rendered: RenderedHTML, read: dict[str, str] | None = None
+    kit: Kit,
+    rendered: RenderedHTML,
+    read: dict[str, str] | None = None,
+    tree: Any = None,
+    remember: bool = True,
 ) -> tuple[Document, list[str]]:
     """Lay out the HTML into pages, with the kit folder as base URL; fetching stays offline.
 
-    ``read``, when given, receives every file the layout read (path -> sha256).
+    ``read``, when given, receives every file the layout read (path -> sha256). ``tree``, when
+    given, is the HTML already parsed (engine/rowtree.py): ``rendered.html`` is then unread.
+    ``remember`` false lays out without remembering lines (linecache.py), for a document whose
+    lines are nearly all different (a merge's sign-offs), where keeping them costs more than
+    it saves.
     """
     fetcher = KitURLFetcher((kit.root, stock_dir()))
     if read is not None:
         fetcher.read = read
+    base_url = kit.root.as_uri() + "/"
     with weasyprint_warnings() as messages:
         try:
-            html = HTML(string=rendered.html, base_url=kit.root.as_uri() + "/", url_fetcher=fetcher)
+            if tree is not None:
+                html = _parsed(tree, base_url, fetcher)
+            else:
+                html = HTML(string=rendered.html, base_url=base_url, url_fetcher=fetcher)
             fonts = getattr(_shared, "fonts", None)
-            with remembering_lines() if speedups_on() else nullcontext():
+            with remembering_lines() if remember and speedups_on() else nullcontext():
                 document = html.render(**({"font_config": fonts} if fonts else {}))
         except RefusedURL as exc:
             raise FetchError(
@@ -155,6 +167,21 @@ def render(
         except (RecursionError, OverflowError, ValueError, ZeroDivisionError) as exc:
             raise layout_error(rendered.material.name, exc) from None
     return document, messages
+
+
+def _parsed(tree: Any, base_url: str, fetcher: KitURLFetcher) -> HTML:
+    """The document WeasyPrint's ``HTML(string=...)`` makes, from an element tree already
+    parsed the same way (its parser's own settings): what its constructor does after parsing."""
+    import cssselect2
+    from weasyprint import _find_base_url
+
+    html = HTML.__new__(HTML)
+    html.base_url = _find_base_url(tree, base_url)
+    html.url_fetcher = fetcher
+    html.media_type = "print"
+    html.wrapper_element = cssselect2.ElementWrapper.from_html_root(tree, content_language=None)
+    html.etree_element = html.wrapper_element.etree_element
+    return html
 
 
 def layout_error(label: str, exc: BaseException) -> LayoutError:

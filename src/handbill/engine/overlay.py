@@ -142,9 +142,19 @@ class Plan:
         return tuple((k, v) for k, v in cells.items() if k not in self.per_letter)
 
     def fill(self, body: str, cells: dict[str, str]) -> str:
-        # As printed: the merge table's row is typeset once, as render_html prints it.
-        values = list(printed_cells(cells).values())
+        values = self.values(cells)
         return _TOKEN.sub(lambda m: html.escape(values[_index(m[1])], quote=False), body)
+
+    @staticmethod
+    def values(cells: dict[str, str]) -> list[str]:
+        """The row's values as the letter prints them: the merge table's row is typeset once,
+        as render_html prints it."""
+        return list(printed_cells(cells).values())
+
+
+def fill_text(text: str, values: list[str]) -> str:
+    """``text`` (not HTML) with each marker replaced by its cell's value from ``values``."""
+    return _TOKEN.sub(lambda m: values[_index(m[1])], text)
 
 
 def _index(letters: str) -> int:

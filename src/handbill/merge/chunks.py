@@ -11,6 +11,7 @@ import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
@@ -26,6 +27,9 @@ from handbill.render.letters import letter_div, letter_pages, letter_parts, lett
 from handbill.render.templating import render_html
 
 CHUNK = 40  # letters per layout pass: enough to share the set-up, small enough to stream
+# A job that is no job: ``in_workers`` hands back every result before it reads the next job, so
+# that jobs read after it may depend on the results of those before (a merge's bases).
+BARRIER = ("barrier",)
 JOBS_PER_WORKER = 25  # jobs before the workers are started afresh
 
 
@@ -65,7 +69,9 @@ def in_workers(
         from handbill.engine.layout import sharing_fonts
 
         with sharing_fonts():
-            yield from (function(*shared, *a) for a in chain(started, todo))
+            # One job at a time, each result handed back before the next job is read: a
+            # barrier has nothing to wait for.
+            yield from (function(*shared, *a) for a in chain(started, todo) if a is not BARRIER)
         return
     method = "fork" if threading.active_count() == 1 else "forkserver"
     context = multiprocessing.get_context(method)
@@ -83,6 +89,10 @@ def in_workers(
         ) as pool:
             try:
                 for a in generation:
+                    if a is BARRIER:
+                        while pending:
+                            yield pending.popleft().result()
+                        continue
                     pending.append(pool.submit(_call, a))
                     # Results are handed back in order while later jobs are laid out; one job
                     # waits for each worker beyond those being laid out.
@@ -125,6 +135,21 @@ def _call(args: tuple[Any, ...]) -> Any:
         return function(*shared, *args)
     finally:
         _give_back()
+
+
+@contextmanager
+def paused_collector() -> Iterator[None]:
+    """Python's cycle collector paused for the block: laying out and writing a chunk's
+    sign-offs makes many objects and few cycles, and the collector's passes over them were a
+    tenth of that work. A worker collects after each job (``_give_back``), so its memory stays
+    as it was (a 200-row chunk peaked at 91 MB against 90)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _give_back() -> None:

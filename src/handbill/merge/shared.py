@@ -89,36 +89,48 @@ def shared_chunks(
     ``scan`` is the merge table's first pass (merge/rows.py); its rows are read again as
     needed, never held all at once.
     """
-    from handbill.merge.chunks import CHUNK, batched, either, in_workers, layout_chunk
+    from handbill.merge.chunks import (
+        BARRIER,
+        CHUNK,
+        Chunk,
+        batched,
+        either,
+        in_workers,
+        layout_chunk,
+    )
     from handbill.merge.groups import MIN_GROUP, group_key, grouped
 
-    while True:
-        # Rows with the same cells but the per-letter ones share a base, laid out once.
-        groups = grouped(plan, scan.rows())
-        wanted = {group.first: key for key, group in groups.items() if group.count >= MIN_GROUP}
-        del groups
-        size = min(CHUNK, max(1, -(-len(wanted) // workers)))
-        firsts = (row for row in scan.rows() if row.number in wanted)
-        args = (
-            (part, work / f"base-{n:05d}.pdf", overrides)
-            for n, part in enumerate(batched(firsts, size))
-        )
-        bases: dict[bytes, Base] = {}
-        unkeyed: set[str] = set()
-        for found, more in in_workers(lay_out_bases, args, workers, (kit, material, plan)):
-            unkeyed |= more
-            bases.update((wanted[number], base) for number, base in found if base is not None)
-        if not unkeyed:
-            break
-        # A group's first row read a cell outside the key (under a condition): group again.
-        columns = list(scan.first.cells)
-        keyed = set(plan.grouping or ()) | unkeyed
-        plan = replace(plan, grouping=tuple(c for c in columns if c in keyed))
-    size = min(SHARED_CHUNK, -(-scan.good // workers))
+    bases: dict[bytes, Base] = {}
+    wanted: dict[int, bytes] = {}  # each group's first row number -> the group's key
+    unkeyed: set[str] = set()
 
-    def jobs() -> Iterator[tuple[Any, ...]]:
+    def jobs() -> Iterator[Any]:
+        """The bases' jobs, then (once their results are in) the letters', in one run of
+        workers: starting workers again for the letters cost each its start and its first
+        document's stylesheets and fonts."""
+        nonlocal plan
+        while True:
+            # Rows with the same cells but the per-letter ones share a base, laid out once.
+            groups = grouped(plan, scan.rows())
+            wanted.clear()
+            wanted.update((g.first, key) for key, g in groups.items() if g.count >= MIN_GROUP)
+            del groups
+            size = min(CHUNK, max(1, -(-len(wanted) // workers)))
+            firsts = (row for row in scan.rows() if row.number in wanted)
+            for n, part in enumerate(batched(firsts, size)):
+                yield lay_out_bases, plan, part, work / f"base-{n:05d}.pdf", overrides
+            yield BARRIER  # every base's result is taken in (below) before going on
+            if not unkeyed:
+                break
+            # A group's first row read a cell outside the key (under a condition): group
+            # again, with it.
+            columns = list(scan.first.cells)
+            keyed = set(plan.grouping or ()) | unkeyed
+            plan = replace(plan, grouping=tuple(c for c in columns if c in keyed))
+            bases.clear()
+            unkeyed.clear()
         number = 0
-        for part in batched(scan.rows(), size):
+        for part in batched(scan.rows(), chunk_size(scan.good, workers)):
             own = {row.number: bases.get(group_key(plan, row.cells)) for row in part}
             own_bases = {n: base for n, base in own.items() if base is not None}
             if own_bases:
@@ -132,7 +144,21 @@ def shared_chunks(
                 yield layout_chunk, run, work / f"{number:05d}.pdf", folder, overrides
                 number += 1
 
-    yield from in_workers(either, jobs(), workers, (kit, material))
+    for result in in_workers(either, jobs(), workers, (kit, material)):
+        if isinstance(result, Chunk):
+            yield result
+            continue
+        found, more = result  # a run of bases
+        unkeyed.update(more)
+        bases.update((wanted[number], base) for number, base in found if base is not None)
+
+
+def chunk_size(rows: int, workers: int) -> int:
+    """Rows per chunk: at most SHARED_CHUNK, and as many chunks as make every worker's share
+    equal (1,000 rows over two workers: six of 167, not five of 200, which left one worker
+    laying out 600 rows while the other had finished its 400)."""
+    rounds = -(-rows // (workers * SHARED_CHUNK))
+    return max(1, -(-rows // (workers * rounds)))
 
 
 def _overlay_document(
@@ -141,16 +167,27 @@ def _overlay_document(
     """The rows' last blocks laid out, each on its own page(s): the document and each row's
     page indices."""
     from handbill.engine.layout import render
+    from handbill.engine.rowtree import rows_tree
     from handbill.render.templating import RenderedHTML
 
     # Rows are told apart by an attribute, not an id: every id would become a named
     # destination in the PDF, and WeasyPrint looks each one up among all the pages.
-    bodies = [
-        letter_div(row.number, plan.fill(plan.overlay, row.cells), "data-merge-row") for row in rows
-    ]
-    page = letters_html(kit, material, plan.head, plan.footer, bodies, OVERLAY_STYLE)
+    # The row's HTML is parsed once, each row a copy with its values (engine/rowtree.py).
+    empty = letters_html(kit, material, plan.head, plan.footer, [], OVERLAY_STYLE)
+    row_html = letter_div(0, plan.overlay, "data-merge-row")
+    tree = rows_tree(empty, row_html, [(row.number, plan.values(row.cells)) for row in rows])
+    page = ""
+    if tree is None:
+        bodies = [
+            letter_div(row.number, plan.fill(plan.overlay, row.cells), "data-merge-row")
+            for row in rows
+        ]
+        page = letters_html(kit, material, plan.head, plan.footer, bodies, OVERLAY_STYLE)
     with without_margin_boxes():
-        document, _ = render(kit, RenderedHTML(material=material, html=page))
+        # Every row's lines are its own: remembering them cost 4-5 % more layout time.
+        document, _ = render(
+            kit, RenderedHTML(material=material, html=page), tree=tree, remember=False
+        )
     return one_page_each(document)
 
 
@@ -206,23 +243,36 @@ def compose_chunk(
     from pypdf import PdfReader, PdfWriter
 
     from handbill.engine.glyphs import check_glyphs
-    from handbill.engine.layout import write_pdf
-    from handbill.merge.chunks import CHUNK, Chunk, batched, layout_chunk, merge_title, write_split
+    from handbill.engine.layout import write_pdf_parts
+    from handbill.merge.chunks import (
+        CHUNK,
+        Chunk,
+        batched,
+        layout_chunk,
+        merge_title,
+        paused_collector,
+        write_split,
+    )
 
     # Only the rows with a base get their sign-off laid out alone; the others (a group of
     # one) are laid out in full, many to a document.
     shared = [row for row in rows if row.number in bases]
-    document, pages = _overlay_document(kit, material, plan, shared)
-    check_glyphs(kit, document, f"{material.name} rows {rows[0].number}-{rows[-1].number}")
-    shifts: dict[int, float] = {}
-    for row in shared:
-        base = bases[row.number]
-        if len(pages[row.number]) != 1:
-            continue
-        lines = lines_on(document, pages[row.number][0])
-        if lines and lines[-1].bottom + base.top - lines[0].y <= base.limit + TOLERANCE:
-            shifts[row.number] = base.top - lines[0].y
-    drawn = write_pdf(document, material.title, material.language, tagged=False)
+    with paused_collector():  # see chunks.py
+        document, pages = _overlay_document(kit, material, plan, shared)
+        check_glyphs(kit, document, f"{material.name} rows {rows[0].number}-{rows[-1].number}")
+        shifts: dict[int, float] = {}
+        for row in shared:
+            base = bases[row.number]
+            if len(pages[row.number]) != 1:
+                continue
+            lines = lines_on(document, pages[row.number][0])
+            if lines and lines[-1].bottom + base.top - lines[0].y <= base.limit + TOLERANCE:
+                shifts[row.number] = base.top - lines[0].y
+        drawn, parts = write_pdf_parts(document, material.title, material.language, tagged=False)
+    if folder is None and parts is not None and len(shifts) == len(rows):
+        # Every row drawn over its base, none to split: the letters are written straight
+        # after the overlays' bytes (pages/overlays.py), nothing read back.
+        return _drawn_chunk(material, rows, bases, pages, shifts, parts, path)
     overlays = PdfReader(io.BytesIO(drawn))
     notes: list[str] = []
     full_letters: dict[int, tuple[Any, dict[str, Any]]] = {}  # row -> (its reader, its letter)
@@ -244,16 +294,12 @@ def compose_chunk(
         if row.number in shifts:
             overlay = overlays.pages[pages[row.number][0]]
             base = bases[row.number]
-            _draw_letter(writer, base, overlay, shifts[row.number], forms, readers)
+            _draw_letter(writer, base, overlay, _lowered(shifts[row.number]), forms, readers)
             if folder is not None:
                 single = PdfWriter()
-                _draw_letter(single, base, overlay, shifts[row.number], {}, readers)
+                _draw_letter(single, base, overlay, _lowered(shifts[row.number]), {}, readers)
                 own = write_split(single, folder, row, title, material.language)
-            if material.pages is not None and len(base.pages) > material.pages:
-                notes.append(
-                    f"{material.name} row {row.number}: {len(base.pages)} pages, expected "
-                    f"{material.pages}; shorten the row's text or the letter"
-                )
+            notes += _too_long(material, row.number, base)
         else:
             full_reader, letter = full_letters[row.number]
             start = letter["first_page"] - 1
@@ -270,15 +316,59 @@ def compose_chunk(
     return Chunk(path, len(writer.pages), letters, notes, len(writer.pages), len(full_rows))
 
 
+def _too_long(material: Material, number: int, base: Base) -> list[str]:
+    """The warning for a row whose letter takes more pages than the material asks for."""
+    if material.pages is None or len(base.pages) <= material.pages:
+        return []
+    return [
+        f"{material.name} row {number}: {len(base.pages)} pages, expected {material.pages}; "
+        "shorten the row's text or the letter"
+    ]
+
+
+def _lowered(shift: float) -> str:
+    """The ``cm`` matrix drawing a sign-off ``shift`` CSS px lower, in PDF points."""
+    return f"1 0 0 1 0 {-shift * PT_PER_PX:.4f}"
+
+
+def _drawn_chunk(
+    material: Material,
+    rows: list[Any],
+    bases: dict[int, Base],
+    pages: dict[int, list[int]],
+    shifts: dict[int, float],
+    parts: Any,
+    path: Path,
+) -> Any:
+    """The chunk's letters, every one a base with its sign-off drawn over, written to
+    ``path`` as an update of the overlays' PDF (``parts``, as WeasyPrint wrote it)."""
+    from handbill.merge.chunks import Chunk
+    from handbill.pages.overlays import Sheet, draw_sheets
+
+    sheets: list[Sheet] = []
+    letters, notes = [], []
+    for row in rows:
+        base, first = bases[row.number], len(sheets)
+        sheets += [Sheet(base.pdf, index) for index in base.pages[:-1]]
+        matrix = _lowered(shifts[row.number])
+        sheets.append(Sheet(base.pdf, base.pages[-1], pages[row.number][0], matrix))
+        notes += _too_long(material, row.number, base)
+        if material.duplex and (len(sheets) - first) % 2:
+            sheets.append(Sheet(base.pdf, base.pages[0], blank=True))
+        letters.append({"row": row.number, "first_page": first + 1, "pages": len(sheets) - first})
+    path.write_bytes(draw_sheets(parts, sheets))
+    return Chunk(path, len(sheets), letters, notes, len(sheets), 0)
+
+
 def _draw_letter(
     writer: Any,
     base: Base,
     overlay: Any,
-    shift: float,
+    matrix: str,
     forms: dict[tuple[Path, int], Any],
     readers: dict[Path, Any],
 ) -> None:
-    """Add the base's pages to ``writer``, the last with ``overlay`` drawn ``shift`` px lower."""
+    """Add the base's pages to ``writer``, the last with ``overlay`` drawn under ``matrix``."""
     from pypdf import PdfReader
 
     from handbill.pages.impose import as_form, draw_forms
@@ -292,6 +382,6 @@ def _draw_letter(
             forms[(base.pdf, index)] = as_form(writer, page)
         placed = [(forms[(base.pdf, index)], "1 0 0 1 0 0")]
         if index == base.pages[-1]:
-            placed.append((as_form(writer, overlay), f"1 0 0 1 0 {-shift * PT_PER_PX:.4f}"))
+            placed.append((as_form(writer, overlay), matrix))
         sheet = writer.add_blank_page(float(page.mediabox.width), float(page.mediabox.height))
         draw_forms(writer, sheet, placed, [])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -65,8 +65,12 @@ class _Joiner:
         # hundred thousand objects, and the joining process should not grow with them.
         self.offsets = array("q", [0] * (_METADATA + 1))
         self.pages = array("q")
-        self.elements: list[Any] = []  # the /Document element's kids
-        self.parents: list[Any] = []  # the parent tree's entries, keys 0, 1, ...
+        # The /Document element's kids and the parent tree's entries (keys 0, 1, ...), kept as
+        # object numbers where they are references (every page of a merge's letters): Python
+        # objects here made the joining process grow by 300 bytes a letter, and every worker
+        # process started later, a copy of it, with it.
+        self.elements = _Refs()
+        self.parents = _Refs()
         self.marks: tuple[_Ref, _Ref] | None = None  # streams round an untagged page
         self.numbers: dict[int, int] = {}  # the current input's object numbers -> new ones
         self.overrides: dict[int, PdfObject] = {}  # the current input's objects, cut down
@@ -110,6 +114,18 @@ class _Joiner:
         structure tree, or an element for each page of an untagged PDF."""
         if not isinstance(source, Source):
             source = Source(source)
+            try:
+                self._add(source, pages)
+            finally:
+                # Read for this call alone: its parsed objects refer back to the reader, a
+                # cycle that only Python's full collections free, rarely in a process this
+                # size; a long merge's main process (and every worker forked from it later)
+                # grew with the chunks joined (docs/performance.md).
+                vars(source.reader).clear()
+            return
+        self._add(source, pages)
+
+    def _add(self, source: Source, pages: range | None) -> None:
         reader, tree = source.reader, source.tree
         self.numbers, self.overrides = {}, {}
         taken = [
@@ -146,7 +162,8 @@ class _Joiner:
         if part:
             kids, cut = tree.part({p.indirect_reference.idnum for p in taken})
             self.overrides.update(cut)
-        self.elements += [self.renumber(kid) for kid in kids]
+        for kid in kids:
+            self.elements.append(self.renumber(kid))
         for page in taken:
             holders = [page, *(a.get_object() for a in page.get("/Annots", ()))]
             for holder, key in (
@@ -174,7 +191,7 @@ class _Joiner:
         self.write(element, page_element(_Ref(_DOCUMENT, 0, None), _Ref(num, 0, None)))
         self.elements.append(_Ref(element, 0, None))
         copy[NameObject("/StructParents")] = NumberObject(len(self.parents))
-        self.parents.append(ArrayObject([_Ref(element, 0, None)]))
+        self.parents.append(element, alone=True)
 
     def close(self, title: str, language: str) -> None:
         # Tagged, titled and in its language, as a single build is (write_pdf's PDF/UA-1).
@@ -193,7 +210,7 @@ class _Joiner:
         self.write(_PAGES, DictionaryObject(tree))
         self.write(_INFO, DictionaryObject({NameObject("/Title"): create_string_object(title)}))
         numbers = ArrayObject()
-        for key, value in enumerate(self.parents):
+        for key, value in enumerate(self.parents.values()):
             numbers += [NumberObject(key), value]
         root = {
             NameObject("/Type"): NameObject("/StructTreeRoot"),
@@ -206,7 +223,7 @@ class _Joiner:
             NameObject("/Type"): NameObject("/StructElem"),
             NameObject("/S"): NameObject("/Document"),
             NameObject("/P"): _Ref(_ROOT, 0, None),
-            NameObject("/K"): ArrayObject(self.elements),
+            NameObject("/K"): ArrayObject(self.elements.values()),
         }
         self.write(_DOCUMENT, DictionaryObject(document))
         self.write(_METADATA, xmp(title, language))
@@ -218,6 +235,37 @@ class _Joiner:
             f"startxref\n{start}\n%%EOF\n"
         )
         self.target.write("".join(lines).encode())
+
+
+class _Refs:
+    """A list of PDF values, each reference (or array of one reference) kept as its number."""
+
+    def __init__(self) -> None:
+        self.numbers = array("q")  # the reference's number, or -1 for a value in ``others``
+        self.alone = array("b")  # 1 where the value is an array of that one reference
+        self.others: dict[int, Any] = {}
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def append(self, value: Any, alone: bool = False) -> None:
+        """Add ``value``; with ``alone``, ``value`` is an object number and the value is an
+        array holding only a reference to it."""
+        if alone or isinstance(value, _Ref):
+            self.numbers.append(value if alone else value.idnum)
+        else:
+            self.others[len(self.numbers)] = value
+            self.numbers.append(-1)
+        self.alone.append(1 if alone else 0)
+
+    def values(self) -> Iterator[Any]:
+        for index, (number, alone) in enumerate(zip(self.numbers, self.alone, strict=True)):
+            if number < 0:
+                yield self.others[index]
+            elif alone:
+                yield ArrayObject([_Ref(number, 0, None)])
+            else:
+                yield _Ref(number, 0, None)
 
 
 def _explicit_destinations(reader: PdfReader) -> None:
