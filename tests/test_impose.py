@@ -105,7 +105,7 @@ def test_a3_tiled_on_a4(kit_dir: Path, tmp_path: Path) -> None:
         "Tile: row 1, column 2 of 1 \u00d7 2",
     ]
     # 0.88 x 420 x 297 mm: the size of the poster once the sheets are trimmed and glued.
-    assert all("printed at 88 %, 370 \u00d7 261 mm when joined" in label for label in labels)
+    assert all("printed at 88%, 370 \u00d7 261 mm when joined" in label for label in labels)
     assert "the next tile overlaps the dashed strip" in labels[0]
     assert "overlaps" not in labels[1]
 

@@ -139,7 +139,7 @@ SHEET = {"name": "A4 landscape", "width_mm": 297.0, "height_mm": 210.0}
                 "scale": 0.84,
                 "joined_mm": [352.8, 249.48],
             },
-            "2 A4 sheets for any home printer: printed at 84 %, "
+            "2 A4 sheets for any home printer: printed at 84%, "
             "353\u00a0\u00d7\u00a0249 mm when joined",
         ),
     ],
@@ -164,7 +164,7 @@ def test_tiled_poster_says_its_size_when_joined() -> None:
     tiles = {"imposition": "tiled 1 x 2 at 84 %", "pages": 2, "scale": 0.84}
     tiles["joined_mm"] = [352.8, 249.48]
     assert output_title(kit, placard, tiles) == (
-        "A3 placard, printed at 84 % on 2 A4 sheets, 353\u00a0\u00d7\u00a0249 mm when joined"
+        "A3 placard, printed at 84% on 2 A4 sheets, 353\u00a0\u00d7\u00a0249 mm when joined"
     )
     full = {"imposition": "tiled 2 x 2", "pages": 4, "scale": 1.0, "joined_mm": [420, 297]}
     assert tiled_words(full) == "full size on 4 A4 sheets, 420\u00a0\u00d7\u00a0297 mm when joined"

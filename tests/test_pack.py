@@ -236,11 +236,11 @@ def test_cover_names_items_in_words_with_the_placards_real_size(
     # The tiles make the poster at the scale the manifest records.
     assert (width / tiles["scale"], height / tiles["scale"]) == pytest.approx((420, 297), abs=0.1)
     placard = (
-        f"A3 placard, printed at {tiles['scale'] * 100:.0f} % on {tiles['pages']} A4 sheets, "
+        f"A3 placard, printed at {tiles['scale'] * 100:.0f}% on {tiles['pages']} A4 sheets, "
         f"{width:.0f}\u00a0\u00d7\u00a0{height:.0f} mm when joined"
     )
     if tiles["scale"] == 1:
-        placard = placard.replace("printed at 100 %", "full size")
+        placard = placard.replace("printed at 100%", "full size")
     else:  # the size the tiles print on themselves
         sheets = " ".join(pdftotext(kit_dir / "dist" / "placard.home.pdf").split())
         assert f"{width:.0f} \u00d7 {height:.0f} mm when joined" in sheets

@@ -260,7 +260,7 @@ def tile(
             label = f"Tile: row {row + 1}, column {column + 1} of {rows}{TIMES}{columns}"
             if scale < 1:
                 joined = f"{plan.width * scale:.0f}{TIMES}{plan.height * scale:.0f}\u00a0mm"
-                label += f" · printed at {scale * 100:.0f} %, {joined} when joined"
+                label += f" · printed at {scale * 100:.0f}%, {joined} when joined"
             if column < columns - 1 or row < rows - 1:
                 label += " · the next tile overlaps the dashed strip"
             labels.append(label)

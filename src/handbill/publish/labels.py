@@ -133,7 +133,7 @@ def variant(kit: Kit, material: Material, row: int | None) -> str:
 
 def output_title(kit: Kit, material: Material, entry: dict[str, Any]) -> str:
     """The title of one output for a list: "A5 leaflet", an en dash, "Leeds (Welsh)"; a poster
-    tiled for home printers says at what size it comes out ("A3 placard, printed at 84 % on 2
+    tiled for home printers says at what size it comes out ("A3 placard, printed at 84% on 2
     A4 sheets, 353\u00a0\u00d7\u00a0249 mm when joined")."""
     row = entry.get("row")
     words = variant(kit, material, row if isinstance(row, int) else None)
@@ -160,7 +160,7 @@ def entry_sides(entry: dict[str, Any], flip: str) -> str:
 
 
 def tiled_words(entry: dict[str, Any]) -> str:
-    """For a poster tiled over A4 sheets: "printed at 84 % on 2 A4 sheets,
+    """For a poster tiled over A4 sheets: "printed at 84% on 2 A4 sheets,
     353\u00a0\u00d7\u00a0249 mm when joined" (or "full size on ..."); "" for any other output."""
     parts = _tiled(entry)
     if parts is None:
@@ -179,7 +179,7 @@ def _tiled(entry: dict[str, Any]) -> tuple[str, int, str] | None:
     scale = _number(entry.get("scale", 1.0))
     # As the tiles label themselves (pages/impose.py): whole mm, rounded the same way.
     size = f"{_number(joined[0]):.0f}{TIMES}{_number(joined[1]):.0f} mm"
-    how = "full size" if scale >= 0.995 else f"printed at {scale * 100:.0f} %"
+    how = "full size" if scale >= 0.995 else f"printed at {scale * 100:.0f}%"
     return how, int(_number(entry.get("pages"))), size
 
 
@@ -284,7 +284,7 @@ def download_label(entry: dict[str, Any], sized: bool = True) -> str:
     if imposition:
         sheets = "Greyscale A4 sheets" if grey else "A4 sheets"
         tiled = _tiled(entry)
-        if tiled is not None:  # "2 A4 sheets for any home printer: printed at 84 %, ..."
+        if tiled is not None:  # "2 A4 sheets for any home printer: printed at 84%, ..."
             scaled, many, joined = tiled
             what = "greyscale A4 sheets" if grey else "A4 sheets"
             return f"{many} {what} for any home printer: {scaled}, {joined} when joined"
