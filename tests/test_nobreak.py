@@ -255,3 +255,16 @@ def test_an_urdu_time_stays_on_one_line_of_a_narrow_box(
     assert len({tops[word][0] for word in phrase}) == 1, tops
     # ... and the line before it ends earlier instead: "ko" (on) ends it.
     assert tops["\u06a9\u0648"][0] < tops[SHAM][0]
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("Temple of Peace, King Edward VII Avenue", "Temple of Peace, King Edward\u00a0VII Avenue"),
+        ("Henry VIII and George IV", "Henry\u00a0VIII and George\u00a0IV"),
+        ("When I arrived", "When I arrived"),  # the pronoun, not a number
+        ("Vitamin C is in a PVC tube", "Vitamin C is in a PVC tube"),
+    ],
+)
+def test_a_regnal_number_stays_with_its_name(typed: str, kept: str) -> None:
+    assert keep_together(typed) == kept

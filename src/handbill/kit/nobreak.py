@@ -74,9 +74,14 @@ _DAY_PART = re.compile(
 _GLOCH = re.compile(r"(?<=\bo['\u2019]r) +(?=gloch\b)", re.IGNORECASE)  # "o'r gloch" whole
 
 
+# A regnal number stays with its name: "King Edward VII Avenue", "Henry VIII", never "Edward /
+# VII". A lone "I" is left alone (it is more often the pronoun).
+_REGNAL = re.compile(r"\b([A-Z][a-z]+) (?=(?:II|III|IV|VI{0,3}|IX|XI{0,3}|XIV|XV|XVI)\b)")
+
+
 def keep_together(text: str) -> str:
-    """``text`` with a no-break space inside each date, time, sum or measure, and inside a
-    short name in brackets."""
+    """``text`` with a no-break space inside each date, time, sum or measure, inside a short
+    name in brackets, and before a regnal number ("Edward VII")."""
     if " " not in text:
         return text
     text = _ASIDE.sub(lambda match: "(" + re.sub(" +", NBSP, match[1]) + ")", text)
@@ -84,6 +89,7 @@ def keep_together(text: str) -> str:
     text = _DAY_PART.sub(lambda match: match[1] + NBSP, text)
     text = _BEFORE_TIME.sub(lambda match: match[1] + NBSP, text)
     text = _GLOCH.sub(NBSP, text)
+    text = _REGNAL.sub(lambda match: match[1] + NBSP, text)
     return _PAIRS.sub(lambda match: next(part for part in match.groups() if part) + NBSP, text)
 
 
