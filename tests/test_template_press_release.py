@@ -198,3 +198,10 @@ def test_press_release_keeps_to_one_well_filled_page(out: Path) -> None:
     # Readable: the main text at 10.5 pt or more, nothing under 8 pt.
     assert min(size for _, _, size, _, _ in runs) >= 8
     assert max(size for _, t, size, _, _ in runs if "Mr Justice Kerr" in t) >= 10.5
+
+
+def test_the_taglines_last_word_is_not_alone_on_its_line(out: Path) -> None:
+    """The strapline under the campaign's name ended with "contract" alone on a line."""
+    lines = [" ".join(line.split()) for line in page_texts(out / f"{NAME}.pdf")[0].splitlines()]
+    assert any(line.startswith("Organisation contract") for line in lines[:4]), lines[:4]
+    assert not any(line == "contract" or line.startswith("contract ") for line in lines), lines[:4]
