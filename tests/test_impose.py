@@ -108,6 +108,11 @@ def test_a3_tiled_on_a4(kit_dir: Path, tmp_path: Path) -> None:
     assert all("printed at 88%, 370 \u00d7 261 mm when joined" in label for label in labels)
     assert "the next tile overlaps the dashed strip" in labels[0]
     assert "overlaps" not in labels[1]
+    # In the top margin, below the first 3-5 mm that home printers cannot print (its
+    # baseline was 5.9 mm from the top, the letters' tops about 4.3 mm).
+    for page in _text_positions(data):
+        [y] = [y for text, _, y in page if text.startswith("Tile:")]
+        assert 7 < y < 9.5, y
 
 
 def test_a3_tiled_full_size_when_asked(kit_dir: Path, tmp_path: Path) -> None:
@@ -311,7 +316,7 @@ def test_two_sided_landscape_sheets_say_which_edge_to_flip(
     [(x, y)] = [(x, y) for text, x, y in front if text == note]
     # In the sheet's top margin (its baseline y), below the 3-4 mm most home printers cannot
     # print, clear of the item's text (10 mm from every edge at home) and of the first cut line.
-    assert x == pytest.approx(10, abs=0.5) and 5 < y < 8
+    assert x == pytest.approx(10, abs=0.5) and 6.8 < y < 8.5  # the letters' tops at 5.5 mm
     assert all(text != note for text, _, _ in back)  # the front only
     # A one-sided item, or a portrait sheet (A6 4-up), gets no note.
     one_sided = home_sheets(source, {**entry, "duplex": False}, printing)

@@ -40,13 +40,13 @@ def _note_page(text: str, width_mm: float, height_mm: float) -> bytes:
 
     from handbill.engine.layout import stock_page_pdf
 
-    # 4.5 mm from the top edge (most home printers cannot print the first 3-4 mm) and 10 mm
+    # 5.5 mm from the top edge (home printers cannot print the first 3-5 mm) and 10 mm
     # from the left, in the strip that every item laid out
     # for home printers leaves blank (their text keeps 10 mm from the edge): away from the
     # content, inside what most printers reach, and clear of the first cut line.
     return stock_page_pdf(
         f"<style>@page {{ size: {width_mm}mm {height_mm}mm; margin: 0 }} html {{ font-family: "
-        f"'Atkinson Hyperlegible' }} p {{ margin: 0 0 0 10mm; padding-top: 4.5mm; "
+        f"'Atkinson Hyperlegible' }} p {{ margin: 0 0 0 10mm; padding-top: 5.5mm; "
         f"font-size: 6.5pt; line-height: 1; color: #555 }}</style><p>{escape(text)}</p>"
     )
 
