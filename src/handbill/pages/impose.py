@@ -287,7 +287,7 @@ def _label_pages(
     data = stock_page_pdf(
         f"<style>@page {{ size: {width_mm}mm {height_mm}mm; margin: 0 }} html {{ font-family: "
         f"'Atkinson Hyperlegible' }} p {{ margin: 0 0 0 {margin_mm}mm; padding-top: "
-        f"{margin_mm / 2}mm; font-size: 7pt; color: #555; break-after: page }}</style>"
+        f"{margin_mm / 2 - 1.5}mm; font-size: 7pt; color: #555; break-after: page }}</style>"
         + "".join(f"<p>{escape(text)}</p>" for text in texts)
     )
     return list(PdfReader(io.BytesIO(data)).pages)
