@@ -84,12 +84,16 @@ def arabic_kit(tmp_path_factory: pytest.TempPathFactory) -> Kit:
     return load_kit(folder)
 
 
+def laid_out(kit: Kit, name: str, folder: Path) -> Path:
+    """The material's PDF, laid out as the build does, written in ``folder``."""
+    pdf = render(kit, render_html(kit, kit.materials[name]))[0].write_pdf()
+    (folder / f"{name}.pdf").write_bytes(pdf)
+    return folder / f"{name}.pdf"
+
+
 @pytest.fixture(scope="module")
 def arabic_pdf(arabic_kit: Kit, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    document, _ = render(arabic_kit, render_html(arabic_kit, arabic_kit.materials["leaflet.ar"]))
-    path = tmp_path_factory.mktemp("arabic-pdf") / "leaflet.ar.pdf"
-    path.write_bytes(document.write_pdf())
-    return path
+    return laid_out(arabic_kit, "leaflet.ar", tmp_path_factory.mktemp("arabic-pdf"))
 
 
 def test_arabic_is_set_in_naskh_not_the_urdu_nastaliq(arabic_pdf: Path) -> None:
@@ -198,10 +202,7 @@ def test_an_english_label_on_a_right_to_left_page_reads_left_to_right(tmp_path: 
     )
     write(folder / "materials" / "leaflet.md", "---\ntemplate: leaflet-a5\ntitle: T\n---\n")
     write(folder / "materials" / "leaflet.fa.md", "---\ntitle: کتابخانه\n---\nمتن.\n")
-    kit = load_kit(folder)
-    document, _ = render(kit, render_html(kit, kit.materials["leaflet.fa"]))
-    path = tmp_path / "leaflet.fa.pdf"
-    path.write_bytes(document.write_pdf())
+    path = laid_out(load_kit(folder), "leaflet.fa", tmp_path)
     for piece in ("Twitter:", "Facebook:"):
         label = positions(path, 1, piece)
         handle = positions(
