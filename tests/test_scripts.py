@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from conftest import write
 from handbill.cli import cli
+from handbill.errors import KitError
 from handbill.kit.loader import load_kit
 from handbill.kit.scripts import language_warnings
 
@@ -84,3 +85,13 @@ def test_build_and_check_print_the_warning(kit_dir: Path, tmp_path: Path) -> Non
     checked = runner.invoke(cli, ["check", "sheet.fa", "--kit", str(kit_dir), "--out", str(out)])
     found = [line for line in checked.output.splitlines() if "no strings table" in line]
     assert len(found) == 1 and found[0].startswith("sheet.fa: warning: language: "), found
+
+
+def test_a_kit_style_sheet_outside_the_kit_is_refused(kit_dir: Path, tmp_path: Path) -> None:
+    outside = write(tmp_path / "elsewhere.css", "html:lang(he) { direction: rtl; }\n")
+    (kit_dir / "assets" / "css").mkdir(parents=True, exist_ok=True)
+    (kit_dir / "assets" / "css" / "languages.css").symlink_to(outside)
+    translation(kit_dir, "he", "דף ניסיון")
+    with pytest.raises(KitError) as error:
+        warnings_for(kit_dir, "sheet.he")
+    assert "languages.css" in error.value.format_message()

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from handbill.errors import display_path
+from handbill.kit.boundary import read_text, roots_of
 from handbill.kit.languages import table_paths, text_direction
 from handbill.kit.material import Material
 
@@ -33,9 +34,10 @@ def primary(language: str) -> str:
 def kit_sets_language(kit_root: Path, language: str) -> bool:
     """Whether the kit's own assets/css/languages.css has a rule for ``html:lang(LANG)``."""
     css = kit_root / "assets" / "css" / "languages.css"
-    if not css.is_file():
+    if not css.exists() and not css.is_symlink():
         return False
-    text = css.read_text(encoding="utf-8", errors="replace")
+    # Read as every kit file is: inside the kit, or the build stops naming it.
+    text = read_text(css, "style sheet", roots_of(kit_root))
     return re.search(rf":lang\(\s*{re.escape(language)}\b", text, re.IGNORECASE) is not None
 
 
