@@ -229,8 +229,8 @@ def test_misspelt_brand_font_is_an_error_with_did_you_mean(kit_dir: Path) -> Non
     assert message.splitlines()[0].split("/kit/handbill.toml", 1)[1] == (
         ":15: Config value 'brand.fonts.heading': 'atkinson hyperlegibel' is not "
         "a font the kit has. Did you mean 'Atkinson Hyperlegible'? Use a bundled font (Atkinson "
-        "Hyperlegible, Atkinson Hyperlegible Next, Noto Nastaliq Urdu), or add the font's file "
-        'under [[fonts]] with family = "atkinson hyperlegibel"'
+        "Hyperlegible, Atkinson Hyperlegible Next, Noto Nastaliq Urdu, Noto Naskh Arabic), or add "
+        'the font\'s file under [[fonts]] with family = "atkinson hyperlegibel"'
     )
 
 

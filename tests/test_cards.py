@@ -143,3 +143,55 @@ def test_urdu_font_is_copied_only_for_an_urdu_card(kit_dir: Path, tmp_path: Path
     # No Urdu card: no rule, and an old copy is removed.
     assert urdu_font(kit, [Card(kit.materials["sheet"], [pdf("s.pdf")])], tmp_path) == ""
     assert not copy.exists()
+
+
+class Languages(HTMLParser):
+    """Each piece of text of a card with the lang and dir it is read in (the nearest ones)."""
+
+    VOID = frozenset({"img", "br", "wbr", "meta", "link", "input"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[tuple[str, str, str]] = [("", "", "")]
+        self.texts: dict[str, tuple[str, str]] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        _, lang, way = self.stack[-1]
+        if tag not in self.VOID:
+            self.stack.append((tag, found.get("lang") or lang, found.get("dir") or way))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self.VOID:
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        if data.strip():
+            self.texts[data.strip()] = self.stack[-1][1:]
+
+
+def test_a_description_left_in_english_is_read_left_to_right_in_an_arabic_card(
+    kit_dir: Path,
+) -> None:
+    """An Arabic translation that keeps the original's description: that sentence is English,
+    so it carries lang="en-GB" dir="ltr" inside the right-to-left card (its full stop then
+    ends it, not starts it); the card's own Arabic title stays right to left."""
+    write(
+        kit_dir / "materials" / "sheet.md",
+        "---\ntemplate: faq\ntitle: Test sheet\ndescription: What to do, in steps.\n---\nText.\n",
+    )
+    write(kit_dir / "materials" / "sheet.ar.md", "---\ntitle: ورقة الاختبار\n---\nنص.\n")
+    write(
+        kit_dir / "materials" / "sheet.fa.md", "---\ntitle: برگه\ndescription: چه باید کرد.\n---\n"
+    )
+    kit = load_kit(kit_dir)
+    page = Languages()
+    page.feed(card_html(kit, Card(kit.materials["sheet.ar"], [pdf("s.ar.pdf")]), "t.png", "x"))
+    assert page.texts["ورقة الاختبار"] == ("ar", "rtl")
+    assert page.texts["What to do, in steps."] == ("en-GB", "ltr")
+    # A translation with its own description, and the original, keep the card's.
+    own = Languages()
+    own.feed(card_html(kit, Card(kit.materials["sheet.fa"], [pdf("s.fa.pdf")]), "t.png", "x"))
+    assert own.texts["چه باید کرد."] == ("fa", "rtl")
+    original = card_html(kit, Card(kit.materials["sheet"], [pdf("s.pdf")]), "t.png", "x")
+    assert '<p class="desc">What to do, in steps.</p>' in original

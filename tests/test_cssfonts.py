@@ -10,7 +10,7 @@ from conftest import write
 from handbill.cli import cli
 from handbill.kit.cssfonts import css_font_problems
 
-BUNDLED = "Atkinson Hyperlegible, Atkinson Hyperlegible Next, Noto Nastaliq Urdu"
+BUNDLED = "Atkinson Hyperlegible, Atkinson Hyperlegible Next, Noto Nastaliq Urdu, Noto Naskh Arabic"
 
 
 def test_an_installed_font_named_in_kit_css_stops_the_build(

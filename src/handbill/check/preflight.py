@@ -43,6 +43,7 @@ from handbill.errors import HandbillError
 from handbill.kit.fonts import from_kit_font
 from handbill.kit.links import url_problem
 from handbill.kit.loader import Kit, rows_of
+from handbill.kit.scripts import language_warnings
 from handbill.render.templating import render_html
 
 PT_PER_MM = 72 / 25.4
@@ -89,6 +90,11 @@ def check(
     out_dir = (out_dir or kit.root / "dist").resolve()
     materials = kit.select(names)
     report.findings += _link_findings(kit) + press_release_findings(kit, materials)
+    report.findings += [
+        Finding("warning", m.name, "language", warning)
+        for m in materials
+        for warning in language_warnings(m, kit.template_dirs, kit.root)
+    ]
     if outputs_stale(kit, out_dir, {m.name for m in materials}):
         built = build(kit, names, out_dir, jobs)
         for failure in built.failures:

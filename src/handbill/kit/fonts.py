@@ -14,7 +14,12 @@ from handbill.kit.boundary import regular_file, roots_of, stock_dir
 FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2", ".ttc")
 # The families of the fonts in the stock assets/fonts, each with its @font-face rules in stock
 # CSS (tests/test_brand.py checks this against the files' own names).
-BUNDLED_FAMILIES = ("Atkinson Hyperlegible", "Atkinson Hyperlegible Next", "Noto Nastaliq Urdu")
+BUNDLED_FAMILIES = (
+    "Atkinson Hyperlegible",
+    "Atkinson Hyperlegible Next",
+    "Noto Nastaliq Urdu",
+    "Noto Naskh Arabic",
+)
 
 
 def font_files(root: Path, declared: Iterable[Path] = ()) -> tuple[Path, ...]:

@@ -16,6 +16,7 @@ from handbill.kit.fields import FIELD, field_names
 from handbill.kit.fonts import font_families, font_files
 from handbill.kit.material import Material
 from handbill.kit.readers import READERS
+from handbill.kit.scripts import language_warnings
 from handbill.kit.social import social_kind
 from handbill.kit.translations import select_language
 from handbill.kit.vocabcheck import (
@@ -170,6 +171,8 @@ def load_kit(root: Path | str) -> Kit:
         named = description_warning(material, kit.roots)
         if named:
             kit.warnings.setdefault(material.name, []).append(named)
+        for warning in language_warnings(material, kit.template_dirs, root):
+            kit.warnings.setdefault(material.name, []).append(warning)
     for material in materials.values():
         check_fields(kit, material)
     outputs: dict[str, str] = {}

@@ -280,12 +280,31 @@ def card_html(kit: Kit, card: Card, thumb: str, title: str) -> str:
         f'<li class="material{wide}" {own} data-search="{e(search)}">\n'
         f'<img src="{e(quote(thumb))}" alt="First page of {e(title)}" '
         f'width="{THUMB_WIDTH_PX}">\n'
-        f"<h3>{heading}</h3>\n"
-        + (f'<p class="desc">{e(material.description)}</p>\n' if material.description else "")
+        f"<h3{inherited(kit, material, 'title')}>{heading}</h3>\n"
+        + (
+            f'<p class="desc"{inherited(kit, material, "description")}>'
+            f"{e(material.description)}</p>\n"
+            if material.description
+            else ""
+        )
         + f'<div class="ui" {page}><p class="facts">{e(" · ".join(facts))}</p>\n'
         + (f'<p class="facts qr">{e(codes)}</p>\n' if codes else "")
         + f"{downloads}</div>\n</li>"
     )
+
+
+def inherited(kit: Kit, material: Any, name: str) -> str:
+    """The lang and dir attributes for a translation's ``name`` (title, description) that it
+    left to its original, so is in the original's language: " lang=... dir=..." ("" when the
+    translation has its own). An English description in an Arabic card set right to left
+    would read ".steps, in English and Arabic"."""
+    original = kit.materials.get(material.translation_of) if material.translation_of else None
+    if original is None or getattr(material, name) != getattr(original, name):
+        return ""
+    if original.language.lower() == material.language.lower():
+        return ""
+    language = html.escape(original.language)
+    return f' lang="{language}" dir="{text_direction(original.language)}"'
 
 
 def titles(cards: list[Card]) -> dict[str, str]:
