@@ -8,7 +8,13 @@ import pytest
 
 from conftest import write
 from handbill.errors import KitError
-from handbill.kit.fields import field_names, fill_html, split_sections, spoken_time
+from handbill.kit.fields import (
+    field_names,
+    fill_html,
+    speech_length,
+    split_sections,
+    spoken_time,
+)
 from handbill.kit.loader import load_kit
 from handbill.kit.markdown import markdown_renderer
 
@@ -89,3 +95,18 @@ def test_kit_fields_and_data_columns_count_as_declared(kit_dir: Path) -> None:
 )
 def test_running_time_reads_as_a_speaker_says_it(seconds: int, spoken: str) -> None:
     assert spoken_time(seconds) == spoken
+
+
+@pytest.mark.parametrize(
+    ("seconds", "said"),
+    [
+        (5, "about 15 seconds"),
+        (25, "about 30 seconds"),
+        (40, "about 45 seconds"),
+        (50, "under a minute"),
+        (65, "about 1 minute"),
+        (160, "about 2½ minutes"),
+    ],
+)
+def test_a_whole_speech_is_timed_as_its_speaker_says_it(seconds: int, said: str) -> None:
+    assert speech_length(seconds) == said

@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 
 from handbill.errors import KitError, TemplateError, did_you_mean, display_path, one_line
 from handbill.guard import TEMPLATE_MEMORY, TEMPLATE_SECONDS, WorkLimitError, bounded
+from handbill.kit.fields import speech_length
 from handbill.kit.loader import Kit
 from handbill.kit.material import Material
 from handbill.kit.nobreak import heading_last_words_together, unbroken_address
@@ -42,6 +43,7 @@ def environment(kit: Kit) -> jinja2.Environment:
         _ENVIRONMENTS[dirs].filters["address"] = lambda value: unbroken_address(str(value))
         _ENVIRONMENTS[dirs].filters["autolink"] = autolink
         _ENVIRONMENTS[dirs].filters["keeplast"] = heading_last_words_together
+        _ENVIRONMENTS[dirs].filters["speaking_time"] = lambda value: speech_length(int(value))
     return _ENVIRONMENTS[dirs]
 
 
