@@ -60,7 +60,7 @@ def test_page_count_mismatch_is_a_warning(kit_dir: Path, tmp_path: Path) -> None
     write(kit_dir / "materials" / "sheet.md", text)
     report = build(load_kit(kit_dir), ["sheet"], out_dir=tmp_path, jobs=1)
     assert report.outputs[0].warnings == [
-        "sheet: 1 page, expected 2: add content or change 'pages:' in sheet.md"
+        "sheet: 1 page, expected 2: add content, or change 'pages:' in materials/sheet.md"
     ]
 
 

@@ -62,7 +62,8 @@ def test_overflowing_faq(kit_dir: Path) -> None:
     assert found[0].severity == "error" and found[0].page == 2
     assert found[0].line.startswith("sheet p.2: error: fit: 2 pages, expected 1 (about ")
     assert found[0].message.endswith(
-        "lines over); shorten the text, or change 'pages:' if the extra page is wanted"
+        "lines over); shorten the text, or change 'pages:' in materials/sheet.md if the extra "
+        "page is wanted"
     )
 
 
@@ -254,8 +255,8 @@ def test_one_page_short_is_said_in_the_singular(kit_dir: Path) -> None:
     sheet.write_text(sheet.read_text().replace("pages: 1", "pages: 2"))
     found = [f.line for f in findings(kit_dir, "sheet") if f.check == "fit"]
     assert found == [
-        "sheet: warning: fit: 1 page, expected 2: add content, or change 'pages:' in the "
-        "front matter"
+        "sheet: warning: fit: 1 page, expected 2: add content, or change 'pages:' in "
+        "materials/sheet.md"
     ]
 
 

@@ -56,8 +56,9 @@ def test_build_warns_on_page_count(runner: CliRunner, kit_dir: Path) -> None:
     write(kit_dir / "materials" / "card.md", text)
     result = runner.invoke(cli, ["build", "card", "--kit", str(kit_dir)])
     assert result.exit_code == 0
-    assert "Warning: card: 1 page, expected 4: add content or change 'pages:' in card.md" in (
-        result.stderr
+    assert (
+        "Warning: card: 1 page, expected 4: add content, or change 'pages:' in materials/card.md"
+        in result.stderr
     )
 
 

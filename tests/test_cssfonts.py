@@ -30,8 +30,8 @@ def test_an_installed_font_named_in_kit_css_stops_the_build(
         f"Error: {kit_dir}/assets/css/extra.css:2: font-family: 'DejaVu Sans' is not a font the "
         f"kit has. Use a bundled font ({BUNDLED}), or add the font's file under [[fonts]] with "
         'family = "DejaVu Sans"',
-        f"{kit_dir}/assets/css/extra.css:3: font-family: 'Arial' is not a font the kit has. Use "
-        f"a bundled font ({BUNDLED}), or add the font's file under [[fonts]] with "
+        f"Error: {kit_dir}/assets/css/extra.css:3: font-family: 'Arial' is not a font the kit "
+        f"has. Use a bundled font ({BUNDLED}), or add the font's file under [[fonts]] with "
         'family = "Arial"',
         "Fix the 2 problems above and run again.",
     ]

@@ -230,9 +230,9 @@ def test_speech_copies_keep_the_running_times_the_pdf_prints(tmp_path: Path) -> 
     ]
 
 
-def test_a_short_speech_is_about_a_minute() -> None:
+def test_a_short_speech_is_timed_in_seconds() -> None:
     assert speech_timing("<h2>Hello</h2><p>Thank you all.</p>").total == (
-        "Speaking time: about 1 minute at 130 words a minute"
+        "Speaking time: about 15 seconds at 130 words a minute"
     )
     assert speech_timing("<h2>Hello</h2><p>Thank you all.</p>").sections == {
         "Hello": "about 5 seconds"

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from conftest import write
 from handbill.errors import KitError
-from handbill.kit.fields import field_names, fill_html, split_sections, spoken_time
+from handbill.kit.fields import (
+    field_names,
+    fill_html,
+    speech_length,
+    split_sections,
+    spoken_time,
+)
 from handbill.kit.loader import load_kit
 from handbill.kit.markdown import markdown_renderer
 
@@ -76,16 +83,26 @@ def test_kit_fields_and_data_columns_count_as_declared(kit_dir: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("seconds", "spoken"),
+    ("say", "seconds", "spoken"),
     [
-        (45, "45 seconds"),
-        (60, "1 minute"),
-        (70, "1 minute"),
-        (75, "1½ minutes"),
-        (100, "1½ minutes"),
-        (105, "2 minutes"),
-        (150, "2½ minutes"),
+        # A section's running time.
+        (spoken_time, 45, "45 seconds"),
+        (spoken_time, 60, "1 minute"),
+        (spoken_time, 70, "1 minute"),
+        (spoken_time, 75, "1½ minutes"),
+        (spoken_time, 100, "1½ minutes"),
+        (spoken_time, 105, "2 minutes"),
+        (spoken_time, 150, "2½ minutes"),
+        # A whole speech's: never "about 1 minute" for 25 seconds.
+        (speech_length, 5, "about 15 seconds"),
+        (speech_length, 25, "about 30 seconds"),
+        (speech_length, 40, "about 45 seconds"),
+        (speech_length, 50, "under a minute"),
+        (speech_length, 65, "about 1 minute"),
+        (speech_length, 160, "about 2½ minutes"),
     ],
 )
-def test_running_time_reads_as_a_speaker_says_it(seconds: int, spoken: str) -> None:
-    assert spoken_time(seconds) == spoken
+def test_running_time_reads_as_a_speaker_says_it(
+    say: Callable[[int], str], seconds: int, spoken: str
+) -> None:
+    assert say(seconds) == spoken

@@ -63,7 +63,7 @@ def test_filled_values_come_back_into_the_build(
     filled_dir = kit_dir / "dist-private" / "filled"
     assert output.rstrip().endswith("/dist-private/filled/"), output
     assert (filled_dir / "talk.txt").read_text() == (
-        "Talk\n\nSpeaking time: about 1 minute at 130 words a minute\n\n"
+        "Talk\n\nSpeaking time: about 15 seconds at 130 words a minute\n\n"
         "My name is Asha Patel and I live in Leeds.\n"
     )
     manifest = json.loads((filled_dir / "manifest.json").read_text())

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from conftest import REPO
+from conftest import REPO, write
 from handbill.kit.loader import load_kit
 from handbill.publish.labels import (
     download_label,
@@ -16,6 +18,7 @@ from handbill.publish.labels import (
     qr_titles,
     qr_words,
     row_words,
+    search_examples,
     sides_words,
     tiled_words,
 )
@@ -199,3 +202,19 @@ def test_qr_words_come_from_the_codes_printed() -> None:
     assert qr_titles(kit, kit.materials["leaflet-a5.cy"]) == titles
     # A material without words for a link takes those another material prints for it.
     assert qr_titles(kit, kit.materials["letter-to-mp"])["find-your-mp"] == "Find your MP"
+
+
+def test_search_examples_name_what_this_kit_has(kit_dir: Path) -> None:
+    materials = list(load_kit(kit_dir).materials.values())
+    # Both materials in English: a language would find every card, so none is suggested.
+    assert search_examples(materials) == "e.g. questions and answers, A6"
+    for name, extra in (("leaflet", ""), ("leaflet-b", ""), ("speech", "language: cy\n")):
+        template = "speech" if name == "speech" else "leaflet-a5"
+        write(
+            kit_dir / "materials" / f"{name}.md",
+            f"---\ntemplate: {template}\ntitle: {name}\n{extra}---\nText.\n",
+        )
+    materials = list(load_kit(kit_dir).materials.values())
+    # The commonest kind, one sharing no word with it, the rarest paper and language.
+    assert search_examples(materials) == "e.g. leaflet, questions and answers, A6, Welsh"
+    assert search_examples([]) == "a title or a kind of material"

@@ -528,3 +528,29 @@ def test_shipped_descriptions_name_no_kit_files(folder: str) -> None:
         found.append(line)
         assert not KIT_FILE.search(line), (path, line)
     assert len(found) >= 8
+
+
+class SearchBox(HTMLParser):
+    """The search box's hint and the ids of the page's sections."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hint = ""
+        self.sections: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "input" and found.get("id") == "filter":
+            self.hint = str(found.get("placeholder"))
+        if tag == "section":
+            self.sections.append(str(found.get("aria-labelledby") or found.get("class")))
+
+
+def test_search_hint_is_the_kits_own_and_no_empty_print_runs(built_site: Path) -> None:
+    page = SearchBox()
+    page.feed((built_site / "index.html").read_text(encoding="utf-8"))
+    # The fixture kit: a card (its own template) on A6 and a FAQ sheet on A4, both in English.
+    assert page.hint == "e.g. questions and answers, A6"
+    # No pack made, so no print-run section (docs/site.md says how to make one).
+    assert page.sections == ["h-organisers"]
+    assert "RUN.toml" not in (built_site / "index.html").read_text(encoding="utf-8")

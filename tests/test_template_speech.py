@@ -276,3 +276,17 @@ def test_set_fills_fields_in_pdf_docx_and_txt(tmp_path: Path) -> None:
         assert "(pause)" in text
     assert "YOUR GROUP" in pdf and "YOUR LOCAL HOSPITAL" in pdf
     assert "YOUR NAME" not in pdf and "YOUR TOWN" not in pdf
+
+
+def test_a_short_speech_says_its_seconds_in_pdf_and_copies(kit_dir: Path) -> None:
+    # 55 words: 25 seconds at 130 words a minute, which no speaker calls "about 1 minute".
+    words = " ".join(["word"] * 54) + " end."
+    (kit_dir / "materials" / "toast.md").write_text(
+        f"---\ntemplate: speech\ntitle: A toast\n---\n## Thanks\n\n{words}\n", encoding="utf-8"
+    )
+    kit = load_kit(kit_dir)
+    rendered = render_html(kit, kit.materials["toast"])
+    assert "<strong>about 30 seconds</strong>" in rendered.html
+    timing = speech_timing(rendered.content)
+    assert timing.total == "Speaking time: about 30 seconds at 130 words a minute"
+    assert timing.sections == {"Thanks": "about 25 seconds"}

@@ -157,3 +157,43 @@ def test_data_cells_values_and_field_labels_get_typographic_quotes(kit_dir: Path
     assert '<p class="mail">o&#39;brien@example.org</p>' in html
     assert 'data-field="contact">o&#39;brien@example.org</span>' in html
     assert 'href="https://example.org/st-john&#39;s"' in html
+
+
+@pytest.mark.parametrize(
+    ("use", "advice"),
+    [
+        (
+            "{{ b.opening_hours }}",
+            "no column 'opening_hours' (its columns: branch, hours); "
+            "add the column or fix the name",
+        ),
+        (
+            "{% if b.hour %}x{% endif %}",
+            "no column 'hour' (its columns: branch, hours); "
+            "add the column or fix the name (did you mean 'hours'?)",
+        ),
+    ],
+)
+def test_missing_column_of_a_data_table_names_the_table(
+    kit_dir: Path, use: str, advice: str
+) -> None:
+    # The name is a row's key, so the table is at fault, not the material's vars.
+    write(kit_dir / "data" / "branches.csv", "branch,hours\nCentral,9-5\nNorth,10-4\n")
+    write(
+        kit_dir / "templates" / "card.html",
+        '{% extends "_base.html" %}\n{% block body %}\n{% for b in data.branches %}\n'
+        f"<p>{{{{ b.branch }}}}</p>\n<p>{use}</p>\n{{% endfor %}}\n{{% endblock %}}\n",
+    )
+    with pytest.raises(TemplateError) as info:
+        render(kit_dir, "card")
+    assert info.value.format_message() == f"templates/card.html:5: data/branches.csv has {advice}"
+
+
+def test_data_rows_still_read_as_mappings(kit_dir: Path) -> None:
+    write(kit_dir / "data" / "branches.csv", "branch,hours\nCentral,9-5\n")
+    write(
+        kit_dir / "templates" / "card.html",
+        "{% for b in data.branches %}[{{ b.get('phone', 'none') }}|{{ b['hours'] }}|"
+        "{{ b.items() | list | length }}]{% endfor %}",
+    )
+    assert "[none|9-5|2]" in render(kit_dir, "card")

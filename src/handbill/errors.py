@@ -6,6 +6,7 @@ import difflib
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import IO, Any
 
 import click
 
@@ -62,15 +63,33 @@ class HandbillError(click.ClickException):
     """Base of every error handbill reports to the user (exit status 1, no traceback)."""
 
     multiline = False  # one line: a line break from a file name or a value is shown as \n
+    closing = 0
 
-    def __init__(self, message: str, path: Path | str | None = None, line: int | None = None):
+    def __init__(
+        self,
+        message: str,
+        path: Path | str | None = None,
+        line: int | None = None,
+        closing: int = 0,
+    ):
         self.path = path
         self.line = line
+        # The last ``closing`` lines of a multi-line error sum it up ("Built 3 PDFs; 2 failed"):
+        # shown as they are, after the problems, each of which reads "Error: ...".
+        self.closing = closing
         self.reason = message  # without the file and line in front
         where = ""
         if path is not None:
             where = printable(display_path(path)) + (f":{line}" if line else "") + ": "
         super().__init__(where + printable(message, newlines=self.multiline))
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        """Each problem on its own line, all prefixed alike, then the closing lines."""
+        message = self.format_message()
+        lines = message.split("\n") if self.multiline else [message]
+        cut = len(lines) - self.closing
+        shown = [*(f"Error: {line}" for line in lines[:cut]), *lines[cut:]]
+        click.echo("\n".join(shown), file=file, err=True)
 
 
 class KitError(HandbillError):
@@ -79,6 +98,8 @@ class KitError(HandbillError):
 
 class ConfigError(KitError):
     """One or more values in handbill.toml are wrong; all of them are reported at once."""
+
+    multiline = True  # a line per value, then "Fix the N problems above ..."
 
     def __init__(self, path: Path, problems: list[tuple[int | None, str]]):
         self.problems = problems
@@ -89,6 +110,7 @@ class ConfigError(KitError):
         noun = "problem" if len(problems) == 1 else "problems"
         lines.append(f"Fix the {len(problems)} {noun} above in {display_path(path)} and run again.")
         click.ClickException.__init__(self, "\n".join(lines))
+        self.closing = 1  # "Fix the N problems above"
         self.path = path
         self.line = problems[0][0] if problems else None
 
@@ -105,7 +127,7 @@ class KitProblems(KitError):
         ]
         if len(problems) > 1:
             lines.append(f"Fix the {len(problems)} problems above and run again.")
-        super().__init__("\n".join(lines))
+        super().__init__("\n".join(lines), closing=int(len(problems) > 1))
         self.path, self.line = problems[0][0], problems[0][1]
 
 

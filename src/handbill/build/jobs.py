@@ -14,6 +14,7 @@ from handbill.build.writers import write_atomic
 from handbill.errors import KitError, did_you_mean
 from handbill.kit.loader import Kit, rows_of
 from handbill.kit.material import Material
+from handbill.kit.pressoffice import RELEASE, release_gaps
 from handbill.render.templating import RenderedHTML, render_html
 
 
@@ -184,8 +185,12 @@ def build_job(
         warnings.append(
             f"{pages} page{'s' if pages != 1 else ''}, expected {material.pages}: "
             + ("shorten the text" if pages > material.pages else "add content")
-            + f" or change 'pages:' in {material.path.name}"
+            + f", or change 'pages:' in {material.shown_path}"
         )
+    if material.template == RELEASE and material.published:
+        # What check calls an error is said by build too: a release sent without a contact
+        # or with an uncredited quote is what a newsroom ignores.
+        warnings += release_gaps(kit.config.press, material.vars, rendered.content)
     placed = qr_placements(document)
     codes = {code.link: code for code in rendered.qr_codes}
     title = f"{material.title} - {kit.config.name}"

@@ -164,7 +164,7 @@ def _check_entry(kit: Kit, entry: dict[str, Any], out_dir: Path, fonts: Any) -> 
     if not fitted.problems:
         # A box that cannot fit even at its smallest size pushes the text after it over the
         # page: its line above already says what to shorten, so the overflow is not repeated.
-        findings += _fit(entry, label, reader)
+        findings += _fit(entry, label, reader, material.shown_path)
         findings += _spills(spilled_text(document), label)
     findings += legibility_findings(text_runs(document), label, material, fitted.html)
     findings += press_run_blank_findings(entry, label, material, rendered.html)
@@ -232,7 +232,7 @@ def _open_strictly(path: Path, label: str, report: CheckReport) -> PdfReader | N
     return reader
 
 
-def _fit(entry: dict[str, Any], label: str, reader: PdfReader) -> list[Finding]:
+def _fit(entry: dict[str, Any], label: str, reader: PdfReader, source: str) -> list[Finding]:
     expected, pages = entry.get("expected_pages"), entry["pages"]
     if not expected or pages == expected:
         return []
@@ -243,7 +243,7 @@ def _fit(entry: dict[str, Any], label: str, reader: PdfReader) -> list[Finding]:
                 label,
                 "fit",
                 f"{pages} page{'s' if pages != 1 else ''}, expected {expected}: add content, "
-                "or change 'pages:' in the front matter",
+                f"or change 'pages:' in {source}",
             )
         ]
     pages_lines = [
@@ -265,7 +265,7 @@ def _fit(entry: dict[str, Any], label: str, reader: PdfReader) -> list[Finding]:
             "fit",
             f"{pages} pages, expected {expected} (about {lines} "
             f"line{'s' if lines != 1 else ''} over); "
-            "shorten the text, or change 'pages:' if the extra page is wanted",
+            f"shorten the text, or change 'pages:' in {source} if the extra page is wanted",
             page=expected + 1,
         )
     ]

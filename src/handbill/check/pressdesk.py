@@ -7,18 +7,10 @@ import re
 from typing import Any
 
 from handbill.check.findings import Finding
-from handbill.kit.fields import split_sections
 from handbill.kit.loader import Kit, find_template
+from handbill.kit.pressoffice import RELEASE, release_gaps
 from handbill.kit.vocabcheck import vocabulary_of
 from handbill.render.templating import render_html
-
-RELEASE = "press-release"
-# The kit's [press] key for each detail, and the material var that may give it instead.
-DETAILS = (
-    ("contact_name", "contact_name", '"Alex Smith"'),
-    ("email", "contact_email", '"press@your-group.org"'),
-    ("phone", "contact_phone", '"07700 900123"'),
-)
 
 
 def imprint_wanted(kit: Kit, material: Any) -> bool:
@@ -34,40 +26,16 @@ def imprint_wanted(kit: Kit, material: Any) -> bool:
 
 def press_release_findings(kit: Kit, materials: list[Any]) -> list[Finding]:
     """Errors for each published press release the kit's [press] table leaves incomplete."""
-    findings = []
+    findings: list[Finding] = []
     press = kit.config.press
     for material in materials:
         if material.template != RELEASE or not material.published:
             continue
-        for key, var, example in DETAILS:
-            if not getattr(press, key).strip() and not material.vars.get(var):
-                findings.append(
-                    Finding(
-                        "error",
-                        material.name,
-                        "press",
-                        f"no media contact {key.replace('contact_', '')}: journalists need it "
-                        f"to reach you; add {key} = {example} under [press] in handbill.toml",
-                    )
-                )
-        if material.vars.get("credit_quotes", True) is False:
-            continue
-        quotes = sum(
-            str(section.html).count("<p>")
-            for section in split_sections(render_html(kit, material).content)
-            if section.title.lower() == "quotes"
-        )
-        if quotes > len(press.spokespeople):
-            findings.append(
-                Finding(
-                    "error",
-                    material.name,
-                    "press",
-                    f"{quotes} quotes but {len(press.spokespeople)} spokespeople: a quote is "
-                    'credited to a named person; add spokespeople = ["Name, their role", ...] '
-                    "under [press] in handbill.toml",
-                )
-            )
+        content = render_html(kit, material).content
+        findings += [
+            Finding("error", material.name, "press", gap)
+            for gap in release_gaps(press, material.vars, content)
+        ]
     return findings
 
 

@@ -6,6 +6,7 @@ import itertools
 import math
 import re
 import statistics
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,7 @@ def qr_findings(
     codes = entry.get("qr_codes", [])
     if not codes:
         return []
-    findings = []
+    findings: list[tuple[str, int, Finding]] = []
     scale = RASTER_DPI / 72
     px_per_mm = RASTER_DPI / 25.4
     document = pdfium.PdfDocument(str(path))
@@ -45,26 +46,60 @@ def qr_findings(
         for page_number in sorted({code["page"] for code in codes}):
             image = document[page_number - 1].render(scale=scale).to_pil().convert("L")
             found = zxingcpp.read_barcodes(image, formats=QR_FORMAT)
-            for code in (c for c in codes if c["page"] == page_number):
-                findings += _one_qr(code, found, image, px_per_mm, label, variables)
+            on_page = [c for c in codes if c["page"] == page_number]
+            copies = Counter(str(c["link"]) for c in on_page)
+            for code in on_page:
+                link = str(code["link"])
+                findings += [
+                    (link, copies[link], finding)
+                    for finding in _one_qr(code, found, image, px_per_mm, label, variables)
+                ]
     finally:
         document.close()
     return _once(findings, "on the sheet" if entry.get("imposition") else "on the page")
 
 
-def _once(findings: list[Finding], where: str) -> list[Finding]:
-    """Each finding once: an A4 sheet of four flyers has four copies of the same code, whose
-    findings differ at most in a measurement's last digit."""
-    same: dict[tuple[str, str, int | None, str], list[Finding]] = {}
-    for finding in findings:
+def _once(findings: list[tuple[str, int, Finding]], where: str) -> list[Finding]:
+    """Each code's finding once, saying how many of its copies it is true of: an A4 sheet of
+    two leaflets has each code twice, each copy read on its own, whose findings differ at
+    most in a measurement's last digit. Two different codes are never folded together."""
+    same: dict[tuple[str, str, str, int | None, str], list[tuple[int, Finding]]] = {}
+    for link, total, finding in findings:
         shape = re.sub(r"[0-9.]+", "#", finding.message)
-        same.setdefault((finding.severity, finding.check, finding.page, shape), []).append(finding)
-    return [
-        copies[0]
-        if len(copies) == 1
-        else replace(copies[0], message=f"{copies[0].message} ({len(copies)} copies {where})")
-        for copies in same.values()
-    ]
+        key = (link, finding.severity, finding.check, finding.page, shape)
+        same.setdefault(key, []).append((total, finding))
+    folded = []
+    for group in same.values():
+        total, first = group[0]
+        if total == 1:
+            folded += [finding for _, finding in group]
+            continue
+        count = len(group)
+        said = "both copies" if count == total == 2 else f"all {total} copies"
+        if count < total:
+            said = f"{count} of the {total} copies"
+        folded.append(replace(first, message=f"{first.message} ({said} {where})"))
+    return folded
+
+
+def _copy_at(code: dict[str, Any], matches: list[Any], px_per_mm: float) -> Any:
+    """The decoded symbol printed where this copy of the code was placed: a sheet of two
+    leaflets has each code twice, and each copy is read and measured on its own. None when
+    no symbol with the code's address is there."""
+    if not matches or "x_mm" not in code or "y_mm" not in code:
+        return matches[0] if matches else None  # an older manifest: where is not known
+    half = float(code.get("width_mm", 0) or 0) / 2
+    centre = ((float(code["x_mm"]) + half) * px_per_mm, (float(code["y_mm"]) + half) * px_per_mm)
+
+    def distance(symbol: Any) -> float:
+        where = symbol.position
+        x = (where.top_left.x + where.bottom_right.x) / 2
+        y = (where.top_left.y + where.bottom_right.y) / 2
+        return math.hypot(x - centre[0], y - centre[1])
+
+    nearest = min(matches, key=distance)
+    # Within the code's own box (or 10 mm): the copies of a code are a page width apart.
+    return nearest if distance(nearest) <= max(half, 10) * px_per_mm else None
 
 
 def _one_qr(
@@ -88,7 +123,21 @@ def _one_qr(
             )
         ]
     matches = [c for c in found if c.text == url]
-    if not matches:
+    symbol = _copy_at(code, matches, px_per_mm)
+    if symbol is None and matches:
+        return [
+            Finding(
+                "error",
+                label,
+                "qr",
+                f"the QR code for '{link}' could not be read from the printed page "
+                f"{float(code['x_mm']):.0f} mm from the left and {float(code['y_mm']):.0f} mm "
+                "from the top, though another copy of it can; make it larger or move what "
+                "covers it",
+                page=page,
+            )
+        ]
+    if symbol is None:
         others = ", ".join(repr(c.text) for c in found) or "nothing"
         return [
             Finding(
@@ -100,7 +149,6 @@ def _one_qr(
                 page=page,
             )
         ]
-    symbol = matches[0]
     where = symbol.position
     corners = (where.top_left, where.top_right, where.bottom_right, where.bottom_left)
     xs = [corner.x for corner in corners]

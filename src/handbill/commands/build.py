@@ -198,7 +198,7 @@ def build(
         click.secho(f"Warning: {warning}", fg="yellow", err=True)
     if report.failures:
         error = InternalError if any_internal(report.failures) else BuildError
-        raise error("\n".join([*report.failures, report.summary]))
+        raise error("\n".join([*report.failures, report.summary]), closing=1)
     if not quiet:
         for line in report.recorded.lines():
             click.echo(line)

@@ -28,7 +28,7 @@ def site_command(kit_dir: Path, out_dir: Path | None) -> None:
     if outputs_stale(kit, out, set(kit.materials)):
         report = build_kit(kit, (), out)
         if report.failures:
-            raise BuildError("\n".join([*report.failures, report.summary]))
+            raise BuildError("\n".join([*report.failures, report.summary]), closing=1)
         click.echo(f"{report.summary} -> {display_path(out)}/")
     page = write_site(kit, out)
     click.echo(f"Wrote {display_path(page)}: open it in a browser, or copy the folder anywhere")

@@ -84,6 +84,16 @@ def spoken_time(seconds: int) -> str:
     return f"{whole}{'½' if half else ''} minutes"
 
 
+def speech_length(seconds: int) -> str:
+    """A whole speech's length as its speaker would say it: "about 30 seconds", "under a
+    minute", "about 1 minute", "about 2½ minutes"; never "about 1 minute" for 25 seconds."""
+    if seconds < 45:
+        return f"about {max(15, round(seconds / 15) * 15)} seconds"  # to the quarter minute
+    if seconds < 60:
+        return "under a minute"
+    return f"about {spoken_time(seconds)}"
+
+
 def words_in(fragment: str) -> int:
     text = re.sub(
         r'<p class="pause"[^>]*>.*?</p>|<span class="(?:pause|blank-label)"[^>]*>.*?</span>',

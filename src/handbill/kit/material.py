@@ -42,6 +42,15 @@ class Material:
     social: tuple[str, ...] = ()
 
     @property
+    def shown_path(self) -> str:
+        """The material's file as its author finds it: "materials/speech.md" (from the kit)."""
+        # Materials live in KIT/materials/ (or a folder below it): the path from the last
+        # "materials" folder, the same whatever folder the command was run from.
+        parts = self.path.parts
+        index = max((i for i, part in enumerate(parts) if part == "materials"), default=-1)
+        return "/".join(parts[index:]) if index >= 0 else self.path.name
+
+    @property
     def output_name(self) -> str:
         """The PDF's file name; for a ``per:`` material, a pattern with {column} parts."""
         default = self.name + ("-{n}" if self.per else "")

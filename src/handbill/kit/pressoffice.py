@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from handbill.kit.checker import Checker
+from handbill.kit.fields import split_sections
 
 KEYS = {"contact_name", "email", "phone", "spokespeople"}
 # What each contact detail is called in a message, and the key that gives it.
@@ -26,6 +27,45 @@ class PressOffice:
     def missing(self) -> list[str]:
         """The contact details not given, by key."""
         return [key for key, _ in CONTACT if not getattr(self, key).strip()]
+
+
+RELEASE = "press-release"  # the stock template whose materials need the [press] details
+# Each contact detail's [press] key, the material var that may give it instead, and an example.
+DETAILS = (
+    ("contact_name", "contact_name", '"Alex Smith"'),
+    ("email", "contact_email", '"press@your-group.org"'),
+    ("phone", "contact_phone", '"07700 900123"'),
+)
+
+
+def release_gaps(press: PressOffice, material_vars: dict[str, Any], content_html: str) -> list[str]:
+    """What a press release lacks, one line each naming the [press] key to add: a contact
+    detail neither [press] nor the material gives, or fewer spokespeople than quotes."""
+    gaps = [
+        f"no media contact {key.replace('contact_', '')}: journalists need it to reach you; "
+        f"add {key} = {example} under [press] in handbill.toml"
+        for key, var, example in DETAILS
+        if not getattr(press, key).strip() and not material_vars.get(var)
+    ]
+    if material_vars.get("credit_quotes", True) is False:
+        return gaps
+    quotes = sum(
+        str(section.html).count("<p>")
+        for section in split_sections(content_html)
+        if section.title.lower() == "quotes"
+    )
+    people = len(press.spokespeople)
+    if quotes > people:
+        said = f"{quotes} quote{'s' if quotes != 1 else ''} but " + (
+            "no spokesperson"
+            if not people
+            else f"only {people} spokes{'person' if people == 1 else 'people'}"
+        )
+        gaps.append(
+            f"{said}: a quote is credited to a named person; add spokespeople = "
+            '["Name, their role", ...] under [press] in handbill.toml'
+        )
+    return gaps
 
 
 def read_press(data: dict[str, Any], check: Checker) -> PressOffice:

@@ -89,7 +89,7 @@ def merge(
             f"{'them' if many else 'it'}, or pass --on-bad-row skip to leave "
             f"{'them' if many else 'it'} out"
         )
-        raise BuildError("\n".join(lines))
+        raise BuildError("\n".join(lines), closing=1)
     if not scan.good:
         raise BuildError(f"no row of {display_path(table)} can be merged; fix the rows above")
     out_dir = output_folder(kit.root, out_dir)

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 from handbill.kit.data import printed_cells
@@ -349,3 +350,27 @@ def lead_line(tagline: str, count: int) -> str:
     if text[-1] in ".!?\u2026":
         return f"{text} {materials}"
     return f"{text.rstrip(':;,')}: {materials}"
+
+
+def search_examples(materials: list[Material]) -> str:
+    """The search box's hint, from words that find some of this kit's materials: "e.g.
+    leaflet, speech, A3, Welsh". A paper or language every material shares finds them all,
+    so it is named only when the kit has more than one."""
+    # "A5 leaflet" and "DL leaflet" are both found by "leaflet"; the paper is named apart.
+    kinds = [
+        re.sub(r"^(A\d|DL) ", "", kind(m, with_paper=False)).lower()
+        for m in materials
+        if m.template in TEMPLATE_KINDS
+    ]
+    papers = [m.paper.label.split()[0] for m in materials if m.paper.label]
+    languages = [language_name(m.language) for m in materials]
+    # The commonest kind first ("leaflet"), then one sharing no word with it ("speech", not
+    # "event poster" after "event flyer"): two hints that find different cards.
+    ranked = sorted(dict.fromkeys(kinds), key=lambda name: -kinds.count(name))
+    words = ranked[:1]
+    words += [k for k in ranked[1:] if not set(k.split()) & set(ranked[0].split())][:1]
+    for found in (papers, languages):
+        counts = {word: found.count(word) for word in found}
+        if len(counts) > 1:
+            words.append(min(counts, key=lambda word: counts[word]))  # the rarest finds few
+    return "e.g. " + ", ".join(words) if words else "a title or a kind of material"

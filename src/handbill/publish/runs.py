@@ -149,12 +149,6 @@ def runs_html(runs: list[Run]) -> str:
     """The print-run section's content: each run under its name, each file a download link
     labelled in words with its size, and a line on what it is for."""
     e = html.escape
-    if not runs:
-        return (
-            "<p>No print-run packs have been made yet. A pack puts every material for a stall or "
-            "an event, in the right quantities, into one file per paper stock: "
-            "<code>handbill pack runs/RUN.toml</code>.</p>"
-        )
     parts = []
     for number, run in enumerate(runs, 1):
         links = "".join(

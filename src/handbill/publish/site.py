@@ -14,7 +14,7 @@ from handbill.kit.fonts import font_files
 from handbill.kit.loader import Kit
 from handbill.publish.cards import CARD_STYLE, THUMB_WIDTH_PX, Card, card_html, order, titles
 from handbill.publish.eventlinks import calendar_files, calendar_section
-from handbill.publish.labels import kind, lead_line
+from handbill.publish.labels import kind, lead_line, search_examples
 from handbill.publish.runs import pack_runs, runs_html
 from handbill.publish.share import (
     COPY_SCRIPT,
@@ -276,7 +276,15 @@ def _page(
             f'<p class="blurb">{e(blurb(members))}</p>\n'
             f'<ul class="cards">\n{items}\n</ul>\n</section>'
         )
-    packs_html = runs_html(pack_runs(out_dir, kit.config.printing.duplex_flip))
+    runs = pack_runs(out_dir, kit.config.printing.duplex_flip)
+    # No section for print runs until a pack is made: an empty one is only noise to the
+    # volunteer who downloads a leaflet (docs/site.md says how to make one).
+    packs_html = (
+        '<section class="packs" aria-labelledby="h-packs">\n<h2 id="h-packs">Print runs</h2>\n'
+        f"{runs_html(runs)}\n</section>"
+        if runs
+        else ""
+    )
     error_html = ""
     if errors:
         lines = "".join(f"<li><code>{e(line)}</code></li>" for line in errors)
@@ -352,17 +360,14 @@ h2 {{ color: var(--secondary-ink); margin: 2rem 0 .25rem; }}
 {error_html}
 <div class="search" role="search">
 <label for="filter">Find a material</label>
-<input id="filter" type="search" placeholder="e.g. leaflet, speech, A3, Welsh"
+<input id="filter" type="search" placeholder="{e(search_examples([c.material for c in cards]))}"
   aria-describedby="filter-status">
 <p id="filter-status" aria-live="polite">{count} of {count} materials shown</p>
 </div>
 {chr(10).join(sections)}
 {calendar_section(out_dir)}
 {social_section(kit, social)}
-<section class="packs" aria-labelledby="h-packs">
-<h2 id="h-packs">Print runs</h2>
 {packs_html}
-</section>
 </main>
 {FILTER_SCRIPT}
 {COPY_SCRIPT if social else ""}

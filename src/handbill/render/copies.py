@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from markupsafe import Markup
 
-from handbill.kit.fields import WORDS_PER_MINUTE, split_sections, spoken_time
+from handbill.kit.fields import WORDS_PER_MINUTE, speech_length, split_sections
 from handbill.kit.material import Material
 from handbill.kit.pressoffice import PressOffice
 from handbill.render.autolink import autolink
@@ -38,10 +38,9 @@ def speech_timing(content_html: str) -> Timing:
     """The running times of a speech's content, as the speech template works them out."""
     sections = split_sections(content_html)
     seconds = sum(section.seconds for section in sections)
-    # Under 75 seconds the PDF says "about 1 minute", never "about 55 seconds" for a whole speech.
-    total = "1 minute" if seconds < 75 else spoken_time(seconds)
+    # The whole as the PDF says it (templates/speech.html, the speaking_time filter).
     return Timing(
-        f"Speaking time: about {total} at {WORDS_PER_MINUTE} words a minute",
+        f"Speaking time: {speech_length(seconds)} at {WORDS_PER_MINUTE} words a minute",
         {section.title: f"about {section.duration}" for section in sections if section.title},
     )
 

@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 
 from handbill.errors import KitError, TemplateError, did_you_mean, display_path, one_line
 from handbill.guard import TEMPLATE_MEMORY, TEMPLATE_SECONDS, WorkLimitError, bounded
+from handbill.kit.fields import speech_length
 from handbill.kit.loader import Kit
 from handbill.kit.material import Material
 from handbill.kit.nobreak import heading_last_words_together, unbroken_address
@@ -32,7 +33,7 @@ def environment(kit: Kit) -> jinja2.Environment:
             # Always on, whatever the template's file name: select_autoescape() would miss
             # names such as "x.html.j2".
             autoescape=True,
-            undefined=jinja2.StrictUndefined,
+            undefined=KitUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
         )
@@ -42,6 +43,7 @@ def environment(kit: Kit) -> jinja2.Environment:
         _ENVIRONMENTS[dirs].filters["address"] = lambda value: unbroken_address(str(value))
         _ENVIRONMENTS[dirs].filters["autolink"] = autolink
         _ENVIRONMENTS[dirs].filters["keeplast"] = heading_last_words_together
+        _ENVIRONMENTS[dirs].filters["speaking_time"] = lambda value: speech_length(int(value))
     return _ENVIRONMENTS[dirs]
 
 
@@ -66,6 +68,32 @@ def handle_breaks(value: object) -> Markup:
     text = str(value)
     pieces = _HANDLE_BREAK.split(text)
     return Markup("<wbr>").join(escape(piece) for piece in pieces if piece)
+
+
+class TableCells(dict[str, str]):
+    """A data table's row as templates see it (``data.NAME``), with the table's name, so that
+    a column the table lacks is reported as the table's, not as a missing variable."""
+
+    def __init__(self, cells: dict[str, str], table: str):
+        super().__init__(cells)
+        self.table = table
+
+
+# The message a missing column gives; _undefined turns it into the author's line.
+_NO_COLUMN = re.compile(r"data table '([^']+)' has no column '([^']+)'")
+
+
+class KitUndefined(jinja2.StrictUndefined):
+    """Jinja's strict undefined, whose message names the table of a row without the column."""
+
+    __slots__ = ()
+
+    @property
+    def _undefined_message(self) -> str:
+        row = self._undefined_obj
+        if isinstance(row, TableCells) and isinstance(self._undefined_name, str):
+            return f"data table '{row.table}' has no column '{self._undefined_name}'"
+        return str(super()._undefined_message)
 
 
 def run_template(
@@ -122,7 +150,10 @@ def _undefined(
     attribute = re.search(r"has no (?:attribute|element|key) '([^']+)'", message)
     top = re.match(r"'([^']+)' is undefined", message)
     source = display_path(material.path)
-    if attribute and "'dict object'" in message:
+    column = _NO_COLUMN.search(message)
+    if column:
+        text = _no_column(context, column[1], column[2])
+    elif attribute and "'dict object'" in message:
         name = attribute[1]
         given = context.get("vars")
         hint = did_you_mean(name, list(given) if isinstance(given, dict) else [])
@@ -143,6 +174,20 @@ def _undefined(
     if where is None:
         return TemplateError(f"{material.name}: {text}")
     return TemplateError(text, where, line)
+
+
+def _no_column(context: dict[str, Any], table: str, name: str) -> str:
+    """ "data/branches.csv has no column 'opening_hours' (its columns: ...)", with the closest."""
+    tables = context.get("data")
+    rows = tables.get(table) if isinstance(tables, dict) else None
+    columns = list(rows[0]) if isinstance(rows, list) and rows else []
+    hint = did_you_mean(name, columns)
+    shown = ", ".join(columns[:8]) + (", ..." if len(columns) > 8 else "")
+    close = f" ({hint.strip().lower()})" if hint else ""
+    return (
+        f"data/{table}.csv has no column '{name}' (its columns: {shown}); "
+        f"add the column or fix the name{close}"
+    )
 
 
 def _frame(exc: BaseException) -> tuple[str, int | None]:

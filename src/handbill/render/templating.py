@@ -23,7 +23,7 @@ from handbill.render.bidi import digits_for, isolate_latin, isolate_page
 from handbill.render.fitmarks import Fitter
 from handbill.render.qr import MIN_WIDTH_MM, QRCode, qr_svg
 from handbill.render.reads import Watched, watched
-from handbill.render.running import run_template
+from handbill.render.running import TableCells, run_template
 
 
 @dataclass
@@ -50,7 +50,8 @@ class Tables(dict[str, Any]):
         if isinstance(value, BrokenTable):
             raise value.error()
         if isinstance(value, list) and value and isinstance(value[0], TableRow):
-            return [row.printed for row in value]
+            # Rows that know their table, so a missing column is reported as the table's.
+            return [TableCells(row.printed, name) for row in value]
         return value
 
     def get(self, name: str, default: Any = None) -> Any:
