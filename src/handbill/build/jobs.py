@@ -175,8 +175,10 @@ def build_job(
     check_glyphs(kit, document, label)
     check_page_sizes(document, label)
     # Text past the paper's edge is lost in print: said here too, not only by check (one walk
-    # over the laid-out boxes, a few milliseconds).
-    warnings += off_page_text(document)
+    # over the laid-out boxes, a few milliseconds). A box too long even at its smallest size
+    # pushes text off the page: its own warning says what to shorten, as check does.
+    if not fitted.problems:
+        warnings += off_page_text(document)
     pages = page_count(document)
     # A box too long even at its smallest size pushes what follows onto another page: its own
     # warning already says what to shorten (as in check), so the page count is not repeated.
