@@ -158,7 +158,10 @@ def test_editor_letter_text_copy_carries_the_writers_address(tmp_path: Path) -> 
     report = build(load_kit(REPO), ["letter-to-editor"], tmp_path, jobs=1)
     assert not report.failures, report.failures
     text = (tmp_path / "letter-to-editor.txt").read_text(encoding="utf-8")
-    assert text.rstrip().endswith("[your full postal address]\n\n[your daytime phone number]")
+    assert text.rstrip().endswith(
+        "[your full postal address]\n\n[your daytime phone number]\n\n"
+        "Address and phone: not for publication"
+    )
     assert pdftotext(tmp_path / "letter-to-editor.pdf").lower().count("postal address") == 1
 
 
