@@ -124,7 +124,9 @@ def test_letter_to_editor_txt_ends_with_the_address_and_a_daytime_phone(tmp_path
     )
     assert result.exit_code == 0, result.output
     txt = (tmp_path / "letter-to-editor.txt").read_text(encoding="utf-8")
-    assert txt.rstrip().endswith("4 Mill Lane, Otley LS21 1AA\n\n0113 496 0000")
+    assert txt.rstrip().endswith(
+        "4 Mill Lane, Otley LS21 1AA\n\n0113 496 0000\n\nAddress and phone: not for publication"
+    )
     pdf = pdf_text(tmp_path / "letter-to-editor.pdf")
     assert "4 Mill Lane, Otley LS21 1AA Phone: 0113 496 0000" in pdf
     assert pdf.count("0113 496 0000") == 1  # in the address block, not again under the name
