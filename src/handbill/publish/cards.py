@@ -35,8 +35,10 @@ KIND_LABELS = {
 # Urdu set in Nastaliq.
 CARD_STYLE = """
 .material h3 .paper { white-space: nowrap; }
-/* Urdu titles in Nastaliq, as printed, not a generic Naskh; taller lines for its stacking. */
-.material:lang(ur) h3, .material:lang(ur) .desc { font-family: "Noto Nastaliq Urdu",
+/* Urdu titles in Nastaliq, as printed, not a generic Naskh; taller lines for its stacking.
+   An Urdu social post's title and text too. */
+.material:lang(ur) h3, .material:lang(ur) .desc,
+.post:lang(ur) h3, .post:lang(ur) .post-text { font-family: "Noto Nastaliq Urdu",
   "Jameel Noori Nastaleeq", "Urdu Typesetting", serif; line-height: 2.2; }
 .key { margin: .25rem 0 0; font-size: .9rem; color: var(--muted); }
 .key summary { min-height: 44px; display: flex; align-items: center; cursor: pointer;
@@ -71,9 +73,6 @@ CARD_STYLE = """
   .versions .col { display: inline; text-decoration: underline; }
   .versions td a .size { text-decoration: none; font-weight: 400; color: var(--muted); }
 }
-/* An Urdu social post's title and text, as its card's. */
-.post:lang(ur) h3, .post:lang(ur) .post-text { font-family: "Noto Nastaliq Urdu",
-  "Jameel Noori Nastaleeq", "Urdu Typesetting", serif; line-height: 2.2; }
 """
 
 
