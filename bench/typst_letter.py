@@ -3,8 +3,10 @@
 Usage: python bench/typst_letter.py TABLE.csv OUT.pdf   (prints the pages made)
 
 Each row becomes the example letter to an MP (materials/letter-to-mp.md), with its fields
-filled in, on A4 with the letter's margins, font and size (assets/css/letter.css): the
-recipient's address, the subject, the body and the sign-off with the sender's name and address.
+filled in, as assets/css/letter.css sets it: A4, a 122 mm column, 11 pt at 1.36 line height,
+0.6 em between paragraphs; the recipient's address with the date's blank and label beside it,
+the bold subject, the body, room to sign, the sender's name and address. Its lines break where
+the merged letters' do (compare ``pdftotext`` of both).
 Typst is a benchmark tool only, never a dependency of handbill: install it with
 ``.venv/bin/pip install typst``.
 """
@@ -24,9 +26,13 @@ REPO = Path(__file__).resolve().parent.parent
 FIELD = re.compile(r"\[\[\s*(\w+)\s*\]\]")
 
 PREAMBLE = """
-#set page(paper: "a4", margin: (top: 12mm, bottom: 8mm, x: 30mm))
+#set page(paper: "a4", margin: (top: 12mm, bottom: 8mm, x: 44mm))
 #set text(font: "Atkinson Hyperlegible", size: 11pt, lang: "en")
-#set par(leading: 0.36em, spacing: 0.6em)
+#set text(top-edge: 0.8em, bottom-edge: -0.2em)
+#set par(leading: 0.36em, spacing: 0.96em)
+#let date = box(width: 40.8mm)[
+  #line(length: 100%, stroke: 0.5pt) #v(-0.6em) #align(center, text(size: 8pt)[DATE])
+]
 """
 
 
@@ -43,11 +49,11 @@ def letter(paragraphs: list[str], cells: dict[str, str]) -> str:
         _string(line) for line in (f"{cells['mp_name']} MP", "House of Commons", "London SW1A 0AA")
     )
     parts = [
-        recipient,
-        "#v(7mm)",
+        f"#grid(columns: (1fr, 68mm), align: bottom, [{recipient}], [#date])",
+        "#v(2mm)",
         "#text(weight: 700)[Accountable Care Organisation and Integrated Care Provider contracts]",
         *(_string(p) for p in body),
-        "#v(11mm)",
+        "#v(8.6mm)",
         _string(name),
         _string(address),
     ]
