@@ -20,6 +20,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError
 
 from handbill.engine.actualtext import exact_text
+from handbill.engine.cascade import install as install_cascade
 from handbill.engine.fetcher import KitURLFetcher, RefusedURL
 from handbill.engine.glyphs import MissingGlyphError
 from handbill.engine.incremental import WrittenPDF, written
@@ -79,13 +80,15 @@ class SharedFonts(FontConfiguration):  # type: ignore[misc]
     of a kit declare the same bundled fonts, so sharing one loads each font once per build
     instead of once per document. The files are still reported to each document's fetcher, so
     the build cache knows which outputs a font change affects. The configuration also keeps
-    the build's parsed stylesheets (see stylecache.py).
+    the build's parsed stylesheets (see stylecache.py); elements alike are cascaded once
+    (cascade.py).
     """
 
     def __init__(self) -> None:
         super().__init__()
         self.stylesheets: dict[tuple[str, ...], Any] = {}
         install_stylecache()
+        install_cascade()
 
     def add_font_face(self, rule_descriptors: Any, url_fetcher: Any) -> Any:
         read = getattr(url_fetcher, "read", None)
