@@ -67,12 +67,13 @@ def _careful(entry: tuple[Any, ...]) -> bool:
 
 
 def careful_matcher(matcher: Any) -> Any:
-    """A matcher of ``matcher``'s careful selectors alone (kept with it while unchanged)."""
+    """A matcher of ``matcher``'s careful selectors alone (kept with it while unchanged); its
+    ``order`` is 0 when there are none."""
     made = getattr(matcher, "_handbill_careful", None)
     if made is not None and made[0] == matcher.order:
         return made[1]
     careful = cssselect2.Matcher()
-    careful.order = matcher.order
+    careful.order = matcher.order or 1
     for kind in _KINDS:
         for name, entries in getattr(matcher, kind).items():
             kept = [e for e in entries if _careful(e)]
@@ -80,6 +81,9 @@ def careful_matcher(matcher: Any) -> Any:
                 getattr(careful, kind)[name] = kept
     careful.lang_attr_selectors = [e for e in matcher.lang_attr_selectors if _careful(e)]
     careful.other_selectors = [e for e in matcher.other_selectors if _careful(e)]
+    kinds = [getattr(careful, kind) for kind in _KINDS]
+    if not any(kinds) and not careful.lang_attr_selectors and not careful.other_selectors:
+        careful.order = 0
     matcher._handbill_careful = (matcher.order, careful)
     return careful
 
@@ -126,7 +130,8 @@ def style_for_init(
             if old_weight is None or old_weight <= weight:
                 style[name] = values, weight
 
-    careful = [careful_matcher(sheet.matcher) for sheet, _, _ in sheets]
+    # Only the sheets with careful selectors: most have none, and match nothing here.
+    careful = [m for m in (careful_matcher(sheet.matcher) for sheet, _, _ in sheets) if m.order]
     keys = _Keys()
     # (key, the careful selectors matched) -> (the selectors' keys, cascaded style by pseudo)
     alike: dict[tuple[Any, ...], tuple[list[Any], dict[Any, dict[str, Any]]]] = {}
