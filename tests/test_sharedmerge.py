@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 import pypdfium2 as pdfium
 import pytest
@@ -276,3 +277,81 @@ def test_rows_are_split_evenly_over_the_workers() -> None:
     assert chunk_size(1000, 2) == 167  # six chunks, three a worker, not five of 200
     assert chunk_size(10_000, 2) == 200 and chunk_size(50_000, 4) == 199
     assert chunk_size(30, 2) == 15 and chunk_size(1, 2) == 1
+
+
+def red_pixels(path: Path) -> list[int]:
+    """How many pixels of each page, at 100 dpi, are the rules' red (#c00000, give or take)."""
+    document = pdfium.PdfDocument(str(path))
+    try:
+        found = []
+        for page in document:
+            data = page.render(scale=100 / 72).to_pil().convert("RGB").tobytes()
+            pixels = zip(data[0::3], data[1::3], data[2::3], strict=True)
+            found.append(sum(1 for r, g, b in pixels if r > 150 and g < 80 and b < 80))
+        return found
+    finally:
+        document.close()
+
+
+def _with_css(kit_dir: Path, rule: str) -> None:
+    """The example kit's files in ``kit_dir``, the letter's stylesheet ending with ``rule``."""
+    import shutil
+
+    kit_dir.mkdir()
+    for part in ("handbill.toml", "materials", "templates", "assets", "data"):
+        source = REPO / part
+        if source.is_dir():
+            shutil.copytree(source, kit_dir / part)
+        else:
+            shutil.copy(source, kit_dir / part)
+    css = kit_dir / "assets" / "css" / "letter.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n" + rule + "\n", encoding="utf-8")
+
+
+def _both_ways(tmp_path: Path, rule: str, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
+    """The example letter over eight rows (two to each base), with ``rule`` in its CSS,
+    merged as it is and with every letter laid out in full."""
+    kit_dir = tmp_path / "kit"
+    _with_css(kit_dir, rule)
+    names = [f"{name} {n}" for n in (1, 2) for name in ("Ann Lee", "Bo Tan", "Cy Ode")]
+    source = supporters(tmp_path / "s.csv", [*names, "Di Ray 1", "Di Ray 2"])
+    kit = load_kit(kit_dir)
+    made = merge(kit, kit.materials["letter-to-mp"], source, tmp_path / "made", jobs=2)
+    with monkeypatch.context() as patched:
+        patched.setattr(handbill.merge.shared, "shared_plan", lambda *args: None)
+        full = merge(kit, kit.materials["letter-to-mp"], source, tmp_path / "full", jobs=1)
+    return made, full
+
+
+def test_a_sign_off_styled_by_its_sibling_paragraphs_keeps_that_style(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rule that reaches the name only through the paragraphs before it (here a rule above
+    it) is not there when the sign-off is laid out alone: no base is kept, the letters are laid
+    out in full, with the rule."""
+    rule = ".letter-body > p:not(.signature) + p.signature { border-top: 2px solid #c00000; }"
+    made, _ = _both_ways(tmp_path, rule, monkeypatch)
+    assert made.entry["laid_out_in_full"] == 8
+    pages = pictures(tmp_path / "made-private" / "letter-to-mp.merge.pdf")
+    assert pages == pictures(tmp_path / "full-private" / "letter-to-mp.merge.pdf")
+    assert all(red_pixels(tmp_path / "made-private" / "letter-to-mp.merge.pdf"))  # each letter
+
+
+def test_letters_styled_by_their_place_are_each_laid_out_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rule on every second letter of a document would style letters by how the rows fall
+    into documents and groups; each letter is laid out as it is alone (the rule then matches
+    none), said once, whichever way the letters are made."""
+    rule = ".merge-letter:nth-child(2n) .letter-body p { color: #c00000; }"
+    made, full = _both_ways(tmp_path, rule, monkeypatch)
+    pages = pictures(tmp_path / "made-private" / "letter-to-mp.merge.pdf")
+    assert pages == pictures(tmp_path / "full-private" / "letter-to-mp.merge.pdf")
+    assert not any(red_pixels(tmp_path / "made-private" / "letter-to-mp.merge.pdf"))
+    for report in (made, full):
+        assert report.entry["laid_out_in_full"] == 8
+        assert [w for w in report.warnings if "by its place" in w] == [
+            "letter-to-mp: the kit's CSS styles a letter by its place among others (a rule "
+            "with :nth-child, :first-child, + or ~ that reaches the letter itself); each letter "
+            "is laid out on its own, as when built alone, which takes longer"
+        ]

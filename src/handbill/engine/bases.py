@@ -143,9 +143,40 @@ def base_of(
     lines = marked_lines(page_box)
     if _below(page_box, lines[0].y) or not _same(lines, lines_on(overlays, alone)):
         return None
+    if marked_styles(page_box) != marked_styles(overlays.pages[alone]._page_box):
+        return None  # e.g. a border from `p + p`, which the blocks alone no longer match
     hide_marked(page_box)
     pages = tuple(i for i in indices if i <= with_lines[0])
     return pages, lines[0].y, content_bottom(page_box)
+
+
+def marked_styles(page_box: Any) -> list[tuple[str, tuple[str, ...]]]:
+    """Every box of the marked blocks on a page with all its computed properties: the lines
+    say where the text goes and in which font, this what else is drawn (borders, outlines,
+    shadows, backgrounds, list markers) and how. Compared once a base, not once a row."""
+    found = []
+    for block in _marked(page_box):
+        for box in [block, *boxes_in(block)]:
+            style = box.style
+            found.append((type(box).__name__, tuple(repr(style[name]) for name in PROPERTIES)))
+    return found
+
+
+def _properties() -> list[str]:
+    """All of WeasyPrint's properties but the logical ones (``margin_block_start``...), which it
+    turns into physical ones (``margin_top``...) when the style is computed."""
+    from weasyprint.css.computed_values import PHYSICAL_FUNCTIONS
+    from weasyprint.css.properties import INITIAL_VALUES
+
+    logical = {
+        find(block="ttb", inline=direction)
+        for find in PHYSICAL_FUNCTIONS.values()
+        for direction in ("ltr", "rtl")
+    }
+    return sorted(name for name in INITIAL_VALUES if name not in logical)
+
+
+PROPERTIES = _properties()
 
 
 def _below(page_box: Any, top: float) -> bool:

@@ -224,6 +224,46 @@ def layout_chunk(
     return Chunk(path, pages, letters, notes, drawn, len(rows))
 
 
+@dataclass(frozen=True)
+class Placed:
+    """Whether the kit's CSS styles a letter by its place among the letters of a document
+    (engine/positions.py): then each letter is laid out in a document of its own."""
+
+    by_place: bool
+
+
+def place_probe(kit: Kit, material: Material, head: str, footer: str, body: str) -> Placed:
+    """The job that finds out, from one row's letter (its head, footer and body)."""
+    from handbill.engine.positions import styled_by_place
+
+    alone = letters_html(kit, material, head, footer, [letter_div(1, body)])
+    many = letters_html(kit, material, head, footer, [letter_div(n, body) for n in (1, 2, 3)])
+    return Placed(styled_by_place(kit, alone, many))
+
+
+class Placing:
+    """The probe's answer, taken from the results as they come back; said with the first
+    chunk if each letter is laid out alone."""
+
+    def __init__(self, material: Material) -> None:
+        self.by_place: bool | None = None
+        self.note = (
+            f"{material.name}: the kit's CSS styles a letter by its place among others (a rule "
+            "with :nth-child, :first-child, + or ~ that reaches the letter itself); each letter "
+            "is laid out on its own, as when built alone, which takes longer"
+        )
+
+    def took(self, result: Any) -> bool:
+        """Whether ``result`` was the probe's answer (else it goes on to the caller)."""
+        if isinstance(result, Placed):
+            self.by_place = result.by_place
+            return True
+        if self.by_place and isinstance(result, Chunk) and self.note:
+            result.warnings.insert(0, self.note)
+            self.note = ""
+        return False
+
+
 def split_name(number: int, cells: dict[str, str]) -> str:
     """A safe, unique file name for one row's letter: its row number (unique, and the order of
     the merged PDF), then its name with every letter kept."""

@@ -26,9 +26,22 @@ from handbill.build.writers import (
 from handbill.errors import BuildError, display_path
 from handbill.kit.loader import Kit
 from handbill.kit.material import Material
-from handbill.merge.chunks import CHUNK, Chunk, batched, in_workers, layout_chunk, merge_title
+from handbill.merge.chunks import (
+    BARRIER,
+    CHUNK,
+    Chunk,
+    Placing,
+    batched,
+    either,
+    in_workers,
+    layout_chunk,
+    merge_title,
+    place_probe,
+)
 from handbill.merge.rows import Scan, scan_rows
 from handbill.pages.concat import concatenate
+from handbill.render.letters import letter_parts
+from handbill.render.templating import render_html
 
 _NAMED = ("path", "split_folder")  # the summary names the merged PDF and the one-each folder
 
@@ -183,15 +196,23 @@ def _chunks(
 
     workers = min(jobs or os.cpu_count() or 1, scan.good)
     plan = shared_plan(kit, material, scan.first, overrides)
-    if plan is None:
-        size = min(CHUNK, -(-scan.good // workers))  # a small merge still uses every worker
-        args = (
-            (part, work / f"{n:05d}.pdf", folder, overrides)
-            for n, part in enumerate(batched(scan.rows(), size))
-        )
-        yield from in_workers(layout_chunk, args, workers, (kit, material))
+    if plan is not None:
+        yield from shared_chunks(kit, material, plan, scan, work, folder, overrides, workers)
         return
-    yield from shared_chunks(kit, material, plan, scan, work, folder, overrides, workers)
+    assert scan.first is not None  # a table with no good row stopped the merge before
+    first = render_html(kit, material, scan.first.cells, scan.first.number, overrides, merging=True)
+    placing = Placing(material)
+
+    def args() -> Iterator[tuple[Any, ...]]:
+        yield (place_probe, *letter_parts(first.html, material))
+        yield BARRIER  # its answer is in before the rows are split into documents
+        size = 1 if placing.by_place else min(CHUNK, -(-scan.good // workers))  # all workers
+        for n, part in enumerate(batched(scan.rows(), size)):
+            yield layout_chunk, part, work / f"{n:05d}.pdf", folder, overrides
+
+    for result in in_workers(either, args(), workers, (kit, material)):
+        if not placing.took(result):
+            yield result
 
 
 class Letters:

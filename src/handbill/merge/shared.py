@@ -93,22 +93,27 @@ def shared_chunks(
         BARRIER,
         CHUNK,
         Chunk,
+        Placing,
         batched,
         either,
         in_workers,
         layout_chunk,
+        place_probe,
     )
     from handbill.merge.groups import MIN_GROUP, group_key, grouped
 
     bases: dict[bytes, Base] = {}
     wanted: dict[int, bytes] = {}  # each group's first row number -> the group's key
     unkeyed: set[str] = set()
+    placing = Placing(material)
 
     def jobs() -> Iterator[Any]:
         """The bases' jobs, then (once their results are in) the letters', in one run of
         workers: starting workers again for the letters cost each its start and its first
         document's stylesheets and fonts."""
         nonlocal plan
+        # Whether letters are styled by their place (merge/chunks.py), found beside the bases.
+        yield place_probe, plan.head, plan.footer, plan.fill(plan.full, scan.first.cells)
         while True:
             # Rows with the same cells but the per-letter ones share a base, laid out once.
             groups = grouped(plan, scan.rows())
@@ -129,6 +134,10 @@ def shared_chunks(
             plan = replace(plan, grouping=tuple(c for c in columns if c in keyed))
             bases.clear()
             unkeyed.clear()
+        if placing.by_place:  # no shared layouts: each letter in a document of its own
+            for n, run in enumerate(batched(scan.rows(), 1)):
+                yield layout_chunk, run, work / f"{n:05d}.pdf", folder, overrides
+            return
         number = 0
         for part in batched(scan.rows(), chunk_size(scan.good, workers)):
             own = {row.number: bases.get(group_key(plan, row.cells)) for row in part}
@@ -145,6 +154,8 @@ def shared_chunks(
                 number += 1
 
     for result in in_workers(either, jobs(), workers, (kit, material)):
+        if placing.took(result):
+            continue
         if isinstance(result, Chunk):
             yield result
             continue
