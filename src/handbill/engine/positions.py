@@ -17,60 +17,91 @@ from xml.etree.ElementTree import Element  # nosec B405: walks a tree WeasyPrint
 from weasyprint import HTML
 from weasyprint.css import get_all_computed_styles
 
-from handbill.engine.bases import PROPERTIES
 from handbill.engine.fetcher import KitURLFetcher
 from handbill.engine.layout import weasyprint_warnings
 from handbill.kit.boundary import stock_dir
 from handbill.kit.loader import Kit
 
 LETTER = "merge-letter"
-# The wrapper's own: its id (the row's number) and its break (each letter on a new sheet).
-_WRAPPER_PROPERTIES = [name for name in PROPERTIES if name not in ("anchor", "break_before")]
 _PSEUDO = (None, "before", "after", "marker", "first-line", "first-letter")
 
 
 def styled_by_place(kit: Kit, alone: str, many: str) -> bool:
     """Whether the letters of ``many`` (copies of the letter ``alone`` holds) are styled
-    otherwise than the letter in ``alone``, anywhere in them."""
+    otherwise than the letter in ``alone``, anywhere in them.
 
-    def letters(document: str) -> list[list[tuple[Any, ...]]]:
+    Styles are compared by what the cascade gave each element and pseudo-element (its
+    declarations and their weights), from the root down: the same declarations under the same
+    parents make the same computed values, and comparing them costs a few entries each, not
+    every property's computed value."""
+
+    def letters(document: str) -> tuple[list[Any], list[list[Any]]]:
         html = HTML(
             string=document,
             base_url=kit.root.as_uri() + "/",
             url_fetcher=KitURLFetcher((kit.root, stock_dir())),
         )
-        style_for = get_all_computed_styles(html, font_config=_fonts())
-        # By style object: alike elements share one. (Per document: style_for keeps its
-        # objects, and so their ids, alive only while the document is looked at.)
-        signatures: dict[tuple[int, bool], tuple[str, ...]] = {}
-
-        def signature(style: Any, wrapper: bool) -> tuple[str, ...]:
-            key = (id(style), wrapper)
-            if key not in signatures:
-                names = _WRAPPER_PROPERTIES if wrapper else PROPERTIES
-                signatures[key] = tuple(repr(style[name]) for name in names)
-            return signatures[key]
-
-        found = []
-        for wrapper in _wrappers(html.etree_element):
-            found.append(
-                [
-                    (element.tag, pseudo, signature(style, element is wrapper))
-                    for element in wrapper.iter()
-                    for pseudo in _PSEUDO
-                    if (style := style_for(element, pseudo)) is not None
-                ]
-            )
-        return found
+        # The page rules and layers given so that the parsed stylesheets can be kept for the
+        # letters' own layout (stylecache.py).
+        style_for = get_all_computed_styles(html, font_config=_fonts(), page_rules=[], layers=[])
+        wrappers = _wrappers(html.etree_element)
+        above = [_declared(style_for(e), False) for e in _ancestors(html.etree_element, wrappers)]
+        found = [
+            [
+                (element.tag, pseudo, _declared(style, element is wrapper))
+                for element in wrapper.iter()
+                for pseudo in _PSEUDO
+                if (style := style_for(element, pseudo)) is not None
+            ]
+            for wrapper in wrappers
+        ]
+        return above, found
 
     try:
         with weasyprint_warnings():  # the letters' own layout reports them
-            reference = letters(alone)
-            return any(copy != reference[0] for copy in letters(many))
+            above, (reference, *_) = letters(alone)
+            others_above, copies = letters(many)
+            return others_above != above or any(copy != reference for copy in copies)
     except Exception:
         # A stylesheet that cannot be read or used: the letters' own layout fails on it too,
         # with its message; nothing is decided here.
         return False
+
+
+def _declared(style: Any, wrapper: bool) -> tuple[tuple[str, Any, str], ...]:
+    """What the cascade gave a style: its declarations and their weights. A letter's wrapper's
+    id (its row) and break (each letter on a new sheet) are the merge's own, left out."""
+    cascaded = getattr(style, "cascaded", None) or {}
+    return tuple(
+        sorted(
+            (name, _stable(value), repr(weight))
+            for name, (value, weight) in cascaded.items()
+            if not (wrapper and name in ("anchor", "break_before"))
+        )
+    )
+
+
+def _stable(value: Any) -> Any:
+    """A value as something to compare across documents: its repr, or for an object that has
+    none of its own (a declaration waiting for its var()), its class and attributes."""
+    if isinstance(value, (tuple, list)):
+        return tuple(_stable(v) for v in value)
+    if getattr(type(value), "__repr__", None) is object.__repr__ and hasattr(value, "__dict__"):
+        items = sorted((k, _stable(v)) for k, v in vars(value).items())
+        return (type(value).__name__, tuple(items))
+    return repr(value)
+
+
+def _ancestors(root: Element, wrappers: list[Element]) -> list[Element]:
+    """The elements the first letter sits in, from the root down."""
+    if not wrappers:
+        return []
+    parents = {child: parent for parent in root.iter() for child in parent}
+    chain, element = [], wrappers[0]
+    while element in parents:
+        element = parents[element]
+        chain.append(element)
+    return chain[::-1]
 
 
 def _wrappers(root: Element) -> list[Element]:
