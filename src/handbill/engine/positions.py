@@ -7,6 +7,8 @@ documents, and of whether its group shares a layout. A letter should look as it 
 alone. So the first row's letter is styled (cascaded, not laid out) alone in a document and as
 the first, second and third of three copies: where any element or pseudo-element of a copy is
 styled otherwise than alone, the merge lays out each letter in a document of its own.
+It reads WeasyPrint's cascade, which WeasyPrint does not promise to keep: where that fails (an
+untested version), the answer is no, and the letters are laid out as before.
 """
 
 from __future__ import annotations

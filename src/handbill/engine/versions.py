@@ -1,10 +1,10 @@
 """Which WeasyPrint versions the speed work on WeasyPrint's internals was tested with.
 
 The speed-ups (remembered lines and widths, parsed stylesheets kept, C bindings from tables,
-QR codes drawn directly, fonts shared between documents, merges over shared layouts) reach into
-names WeasyPrint does not promise to keep. They are switched on only when the installed
-WeasyPrint lies in ``SPEEDUPS_TESTED``; on any other version handbill builds with WeasyPrint's
-public API alone: slower, with the same pages, and it says so once.
+QR codes drawn directly, fonts shared between documents, elements alike cascaded once, merges
+over shared layouts) reach into names WeasyPrint does not promise to keep. They are switched on
+only when the installed WeasyPrint lies in ``SPEEDUPS_TESTED``; on any other version handbill
+builds with WeasyPrint's public API alone: slower, with the same pages, and it says so once.
 
 To try a new WeasyPrint: install it, run ``make test`` (which builds the example kit both ways
 and compares the pages), then widen the range here and the bound in pyproject.toml.
