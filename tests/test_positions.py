@@ -35,4 +35,11 @@ def _documents(css: str) -> tuple[str, str]:
     ],
 )
 def test_styles_that_depend_on_a_letters_place(css: str, by_place: bool) -> None:
-    assert styled_by_place(KIT, *_documents(css)) is by_place
+    assert (styled_by_place(KIT, *_documents(css)) is not None) is by_place
+
+
+def test_what_differs_is_named_as_the_template_has_it() -> None:
+    css = ".merge-letter:nth-child(2n) p.a { color: red }"
+    assert styled_by_place(KIT, *_documents(css)) == 'the color of <p class="a">'
+    css = ".merge-letter:last-child p::after { content: '.' }"
+    assert styled_by_place(KIT, *_documents(css)) == "the content of <p>::after"

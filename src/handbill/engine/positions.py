@@ -28,9 +28,9 @@ LETTER = "merge-letter"
 _PSEUDO = (None, "before", "after", "marker", "first-line", "first-letter")
 
 
-def styled_by_place(kit: Kit, alone: str, many: str) -> bool:
-    """Whether the letters of ``many`` (copies of the letter ``alone`` holds) are styled
-    otherwise than the letter in ``alone``, anywhere in them.
+def styled_by_place(kit: Kit, alone: str, many: str) -> str | None:
+    """Where the letters of ``many`` (copies of the letter ``alone`` holds) are first styled
+    otherwise than the letter in ``alone`` ("the color of a <p class="signature">"), or None.
 
     Styles are compared by what the cascade gave each element and pseudo-element (its
     declarations and their weights), from the root down: the same declarations under the same
@@ -47,10 +47,13 @@ def styled_by_place(kit: Kit, alone: str, many: str) -> bool:
         # letters' own layout (stylecache.py).
         style_for = get_all_computed_styles(html, font_config=_fonts(), page_rules=[], layers=[])
         wrappers = _wrappers(html.etree_element)
-        above = [_declared(style_for(e), False) for e in _ancestors(html.etree_element, wrappers)]
+        above = [
+            (_named(e, None), _declared(style_for(e), False))
+            for e in _ancestors(html.etree_element, wrappers)
+        ]
         found = [
             [
-                (element.tag, pseudo, _declared(style, element is wrapper))
+                (_named(element, pseudo), _declared(style, element is wrapper))
                 for element in wrapper.iter()
                 for pseudo in _PSEUDO
                 if (style := style_for(element, pseudo)) is not None
@@ -63,11 +66,27 @@ def styled_by_place(kit: Kit, alone: str, many: str) -> bool:
         with weasyprint_warnings():  # the letters' own layout reports them
             above, (reference, *_) = letters(alone)
             others_above, copies = letters(many)
-            return others_above != above or any(copy != reference for copy in copies)
     except Exception:
         # A stylesheet that cannot be read or used: the letters' own layout fails on it too,
         # with its message; nothing is decided here.
-        return False
+        return None
+    for theirs in [others_above, *copies]:
+        ours = above if theirs is others_above else reference
+        for (name, declared), (other_name, other) in zip(ours, theirs, strict=False):
+            if declared != other or name != other_name:
+                changed = sorted({d[0] for d in set(declared) ^ set(other)})
+                what = f"the {changed[0].replace('_', '-')} of " if changed else ""
+                return f"{what}{name}"
+        if len(ours) != len(theirs):
+            return "the elements of a letter"
+    return None
+
+
+def _named(element: Element, pseudo: str | None) -> str:
+    """An element as a volunteer would find it in the template: <p class="signature">."""
+    classes = element.get("class")
+    tag = f'<{element.tag} class="{classes}">' if classes else f"<{element.tag}>"
+    return f"{tag}::{pseudo}" if pseudo else tag
 
 
 def _declared(style: Any, wrapper: bool) -> tuple[tuple[str, Any, str], ...]:

@@ -226,10 +226,10 @@ def layout_chunk(
 
 @dataclass(frozen=True)
 class Placed:
-    """Whether the kit's CSS styles a letter by its place among the letters of a document
-    (engine/positions.py): then each letter is laid out in a document of its own."""
+    """Where the kit's CSS styles a letter by its place among the letters of a document
+    (engine/positions.py), if it does: then each letter is laid out in a document of its own."""
 
-    by_place: bool
+    where: str | None
 
 
 def place_probe(kit: Kit, material: Material, head: str, footer: str, body: str) -> Placed:
@@ -246,22 +246,30 @@ class Placing:
     chunk if each letter is laid out alone."""
 
     def __init__(self, material: Material) -> None:
-        self.by_place: bool | None = None
-        self.note = (
-            f"{material.name}: the kit's CSS styles a letter by its place among others (a rule "
-            "with :nth-child, :first-child, + or ~ that reaches the letter itself); each letter "
-            "is laid out on its own, as when built alone, which takes longer"
-        )
+        self.material = material
+        self.by_place = False
+        self.note = ""
 
     def took(self, result: Any) -> bool:
         """Whether ``result`` was the probe's answer (else it goes on to the caller)."""
         if isinstance(result, Placed):
-            self.by_place = result.by_place
+            self.by_place = result.where is not None
+            self.note = "" if result.where is None else by_place_note(self.material, result.where)
             return True
-        if self.by_place and isinstance(result, Chunk) and self.note:
+        if isinstance(result, Chunk) and self.note:
             result.warnings.insert(0, self.note)
             self.note = ""
         return False
+
+
+def by_place_note(material: Material, where: str) -> str:
+    """What a merge says when each letter is laid out alone, ``where`` being what differed."""
+    return (
+        f"{material.name}: the kit's CSS styles a letter by its place among the others ({where} "
+        "differs from one letter to the next: a rule with :nth-child, :first-child, + or ~ that "
+        "reaches the letter itself); each letter is laid out on its own, as when built alone, "
+        "which takes longer. Remove that rule to merge faster"
+    )
 
 
 def split_name(number: int, cells: dict[str, str]) -> str:
