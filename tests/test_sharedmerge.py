@@ -357,3 +357,27 @@ def test_letters_styled_by_their_place_are_each_laid_out_alone(
             "laid out on its own, as when built alone, which takes longer. Remove that rule to "
             "merge faster"
         ]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_stylesheet_importing_from_the_web_stops_the_merge_with_one_line(
+    tmp_path: Path, jobs: int
+) -> None:
+    """Copied from a web page: the merge's checks of the letter's styles meet it first, and
+    leave it to the layout to refuse it, as a single build does."""
+    from handbill.errors import FetchError
+
+    kit_dir = tmp_path / "kit"
+    _with_css(kit_dir, "")
+    css = kit_dir / "assets" / "css" / "letter.css"
+    web = "@import url('https://fonts.googleapis.com/css2?family=Open+Sans');\n"
+    css.write_text(web + css.read_text(encoding="utf-8"), encoding="utf-8")
+    kit = load_kit(kit_dir)
+    source = supporters(tmp_path / "s.csv", NAMES)
+    with pytest.raises(FetchError) as caught:
+        merge(kit, kit.materials["letter-to-mp"], source, tmp_path / "out", jobs=jobs)
+    assert caught.value.format_message().startswith(
+        f"{kit_dir / 'materials' / 'letter-to-mp.md'}: letter-to-mp: refused to fetch "
+        "https://fonts.googleapis.com/css2?family=Open+Sans (handbill never fetches from the "
+        "network;"
+    )

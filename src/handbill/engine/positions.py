@@ -18,6 +18,7 @@ from xml.etree.ElementTree import Element  # nosec B405: walks a tree WeasyPrint
 
 from weasyprint import HTML
 from weasyprint.css import get_all_computed_styles
+from weasyprint.urls import FatalURLFetchingError
 
 from handbill.engine.fetcher import KitURLFetcher
 from handbill.engine.layout import weasyprint_warnings
@@ -66,7 +67,7 @@ def styled_by_place(kit: Kit, alone: str, many: str) -> str | None:
         with weasyprint_warnings():  # the letters' own layout reports them
             above, (reference, *_) = letters(alone)
             others_above, copies = letters(many)
-    except Exception:
+    except (Exception, FatalURLFetchingError):  # the fetcher's refusals are BaseExceptions
         # A stylesheet that cannot be read or used: the letters' own layout fails on it too,
         # with its message; nothing is decided here.
         return None
