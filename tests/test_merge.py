@@ -224,3 +224,27 @@ def test_a_heading_with_a_stray_space_or_capital_is_named(letter_kit: Path, tmp_
         f"{source}:1: column 'Address': did you mean 'address'? Correct the header row: note "
         "fills [[address]] from the column of that name."
     )
+
+
+def test_set_may_not_replace_a_column_of_the_table(letter_kit: Path, tmp_path: Path) -> None:
+    """Every letter would be signed with the one name, and the empty-name check passed."""
+    source = table(
+        tmp_path / "s.csv", [["Ann", "1 Road", "Leeds East"], ["", "2 Road", "Leeds East"]]
+    )
+    kit = load_kit(letter_kit)
+    with pytest.raises(KitError) as caught:
+        merge(kit, kit.materials["note"], source, tmp_path / "out", overrides={"name": "Someone"})
+    assert caught.value.format_message() == (
+        f"{source}:1: has a column 'name', which --set would replace in every letter; each "
+        "letter takes its own from the table: leave 'name' out of --set (or, to give every "
+        "letter the same value, take the column out of the table)"
+    )
+    # A value the table does not hold is for every letter alike.
+    report = merge(
+        kit,
+        kit.materials["note"],
+        table(tmp_path / "t.csv", [["Ann", "1 Road", "Leeds East"]]),
+        tmp_path / "out",
+        overrides={"date": "2026-12-10"},
+    )
+    assert report.entry["letters"] == 1

@@ -74,6 +74,7 @@ def scan_rows(kit: Kit, material: Material, table: Path, overrides: dict[str, st
     for number, _, cells in table_rows(table):
         if not scan.columns:
             scan.columns = list(cells)
+            _no_set_column(overrides, scan.columns, table)
             missing = [name for name in required if name not in cells]
             # A heading with a capital ("Address"; spaces are stripped): named, as in a per: table.
             near = [
@@ -118,6 +119,21 @@ def scan_rows(kit: Kit, material: Material, table: Path, overrides: dict[str, st
     if not scan.columns:
         raise KitError("has no rows to merge; add one row per letter under the header.", table)
     return scan
+
+
+def _no_set_column(overrides: dict[str, str], columns: list[str], table: Path) -> None:
+    """--set gives every letter the same value: for a column of the table, whose cells give
+    each letter its own, that would print the same name or ward on every letter, unchecked."""
+    clashing = [name for name in overrides if name in columns]
+    if clashing:
+        names = ", ".join(f"'{name}'" for name in clashing)
+        raise KitError(
+            f"has a column {names}, which --set would replace in every letter; each letter takes "
+            f"its own from the table: leave {names} out of --set (or, to give every letter the "
+            "same value, take the column out of the table)",
+            table,
+            1,
+        )
 
 
 def _known_values(
