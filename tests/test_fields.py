@@ -69,6 +69,23 @@ def test_undeclared_field_is_an_error_with_its_line(kit_dir: Path) -> None:
     )
 
 
+def test_an_undeclared_field_in_the_front_matter_vars_is_an_error_too(kit_dir: Path) -> None:
+    """A letter's recipient and subject are filled in as its content is: a typo there would
+    print a blank in every letter of a merge."""
+    write(
+        kit_dir / "materials" / "note.md",
+        "---\ntemplate: letter\ntitle: T\nfields:\n  councillor: name\nvars:\n"
+        '  recipient:\n    - "Cllr [[councilor]]"\n  subject: Homes\n---\nDear [[councillor]],\n',
+    )
+    with pytest.raises(KitError) as info:
+        load_kit(kit_dir)
+    assert info.value.format_message().endswith(
+        "note.md:8: vars 'recipient' uses [[councilor]], which is not a field. Did you mean "
+        "'councillor'? Declare it in the front matter, under fields: (councilor: label for the "
+        "blank)."
+    )
+
+
 def test_kit_fields_and_data_columns_count_as_declared(kit_dir: Path) -> None:
     text = (kit_dir / "handbill.toml").read_text() + '\n[fields]\ngroup = "Leeds KONP"\n'
     write(kit_dir / "handbill.toml", text)

@@ -267,16 +267,35 @@ def check_fields(kit: Kit, material: Material) -> None:
                     material.path,
                     2,
                 )
-    for name in field_names(material.body_html):
+    used = [(name, "the content") for name in field_names(material.body_html)]
+    # The front matter's vars (a letter's recipient and subject) are filled in as the content is.
+    used += [
+        (name, f"vars '{key}'")
+        for key, value in material.vars.items()
+        for text in _texts(value)
+        for name in field_names(text)
+    ]
+    for name, where in used:
         if name not in known:
             source = read_text(material.path, "material", kit.roots).splitlines()
             line = next((i for i, text in enumerate(source, 1) if f"[[{name}" in text), None)
             raise KitError(
-                f"the content uses [[{name}]], which is not a field.{did_you_mean(name, known)} "
+                f"{where} uses [[{name}]], which is not a field.{did_you_mean(name, known)} "
                 f"Declare it in the front matter, under fields: ({name}: label for the blank).",
                 material.path,
                 line,
             )
+
+
+def _texts(value: object) -> list[str]:
+    """The strings in a front matter value (a string, or lists and tables of them)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        return [text for item in value for text in _texts(item)]
+    return []
 
 
 def buildable(
