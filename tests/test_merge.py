@@ -248,3 +248,30 @@ def test_set_may_not_replace_a_column_of_the_table(letter_kit: Path, tmp_path: P
         overrides={"date": "2026-12-10"},
     )
     assert report.entry["letters"] == 1
+
+
+def test_lang_merges_the_materials_version_in_that_language(
+    letter_kit: Path, tmp_path: Path
+) -> None:
+    """--lang cy with --merge merges the Welsh letter, as it builds the Welsh version alone."""
+    write(
+        letter_kit / "materials" / "note.cy.md",
+        """
+        ---
+        title: Nodyn
+        ---
+        Annwyl [[name]],
+
+        Diolch am lofnodi.
+        """,
+    )
+    source = table(tmp_path / "s.csv", [["Siân", "1 Heol", "Cardiff East"]])
+    result = CliRunner().invoke(
+        cli,
+        ["build", "note", "--kit", str(letter_kit), "--merge", str(source), "--lang", "cy"],
+    )
+    assert result.exit_code == 0, result.output
+    merged = letter_kit / "dist-private" / "note.cy.merge.pdf"
+    assert "Diolch am lofnodi." in page_texts(merged)[0]
+    manifest = json.loads((letter_kit / "dist-private" / "manifest.json").read_text())
+    assert [o["language"] for o in manifest["outputs"] if o.get("merge")] == ["cy"]

@@ -177,7 +177,9 @@ def build(
             # folder, and the blank material and its form stay published as they were.
             out_dir = private_folder(output_folder(kit.root, None)) / FILLED
     if merge_table is not None:
-        _merge(kit, names, merge_table, out_dir, split, on_bad_row, jobs, overrides, quiet)
+        _merge(
+            kit, names, language, merge_table, out_dir, split, on_bad_row, jobs, overrides, quiet
+        )
         return
     if split:
         raise click.UsageError("--split only works with --merge CSV")
@@ -254,6 +256,7 @@ def _unchanged(
 def _merge(
     kit: Kit,
     names: tuple[str, ...],
+    language: str | None,
     table: Path,
     out_dir: Path | None,
     split: bool,
@@ -269,7 +272,7 @@ def _merge(
             "--merge needs the one material to merge, e.g. "
             "handbill build letter-to-mp --merge data/supporters.csv"
         )
-    material = kit.select(names)[0]
+    material = kit.select(names, language)[0]  # with --lang, its version in that language
     report = merge(kit, material, table, out_dir, split, on_bad_row == "skip", jobs, overrides)
     for line in [*report.skipped, *report.warnings]:
         click.secho(f"Warning: {line}", fg="yellow", err=True)
