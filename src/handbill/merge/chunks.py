@@ -272,6 +272,16 @@ def by_place_note(material: Material, where: str) -> str:
     )
 
 
+def refused_note(material: Material, refused: int, groups: int) -> str:
+    """What a merge says when some groups of rows could not share a layout."""
+    return (
+        f"{material.name}: {refused} of {groups} groups of letters laid out in full, which is "
+        "slower: the sign-off (name, address) laid out alone did not look as it does in the "
+        "letter (a rule with :nth-child, + or ~ that reaches it through the paragraphs before "
+        "it, or a sign-off split over two pages). The letters are right"
+    )
+
+
 def split_name(number: int, cells: dict[str, str]) -> str:
     """A safe, unique file name for one row's letter: its row number (unique, and the order of
     the merged PDF), then its name with every letter kept."""

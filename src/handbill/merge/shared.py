@@ -36,10 +36,8 @@ class Base:
 
 
 def shared_plan(kit: Kit, material: Material, first: Any, overrides: dict[str, str]) -> Any:
-    """The plan for laying out the letter once per group of rows (engine/overlay.py), or None.
-
-    ``first`` is the table's first good row (a merge Row): its columns are the table's.
-    """
+    """The plan for laying out the letter once per group of rows (engine/overlay.py), or None;
+    ``first`` is the table's first good row (a merge Row): its columns are the table's."""
     from handbill.engine.overlay import plan, tokenised
     from handbill.engine.versions import speedups_on
 
@@ -84,11 +82,8 @@ def shared_chunks(
     overrides: dict[str, str],
     workers: int,
 ) -> Iterator[Any]:
-    """The merge's chunks made with shared layouts, in order (see the module docstring).
-
-    ``scan`` is the merge table's first pass (merge/rows.py); its rows are read again as
-    needed, never held all at once.
-    """
+    """The merge's chunks made with shared layouts, in order (see the module docstring);
+    ``scan`` is the table's first pass (merge/rows.py), its rows read again as needed."""
     from handbill.merge.chunks import (
         BARRIER,
         CHUNK,
@@ -99,6 +94,7 @@ def shared_chunks(
         in_workers,
         layout_chunk,
         place_probe,
+        refused_note,
     )
     from handbill.merge.groups import MIN_GROUP, group_key, grouped
 
@@ -106,6 +102,7 @@ def shared_chunks(
     wanted: dict[int, bytes] = {}  # each group's first row number -> the group's key
     unkeyed: set[str] = set()
     placing = Placing(material)
+    refused: list[int] = []  # how many groups' bases failed their check, once all are in
 
     def jobs() -> Iterator[Any]:
         """The bases' jobs, then (once their results are in) the letters', in one run of
@@ -157,17 +154,19 @@ def shared_chunks(
         if placing.took(result):
             continue
         if isinstance(result, Chunk):
+            if refused and not placing.by_place:  # said once, with the first letters
+                result.warnings.insert(0, refused_note(material, refused.pop(), len(wanted)))
             yield result
             continue
         found, more = result  # a run of bases
         unkeyed.update(more)
         bases.update((wanted[number], base) for number, base in found if base is not None)
+        refused[:] = [len(wanted) - len(bases)] if len(bases) < len(wanted) else []
 
 
 def chunk_size(rows: int, workers: int) -> int:
     """Rows per chunk: at most SHARED_CHUNK, and as many chunks as make every worker's share
-    equal (1,000 rows over two workers: six of 167, not five of 200, which left one worker
-    laying out 600 rows while the other had finished its 400)."""
+    equal (1,000 rows over two workers: six of 167, not five of 200)."""
     rounds = -(-rows // (workers * SHARED_CHUNK))
     return max(1, -(-rows // (workers * rounds)))
 
