@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import write
-from handbill.errors import TemplateError
+from handbill.errors import KitError, TemplateError
 from handbill.kit.loader import load_kit, stock_dir
 from handbill.render.templating import render_html
 
@@ -90,6 +90,39 @@ def test_kit_asset_overrides_stock(kit_dir: Path) -> None:
     assert render(kit_dir, "card") == (stock_dir() / "assets" / "css" / "faq.css").as_uri()
     write(kit_dir / "assets" / "css" / "faq.css", "h1 { color: red }")
     assert render(kit_dir, "card") == (kit_dir / "assets" / "css" / "faq.css").as_uri()
+
+
+def test_the_kits_own_css_comes_last_and_is_drawn(kit_dir: Path, tmp_path: Path) -> None:
+    """assets/css/kit.css adds rules to the stock stylesheets, winning over them, without a
+    copy of one; a kit without it links nothing more."""
+    import subprocess
+    import sys
+
+    from pypdf import PdfReader
+
+    assert "kit.css" not in render(kit_dir, "sheet")
+    write(kit_dir / "assets" / "css" / "kit.css", "h1 { color: #00c000; }")
+    html = render(kit_dir, "sheet")
+    kit_css = (kit_dir / "assets" / "css" / "kit.css").as_uri()
+    assert html.index(kit_css) > html.index("css/faq.css") > html.index("css/handbill.css")
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "handbill", "build", "sheet", "--kit", str(kit_dir)]
+    subprocess.run([*command, "--out", str(out), "-q"], check=True, timeout=120)
+    content = PdfReader(out / "sheet.pdf").pages[0].get_contents()
+    assert content is not None and b"0 0.752941 0 rg" in content.get_data()  # #00c000
+
+
+def test_a_kit_css_linked_outside_the_kit_is_refused(kit_dir: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere.css"
+    outside.write_text("h1 { color: red }")
+    (kit_dir / "assets" / "css").mkdir(parents=True)
+    (kit_dir / "assets" / "css" / "kit.css").symlink_to(outside)
+    with pytest.raises(KitError) as caught:
+        load_kit(kit_dir)
+    assert caught.value.format_message() == (
+        f"{kit_dir / 'assets' / 'css' / 'kit.css'}: this is a link to a file outside the kit, "
+        "which handbill does not read; copy the file into the kit folder instead of linking to it."
+    )
 
 
 def test_brand_and_paper_reach_the_page(kit_dir: Path) -> None:

@@ -148,6 +148,18 @@ def asset_url(kit: Kit, name: str) -> str:
     )
 
 
+KIT_CSS = "assets/css/kit.css"  # the kit's own rules, linked last into every printed material
+
+
+def kit_css_url(kit: Kit) -> str | None:
+    """The file URL of the kit's ``assets/css/kit.css``, if it has one: rules added to the stock
+    stylesheets without copying one of them (a copy would miss the stock file's later fixes)."""
+    candidate = kit.root / KIT_CSS
+    if not candidate.exists() and not candidate.is_symlink():
+        return None
+    return regular_file(candidate, "file", kit.roots).as_uri()
+
+
 def kit_file_url(kit: Kit, path: str) -> str:
     """The file URL of ``path``, given from the kit folder; ``assets/...`` may also be a stock
     asset, and a path without ``assets/`` that only assets/ has is still found there (the
@@ -202,6 +214,7 @@ def kit_context(kit: Kit, material: Material) -> dict[str, Any]:
         "material": material,
         "vars": material.vars,
         "asset": lambda name: asset_url(kit, name),
+        "kit_css": kit_css_url(kit),
         "kit_file": lambda path: kit_file_url(kit, path),
         # Attributes for a box whose font size the engine fits to its lines (fitmarks.py).
         "fit": Fitter(),
