@@ -125,7 +125,9 @@ def test_skipping_bad_rows_builds_the_others(letter_kit: Path, tmp_path: Path) -
 
 def test_split_names_are_unique_and_safe(letter_kit: Path, tmp_path: Path) -> None:
     names = ["O'Brien / Smith", "Zoë", "Zoë", "../../etc", "", "CON", "名前"]
-    source = table(tmp_path / "s.csv", [[n or "x", "1 Road", "Leeds East"] for n in names])
+    # Two supporters called Zoë, at two addresses.
+    rows = [[n or "x", f"{i} Road", "Leeds East"] for i, n in enumerate(names, 1)]
+    source = table(tmp_path / "s.csv", rows)
     kit = load_kit(letter_kit)
     report = merge(
         kit, kit.materials["note"], source, tmp_path / "out", split=True, skip_bad_rows=True
@@ -275,3 +277,18 @@ def test_lang_merges_the_materials_version_in_that_language(
     assert "Diolch am lofnodi." in page_texts(merged)[0]
     manifest = json.loads((letter_kit / "dist-private" / "manifest.json").read_text())
     assert [o["language"] for o in manifest["outputs"] if o.get("merge")] == ["cy"]
+
+
+def test_the_same_supporter_twice_is_a_bad_row(letter_kit: Path, tmp_path: Path) -> None:
+    """Signed up twice, or pasted twice: the second would be a second, identical letter.
+    Case and spacing do not make two supporters."""
+    rows = [["Ann Lee", "1 Road", "Leeds East"], ["Bob", "2 Road", "Leeds East"]]
+    rows.append(["ann  lee", "1 road", "Leeds East"])
+    source = table(tmp_path / "s.csv", rows)
+    kit = load_kit(letter_kit)
+    report = merge(kit, kit.materials["note"], source, tmp_path / "out", skip_bad_rows=True)
+    assert report.skipped == [
+        f"{source} row 4: the same letter as row 2 (every field alike): one supporter twice? "
+        "Remove one of the rows"
+    ]
+    assert report.entry["letters"] == 2

@@ -71,6 +71,7 @@ def scan_rows(kit: Kit, material: Material, table: Path, overrides: dict[str, st
         for column, name in material.merge_known.items()
     }
     covered = coverage(kit.font_paths)
+    seen: dict[int, int] = {}  # each letter's fields, hashed -> the first row with them
     for number, _, cells in table_rows(table):
         if not scan.columns:
             scan.columns = list(cells)
@@ -111,6 +112,15 @@ def scan_rows(kit: Kit, material: Material, table: Path, overrides: dict[str, st
             if value and value.casefold() not in values:
                 hint = did_you_mean(value, list(values.values()))
                 problems.append(f"{column} '{value}' is not in {source}.{hint}".rstrip("."))
+        # The same supporter twice (signed up twice, pasted twice) would send two letters.
+        # Kept as a hash a row: a 50,000-row table must not be held whole (see Scan).
+        same = hash(tuple(" ".join(cells.get(n, "").split()).casefold() for n in material.fields))
+        if not problems and same in seen:
+            problems.append(
+                f"the same letter as row {seen[same]} (every field alike): one supporter twice? "
+                "Remove one of the rows"
+            )
+        seen.setdefault(same, number)
         if problems:
             scan.bad.append((number, f"{where} row {number}: {'; '.join(problems)}"))
         else:
