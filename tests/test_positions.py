@@ -42,4 +42,4 @@ def test_what_differs_is_named_as_the_template_has_it() -> None:
     css = ".merge-letter:nth-child(2n) p.a { color: red }"
     assert styled_by_place(KIT, *_documents(css)) == 'the color of <p class="a">'
     css = ".merge-letter:last-child p::after { content: '.' }"
-    assert styled_by_place(KIT, *_documents(css)) == "the content of <p>::after"
+    assert styled_by_place(KIT, *_documents(css)) == 'the content of <p class="a">::after'

@@ -27,6 +27,8 @@ from handbill.kit.loader import Kit
 
 LETTER = "merge-letter"
 _PSEUDO = (None, "before", "after", "marker", "first-line", "first-letter")
+# Each element (by its place in the letter) and pseudo-element: its name, and its declarations.
+Styles = dict[tuple[int, str | None], tuple[str, tuple[Any, ...]]]
 
 
 def styled_by_place(kit: Kit, alone: str, many: str) -> str | None:
@@ -38,7 +40,7 @@ def styled_by_place(kit: Kit, alone: str, many: str) -> str | None:
     parents make the same computed values, and comparing them costs a few entries each, not
     every property's computed value."""
 
-    def letters(document: str) -> tuple[list[Any], list[list[Any]]]:
+    def letters(document: str) -> tuple[Styles, list[Styles]]:
         html = HTML(
             string=document,
             base_url=kit.root.as_uri() + "/",
@@ -48,17 +50,17 @@ def styled_by_place(kit: Kit, alone: str, many: str) -> str | None:
         # letters' own layout (stylecache.py).
         style_for = get_all_computed_styles(html, font_config=_fonts(), page_rules=[], layers=[])
         wrappers = _wrappers(html.etree_element)
-        above = [
-            (_named(e, None), _declared(style_for(e), False))
-            for e in _ancestors(html.etree_element, wrappers)
-        ]
+        above: Styles = {
+            (index, None): (_named(e, None), _declared(style_for(e), False))
+            for index, e in enumerate(_ancestors(html.etree_element, wrappers))
+        }
         found = [
-            [
-                (_named(element, pseudo), _declared(style, element is wrapper))
-                for element in wrapper.iter()
+            {
+                (index, pseudo): (_named(element, pseudo), _declared(style, element is wrapper))
+                for index, element in enumerate(wrapper.iter())
                 for pseudo in _PSEUDO
                 if (style := style_for(element, pseudo)) is not None
-            ]
+            }
             for wrapper in wrappers
         ]
         return above, found
@@ -72,14 +74,22 @@ def styled_by_place(kit: Kit, alone: str, many: str) -> str | None:
         # with its message; nothing is decided here.
         return None
     for theirs in [others_above, *copies]:
-        ours = above if theirs is others_above else reference
-        for (name, declared), (other_name, other) in zip(ours, theirs, strict=False):
-            if declared != other or name != other_name:
-                changed = sorted({d[0] for d in set(declared) ^ set(other)})
-                what = f"the {changed[0].replace('_', '-')} of " if changed else ""
-                return f"{what}{name}"
-        if len(ours) != len(theirs):
-            return "the elements of a letter"
+        found = _first_difference(above if theirs is others_above else reference, theirs)
+        if found is not None:
+            return found
+    return None
+
+
+def _first_difference(ours: Styles, theirs: Styles) -> str | None:
+    """The first element or pseudo-element, in document order, styled otherwise in ``theirs``
+    (or there in one of them only), with the first property that differs."""
+    for key in sorted(ours.keys() | theirs.keys(), key=lambda k: (k[0], _PSEUDO.index(k[1]))):
+        if ours.get(key) != theirs.get(key):
+            name, declared = ours.get(key) or theirs[key]
+            other = theirs.get(key, (name, ()))[1] if key in ours else ()
+            changed = sorted({d[0] for d in set(declared) ^ set(other)})
+            what = f"the {changed[0].replace('_', '-')} of " if changed else ""
+            return f"{what}{name}"
     return None
 
 
