@@ -80,3 +80,26 @@ def os_pid(number: int) -> int:
     import os
 
     return os.getpid()
+
+
+def test_a_workers_jobs_share_one_font_configuration() -> None:
+    """Every job a merge worker runs lays out its documents with the worker's one SharedFonts
+    (its fonts loaded and its stylesheets parsed once), not a fresh one each."""
+    ran = list(in_workers(fonts_of_worker, ((n,) for n in range(12)), 2))
+    by_worker: dict[int, set[tuple[str, int]]] = {}
+    for pid, fonts in ran:
+        by_worker.setdefault(pid, set()).add(fonts)
+    assert len(by_worker) == 2
+    assert all(len(seen) == 1 for seen in by_worker.values()), by_worker
+    assert {name for seen in by_worker.values() for name, _ in seen} == {"SharedFonts"}
+
+
+def fonts_of_worker(number: int) -> tuple[int, tuple[str, int]]:
+    import gc
+    import os
+
+    from handbill.engine.layout import shared_fonts
+
+    gc.collect()  # what the worker keeps between jobs survives a collection
+    fonts = shared_fonts()
+    return os.getpid(), (type(fonts).__name__, id(fonts))

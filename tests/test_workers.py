@@ -165,3 +165,22 @@ def test_killed_merge_debris_is_cleared_by_the_next_build(method: str, tmp_path:
     assert again.returncode == 0, again.stderr
     assert leftovers(private) == [] and leftovers(out) == []
     assert (out / "faq.pdf").is_file()
+
+
+def test_a_build_workers_documents_share_one_font_configuration() -> None:
+    """A build's worker lays out every material it is given with its one SharedFonts: its
+    fonts loaded and its stylesheets parsed once per build, as in a one-process build."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from handbill.build import runner
+    from test_chunks import fonts_of_worker
+
+    with ProcessPoolExecutor(
+        1,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=runner._init_worker,
+        initargs=(None, {}, None, os.getpid()),
+    ) as pool:
+        seen = {pool.submit(fonts_of_worker, n).result() for n in range(3)}
+    assert len(seen) == 1 and next(iter(seen))[1][0] == "SharedFonts", seen

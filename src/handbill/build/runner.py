@@ -129,10 +129,10 @@ def _init_worker(kit: Kit, overrides: dict[str, str], options: Options, owner: i
     global _WORKER
     die_with(owner)
     _WORKER = (kit, overrides, options)
-    from handbill.engine.layout import sharing_fonts
+    from handbill.engine.layout import share_fonts
 
     # The pool lives for one build, so the worker's shared fonts do too.
-    sharing_fonts().__enter__()
+    share_fonts()
     # Layout makes many objects but few reference cycles. With the default thresholds the
     # collector ran about 900 times in a one-process build of the example kit, for 7 % of its
     # time; with these, about 200 times, for 3 %, at some 15 MB more memory. (Merge workers keep

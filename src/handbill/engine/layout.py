@@ -122,12 +122,24 @@ _shared = threading.local()
 @contextmanager
 def sharing_fonts() -> Iterator[None]:
     """Documents rendered in this thread inside the block share one SharedFonts."""
-    # Sharing fonts reaches into WeasyPrint's font loading: only on a tested version.
-    _shared.fonts = SharedFonts() if speedups_on() else None
+    share_fonts()
     try:
         yield
     finally:
         _shared.fonts = None
+
+
+def share_fonts() -> None:
+    """Documents rendered in this thread from now on share one SharedFonts: for a worker
+    process, whose every job is a document of one build. (A ``sharing_fonts()`` entered and
+    dropped would end at once, when the garbage collector closes it.)"""
+    # Sharing fonts reaches into WeasyPrint's font loading: only on a tested version.
+    _shared.fonts = SharedFonts() if speedups_on() else None
+
+
+def shared_fonts() -> Any:
+    """The SharedFonts of this thread's documents, or None if they each load their own."""
+    return getattr(_shared, "fonts", None)
 
 
 def render(
@@ -155,7 +167,7 @@ def render(
                 html = _parsed(tree, base_url, fetcher)
             else:
                 html = HTML(string=rendered.html, base_url=base_url, url_fetcher=fetcher)
-            fonts = getattr(_shared, "fonts", None)
+            fonts = shared_fonts()
             with remembering_lines() if remember and speedups_on() else nullcontext():
                 document = html.render(**({"font_config": fonts} if fonts else {}))
         except RefusedURL as exc:

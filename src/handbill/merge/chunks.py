@@ -121,12 +121,12 @@ _job: list[Any] = []  # in a worker: the function and the arguments every job sh
 
 
 def _init_worker(owner: int, function: Any, shared: tuple[Any, ...]) -> None:
-    from handbill.engine.layout import sharing_fonts
+    from handbill.engine.layout import share_fonts
 
     die_with(owner)
     _job[:] = [function, shared]
     # The chunks a worker lays out share its fonts and parsed stylesheets (see engine/layout.py).
-    sharing_fonts().__enter__()
+    share_fonts()
 
 
 def _call(args: tuple[Any, ...]) -> Any:
