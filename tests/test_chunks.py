@@ -83,7 +83,7 @@ def os_pid(number: int) -> int:
 
 
 def test_a_workers_jobs_share_one_font_configuration() -> None:
-    """Every job a merge worker runs lays out its documents with the worker's one SharedFonts
+    """Every job a merge worker runs lays out its documents with the worker's one BuildFonts
     (its fonts loaded and its stylesheets parsed once), not a fresh one each."""
     ran = list(in_workers(fonts_of_worker, ((n,) for n in range(12)), 2))
     by_worker: dict[int, set[tuple[str, int]]] = {}
@@ -91,14 +91,14 @@ def test_a_workers_jobs_share_one_font_configuration() -> None:
         by_worker.setdefault(pid, set()).add(fonts)
     assert len(by_worker) == 2
     assert all(len(seen) == 1 for seen in by_worker.values()), by_worker
-    assert {name for seen in by_worker.values() for name, _ in seen} == {"SharedFonts"}
+    assert {name for seen in by_worker.values() for name, _ in seen} == {"BuildFonts"}
 
 
 def fonts_of_worker(number: int) -> tuple[int, tuple[str, int]]:
     import gc
     import os
 
-    from handbill.engine.layout import shared_fonts
+    from handbill.engine.fontsets import shared_fonts
 
     gc.collect()  # what the worker keeps between jobs survives a collection
     fonts = shared_fonts()

@@ -16,7 +16,8 @@ from handbill.build.jobs import Options, jobs_for, prepare
 from handbill.engine.actualtext import exact_text
 from handbill.engine.cascade import WEASYPRINT_INIT
 from handbill.engine.fetcher import KitURLFetcher
-from handbill.engine.layout import PDF_VARIANT, boxes_in, render, sharing_fonts, write_pdf
+from handbill.engine.fontsets import sharing_fonts
+from handbill.engine.layout import PDF_VARIANT, boxes_in, render, write_pdf
 from handbill.kit.loader import load_kit, stock_dir
 
 KIT = load_kit(REPO)

@@ -11,7 +11,7 @@ from weasyprint import HTML
 import handbill.engine.stylecache
 from conftest import write
 from handbill.engine.fetcher import KitURLFetcher
-from handbill.engine.layout import _shared, sharing_fonts
+from handbill.engine.fontsets import shared_fonts, sharing_fonts
 
 
 def _page(kit: Path, css: str = "site.css", body: str = "<p>Hello</p>") -> str:
@@ -25,9 +25,9 @@ def _page(kit: Path, css: str = "site.css", body: str = "<p>Hello</p>") -> str:
 def _render(kit: Path, html: str, read: dict[str, str]) -> Any:
     fetcher = KitURLFetcher((kit,))
     fetcher.read = read
-    return HTML(string=html, base_url=kit.as_uri() + "/", url_fetcher=fetcher).render(
-        font_config=_shared.fonts
-    )
+    document = HTML(string=html, base_url=kit.as_uri() + "/", url_fetcher=fetcher)
+    fonts = shared_fonts()
+    return document.render(font_config=fonts.config_for(document) if fonts else None)
 
 
 @pytest.fixture

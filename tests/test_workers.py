@@ -168,7 +168,7 @@ def test_killed_merge_debris_is_cleared_by_the_next_build(method: str, tmp_path:
 
 
 def test_a_build_workers_documents_share_one_font_configuration() -> None:
-    """A build's worker lays out every material it is given with its one SharedFonts: its
+    """A build's worker lays out every material it is given with its one BuildFonts: its
     fonts loaded and its stylesheets parsed once per build, as in a one-process build."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -183,4 +183,4 @@ def test_a_build_workers_documents_share_one_font_configuration() -> None:
         initargs=(None, {}, None, os.getpid()),
     ) as pool:
         seen = {pool.submit(fonts_of_worker, n).result() for n in range(3)}
-    assert len(seen) == 1 and next(iter(seen))[1][0] == "SharedFonts", seen
+    assert len(seen) == 1 and next(iter(seen))[1][0] == "BuildFonts", seen

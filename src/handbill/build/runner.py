@@ -129,7 +129,7 @@ def _init_worker(kit: Kit, overrides: dict[str, str], options: Options, owner: i
     global _WORKER
     die_with(owner)
     _WORKER = (kit, overrides, options)
-    from handbill.engine.layout import share_fonts
+    from handbill.engine.fontsets import share_fonts
 
     # The pool lives for one build, so the worker's shared fonts do too.
     share_fonts()
@@ -371,7 +371,7 @@ def _run(
     """Build each job, in worker processes when there is more than one to do."""
     workers = min(jobs or os.cpu_count() or 1, len(todo))
     if workers <= 1:
-        from handbill.engine.layout import sharing_fonts
+        from handbill.engine.fontsets import sharing_fonts
 
         with sharing_fonts():
             for job, rendered in todo:

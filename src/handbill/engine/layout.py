@@ -2,34 +2,27 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
 import re
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 from weasyprint import HTML
 from weasyprint.document import Document
-from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError
 
 from handbill.engine.actualtext import exact_text
-from handbill.engine.cascade import install as install_cascade
 from handbill.engine.fetcher import KitURLFetcher, RefusedURL
+from handbill.engine.fontsets import shared_fonts
 from handbill.engine.glyphs import MissingGlyphError
 from handbill.engine.incremental import WrittenPDF, written
 from handbill.engine.linecache import remembering_lines
 from handbill.engine.qrdraw import drawing_qr_paths
-from handbill.engine.stylecache import install as install_stylecache
 from handbill.engine.versions import speedups_on
-from handbill.errors import FetchError, KitError, LayoutError, one_line
-from handbill.kit.boundary import read_bytes, stock_dir
+from handbill.errors import FetchError, LayoutError, one_line
+from handbill.kit.boundary import stock_dir
 from handbill.kit.characters import describe
 from handbill.kit.loader import Kit
 from handbill.render.templating import RenderedHTML
@@ -73,75 +66,6 @@ def weasyprint_warnings() -> Iterator[list[str]]:
         logger.removeHandler(collector)
 
 
-class SharedFonts(FontConfiguration):  # type: ignore[misc]
-    """One font configuration for the documents of one build in one process.
-
-    WeasyPrint loads every @font-face of a document into a fresh configuration; the documents
-    of a kit declare the same bundled fonts, so sharing one loads each font once per build
-    instead of once per document. The files are still reported to each document's fetcher, so
-    the build cache knows which outputs a font change affects. The configuration also keeps
-    the build's parsed stylesheets (see stylecache.py); elements alike are cascaded once
-    (cascade.py).
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.stylesheets: dict[tuple[str, ...], Any] = {}
-        install_stylecache()
-        install_cascade()
-
-    def add_font_face(self, rule_descriptors: Any, url_fetcher: Any) -> Any:
-        read = getattr(url_fetcher, "read", None)
-        roots = getattr(url_fetcher, "roots", None)
-        if read is not None and roots is not None:
-            for font_type, url in rule_descriptors.get("src", ()):
-                if font_type == "external" and url and url.startswith("file:"):
-                    path = os.path.realpath(unquote(urlsplit(url).path))
-                    digest = _digest(path, roots)
-                    if digest is not None:  # else the fetcher refuses it, with its reason
-                        read[path] = digest
-        return super().add_font_face(rule_descriptors, url_fetcher)
-
-
-def _digest(path: str, roots: tuple[Path, ...]) -> str | None:
-    """The sha256 of a font file the kit may use (None for one it may not: see the fetcher)."""
-    try:
-        info = os.stat(path)
-        key = (path, info.st_size, info.st_mtime_ns)
-        if key not in _DIGESTS:
-            _DIGESTS[key] = hashlib.sha256(read_bytes(Path(path), "font", roots)).hexdigest()
-    except (OSError, KitError):
-        return None
-    return _DIGESTS[key]
-
-
-_DIGESTS: dict[tuple[str, int, int], str] = {}
-_shared = threading.local()
-
-
-@contextmanager
-def sharing_fonts() -> Iterator[None]:
-    """Documents rendered in this thread inside the block share one SharedFonts."""
-    share_fonts()
-    try:
-        yield
-    finally:
-        _shared.fonts = None
-
-
-def share_fonts() -> None:
-    """Documents rendered in this thread from now on share one SharedFonts: for a worker
-    process, whose every job is a document of one build. (A ``sharing_fonts()`` entered and
-    dropped would end at once, when the garbage collector closes it.)"""
-    # Sharing fonts reaches into WeasyPrint's font loading: only on a tested version.
-    _shared.fonts = SharedFonts() if speedups_on() else None
-
-
-def shared_fonts() -> Any:
-    """The SharedFonts of this thread's documents, or None if they each load their own."""
-    return getattr(_shared, "fonts", None)
-
-
 def render(
     kit: Kit,
     rendered: RenderedHTML,
@@ -168,8 +92,9 @@ def render(
             else:
                 html = HTML(string=rendered.html, base_url=base_url, url_fetcher=fetcher)
             fonts = shared_fonts()
+            config = fonts.config_for(html) if fonts is not None else None
             with remembering_lines() if remember and speedups_on() else nullcontext():
-                document = html.render(**({"font_config": fonts} if fonts else {}))
+                document = html.render(**({"font_config": config} if config else {}))
         except RefusedURL as exc:
             raise FetchError(
                 f"{rendered.material.name}: refused to fetch {exc.url} ({exc.reason})",

@@ -48,7 +48,8 @@ def styled_by_place(kit: Kit, alone: str, many: str) -> str | None:
         )
         # The page rules and layers given so that the parsed stylesheets can be kept for the
         # letters' own layout (stylecache.py).
-        style_for = get_all_computed_styles(html, font_config=_fonts(), page_rules=[], layers=[])
+        fonts = _fonts(html)
+        style_for = get_all_computed_styles(html, font_config=fonts, page_rules=[], layers=[])
         wrappers = _wrappers(html.etree_element)
         above: Styles = {
             (index, None): (_named(e, None), _declared(style_for(e), False))
@@ -141,8 +142,9 @@ def _wrappers(root: Element) -> list[Element]:
     return [e for e in root.iter() if LETTER in (e.get("class") or "").split()]
 
 
-def _fonts() -> Any:
-    """The worker's shared font configuration (engine/layout.py), if it has one."""
-    from handbill.engine import layout
+def _fonts(html: Any) -> Any:
+    """The worker's shared font configuration for ``html`` (engine/fontsets.py), if any."""
+    from handbill.engine.fontsets import shared_fonts
 
-    return getattr(layout._shared, "fonts", None)
+    fonts = shared_fonts()
+    return fonts.config_for(html) if fonts is not None else None

@@ -3,13 +3,13 @@
 Every document of a kit links the same few stylesheets (handbill.css, its template's CSS,
 languages.css) and most share their inline ``<style>``; WeasyPrint parses each one again for
 every document and compiles its selectors, about a tenth of a build. While documents share a
-font configuration (``pdf.sharing_fonts``), a parsed sheet is kept in that configuration,
+font configuration (``fontsets.sharing_fonts``), a parsed sheet is kept for the build process,
 keyed on its URL and the sha256 of its bytes (or on its text, for ``<style>``), and given
 again to the next document with the same effect on it as parsing it there:
 
 - the document's ``@page`` rules get the sheet's page rules appended, in the same order;
 - its ``@font-face`` rules are added to the font configuration again, which records the font
-  files as the document's inputs (see ``pdf.SharedFonts``);
+  files as the document's inputs (see ``fontsets.SharedFonts``);
 - the stylesheet file is fetched through the document's fetcher, so the build cache still
   sees it as an input.
 

@@ -66,7 +66,7 @@ def in_workers(
     todo = iter(args)
     started = list(islice(todo, 2))
     if workers <= 1 or len(started) <= 1:
-        from handbill.engine.layout import sharing_fonts
+        from handbill.engine.fontsets import sharing_fonts
 
         with sharing_fonts():
             # One job at a time, each result handed back before the next job is read: a
@@ -121,7 +121,7 @@ _job: list[Any] = []  # in a worker: the function and the arguments every job sh
 
 
 def _init_worker(owner: int, function: Any, shared: tuple[Any, ...]) -> None:
-    from handbill.engine.layout import share_fonts
+    from handbill.engine.fontsets import share_fonts
 
     die_with(owner)
     _job[:] = [function, shared]
