@@ -47,7 +47,7 @@ def test_a_typo_gets_did_you_mean_and_template_styles_are_read(kit_dir: Path) ->
         </style>
         """,
     )
-    problems = css_font_problems(kit_dir, [])
+    problems = css_font_problems(kit_dir, [], "Atkinson Hyperlegible")
     assert [(p.name, line, text.split(".")[0]) for p, line, text in problems] == [
         ("card.html", 2, "font-family: 'atkinson hyperlegibel' is not a font the kit has")
     ]
@@ -63,6 +63,33 @@ def test_kit_fonts_generic_families_and_variables_are_accepted(kit_dir: Path) ->
         h2 { font-family: var(--font-heading), monospace; }
         p { font: 11pt/1.4 "ATKINSON HYPERLEGIBLE"; }
         em { font: inherit; }
+        code { font-family: inherit; }
         """,
     )
-    assert css_font_problems(kit_dir, ["Brought Along"]) == []
+    assert css_font_problems(kit_dir, ["Brought Along"], "Brought Along") == []
+
+
+def test_a_generic_family_first_stops_the_build(runner: CliRunner, kit_dir: Path) -> None:
+    """``sans-serif`` alone (or first) prints in the computer's own font for it: DejaVu Sans
+    on one machine, Liberation or Arial on the next. A fallback after a kit font is fine."""
+    write(
+        kit_dir / "assets" / "css" / "extra.css",
+        """
+        h1 { font-family: sans-serif; }
+        .note { font: italic 9pt/1.2 Monospace, var(--font-body); }
+        p { font-family: var(--font-body), serif; }
+        """,
+    )
+    result = runner.invoke(cli, ["build", "--kit", str(kit_dir), "--out", str(kit_dir / "o")])
+    assert result.exit_code == 1
+    advice = "different on the next one; name one of the kit's fonts first, e.g. font-family: "
+    assert result.stderr.splitlines() == [
+        f"Error: {kit_dir}/assets/css/extra.css:1: font-family: 'sans-serif' first prints in "
+        f'whatever font the computer running the build has for it, {advice}"Atkinson '
+        'Hyperlegible", sans-serif',
+        f"Error: {kit_dir}/assets/css/extra.css:2: font-family: 'monospace' first prints in "
+        f'whatever font the computer running the build has for it, {advice}"Atkinson '
+        'Hyperlegible", monospace',
+        "Fix the 2 problems above and run again.",
+    ]
+    assert not (kit_dir / "o").exists()

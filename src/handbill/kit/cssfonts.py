@@ -16,7 +16,8 @@ from handbill.kit.fonts import brand_family
 
 Problem = tuple[Path, int | None, str]
 
-# CSS's generic families and keywords: the engine maps them to the kit's fonts.
+# CSS's generic families and keywords: not font names. A generic family is the computer's
+# choice of font, so it may only follow a kit's family, as a fallback (see _generic_first).
 GENERIC = frozenset(
     {
         *("serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "emoji"),
@@ -24,6 +25,8 @@ GENERIC = frozenset(
         *("inherit", "initial", "unset", "revert", "revert-layer"),
     }
 )
+# Those of them that name a font: the computer's choice of one.
+GENERIC_FAMILIES = GENERIC - {"inherit", "initial", "unset", "revert", "revert-layer"}
 _COMMENT = re.compile(r"/\*.*?\*/", re.S)
 _FAMILY = re.compile(r"(?<![\w-])font-family\s*:\s*([^;{}<>]+)", re.I)
 _SHORTHAND = re.compile(r"(?<![\w-])font\s*:\s*([^;{}<>]+)", re.I)
@@ -48,8 +51,8 @@ def _names(value: str) -> Iterator[str]:
         yield " ".join(name.split())
 
 
-def _declarations(text: str) -> Iterator[tuple[int, str]]:
-    """(line, family) for every family the CSS (or HTML with CSS in it) names."""
+def _values(text: str) -> Iterator[tuple[int, str]]:
+    """(line, value) for every list of families the CSS (or HTML with CSS in it) gives."""
     for pattern, shorthand in ((_FAMILY, False), (_SHORTHAND, True)):
         for match in pattern.finditer(text):
             value = match.group(1).strip()
@@ -58,9 +61,23 @@ def _declarations(text: str) -> Iterator[tuple[int, str]]:
                 if after is None:
                     continue  # font: inherit, or a size given by a var(): no family named
                 value = after.group(1)
-            line = text.count("\n", 0, match.start()) + 1
-            for name in _names(value):
-                yield line, name
+            yield text.count("\n", 0, match.start()) + 1, value
+
+
+def _declarations(text: str) -> Iterator[tuple[int, str]]:
+    """(line, family) for every family the CSS (or HTML with CSS in it) names."""
+    for line, value in _values(text):
+        for name in _names(value):
+            yield line, name
+
+
+def _generic_first(text: str) -> Iterator[tuple[int, str]]:
+    """(line, family) for every list of families that starts with a generic one: what the
+    computer running the build has for it is what prints, different on the next computer."""
+    for line, value in _values(text):
+        first = value.split(",")[0].strip().strip("'\"").strip().casefold()
+        if first in GENERIC_FAMILIES:
+            yield line, first
 
 
 def _kit_css(root: Path) -> Iterator[Path]:
@@ -69,9 +86,11 @@ def _kit_css(root: Path) -> Iterator[Path]:
             yield from sorted(p for p in folder.rglob(pattern) if p.is_file())
 
 
-def css_font_problems(root: Path, declared: Iterable[str]) -> list[Problem]:
+def css_font_problems(root: Path, declared: Iterable[str], body: str) -> list[Problem]:
     """Every family the kit's CSS and templates name that is neither bundled, nor under
-    [[fonts]], nor given by an ``@font-face`` rule of the kit's own, one problem each."""
+    [[fonts]], nor given by an ``@font-face`` rule of the kit's own, one problem each; and
+    every list of families that starts with a generic one (``body``, the brand's body font,
+    is the one the message suggests instead)."""
     roots = roots_of(root)
     texts = [(p, _blank_comments(read_text(p, "stylesheet", roots))) for p in _kit_css(root)]
     own = {
@@ -87,4 +106,14 @@ def css_font_problems(root: Path, declared: Iterable[str]) -> list[Problem]:
             _, problem = brand_family(name, known)
             if problem:
                 problems.append((path, line, f"font-family: {problem}"))
+        for line, generic in dict.fromkeys(_generic_first(text)):
+            problems.append(
+                (
+                    path,
+                    line,
+                    f"font-family: '{generic}' first prints in whatever font the computer "
+                    "running the build has for it, different on the next one; name one of the "
+                    f'kit\'s fonts first, e.g. font-family: "{body}", {generic}',
+                )
+            )
     return problems

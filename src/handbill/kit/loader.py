@@ -120,7 +120,9 @@ def load_kit(root: Path | str) -> Kit:
     if not root.is_dir():
         raise KitError(f"Kit folder {root} does not exist. Pass --kit DIR with a kit folder.")
     config = load_config(root)
-    font_problems = css_font_problems(root, [font.family for font in config.fonts])
+    font_problems = css_font_problems(
+        root, [font.family for font in config.fonts], config.brand.font_body
+    )
     if font_problems:
         raise KitProblems(font_problems)
     materials: dict[str, Material] = {}
