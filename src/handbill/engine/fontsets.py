@@ -95,25 +95,51 @@ def faces_key(html: Any) -> tuple[Any, ...]:
     from weasyprint.html import parse_url
 
     parts: list[tuple[Any, ...]] = []
-    for wrapper in html.wrapper_element.query_all("style", "link"):
-        element = wrapper.etree_element
+    for element in html.etree_element.iter():
         if element.tag == "style":
             text = "".join(element.itertext())
             if _MAY_ADD_FONTS.search(text):
                 parts.append(("style", text))
-        elif element.get("href"):
+        elif element.tag == "link" and element.get("href"):
             href = parse_url(element.get("href"), html.base_url)
-            if href is None:
-                continue
-            try:
-                with fetch(html.url_fetcher, href) as response:
-                    body = response.read()
-            except Exception:  # WeasyPrint reports it when it fetches the sheet
-                parts.append(("link", href, None))
-                continue
-            if _MAY_ADD_FONTS.search(body.decode("utf-8", "replace")):
-                parts.append(("link", href, hashlib.sha256(body).hexdigest()))
+            if href is not None:
+                part = _linked(html.url_fetcher, href)
+                if part is not None:
+                    parts.append(part)
     return tuple(parts)
+
+
+def _linked(fetcher: Any, href: str) -> tuple[Any, ...] | None:
+    """The key's part for the stylesheet at ``href``: None for one that adds no fonts."""
+    # A sheet the fetcher refuses stops the document here, as it would in WeasyPrint.
+    stat = _stat(href)
+    if stat is not None and (href, stat) in _SHEETS:
+        return _SHEETS[href, stat]
+    try:
+        with fetch(fetcher, href) as response:
+            body = response.read()
+    except Exception:  # WeasyPrint reports it when it fetches the sheet
+        return ("link", href, None)
+    found = None
+    if _MAY_ADD_FONTS.search(body.decode("utf-8", "replace")):
+        found = ("link", href, hashlib.sha256(body).hexdigest())
+    if stat is not None:  # read through the fetcher once: the file is the kit's
+        _SHEETS[href, stat] = found
+    return found
+
+
+def _stat(href: str) -> tuple[int, int] | None:
+    """A local file's size and modification time, to know it unchanged (None if not one)."""
+    if not href.startswith("file:"):
+        return None
+    try:
+        info = os.stat(unquote(urlsplit(href).path))
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns
+
+
+_SHEETS: dict[tuple[str, tuple[int, int]], tuple[Any, ...] | None] = {}
 
 
 def _digest(path: str, roots: tuple[Path, ...]) -> str | None:
