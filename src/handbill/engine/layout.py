@@ -95,6 +95,13 @@ def render(
             config = fonts.config_for(html) if fonts is not None else None
             with remembering_lines() if remember and speedups_on() else nullcontext():
                 document = html.render(**({"font_config": config} if config else {}))
+            # A document that found another's fonts in the shared configuration is laid out
+            # again with its own (see fontsets.py).
+            fresh = fonts.laid_out(html, config) if fonts and config else None
+            if fresh is not None:
+                messages.clear()  # the same warnings again
+                with remembering_lines() if remember and speedups_on() else nullcontext():
+                    document = html.render(font_config=fresh)
         except RefusedURL as exc:
             raise FetchError(
                 f"{rendered.material.name}: refused to fetch {exc.url} ({exc.reason})",

@@ -27,7 +27,9 @@ GENERIC = frozenset(
 )
 # Those of them that name a font: the computer's choice of one.
 GENERIC_FAMILIES = GENERIC - {"inherit", "initial", "unset", "revert", "revert-layer"}
-_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+# CSS comments, and in templates Jinja's and HTML's: what they hold is never applied.
+_COMMENT = re.compile(r"/\*.*?\*/|\{#.*?#\}|<!--.*?-->", re.S)
+_IMPORTANT = re.compile(r"\s*!\s*important\s*$", re.I)
 _FAMILY = re.compile(r"(?<![\w-])font-family\s*:\s*([^;{}<>]+)", re.I)
 _SHORTHAND = re.compile(r"(?<![\w-])font\s*:\s*([^;{}<>]+)", re.I)
 # In the ``font`` shorthand the families come after the size (and an optional /line-height).
@@ -55,7 +57,7 @@ def _values(text: str) -> Iterator[tuple[int, str]]:
     """(line, value) for every list of families the CSS (or HTML with CSS in it) gives."""
     for pattern, shorthand in ((_FAMILY, False), (_SHORTHAND, True)):
         for match in pattern.finditer(text):
-            value = match.group(1).strip()
+            value = _IMPORTANT.sub("", match.group(1).strip())
             if shorthand:
                 after = _AFTER_SIZE.search(value)
                 if after is None:
@@ -111,9 +113,10 @@ def css_font_problems(root: Path, declared: Iterable[str], body: str) -> list[Pr
                 (
                     path,
                     line,
-                    f"font-family: '{generic}' first prints in whatever font the computer "
-                    "running the build has for it, different on the next one; name one of the "
-                    f'kit\'s fonts first, e.g. font-family: "{body}", {generic}',
+                    f"font-family: this list starts with '{generic}', which prints in whatever "
+                    "font the computer running the build has for it (another computer may pick "
+                    f'another); put one of the kit\'s fonts first, e.g. font-family: "{body}", '
+                    f"{generic} (or add a {generic} font under [[fonts]] and name it first)",
                 )
             )
     return problems
