@@ -143,3 +143,12 @@ def test_fonts_a_document_finds_but_did_not_declare_make_it_laid_out_again(
         assert fonts.config_for(_document(tmp_path, "plain.css")) is fresh
         again = bytes(after.render(font_config=fresh).write_pdf())
     assert again == alone
+
+
+def test_sharing_inside_sharing_gives_the_outer_fonts_back() -> None:
+    with sharing_fonts():
+        outer = shared_fonts()
+        with sharing_fonts():
+            assert shared_fonts() is not outer
+        assert shared_fonts() is outer
+    assert shared_fonts() is None

@@ -218,11 +218,12 @@ _shared = threading.local()
 def sharing_fonts() -> Iterator[None]:
     """Documents rendered in this thread inside the block share font configurations."""
     # Sharing fonts reaches into WeasyPrint's font loading: only on a tested version.
+    outer = shared_fonts()  # a block inside another gives the outer one back when it ends
     fonts = _shared.fonts = BuildFonts() if speedups_on() else None
     try:
         yield
     finally:
-        _shared.fonts = None
+        _shared.fonts = outer
         if fonts is not None:
             fonts.clear()
 
