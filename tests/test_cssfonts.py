@@ -106,3 +106,20 @@ def test_a_generic_family_first_stops_the_build(runner: CliRunner, kit_dir: Path
         "Fix the 2 problems above and run again.",
     ]
     assert not (kit_dir / "o").exists()
+
+
+def test_the_stock_font_variables_are_checked_as_font_lists(kit_dir: Path) -> None:
+    """``--font-body``, ``--font-heading`` and ``--font-latin`` are what the stock stylesheets
+    set text in: a kit setting them is naming fonts. Other custom properties are not."""
+    write(
+        kit_dir / "assets" / "css" / "kit.css",
+        """
+        :root { --font-heading: sans-serif; --font-size: 12pt; --font-weight-bold: 700;
+                --font-body: "Comic Sans MS", serif; --font-latin: "Atkinson Hyperlegible"; }
+        """,
+    )
+    problems = css_font_problems(kit_dir, [], "Atkinson Hyperlegible")
+    assert [(line, text.split(",")[0].split(".")[0]) for _, line, text in problems] == [
+        (2, "font-family: 'Comic Sans MS' is not a font the kit has"),
+        (1, "font-family: this list starts with 'sans-serif'"),
+    ]

@@ -31,6 +31,8 @@ GENERIC_FAMILIES = GENERIC - {"inherit", "initial", "unset", "revert", "revert-l
 _COMMENT = re.compile(r"/\*.*?\*/|\{#.*?#\}|<!--.*?-->", re.S)
 _IMPORTANT = re.compile(r"\s*!\s*important\s*$", re.I)
 _FAMILY = re.compile(r"(?<![\w-])font-family\s*:\s*([^;{}<>]+)", re.I)
+# The custom properties handbill's stock stylesheets set fonts with: a kit may set them too.
+_STOCK_VARIABLE = re.compile(r"(?<![\w-])--font-(?:body|heading|latin)\s*:\s*([^;{}<>]+)", re.I)
 _SHORTHAND = re.compile(r"(?<![\w-])font\s*:\s*([^;{}<>]+)", re.I)
 # In the ``font`` shorthand the families come after the size (and an optional /line-height).
 _AFTER_SIZE = re.compile(
@@ -55,7 +57,7 @@ def _names(value: str) -> Iterator[str]:
 
 def _values(text: str) -> Iterator[tuple[int, str]]:
     """(line, value) for every list of families the CSS (or HTML with CSS in it) gives."""
-    for pattern, shorthand in ((_FAMILY, False), (_SHORTHAND, True)):
+    for pattern, shorthand in ((_FAMILY, False), (_STOCK_VARIABLE, False), (_SHORTHAND, True)):
         for match in pattern.finditer(text):
             value = _IMPORTANT.sub("", match.group(1).strip())
             if shorthand:
