@@ -53,9 +53,11 @@ def test_a_right_to_left_language_without_a_face_says_how_to_add_one(kit_dir: Pa
         'direction")'
     )
     assert "no strings table for 'he'" in found[1] and len(found) == 2
-    # A kit that sets Hebrew in its own languages.css has chosen its face.
+    # A kit that sets Hebrew in its own languages.css has chosen its face (one it has: the kit
+    # check refuses a family it lacks).
     write(
         kit_dir / "assets" / "css" / "languages.css",
+        '@font-face { font-family: "Hebrew Face"; src: url("../fonts/hebrew.ttf"); }\n'
         'html:lang(he) { direction: rtl; --font-body: "Hebrew Face"; }\n',
     )
     assert [w for w in warnings_for(kit_dir, "sheet.he") if "right to left" in w] == []
