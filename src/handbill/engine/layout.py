@@ -93,15 +93,15 @@ def render(
                 html = HTML(string=rendered.html, base_url=base_url, url_fetcher=fetcher)
             fonts = shared_fonts()
             config = fonts.config_for(html) if fonts is not None else None
-            with remembering_lines() if remember and speedups_on() else nullcontext():
-                document = html.render(**({"font_config": config} if config else {}))
-            # A document that found another's fonts in the shared configuration is laid out
-            # again with its own (see fontsets.py).
-            fresh = fonts.laid_out(html, config) if fonts and config else None
-            if fresh is not None:
-                messages.clear()  # the same warnings again
+            while True:
                 with remembering_lines() if remember and speedups_on() else nullcontext():
-                    document = html.render(font_config=fresh)
+                    document = html.render(**({"font_config": config} if config else {}))
+                # A document that found another's fonts in the shared configuration is laid
+                # out again, once, with a fresh one of its own (see fontsets.py).
+                config = fonts.laid_out(html, config) if fonts and config else None
+                if config is None:
+                    break
+                messages.clear()  # the same warnings again
         except RefusedURL as exc:
             raise FetchError(
                 f"{rendered.material.name}: refused to fetch {exc.url} ({exc.reason})",
