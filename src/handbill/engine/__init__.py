@@ -7,8 +7,11 @@ on only for the WeasyPrint versions it was tested with: see ``handbill.engine.ve
 May import ``handbill.render`` and ``handbill.kit``.
 """
 
-from handbill.engine import bindings
+from handbill.engine import bindings, deferred
 
 # WeasyPrint's C bindings from cached tables, when it is first imported on a tested version
 # (see bindings.py): every import of WeasyPrint goes through this package, so this runs first.
 bindings.install()
+# fontTools' subsetter and variable-font instancer imported when first used, not with WeasyPrint
+# (see deferred.py).
+deferred.install()
