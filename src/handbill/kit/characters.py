@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Characters that draw nothing, so need no glyph: spaces, controls, joiners, soft hyphen.
@@ -31,8 +32,16 @@ def describe(character: str) -> str:
     return f"the character {shown}(U+{ord(character):04X} {name})"
 
 
+# The control characters (category Cc) that str.splitlines() does not take as line breaks,
+# tab aside: text without any has nothing to report, found at C speed (every cell of a merge
+# table is checked).
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
+
+
 def control_character(text: str) -> tuple[int, str] | None:
     """The line and the first control character (never printable) in ``text``, if any."""
+    if _CONTROL.search(text) is None:
+        return None
     for number, line in enumerate(text.splitlines(), start=1):
         for character in line:
             if unicodedata.category(character) == "Cc" and character != "\t":

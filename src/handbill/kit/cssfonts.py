@@ -30,10 +30,11 @@ GENERIC_FAMILIES = GENERIC - {"inherit", "initial", "unset", "revert", "revert-l
 # CSS comments, and in templates Jinja's and HTML's: what they hold is never applied.
 _COMMENT = re.compile(r"/\*.*?\*/|\{#.*?#\}|<!--.*?-->", re.S)
 _IMPORTANT = re.compile(r"\s*!\s*important\s*$", re.I)
-_FAMILY = re.compile(r"(?<![\w-])font-family\s*:\s*([^;{}<>]+)", re.I)
-# The custom properties handbill's stock stylesheets set fonts with: a kit may set them too.
-_STOCK_VARIABLE = re.compile(r"(?<![\w-])--font-(?:body|heading|latin)\s*:\s*([^;{}<>]+)", re.I)
-_SHORTHAND = re.compile(r"(?<![\w-])font\s*:\s*([^;{}<>]+)", re.I)
+# A list of families: ``font-family``, one of the custom properties handbill's stock stylesheets
+# set fonts with (a kit may set them too), or the ``font`` shorthand; found in one pass.
+_LISTS = re.compile(
+    r"(?<![\w-])(?:(font-family|--font-(?:body|heading|latin))|font)\s*:\s*([^;{}<>]+)", re.I
+)
 # In the ``font`` shorthand the families come after the size (and an optional /line-height).
 _AFTER_SIZE = re.compile(
     r"(?:^|\s)[\d.]+(?:px|pt|pc|em|rem|ex|ch|%|mm|cm|in|q|vw|vh)(?:\s*/\s*[\w.%-]+)?\s+(.+)$", re.I
@@ -55,30 +56,36 @@ def _names(value: str) -> Iterator[str]:
         yield " ".join(name.split())
 
 
-def _values(text: str) -> Iterator[tuple[int, str]]:
-    """(line, value) for every list of families the CSS (or HTML with CSS in it) gives."""
-    for pattern, shorthand in ((_FAMILY, False), (_STOCK_VARIABLE, False), (_SHORTHAND, True)):
-        for match in pattern.finditer(text):
-            value = _IMPORTANT.sub("", match.group(1).strip())
-            if shorthand:
-                after = _AFTER_SIZE.search(value)
-                if after is None:
-                    continue  # font: inherit, or a size given by a var(): no family named
-                value = after.group(1)
-            yield text.count("\n", 0, match.start()) + 1, value
+def _values(text: str) -> list[tuple[int, str]]:
+    """(line, value) for every list of families the CSS (or HTML with CSS in it) gives: the
+    ``font-family`` and stock variables' ones first, then the shorthands'."""
+    lists: list[tuple[int, str]] = []
+    shorthands: list[tuple[int, str]] = []
+    line, counted = 1, 0
+    for match in _LISTS.finditer(text):
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
+        value = _IMPORTANT.sub("", match.group(2).strip())
+        if match.group(1):
+            lists.append((line, value))
+            continue
+        after = _AFTER_SIZE.search(value)
+        if after is not None:  # else font: inherit, or a size given by a var(): no family
+            shorthands.append((line, after.group(1)))
+    return lists + shorthands
 
 
-def _declarations(text: str) -> Iterator[tuple[int, str]]:
-    """(line, family) for every family the CSS (or HTML with CSS in it) names."""
-    for line, value in _values(text):
+def _declarations(values: list[tuple[int, str]]) -> Iterator[tuple[int, str]]:
+    """(line, family) for every family in the lists ``values`` (see _values)."""
+    for line, value in values:
         for name in _names(value):
             yield line, name
 
 
-def _generic_first(text: str) -> Iterator[tuple[int, str]]:
+def _generic_first(values: list[tuple[int, str]]) -> Iterator[tuple[int, str]]:
     """(line, family) for every list of families that starts with a generic one: what the
     computer running the build has for it is what prints, different on the next computer."""
-    for line, value in _values(text):
+    for line, value in values:
         first = value.split(",")[0].strip().strip("'\"").strip().casefold()
         if first in GENERIC_FAMILIES:
             yield line, first
@@ -106,11 +113,12 @@ def css_font_problems(root: Path, declared: Iterable[str], body: str) -> list[Pr
     known = [*declared, *own]
     problems: list[Problem] = []
     for path, text in texts:
-        for line, name in dict.fromkeys(_declarations(text)):
+        values = _values(text)
+        for line, name in dict.fromkeys(_declarations(values)):
             _, problem = brand_family(name, known)
             if problem:
                 problems.append((path, line, f"font-family: {problem}"))
-        for line, generic in dict.fromkeys(_generic_first(text)):
+        for line, generic in dict.fromkeys(_generic_first(values)):
             problems.append(
                 (
                     path,

@@ -104,7 +104,7 @@ def scan_rows(kit: Kit, material: Material, table: Path, overrides: dict[str, st
         problems = [f"'{name}' is empty" for name in required if not cells.get(name, "").strip()]
         # A character no font has would print as an empty box ("tofu") in that letter only.
         for name in material.fields:
-            lacking = [c for c in cells.get(name, "") if needs_glyph(c) and ord(c) not in covered]
+            lacking = [c for c in cells.get(name, "") if ord(c) not in covered and needs_glyph(c)]
             if lacking:
                 problems.append(f"no font in the kit has {describe(lacking[0])} (in '{name}')")
         for column, (values, source) in known.items():
