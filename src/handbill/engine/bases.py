@@ -87,17 +87,22 @@ def one_page_each(document: Any) -> tuple[Any, dict[int, list[int]]]:
     return document.copy(pages), found
 
 
-def marked_lines(page_box: Any) -> list[Line]:
-    """The lines of the marked (last) blocks on a laid-out page, in order."""
+def marked_lines(page_box: Any, look: bool = True) -> list[Line]:
+    """The lines of the marked (last) blocks on a laid-out page, in order; with ``look``
+    false, without how they are drawn (a row's sign-off needs only where its lines are)."""
     lines: list[Line] = []
     for block in _marked(page_box):
         for box in boxes_in(block):
             if type(box).__name__ == "LineBox":
                 inside = list(boxes_in(box))
                 text = "".join(t.text for t in inside if hasattr(t, "text"))
-                look = tuple(tuple(repr(b.style[name]) for name in _LOOK) for b in [block, *inside])
+                drawn = (
+                    tuple(tuple(repr(b.style[name]) for name in _LOOK) for b in [block, *inside])
+                    if look
+                    else ()
+                )
                 bottom = box.position_y + box.height
-                lines.append(Line(text, box.position_x, box.position_y, bottom, look))
+                lines.append(Line(text, box.position_x, box.position_y, bottom, drawn))
     return lines
 
 
@@ -124,9 +129,9 @@ def _marked(box: Any) -> list[Any]:
     return found
 
 
-def lines_on(document: Any, index: int) -> list[Line]:
-    """The marked lines on page ``index`` of a laid-out document."""
-    return marked_lines(document.pages[index]._page_box)
+def lines_on(document: Any, index: int, look: bool = True) -> list[Line]:
+    """The marked lines on page ``index`` of a laid-out document (see marked_lines)."""
+    return marked_lines(document.pages[index]._page_box, look)
 
 
 def base_of(

@@ -275,7 +275,7 @@ def compose_chunk(
             base = bases[row.number]
             if len(pages[row.number]) != 1:
                 continue
-            lines = lines_on(document, pages[row.number][0])
+            lines = lines_on(document, pages[row.number][0], look=False)
             if lines and lines[-1].bottom + base.top - lines[0].y <= base.limit + TOLERANCE:
                 shifts[row.number] = base.top - lines[0].y
         drawn, parts = write_pdf_parts(document, material.title, material.language, tagged=False)
