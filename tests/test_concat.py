@@ -158,3 +158,45 @@ def test_untagged_pages_get_an_element_each(tmp_path: Path) -> None:
 
 def page_texts_of(reader: PdfReader) -> list[str]:
     return [page.extract_text() or "" for page in reader.pages]
+
+
+def test_objects_are_written_as_pypdf_writes_them() -> None:
+    """The joiner's own writing of objects gives pypdf's bytes, escapes and /Length included."""
+    from pypdf.generic import (
+        ArrayObject,
+        BooleanObject,
+        DictionaryObject,
+        FloatObject,
+        NameObject,
+        NullObject,
+        NumberObject,
+        StreamObject,
+        TextStringObject,
+    )
+
+    from handbill.pages.concat import _dump, _Ref
+
+    stream = StreamObject()
+    stream._data = b"q 1 0 0 1 0 -12.5 cm /P0 Do Q"
+    stream[NameObject("/Length")] = NumberObject(3)  # stale: written as the data's length
+    stream[NameObject("/Filter")] = NameObject("/FlateDecode")
+    bare = StreamObject()
+    bare._data = b"\x00\xff binary"
+    value = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Page"),
+            NameObject("/A b#(c)é"): NameObject("/Name with space/and#hash"),
+            NameObject("/Kids"): ArrayObject([_Ref(12, 0, None), NumberObject(-3), NullObject()]),
+            NameObject("/Box"): ArrayObject([FloatObject("595.275591"), FloatObject("0.5")]),
+            NameObject("/Flag"): BooleanObject(True),
+            NameObject("/Text"): TextStringObject("Siân (1 0 R) \\ ) ("),
+            NameObject("/%skipped%"): NumberObject(1),
+            NameObject("/Inner"): DictionaryObject({NameObject("/S"): stream}),
+        }
+    )
+    for obj in (value, stream, bare, ArrayObject()):
+        out: list[bytes] = []
+        _dump(obj, out)
+        expected = io.BytesIO()
+        obj.write_to_stream(expected)  # after: pypdf takes a stream's /Length out once written
+        assert b"".join(out) == expected.getvalue()

@@ -83,9 +83,10 @@ class _Joiner:
 
     def write(self, num: int, obj: PdfObject) -> None:
         self.offsets[num] = self.target.tell()
-        self.target.write(f"{num} 0 obj\n".encode())
-        obj.write_to_stream(self.target)
-        self.target.write(b"\nendobj\n")
+        out = [b"%d 0 obj\n" % num]
+        _dump(obj, out)
+        out.append(b"\nendobj\n")
+        self.target.write(b"".join(out))
 
     def renumber(self, value: Any) -> Any:
         """``value`` with every reference renumbered; what it refers to is queued for writing."""
@@ -235,6 +236,56 @@ class _Joiner:
             f"startxref\n{start}\n%%EOF\n"
         )
         self.target.write("".join(lines).encode())
+
+
+_NAMES: dict[str, bytes] = {}  # names as written (escaped), by name: a merge writes few
+
+
+def _dump(value: Any, out: list[bytes]) -> None:
+    """Append to ``out`` the bytes pypdf's ``write_to_stream`` writes for ``value``: made here
+    for the kinds a merge's objects are mostly made of (names, numbers, references,
+    dictionaries, arrays, streams), without a call to a stream for every part, for a fifth of
+    the joining's time."""
+    kind = type(value)
+    if kind is NameObject:
+        name = _NAMES.get(value)
+        if name is None:
+            name = _NAMES[value] = value.renumber()  # pypdf's own escaping
+        out.append(name)
+    elif kind is _Ref:
+        out.append(b"%d 0 R" % value.idnum)
+    elif kind is NumberObject:
+        out.append(b"%d" % value)
+    elif kind is ArrayObject:
+        out.append(b"[")
+        for item in value:
+            out.append(b" ")
+            _dump(item, out)
+        out.append(b" ]")
+    elif kind is DictionaryObject or kind is StreamObject:
+        items: dict[Any, Any] = value
+        if kind is StreamObject:  # as pypdf writes it: /Length in place, or last
+            items = {**value, NameObject("/Length"): NumberObject(len(value._data))}
+        out.append(b"<<\n")
+        for key, item in items.items():
+            if len(key) > 2 and key[1] == "%" and key[-1] == "%":
+                continue  # pypdf leaves out such keys
+            _dump(key, out)
+            out.append(b" ")
+            _dump(item, out)
+            out.append(b"\n")
+        out.append(b">>")
+        if kind is StreamObject:
+            out += (b"\nstream\n", value._data, b"\nendstream")
+    else:
+        value.write_to_stream(_Appender(out))
+
+
+class _Appender:
+    """A stream that appends what is written to a list."""
+
+    def __init__(self, out: list[bytes]) -> None:
+        self.write = out.append
 
 
 class _Refs:
