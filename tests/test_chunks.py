@@ -6,15 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from handbill.merge.chunks import (
-    BARRIER,
-    SHARED_CHUNK,
-    batched,
-    chunk_sizes,
-    in_parts,
-    in_workers,
-    paused_collector,
-)
+from handbill.merge.chunks import BARRIER, batched, in_workers, paused_collector
 
 
 def square(start: int, number: int) -> int:
@@ -111,18 +103,3 @@ def fonts_of_worker(number: int) -> tuple[int, tuple[str, int]]:
     gc.collect()  # what the worker keeps between jobs survives a collection
     fonts = shared_fonts()
     return os.getpid(), (type(fonts).__name__, id(fonts))
-
-
-def test_rows_are_split_evenly_over_the_workers_the_last_round_in_halves() -> None:
-    """Chunks of at most SHARED_CHUNK rows, as many for each worker; the last round's halved
-    (the chunk the merge waits for at the end is a short one), unless halves would be short."""
-
-    def sizes(rows: int, workers: int) -> list[int]:
-        return [len(part) for part in in_parts(range(rows), chunk_sizes(rows, workers))]
-
-    assert SHARED_CHUNK == 200
-    assert sizes(1000, 2) == [167] * 4 + [84, 84, 84, 80]  # not five of 200
-    assert sizes(10_000, 2) == [200] * 48 + [100] * 4
-    assert sizes(50_000, 4) == [199] * 248 + [100] * 6 + [48]
-    assert sizes(160, 2) == [40] * 4 and sizes(100, 2) == [50, 50]
-    assert sizes(30, 2) == [15, 15] and sizes(1, 2) == [1]

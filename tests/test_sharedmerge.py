@@ -17,7 +17,7 @@ from handbill.kit.markdown import smart_text
 from handbill.merge.groups import grouped
 from handbill.merge.merge import merge
 from handbill.merge.rows import scan_rows
-from handbill.merge.shared import shared_plan
+from handbill.merge.shared import chunk_size, shared_plan
 from pdftools import page_texts
 
 NAMES = ["Amira Khan", "O'Brien / Smith", "Zoë Hughes", "Tom Whitaker", "Ann Lee", "Bo"]
@@ -269,6 +269,14 @@ def test_rows_alone_in_their_group_are_laid_out_in_full_without_a_base(
     assert laid_out == [] and report.entry["laid_out_in_full"] == 3
     texts = page_texts(tmp_path / "out-private" / "letter-to-mp.merge.pdf")
     assert [smart_text(NAMES[n]) in texts[n] for n in range(3)] == [True, True, True]
+
+
+def test_rows_are_split_evenly_over_the_workers() -> None:
+    """Chunks of at most SHARED_CHUNK rows, as many for each worker."""
+    assert handbill.merge.shared.SHARED_CHUNK == 200
+    assert chunk_size(1000, 2) == 167  # six chunks, three a worker, not five of 200
+    assert chunk_size(10_000, 2) == 200 and chunk_size(50_000, 4) == 199
+    assert chunk_size(30, 2) == 15 and chunk_size(1, 2) == 1
 
 
 def red_pixels(path: Path) -> list[int]:

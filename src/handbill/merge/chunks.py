@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import chain, islice, repeat
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +27,6 @@ from handbill.render.letters import letter_div, letter_pages, letter_parts, lett
 from handbill.render.templating import render_html
 
 CHUNK = 40  # letters per layout pass: enough to share the set-up, small enough to stream
-# Rows per document of sign-offs in a shared-layout merge (merge/shared.py): their pages are
-# small, and share their bases.
-SHARED_CHUNK = 200
 # A job that is no job: ``in_workers`` hands back every result before it reads the next job, so
 # that jobs read after it may depend on the results of those before (a merge's bases).
 BARRIER = ("barrier",)
@@ -112,28 +109,6 @@ def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
     """``items`` in lists of ``size`` (the last maybe shorter)."""
     todo = iter(items)
     while part := list(islice(todo, size)):
-        yield part
-
-
-def chunk_sizes(rows: int, workers: int) -> list[int]:
-    """Rows per chunk, in order, the last size for all that is left: at most SHARED_CHUNK, as
-    many chunks for each worker (1,000 rows over two workers: 167, not 200), and the last
-    round's halved, so that the workers finish close together (the chunk the merge waits for
-    at the end is a short one)."""
-    rounds = -(-rows // (workers * SHARED_CHUNK))
-    size = max(1, -(-rows // (workers * rounds)))
-    if size < 2 * CHUNK:
-        return [size]  # halves too short to pay for their documents
-    return [size] * ((rounds - 1) * workers) + [-(-size // 2)]
-
-
-def in_parts(items: Iterable[Any], sizes: list[int]) -> Iterator[list[Any]]:
-    """``items`` in lists of ``sizes``, the last size again for all that is left."""
-    todo = iter(items)
-    for size in chain(sizes, repeat(sizes[-1])):
-        part = list(islice(todo, size))
-        if not part:
-            return
         yield part
 
 

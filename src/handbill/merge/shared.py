@@ -22,6 +22,7 @@ from handbill.kit.material import Material
 from handbill.render.letters import letter_div, letter_pages, letters_html
 
 PT_PER_PX = 0.75
+SHARED_CHUNK = 200  # rows per overlay document: their pages are small, and share their bases
 
 
 @dataclass(frozen=True)
@@ -89,9 +90,7 @@ def shared_chunks(
         Chunk,
         Placing,
         batched,
-        chunk_sizes,
         either,
-        in_parts,
         in_workers,
         layout_chunk,
         place_probe,
@@ -137,7 +136,7 @@ def shared_chunks(
                 yield layout_chunk, run, work / f"{n:05d}.pdf", folder, overrides
             return
         number = 0
-        for part in in_parts(scan.rows(), chunk_sizes(scan.good, workers)):
+        for part in batched(scan.rows(), chunk_size(scan.good, workers)):
             own = {row.number: bases.get(group_key(plan, row.cells)) for row in part}
             own_bases = {n: base for n, base in own.items() if base is not None}
             if own_bases:
@@ -163,6 +162,13 @@ def shared_chunks(
         unkeyed.update(more)
         bases.update((wanted[number], base) for number, base in found if base is not None)
         refused[:] = [len(wanted) - len(bases)] if len(bases) < len(wanted) else []
+
+
+def chunk_size(rows: int, workers: int) -> int:
+    """Rows per chunk: at most SHARED_CHUNK, and as many chunks as make every worker's share
+    equal (1,000 rows over two workers: six of 167, not five of 200)."""
+    rounds = -(-rows // (workers * SHARED_CHUNK))
+    return max(1, -(-rows // (workers * rounds)))
 
 
 def _overlay_document(
