@@ -123,3 +123,20 @@ def test_the_stock_font_variables_are_checked_as_font_lists(kit_dir: Path) -> No
         (2, "font-family: 'Comic Sans MS' is not a font the kit has"),
         (1, "font-family: this list starts with 'sans-serif'"),
     ]
+
+
+def test_lists_come_by_kind_then_place_even_where_a_semicolon_is_missing() -> None:
+    """Each kind of declaration is read on its own: the font-family lists first, then the
+    stock variables', then the shorthands', each with its own line; one that runs on into
+    another for want of a semicolon hides neither."""
+    from handbill.kit.cssfonts import _values
+
+    assert _values(":root{--font-body: Unknown A}\np{font-family: Unknown B}") == [
+        (2, "Unknown B"),
+        (1, "Unknown A"),
+    ]
+    assert _values("p{font: 12px A\n font-family: sans-serif}") == [(2, "sans-serif")]
+    assert _values("p{--font-heading: A\n  font-family: serif; }") == [
+        (2, "serif"),
+        (1, "A\n  font-family: serif"),
+    ]

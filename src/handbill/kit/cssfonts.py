@@ -30,11 +30,10 @@ GENERIC_FAMILIES = GENERIC - {"inherit", "initial", "unset", "revert", "revert-l
 # CSS comments, and in templates Jinja's and HTML's: what they hold is never applied.
 _COMMENT = re.compile(r"/\*.*?\*/|\{#.*?#\}|<!--.*?-->", re.S)
 _IMPORTANT = re.compile(r"\s*!\s*important\s*$", re.I)
-# A list of families: ``font-family``, one of the custom properties handbill's stock stylesheets
-# set fonts with (a kit may set them too), or the ``font`` shorthand; found in one pass.
-_LISTS = re.compile(
-    r"(?<![\w-])(?:(font-family|--font-(?:body|heading|latin))|font)\s*:\s*([^;{}<>]+)", re.I
-)
+_FAMILY = re.compile(r"(?<![\w-])font-family\s*:\s*([^;{}<>]+)", re.I)
+# The custom properties handbill's stock stylesheets set fonts with: a kit may set them too.
+_STOCK_VARIABLE = re.compile(r"(?<![\w-])--font-(?:body|heading|latin)\s*:\s*([^;{}<>]+)", re.I)
+_SHORTHAND = re.compile(r"(?<![\w-])font\s*:\s*([^;{}<>]+)", re.I)
 # In the ``font`` shorthand the families come after the size (and an optional /line-height).
 _AFTER_SIZE = re.compile(
     r"(?:^|\s)[\d.]+(?:px|pt|pc|em|rem|ex|ch|%|mm|cm|in|q|vw|vh)(?:\s*/\s*[\w.%-]+)?\s+(.+)$", re.I
@@ -58,21 +57,21 @@ def _names(value: str) -> Iterator[str]:
 
 def _values(text: str) -> list[tuple[int, str]]:
     """(line, value) for every list of families the CSS (or HTML with CSS in it) gives: the
-    ``font-family`` and stock variables' ones first, then the shorthands'."""
-    lists: list[tuple[int, str]] = []
-    shorthands: list[tuple[int, str]] = []
-    line, counted = 1, 0
-    for match in _LISTS.finditer(text):
-        line += text.count("\n", counted, match.start())
-        counted = match.start()
-        value = _IMPORTANT.sub("", match.group(2).strip())
-        if match.group(1):
-            lists.append((line, value))
-            continue
-        after = _AFTER_SIZE.search(value)
-        if after is not None:  # else font: inherit, or a size given by a var(): no family
-            shorthands.append((line, after.group(1)))
-    return lists + shorthands
+    ``font-family`` ones, then the stock variables', then the shorthands'."""
+    found: list[tuple[int, str]] = []
+    for pattern, shorthand in ((_FAMILY, False), (_STOCK_VARIABLE, False), (_SHORTHAND, True)):
+        line, counted = 1, 0  # lines counted as the matches come, not from the start each time
+        for match in pattern.finditer(text):
+            line += text.count("\n", counted, match.start())
+            counted = match.start()
+            value = _IMPORTANT.sub("", match.group(1).strip())
+            if shorthand:
+                after = _AFTER_SIZE.search(value)
+                if after is None:
+                    continue  # font: inherit, or a size given by a var(): no family named
+                value = after.group(1)
+            found.append((line, value))
+    return found
 
 
 def _declarations(values: list[tuple[int, str]]) -> Iterator[tuple[int, str]]:
