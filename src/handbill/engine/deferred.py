@@ -89,7 +89,7 @@ class _Loader:
                 del fontTools.subset
 
 
-class _Finder:
+class _FontsFinder:
     """Finds WeasyPrint's PDF font module as usual, and gives it ``_Loader`` (on a tested
     WeasyPrint: what this relies on is that module's imports)."""
 
@@ -108,5 +108,5 @@ class _Finder:
 
 def install() -> None:
     """Have the next import of WeasyPrint leave these modules' imports to their first use."""
-    if _IMPORTER not in sys.modules and not any(isinstance(f, _Finder) for f in sys.meta_path):
-        sys.meta_path.insert(0, _Finder())
+    if _IMPORTER not in sys.modules and not any(isinstance(f, _FontsFinder) for f in sys.meta_path):
+        sys.meta_path.insert(0, _FontsFinder())
