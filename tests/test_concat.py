@@ -196,7 +196,7 @@ def test_objects_are_written_as_pypdf_writes_them() -> None:
     )
     for obj in (value, stream, bare, ArrayObject()):
         out: list[bytes] = []
-        _dump(obj, out)
+        _dump(obj, out, {})
         expected = io.BytesIO()
         obj.write_to_stream(expected)  # after: pypdf takes a stream's /Length out once written
         assert b"".join(out) == expected.getvalue()
