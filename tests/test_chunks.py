@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from handbill.merge.chunks import BARRIER, batched, in_workers, paused_collector
+from handbill.merge.chunks import BARRIER, batched, frozen_heap, in_workers, paused_collector
 
 
 def square(start: int, number: int) -> int:
@@ -60,6 +60,22 @@ def test_the_collector_is_paused_only_inside_the_block() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_merge_leaves_what_it_started_with_out_of_the_collectors_passes_then_undoes_it() -> None:
+    import gc
+
+    def worker_thresholds(*_: object) -> tuple[int, ...]:
+        return gc.get_threshold()
+
+    before, held = gc.get_threshold(), gc.get_freeze_count()
+    with pytest.raises(ValueError, match="bad row"), frozen_heap():
+        assert gc.get_freeze_count() > held  # what the process held as it began
+        assert gc.get_threshold() == (20000, 20, 20)
+        # Workers forked meanwhile collect as often as Python does by default.
+        assert list(in_workers(worker_thresholds, [(), ()], 2)) == [(700, 10, 10)] * 2
+        raise ValueError("bad row")
+    assert (gc.get_threshold(), gc.get_freeze_count()) == (before, held)
 
 
 def test_batched() -> None:

@@ -33,6 +33,7 @@ from handbill.merge.chunks import (
     Placing,
     batched,
     either,
+    frozen_heap,
     in_workers,
     layout_chunk,
     merge_title,
@@ -88,6 +89,20 @@ def merge(
 
     With ``skip_bad_rows`` false, any bad row stops the merge before anything is written.
     """
+    with frozen_heap():  # see chunks.py
+        return _merge(kit, material, table, out_dir, split, skip_bad_rows, jobs, overrides)
+
+
+def _merge(
+    kit: Kit,
+    material: Material,
+    table: Path,
+    out_dir: Path | None,
+    split: bool,
+    skip_bad_rows: bool,
+    jobs: int | None,
+    overrides: dict[str, str] | None,
+) -> MergeReport:
     started = time.perf_counter()
     overrides = dict(overrides or {})
     # The table is read through once to check every row; the steps after read it again, so
