@@ -78,6 +78,16 @@ def test_a_merge_leaves_what_it_started_with_out_of_the_collectors_passes_then_u
     assert (gc.get_threshold(), gc.get_freeze_count()) == (before, held)
 
 
+def test_a_workers_job_runs_with_the_collector_paused() -> None:
+    import gc
+
+    def collecting(*_: object) -> bool:
+        return gc.isenabled()
+
+    assert list(in_workers(collecting, [(), (), ()], 2)) == [False] * 3
+    assert gc.isenabled()  # in the process that started the workers
+
+
 def test_batched() -> None:
     assert list(batched(range(7), 3)) == [[0, 1, 2], [3, 4, 5], [6]]
     assert list(batched([], 3)) == []

@@ -141,7 +141,11 @@ def _init_worker(owner: int, function: Any, shared: tuple[Any, ...]) -> None:
 def _call(args: tuple[Any, ...]) -> Any:
     function, shared = _job
     try:
-        return function(*shared, *args)
+        # The job's garbage is collected once it is done (``_give_back``): the collector's
+        # passes while it runs, over objects that nearly all live to its end, cost a worker
+        # about 40 ms of a 1,000-letter merge, for 3-10 MB more at its peak (all processes).
+        with paused_collector():
+            return function(*shared, *args)
     finally:
         _give_back()
 
