@@ -1,7 +1,8 @@
 """Mail-merge benchmark: letter-to-mp merged over generated supporter tables of N rows.
 
 Used by bench/run.py (``--merge-rows 1000,10000``); prints wall time, letters/s and the peak
-RSS summed over all processes, and the time per letter relative to the smallest table.
+RSS summed over all processes, and the time per letter relative to the smallest table; with
+Typst installed, how long the merge of the smallest table takes against Typst's.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from statistics import median
 from typing import Any
 
 from measure import run
@@ -73,15 +75,10 @@ def merge_suite(repo: Path, sizes: list[int], jobs: list[str]) -> dict[str, Any]
             table = Path(temp) / f"supporters-{rows}.csv"
             supporters(repo, rows, table)
             tables.append(_merge(repo, table, Path(temp) / "out", rows, jobs))
-        if UNUSED_AT in sizes:
-            table = Path(temp) / f"supporters-{UNUSED_AT}-unused.csv"
-            supporters(repo, UNUSED_AT, table, unused=True)
-            results["unused_columns"] = _merge(repo, table, Path(temp) / "out", UNUSED_AT, jobs)
-            plain = next(t for t in tables if t["rows"] == UNUSED_AT)
-            results["unused_columns_time_ratio"] = round(
-                results["unused_columns"]["seconds"] / plain["seconds"], 3
-            )
-        results["typst"] = _typst(Path(temp) / f"supporters-{sizes[0]}.csv", sizes[0])
+            if rows == UNUSED_AT:
+                results.update(_unused(repo, table, Path(temp), jobs, tables[-1]))
+        smallest = Path(temp) / f"supporters-{sizes[0]}.csv"
+        results["typst"] = _versus_typst(repo, smallest, Path(temp) / "out", sizes[0], jobs)
     base = tables[0]["ms_per_letter"]
     for result in tables:
         result["per_letter_vs_smallest"] = round(result["ms_per_letter"] / base, 2)
@@ -94,10 +91,12 @@ def merge_suite(repo: Path, sizes: list[int], jobs: list[str]) -> dict[str, Any]
         )
     if "unused_columns" in results:
         extra = results["unused_columns"]
+        first = next(t for t in tables if t["rows"] == UNUSED_AT)["seconds"]
+        plain_times = f"{first:.1f} s, {results['plain_again_seconds']:.1f} s"
         print(
             f"merge {UNUSED_AT} rows with unused columns ({', '.join(UNUSED)}): "
-            f"{extra['seconds']:.1f} s, CPU {extra['cpu_seconds']:.1f} s: "
-            f"{results['unused_columns_time_ratio']}x the time without them"
+            f"{extra['seconds']:.1f} s, CPU {extra['cpu_seconds']:.1f} s, between two merges "
+            f"without them ({plain_times}): {results['unused_columns_time_ratio']}x their mean"
         )
     large = [t for t in tables if t["rows"] >= UNUSED_AT]
     if len(large) >= 2:
@@ -111,11 +110,14 @@ def merge_suite(repo: Path, sizes: list[int], jobs: list[str]) -> dict[str, Any]
             f"{results['memory_ratio']}x"
         )
     if results["typst"] is not None:
-        typst, smallest = results["typst"], tables[0]
-        results["typst_time_ratio"] = round(smallest["seconds"] / typst["seconds"], 2)
+        typst = results["typst"]
+        results["typst_time_ratio"] = round(typst["merge_seconds"] / typst["seconds"], 2)
         print(
-            f"typst, the same {smallest['rows']} letters: {typst['seconds']:.1f} s, CPU "
-            f"{typst['cpu_seconds']:.1f} s; the merge took {results['typst_time_ratio']}x its time"
+            f"typst, the same {sizes[0]} letters, {ROUNDS} times in turn with the merge: "
+            f"{typst['seconds']:.2f} s (CPU {typst['cpu_seconds']:.2f} s) against "
+            f"{typst['merge_seconds']:.2f} s (CPU {typst['merge_cpu_seconds']:.2f} s), medians: "
+            f"the merge took {results['typst_time_ratio']}x its time "
+            f"(round by round: {', '.join(f'{r}x' for r in typst['ratios'])})"
         )
     return results
 
@@ -123,13 +125,50 @@ def merge_suite(repo: Path, sizes: list[int], jobs: list[str]) -> dict[str, Any]
 UNUSED_AT = 10_000  # the table measured again with unused columns
 
 
-def _typst(table: Path, rows: int) -> dict[str, Any] | None:
-    """The same letters typeset by Typst (bench/typst_letter.py), if it is installed."""
+def _unused(
+    repo: Path, plain_table: Path, temp: Path, jobs: list[str], plain: dict[str, Any]
+) -> dict[str, Any]:
+    """The table with unused columns, merged between two merges of the plain table (``plain``,
+    then once more), its time against their mean: the machine's speed drifts over minutes
+    (after the 50,000 rows the same merge took a fifth longer), and so a drift cancels out."""
+    table = temp / f"supporters-{UNUSED_AT}-unused.csv"
+    supporters(repo, UNUSED_AT, table, unused=True)
+    unused = _merge(repo, table, temp / "out", UNUSED_AT, jobs)
+    again = _merge(repo, plain_table, temp / "out", UNUSED_AT, jobs)
+    mean = (plain["seconds"] + again["seconds"]) / 2
+    return {
+        "unused_columns": unused,
+        "plain_again_seconds": again["seconds"],
+        "unused_columns_time_ratio": round(unused["seconds"] / mean, 3),
+    }
+
+
+# Typst and the merge of the smallest table, timed in turn this many times: on a machine whose
+# speed comes and goes, one run of each gave ratios from 1.45x to 2.2x within minutes.
+ROUNDS = 5
+
+
+def _versus_typst(
+    repo: Path, table: Path, out: Path, rows: int, jobs: list[str]
+) -> dict[str, Any] | None:
+    """The same letters typeset by Typst (bench/typst_letter.py), if it is installed, and
+    merged by handbill, in turn: each one's median time and CPU time, and each round's ratio."""
     if importlib.util.find_spec("typst") is None:
         print("typst: not installed (.venv/bin/pip install typst); no comparison")
         return None
+    script = str(Path(__file__).resolve().parent / "typst_letter.py")
+    typst, merged = [], []
     with tempfile.TemporaryDirectory() as temp:
-        script = str(Path(__file__).resolve().parent / "typst_letter.py")
-        measured = run([sys.executable, script, str(table), str(Path(temp) / "letters.pdf")])
-    assert int(measured.stdout) == rows, measured.stdout
-    return {"seconds": round(measured.seconds, 2), "cpu_seconds": measured.cpu_seconds}
+        for _ in range(ROUNDS):
+            measured = run([sys.executable, script, str(table), str(Path(temp) / "letters.pdf")])
+            assert int(measured.stdout) == rows, measured.stdout
+            typst.append(measured)
+            merged.append(_merge(repo, table, out, rows, jobs))
+    return {
+        "rounds": ROUNDS,
+        "seconds": round(median(m.seconds for m in typst), 2),
+        "cpu_seconds": round(median(m.cpu_seconds for m in typst), 2),
+        "merge_seconds": median(m["seconds"] for m in merged),
+        "merge_cpu_seconds": median(m["cpu_seconds"] for m in merged),
+        "ratios": [round(m["seconds"] / t.seconds, 2) for t, m in zip(typst, merged, strict=True)],
+    }

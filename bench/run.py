@@ -10,7 +10,8 @@ over them (workers included), sampled every 20 ms. The merge step times
 `handbill build letter-to-mp --merge` on generated supporter tables (see bench/merge.py): with
 10,000 rows, also with four columns the letter never prints; from 10,000 rows to the largest,
 how peak memory grows; and, where the ``typst`` package is installed, Typst typesetting the
-smallest table's letters (bench/typst_letter.py).
+smallest table's letters (bench/typst_letter.py), five times in turn with the merge of that
+table (medians, and each round's ratio).
 """
 
 from __future__ import annotations

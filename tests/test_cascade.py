@@ -99,3 +99,75 @@ def test_careful_selectors_are_those_that_look_beyond_ancestors() -> None:
     kept += sorted(entry[2] for entry in careful.other_selectors)
     # Orders 4 to 9 (the sibling, position, text, child, row number and fieldset selectors).
     assert sorted(kept) == [4, 5, 6, 7, 8, 9]
+
+
+# List items draw a ::marker, footnotes a ::footnote-call and ::footnote-marker: the styles
+# computed only when asked for (engine/cascade.py's _Computed) must be WeasyPrint's.
+NOTES = """
+li::marker { color: rgb(200, 0, 0); }
+.row li:nth-child(2)::marker { color: rgb(0, 200, 0); }
+.note { float: footnote; }
+::footnote-call { color: rgb(0, 0, 200); }
+.note::footnote-marker { font-weight: 700; }
+"""
+PSEUDO = (None, "before", "after", "marker", "footnote-call", "footnote-marker")
+
+
+def _pseudo_styles(init: Any, monkeypatch: pytest.MonkeyPatch) -> tuple[list[Any], bytes]:
+    row = (
+        '<div class="row"><ol><li>One</li><li>Two</li></ol>'
+        '<p>Text<span class="note">N</span></p></div>'
+    )
+    html = HTML(string=f"<html><body>{row * 4}</body></html>")
+    monkeypatch.setattr(wcss.StyleFor, "__init__", init)
+    sheets = [CSS(string=NOTES)]
+    style_for = wcss.get_all_computed_styles(html, user_stylesheets=sheets)
+    found = []
+    for element in html.etree_element.iter():
+        for pseudo in PSEUDO:
+            style = style_for(element, pseudo)
+            values = None if style is None else tuple(_value(style[p]) for p in PROPERTIES)
+            found.append((element.tag, pseudo, values))
+    page = html.render(stylesheets=sheets).pages[0]
+    return found, repr(_boxes(page._page_box)).encode()
+
+
+def _boxes(box: Any) -> list[Any]:
+    """Every box's kind, place, size and text: what the page draws."""
+    found = [(type(box).__name__, box.position_x, box.position_y, box.width, box.height)]
+    found += [getattr(box, "text", "")]
+    for child in getattr(box, "children", ()):
+        found += _boxes(child)
+    return found
+
+
+def test_pseudo_elements_computed_when_asked_for_are_weasyprints(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ours, our_boxes = _pseudo_styles(cascade.style_for_init, monkeypatch)
+    theirs, their_boxes = _pseudo_styles(cascade.WEASYPRINT_INIT, monkeypatch)
+    assert ours == theirs and our_boxes == their_boxes
+    colours = {values[0] for tag, pseudo, values in ours if pseudo == "marker" and values}
+    assert {"rgb(200, 0, 0)", "rgb(0, 200, 0)"} <= colours
+    assert ("span", "footnote-call", None) not in ours  # the call is the span's, and styled
+    calls = [values for tag, pseudo, values in ours if tag == "span" and pseudo == "footnote-call"]
+    assert calls and calls[0] is not None and calls[0][0] == "rgb(0, 0, 200)"
+
+
+def test_pseudo_elements_never_asked_for_are_never_computed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    made: list[Any] = []
+    compute = wcss.StyleFor.set_computed_styles
+
+    def counted(self: Any, element: Any, *args: Any, **kwargs: Any) -> None:
+        made.append(kwargs.get("pseudo_type"))
+        compute(self, element, *args, **kwargs)
+
+    monkeypatch.setattr(wcss.StyleFor, "set_computed_styles", counted)
+    html = HTML(string="<html><body><p>One</p><p>Two</p></body></html>")
+    monkeypatch.setattr(wcss.StyleFor, "__init__", cascade.style_for_init)
+    style_for = wcss.get_all_computed_styles(html)
+    assert not any(made)  # the elements' own styles only
+    body = next(e for e in html.etree_element.iter() if e.tag == "body")
+    assert style_for(body, "marker") is not None and made.count("marker") == 1

@@ -110,7 +110,7 @@ def style_for_init(
 ) -> None:  # fmt: skip
     """WeasyPrint 70's ``StyleFor.__init__``, with the cascade of alike elements shared."""
     cascaded_styles: dict[tuple[Any, Any], dict[str, Any]] = {}
-    computed_styles: dict[tuple[Any, Any], Any] = {}
+    computed_styles = _Computed(self)
     self._cascaded_styles, self._computed_styles = cascaded_styles, computed_styles
     self.initial_page_sizes = {"box": None, "area": None}
     self._sheets = sheets
@@ -178,13 +178,63 @@ def style_for_init(
             etree_element, parent, html, target_collector,
         )  # fmt: skip
 
-    for element, pseudo_type in cascaded_styles:
-        if pseudo_type:
+    for (element, pseudo_type), cascaded in cascaded_styles.items():
+        if not pseudo_type:
+            continue
+        if "anchor" in cascaded:  # its anchor is collected now, before the layout, as WeasyPrint's
             self.set_computed_styles(
                 element, pseudo_type=pseudo_type, root=html.etree_element, parent=element,
                 base_url=html.base_url, target_collector=target_collector,
             )  # fmt: skip
+        else:
+            computed_styles.pending[element, pseudo_type] = cascaded
+    computed_styles.root, computed_styles.base_url = html.etree_element, html.base_url
     self._cascaded_styles.clear()
+
+
+class _Computed(dict[tuple[Any, Any], Any]):
+    """The computed styles, a pseudo-element's worked out when it is first asked for.
+
+    Every element has cascaded styles for six pseudo-elements (``::marker``,
+    ``::footnote-call``...), from the user-agent stylesheet's rules for all elements, and
+    WeasyPrint computes all six, though only list items draw a marker and only footnotes a
+    call: about four in five of a merge's sign-off styles, never read. Each is computed here
+    as WeasyPrint would have, from the same cascade and parent, at its first lookup. One whose
+    cascade sets an ``anchor`` is computed at once, so that the anchor is known before layout.
+    """
+
+    def __init__(self, style_for: Any) -> None:
+        super().__init__()
+        self.style_for = style_for
+        self.pending: dict[tuple[Any, Any], dict[str, Any]] = {}
+        self.root: Any = None
+        self.base_url: Any = None
+
+    def _compute(self, key: tuple[Any, Any]) -> None:
+        element, pseudo_type = key
+        cascaded = self.style_for.get_cascaded_styles()
+        cascaded[key] = self.pending.pop(key)
+        try:
+            self.style_for.set_computed_styles(
+                element, pseudo_type=pseudo_type, root=self.root, parent=element,
+                base_url=self.base_url,
+            )  # fmt: skip
+        finally:
+            del cascaded[key]
+
+    def get(self, key: tuple[Any, Any], default: Any = None) -> Any:
+        if key in self.pending:
+            self._compute(key)
+        return super().get(key, default)
+
+    def __missing__(self, key: tuple[Any, Any]) -> Any:
+        if key not in self.pending:
+            raise KeyError(key)
+        self._compute(key)
+        return super().__getitem__(key)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.pending or super().__contains__(key)
 
 
 def _computed(
