@@ -1,0 +1,261 @@
+"""A PDF reader for the joiner that parses plain objects with one regular expression.
+
+Joining a merge's chunks (concat.py) reads every object the letters' pages use: about four a
+letter, each a small dictionary written by handbill (a page, its content stream, the form of
+its sign-off). pypdf reads them a byte at a time, in Python: over half of joining's time, and
+the join of the last chunks is time the whole merge waits for. Here an object stored plainly
+in the file (not in an object stream) is tokenised by one regular expression and made into
+the same pypdf objects pypdf's own parser makes: dictionaries, arrays, names, numbers,
+references, booleans, null and streams. Anything else (a string, a comment, a name with
+``#`` escapes, a stream whose end is not where its /Length says, an encrypted file, an
+object in an object stream) is left to pypdf, as is every object that does not parse
+cleanly: the result is pypdf's either way (tests/test_plainobjects.py compares them).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+from pypdf import PdfReader
+from pypdf._configuration import get_configuration
+from pypdf._utils import read_non_whitespace
+from pypdf.generic import (
+    ArrayObject,
+    BooleanObject,
+    DictionaryObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+    NullObject,
+    NumberObject,
+    StreamObject,
+    read_object,
+)
+
+_WS = rb"[\x00\t\n\x0c\r ]"  # pypdf's whitespace
+_HEADER = re.compile(_WS + rb"*(\d+)" + _WS + rb"+(\d+)" + _WS + rb"+obj" + _WS + rb"*")
+# pypdf's own patterns: a reference is "N G R" followed by anything but a letter; a number is
+# a run of digits, signs and points; a name runs to whitespace or a delimiter.
+_TOKEN = re.compile(
+    _WS
+    + rb"*(?:(?P<ref>(?P<num_>\d+)\s+(?P<gen>\d+)\s+R)(?![a-zA-Z])"
+    + rb"|(?P<num>[+\-.0-9]+)"
+    + rb"|(?P<name>/[^\s()<>\[\]{}/%]*)"
+    + rb"|(?P<open><<|\[)"
+    + rb"|(?P<close>>>|\])"
+    + rb"|(?P<word>true|false|null)(?![a-zA-Z])"
+    + rb"|(?P<stream>stream)"
+    + rb")"
+)
+_STREAM_START = re.compile(rb" *(\r\n|\n|\r)")
+_ENDSTREAM = re.compile(_WS + rb"*endstream")
+_PEEK = 20  # pypdf looks this far ahead of a number for " G R" and a byte after it
+
+
+class PlainObjectsReader(PdfReader):
+    """pypdf's reader, with plainly stored objects parsed as described above."""
+
+    _plain: tuple[Any, bytes] | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Each object stream's data and where its objects start, or None (left to pypdf).
+        self._object_streams: dict[int, tuple[bytes, dict[int, int]] | None] = {}
+        super().__init__(*args, **kwargs)
+
+    def get_object(self, indirect_reference: int | IndirectObject) -> Any:
+        if isinstance(indirect_reference, int):
+            indirect_reference = IndirectObject(indirect_reference, 0, self)
+        generation, idnum = indirect_reference.generation, indirect_reference.idnum
+        if (generation, idnum) in self.resolved_objects:
+            return self.resolved_objects[generation, idnum]
+        start = self.xref.get(generation, {}).get(idnum)
+        if (
+            start is None
+            or self._encryption is not None
+            or (generation == 0 and idnum in self.xref_objStm)
+            or self.xref_free_entry.get(generation, {}).get(idnum, False)
+        ):
+            return super().get_object(indirect_reference)
+        data = self._data_of(self.stream)
+        found = None if data is None else _parse(self, data, start, idnum, generation)
+        if found is None:
+            return super().get_object(indirect_reference)
+        return self.cache_indirect_object(generation, idnum, found)
+
+    def _get_object_from_stream(self, indirect_reference: IndirectObject) -> Any:
+        """One object of an object stream: pypdf parses all of the stream's objects when one
+        is asked for (the 167 pages of a merge chunk's sign-offs, for one font), a third of
+        joining's time; here only the one asked for is parsed."""
+        idnum = indirect_reference.idnum
+        stream_number = self.xref_objStm[idnum][0]
+        index = self._object_streams.get(stream_number)
+        if index is None:
+            index = self._object_streams[stream_number] = _object_stream(
+                self.get_object(stream_number)
+            )
+        if index is None or idnum not in index[1]:
+            return super()._get_object_from_stream(indirect_reference)
+        data, start = index[0], index[1][idnum]
+        found = _value(self, data, start, streams=False)
+        if found is None:  # a string, say: pypdf's parser, on this object alone
+            try:
+                found = read_object(_at(data, start), self)
+            except Exception:  # pypdf's own handling, warnings and all
+                return super()._get_object_from_stream(indirect_reference)
+        return self.cache_indirect_object(0, idnum, found)
+
+    def read_object_header(self, stream: Any) -> tuple[int, int]:
+        """pypdf's, for a plain header ("12 0 obj"): pypdf reads every object's header as it
+        opens a file, to check its cross-reference table, and that was a fifth of joining."""
+        data = self._data_of(stream)
+        header = None if data is None else _HEADER.match(data, stream.tell())
+        if header is None:
+            found: tuple[int, int] = super().read_object_header(stream)
+            return found
+        stream.seek(header.end())
+        return int(header[1]), int(header[2])
+
+    def _data_of(self, stream: Any) -> bytes | None:
+        """The bytes of the file being read (pypdf reads a file into memory), kept."""
+        if self._plain is None or self._plain[0] is not stream:
+            if not isinstance(stream, io.BytesIO):
+                return None
+            self._plain = (stream, stream.getvalue())
+        return self._plain[1]
+
+
+def _parse(pdf: Any, data: bytes, start: int, idnum: int, generation: int) -> Any:
+    """Object ``idnum`` at ``start`` in ``data``, as pypdf reads it; None to leave it to pypdf."""
+    header = _HEADER.match(data, start)
+    if header is None or (int(header[1]), int(header[2])) != (idnum, generation):
+        return None
+    return _value(pdf, data, header.end(), streams=True)
+
+
+def _value(pdf: Any, data: bytes, pos: int, streams: bool) -> Any:
+    """The value at ``pos`` in ``data`` (with ``streams``, a stream too), or None."""
+    stack: list[Any] = []  # open containers: [kind, items]
+    while True:
+        token = _TOKEN.match(data, pos)
+        if token is None:
+            return None
+        pos = token.end()
+        kind = token.lastgroup
+        if kind == "open":
+            stack.append([token["open"], []])
+            continue
+        if kind == "ref":
+            if token.end() - token.start("ref") >= _PEEK:
+                return None
+            value: Any = IndirectObject(int(token["num_"]), int(token["gen"]), pdf)
+        elif kind == "num":
+            value = _number(token["num"])
+            if value is None:
+                return None
+        elif kind == "name":
+            name = token["name"]
+            if b"#" in name or not name.isascii():
+                return None  # escapes and other encodings: pypdf's rules
+            value = NameObject(name.decode())
+        elif kind == "word":
+            word = token["word"]
+            value = NullObject() if word == b"null" else BooleanObject(word == b"true")
+        elif kind == "close":
+            if not stack or (stack[-1][0] == b"[") != (token["close"] == b"]"):
+                return None
+            opened, items = stack.pop()
+            value = _array(items) if opened == b"[" else _dictionary(items)
+            if value is None:
+                return None
+        else:
+            return None  # "stream" out of place (it is read after a dictionary, below)
+        if stack:
+            stack[-1][1].append(value)
+            continue
+        if isinstance(value, DictionaryObject):
+            after = _TOKEN.match(data, pos)
+            if after is not None and after.lastgroup == "stream":
+                return _stream(pdf, data, after.end(), value) if streams else None
+        return value
+
+
+def _at(data: bytes, start: int) -> io.BytesIO:
+    """``data`` to read from its first non-blank byte at or after ``start``, as pypdf does."""
+    stream = io.BytesIO(data)
+    stream.seek(start)
+    read_non_whitespace(stream)
+    stream.seek(-1, 1)
+    return stream
+
+
+_PAIR = re.compile(_WS + rb"*(\d+)" + _WS + rb"+(\d+)")
+
+
+def _object_stream(stream: Any) -> tuple[bytes, dict[int, int]] | None:
+    """An object stream's data and where each of its objects starts in it; None where pypdf
+    would warn or refuse (a header out of order or out of bounds), to leave it to pypdf."""
+    n, first = stream.get("/N"), stream.get("/First")
+    if stream.get("/Type") != "/ObjStm" or type(n) is not NumberObject:
+        return None
+    if type(first) is not NumberObject:
+        return None
+    data = stream.get_data()
+    if n < 0 or not 0 <= first <= len(data) or n > len(data) // 3:
+        return None
+    starts: dict[int, int] = {}
+    pos, last = 0, -1
+    for _ in range(n):
+        pair = _PAIR.match(data, pos)
+        if pair is None:
+            return None
+        number, offset = int(pair[1]), int(pair[2])
+        if offset <= last or first + offset > len(data) or number in starts:
+            return None
+        starts[number], pos, last = first + offset, pair.end(), offset
+    return data, starts
+
+
+def _number(text: bytes) -> Any:
+    try:
+        return FloatObject(text) if b"." in text else NumberObject(text)
+    except ValueError:
+        return None
+
+
+def _array(items: list[Any]) -> Any:
+    if len(items) > get_configuration().array_maximum_element_count:
+        return None  # pypdf refuses it
+    return ArrayObject(items)
+
+
+def _dictionary(items: list[Any]) -> Any:
+    if len(items) % 2 or len(items) // 2 > get_configuration().dictionary_maximum_element_count:
+        return None
+    keys = items[0::2]
+    if not all(type(key) is NameObject for key in keys) or len(set(keys)) != len(keys):
+        return None  # pypdf warns, or drops entries: its rules
+    found = DictionaryObject()
+    found.update(zip(keys, items[1::2], strict=True))
+    return found
+
+
+def _stream(pdf: Any, data: bytes, pos: int, dictionary: DictionaryObject) -> Any:
+    """The stream whose dictionary is ``dictionary`` and whose keyword ends at ``pos``."""
+    eol = _STREAM_START.match(data, pos)
+    length = dictionary.get("/Length")
+    if isinstance(length, IndirectObject):
+        length = pdf.get_object(length)
+    if eol is None or type(length) is not NumberObject or length < 0:
+        return None
+    if length > get_configuration().maximum_declared_stream_length:
+        return None  # pypdf refuses it
+    begin = eol.end()
+    end = begin + int(length)
+    if _ENDSTREAM.match(data, end) is None:
+        return None
+    made: StreamObject = StreamObject.initialize_from_dictionary(
+        {**dictionary, "__streamdata__": data[begin:end]}
+    )
+    return made
