@@ -80,14 +80,16 @@ EDGES = [
     b"42",
     b"<</Tight/Name/N 1 0 R/X[1 2]>>",
     b"<< /R 12 0 Rx >>",  # not a reference
+    b"[" * 70 + b"]" * 70,  # nested deeper than parsed here
 ]
 
 
 def test_objects_come_out_as_pypdfs() -> None:
     expected, found, left = _both(_pdf([*EDGES[:7], b"5", *EDGES[7:]]))
     assert found == expected
-    # The strings, escapes, comments, repeated keys and the short stream were left to pypdf.
-    assert left == 5
+    # The strings, escapes, comments, repeated keys, the short stream, the word that is not a
+    # reference's R and the deep nesting were left to pypdf.
+    assert left == 6
 
 
 def test_a_joined_pdf_is_read_as_pypdf_reads_it(tmp_path: Path) -> None:

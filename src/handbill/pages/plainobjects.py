@@ -51,6 +51,7 @@ _TOKEN = re.compile(
 )
 _STREAM_START = re.compile(rb" *(\r\n|\n|\r)")
 _ENDSTREAM = re.compile(_WS + rb"*endstream")
+_DEPTH = 64  # nesting of arrays and dictionaries parsed here; deeper is left to pypdf
 _PEEK = 20  # pypdf looks this far ahead of a number for " G R" and a byte after it
 
 
@@ -144,6 +145,8 @@ def _value(pdf: Any, data: bytes, pos: int, streams: bool) -> Any:
         pos = token.end()
         kind = token.lastgroup
         if kind == "open":
+            if len(stack) >= _DEPTH:
+                return None  # pypdf's parser recurses: its own limits and errors
             stack.append([token["open"], []])
             continue
         if kind == "ref":
