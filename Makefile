@@ -53,7 +53,7 @@ LOWEST_PYTHON ?= $(or $(firstword $(shell for p in $(PYTHON_310); do \
 # bytes (weasyprint), home sheets' pixels (pypdfium2), the wheel (hatchling), merged letters' and
 # Urdu text read back (pypdf).
 LOWEST_TESTS := tests/test_cli.py tests/test_linecache.py tests/test_incremental.py \
-	tests/test_packaging.py tests/test_merge.py \
+	tests/test_packaging.py tests/test_merge.py tests/test_plainobjects.py \
 	tests/test_languages.py::test_urdu_pdf_text_is_urdu_and_keeps_names_and_addresses
 
 test-lowest: test-env

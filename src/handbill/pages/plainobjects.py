@@ -227,14 +227,18 @@ def _number(text: bytes) -> Any:
         return None
 
 
+def _over(count: int, limit: str) -> bool:
+    """Whether ``count`` is over pypdf's ``limit`` (pypdf refuses it), where pypdf has one."""
+    most = getattr(get_configuration(), limit, None)  # pypdf 6.20 has no element limits
+    return most is not None and count > most
+
+
 def _array(items: list[Any]) -> Any:
-    if len(items) > get_configuration().array_maximum_element_count:
-        return None  # pypdf refuses it
-    return ArrayObject(items)
+    return None if _over(len(items), "array_maximum_element_count") else ArrayObject(items)
 
 
 def _dictionary(items: list[Any]) -> Any:
-    if len(items) % 2 or len(items) // 2 > get_configuration().dictionary_maximum_element_count:
+    if len(items) % 2 or _over(len(items) // 2, "dictionary_maximum_element_count"):
         return None
     keys = items[0::2]
     if not all(type(key) is NameObject for key in keys) or len(set(keys)) != len(keys):
@@ -252,8 +256,8 @@ def _stream(pdf: Any, data: bytes, pos: int, dictionary: DictionaryObject) -> An
         length = pdf.get_object(length)
     if eol is None or type(length) is not NumberObject or length < 0:
         return None
-    if length > get_configuration().maximum_declared_stream_length:
-        return None  # pypdf refuses it
+    if _over(length, "maximum_declared_stream_length"):
+        return None
     begin = eol.end()
     end = begin + int(length)
     if _ENDSTREAM.match(data, end) is None:
