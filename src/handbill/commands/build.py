@@ -163,7 +163,6 @@ def build(
     # Imported only now: a rebuild with nothing to do is answered without them (importing them
     # took twice as long as the whole answer does).
     from handbill.build.jobs import Options, jobs_for
-    from handbill.build.runner import build as build_kit
     from handbill.kit.loader import buildable, check_settings, load_kit
 
     options = Options(mode, marks, greyscale, keep_html, pdf_x and pdf_x.lower())
@@ -183,6 +182,8 @@ def build(
         return
     if split:
         raise click.UsageError("--split only works with --merge CSV")
+    from handbill.build.runner import build as build_kit  # a merge does without it
+
     chosen, _, _ = buildable(kit, kit.select(names, language))
     check_settings(kit, chosen, overrides)
     count = len(jobs_for(kit, chosen, group))
