@@ -171,3 +171,21 @@ def test_pseudo_elements_never_asked_for_are_never_computed(
     assert not any(made)  # the elements' own styles only
     body = next(e for e in html.etree_element.iter() if e.tag == "body")
     assert style_for(body, "marker") is not None and made.count("marker") == 1
+
+
+@pytest.mark.parametrize(
+    "css",
+    [
+        'p::before { content: "X"; display: table-cell; margin: 0 40px; }',
+        'p::after { content: "Z"; display: table; border-collapse: collapse; padding: 20px; }',
+    ],
+)
+def test_pseudo_elements_laid_out_as_table_parts_are_weasyprints(
+    css: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def boxes(init: Any) -> list[Any]:
+        monkeypatch.setattr(wcss.StyleFor, "__init__", init)
+        html = HTML(string="<p>Hello</p>")
+        return _boxes(html.render(stylesheets=[CSS(string=css)]).pages[0]._page_box)
+
+    assert boxes(cascade.style_for_init) == boxes(cascade.WEASYPRINT_INIT)

@@ -68,14 +68,31 @@ def test_a_merge_leaves_what_it_started_with_out_of_the_collectors_passes_then_u
     def worker_thresholds(*_: object) -> tuple[int, ...]:
         return gc.get_threshold()
 
-    before, held = gc.get_threshold(), gc.get_freeze_count()
+    before = gc.get_threshold()
+    assert gc.get_freeze_count() == 0  # as a process starts
     with pytest.raises(ValueError, match="bad row"), frozen_heap():
-        assert gc.get_freeze_count() > held  # what the process held as it began
+        assert gc.get_freeze_count() > 0  # what the process held as it began
         assert gc.get_threshold() == (20000, 20, 20)
+        with frozen_heap():  # another merge meanwhile (a thread): nothing undone as it ends
+            pass
+        assert gc.get_freeze_count() > 0 and gc.get_threshold() == (20000, 20, 20)
         # Workers forked meanwhile collect as often as Python does by default.
         assert list(in_workers(worker_thresholds, [(), ()], 2)) == [(700, 10, 10)] * 2
         raise ValueError("bad row")
-    assert (gc.get_threshold(), gc.get_freeze_count()) == (before, held)
+    assert (gc.get_threshold(), gc.get_freeze_count()) == (before, 0)
+
+
+def test_objects_frozen_before_a_merge_stay_frozen_after_it() -> None:
+    import gc
+
+    gc.freeze()
+    try:
+        held = gc.get_freeze_count()
+        with frozen_heap():
+            pass
+        assert gc.get_freeze_count() == held
+    finally:
+        gc.unfreeze()
 
 
 def test_a_workers_job_runs_with_the_collector_paused() -> None:

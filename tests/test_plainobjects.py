@@ -126,3 +126,85 @@ def test_objects_in_object_streams_are_read_one_at_a_time_as_pypdf_reads_them() 
     expected, found, left = _both(data)
     assert found == expected
     assert left == 0  # none parsed whole: each object alone, by pypdf's parser if need be
+
+
+def _with_object_stream(objects: list[bytes], data: bytes | None = None, first: int = 0) -> bytes:
+    """A PDF whose object 1 is a catalog and whose objects 10, 11, ... are ``objects`` in an
+    object stream (or the stream's own ``data``, with ``first``), with an xref stream."""
+    if data is None:
+        header, body, at = [], b"", 0
+        for number, text in enumerate(objects, 10):
+            header.append(b"%d %d" % (number, at))
+            body += text + b" "
+            at += len(text) + 1
+        prefix = b" ".join(header) + b" "
+        data, first = prefix + body, len(prefix)
+    out = io.BytesIO()
+    out.write(b"%PDF-1.7\n")
+    catalog = out.tell()
+    out.write(b"1 0 obj\n<< /Type /Catalog >>\nendobj\n")
+    stream = out.tell()
+    out.write(
+        b"2 0 obj\n<< /Type /ObjStm /N %d /First %d /Length %d >>\nstream\n"
+        % (len(objects), first, len(data))
+    )
+    out.write(data + b"\nendstream\nendobj\n")
+    rows = [b"\x00\x00\x00\xff\xff", b"\x01" + catalog.to_bytes(2, "big") + b"\x00\x00"]
+    rows.append(b"\x01" + stream.to_bytes(2, "big") + b"\x00\x00")
+    xref = out.tell()
+    rows += [b"\x01" + xref.to_bytes(2, "big") + b"\x00\x00"] + [b"\x00" * 5] * 6
+    rows += [b"\x02\x00\x02" + index.to_bytes(2, "big") for index in range(len(objects))]
+    table = b"".join(rows)
+    out.write(
+        b"3 0 obj\n<< /Type /XRef /Size %d /W [1 2 2] /Root 1 0 R /Length %d >>\nstream\n"
+        % (len(rows), len(table))
+    )
+    out.write(table + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % xref)
+    return out.getvalue()
+
+
+def _outcome(reader: Any, data: bytes, numbers: list[int]) -> list[Any]:
+    """What reading each of ``numbers`` gives: its shape, or the kind of error."""
+    found = []
+    opened = reader(io.BytesIO(data), strict=False)
+    for number in numbers:
+        try:
+            found.append(_shape(opened.get_object(number)))
+        except Exception as exc:  # the error is the outcome compared
+            found.append(type(exc).__name__)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("data", "numbers"),
+    [
+        (_with_object_stream([b"<< /A 1 >>", b"<< /B 2 >>"]), [10, 11]),
+        (_with_object_stream([b"<< /A (text) >>", b"[1 2]"]), [10, 11]),  # a string
+        (_with_object_stream([b"<< /A 1 >>", b"1 0 R"]), [11, 10]),  # "R" at the very end
+        (_with_object_stream([b"-1.5,"]), [10]),  # pypdf's numbers take commas
+        (_with_object_stream([b"0"], data=b"10 3-7 42", first=4), [10]),  # an offset "3-7"
+        (_pdf([b"<< /Type /Catalog >>", b"1,5"]), [2]),
+        (_pdf([b"<< /Type /Catalog >>", b"<< /A /" + b"x" * 4100 + b" >>"]), [2]),  # long name
+        (_pdf([b"<< /Type /Catalog >>", b"[" + b"1" * 50 + b"]"]), [2]),  # long number
+        (_pdf([b"<< /Type /Catalog >>", b"<< /Length 2 0 R >>\nstream\nab\nendstream"]), [2]),
+    ],
+)
+def test_odd_and_damaged_objects_come_out_as_pypdfs(data: bytes, numbers: list[int]) -> None:
+    assert _outcome(PlainObjectsReader, data, numbers) == _outcome(PdfReader, data, numbers)
+
+
+def test_a_container_over_pypdfs_limit_is_refused_as_pypdf_refuses_it() -> None:
+    from pypdf._configuration import get_configuration
+
+    most = getattr(get_configuration(), "array_maximum_element_count", 100_000)
+    data = _pdf([b"<< /Type /Catalog >>", b"[" + b"0 " * (most + 1) + b"]"])
+    assert _outcome(PlainObjectsReader, data, [2]) == _outcome(PdfReader, data, [2])
+
+
+def test_a_damaged_object_of_an_object_stream_leaves_the_others_readable() -> None:
+    data = _with_object_stream([b"<< /A 1 >>", b"x"])
+    # pypdf reads the whole stream and refuses every object in it; read one at a time, the
+    # good one is read, and the damaged one is pypdf's error still.
+    assert _outcome(PdfReader, data, [10, 11]) == ["PdfReadError", "PdfReadError"]
+    ours = _outcome(PlainObjectsReader, data, [10, 11])
+    assert ours[0][0] == "DictionaryObject" and ours[1] == "PdfReadError"

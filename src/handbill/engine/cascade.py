@@ -189,6 +189,7 @@ def style_for_init(
         else:
             computed_styles.pending[element, pseudo_type] = cascaded
     computed_styles.root, computed_styles.base_url = html.etree_element, html.base_url
+    computed_styles.target_collector = target_collector
     self._cascaded_styles.clear()
 
 
@@ -201,6 +202,10 @@ class _Computed(dict[tuple[Any, Any], Any]):
     call: about four in five of a merge's sign-off styles, never read. Each is computed here
     as WeasyPrint would have, from the same cascade and parent, at its first lookup. One whose
     cascade sets an ``anchor`` is computed at once, so that the anchor is known before layout.
+    Each is made as WeasyPrint makes it, with the document's target collector: WeasyPrint then
+    reads its ``anchor`` at once, and a style holding no value yet would read as false where
+    WeasyPrint tests it (``StyleFor.__call__``: a table part's margins are zeroed only in a
+    style that reads as true).
     """
 
     def __init__(self, style_for: Any) -> None:
@@ -209,6 +214,7 @@ class _Computed(dict[tuple[Any, Any], Any]):
         self.pending: dict[tuple[Any, Any], dict[str, Any]] = {}
         self.root: Any = None
         self.base_url: Any = None
+        self.target_collector: Any = None
 
     def _compute(self, key: tuple[Any, Any]) -> None:
         element, pseudo_type = key
@@ -217,7 +223,7 @@ class _Computed(dict[tuple[Any, Any], Any]):
         try:
             self.style_for.set_computed_styles(
                 element, pseudo_type=pseudo_type, root=self.root, parent=element,
-                base_url=self.base_url,
+                base_url=self.base_url, target_collector=self.target_collector,
             )  # fmt: skip
         finally:
             del cascaded[key]

@@ -140,14 +140,18 @@ def _init_worker(owner: int, function: Any, shared: tuple[Any, ...]) -> None:
 
 def _call(args: tuple[Any, ...]) -> Any:
     function, shared = _job
+    done = False
     try:
         # The job's garbage is collected once it is done (``_give_back``): the collector's
         # passes while it runs, over objects that nearly all live to its end, cost a worker
         # about 40 ms of a 1,000-letter merge, for 3-10 MB more at its peak (all processes).
         with paused_collector():
-            return function(*shared, *args)
+            result = function(*shared, *args)
+        done = True
+        return result
     finally:
-        _give_back()
+        # A failed job's frames are still held by its error: collected, not frozen.
+        _give_back(freeze=done)
 
 
 @contextmanager
@@ -156,16 +160,31 @@ def frozen_heap() -> Iterator[None]:
     collector's passes until it ends: it lives as long as the merge anyway. Each worker's first
     collection (``_give_back``) otherwise went over all it was forked with, and the joining
     process's full collections over it again. With fewer collections of the objects joining
-    makes (many, with few cycles), about 0.1 s less CPU in a 1,000-letter merge. Undone after,
-    for a process that goes on (the tests)."""
-    thresholds = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(20000, 20, 20)  # as build/runner.py's workers
+    makes (many, with few cycles), about 0.1 s less CPU in a 1,000-letter merge. Undone when
+    the last merge of the process ends (merges may overlap in threads), and only what it did:
+    objects frozen before it stay frozen."""
+    with _FROZEN_LOCK:
+        if not _frozen:
+            ours = gc.get_freeze_count() == 0
+            if ours:
+                gc.freeze()
+            _frozen.append((gc.get_threshold(), ours))
+            gc.set_threshold(20000, 20, 20)  # as build/runner.py's workers
+        else:
+            _frozen.append(_frozen[-1])
     try:
         yield
     finally:
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
+        with _FROZEN_LOCK:
+            thresholds, ours = _frozen.pop()
+            if not _frozen:
+                gc.set_threshold(*thresholds)
+                if ours:
+                    gc.unfreeze()
+
+
+_FROZEN_LOCK = threading.Lock()
+_frozen: list[tuple[tuple[int, ...], bool]] = []  # one entry a merge running: what to undo
 
 
 @contextmanager
@@ -183,7 +202,7 @@ def paused_collector() -> Iterator[None]:
             gc.enable()
 
 
-def _give_back() -> None:
+def _give_back(freeze: bool = True) -> None:
     """Hand the memory a job freed back to the system (glibc keeps it otherwise, and a worker
     laying out thousands of letters would grow with them).
 
@@ -192,7 +211,8 @@ def _give_back() -> None:
     sign-off chunk's time). A worker ends after JOBS_PER_WORKER jobs, taking anything frozen
     that became garbage since with it."""
     gc.collect()
-    gc.freeze()
+    if freeze:
+        gc.freeze()
     if _LIBC is not None:
         _LIBC.malloc_trim(0)
 

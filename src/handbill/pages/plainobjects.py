@@ -1,15 +1,19 @@
-"""A PDF reader for the joiner that parses plain objects with one regular expression.
+"""A PDF reader for the joiner that parses objects with one regular expression.
 
 Joining a merge's chunks (concat.py) reads every object the letters' pages use: about four a
 letter, each a small dictionary written by handbill (a page, its content stream, the form of
 its sign-off). pypdf reads them a byte at a time, in Python: over half of joining's time, and
-the join of the last chunks is time the whole merge waits for. Here an object stored plainly
-in the file (not in an object stream) is tokenised by one regular expression and made into
-the same pypdf objects pypdf's own parser makes: dictionaries, arrays, names, numbers,
-references, booleans, null and streams. Anything else (a string, a comment, a name with
-``#`` escapes, a stream whose end is not where its /Length says, an encrypted file, an
-object in an object stream) is left to pypdf, as is every object that does not parse
-cleanly: the result is pypdf's either way (tests/test_plainobjects.py compares them).
+the join of the last chunks is time the whole merge waits for. Here an object is tokenised by
+one regular expression and made into the same pypdf objects pypdf's own parser makes:
+dictionaries, arrays, names, numbers, references, booleans, null and streams. An object
+stream is read one object at a time (one holding a string by pypdf's own parser, on that
+object alone), where pypdf reads all of a stream's objects at once. Anything else (a string
+or a comment in a plainly stored object, a name with ``#`` escapes, a stream whose end is not
+where its /Length says, parts longer than pypdf reads, an encrypted file) is left to pypdf,
+as is every object or object stream that does not parse cleanly: the result is pypdf's either
+way, its errors and warnings included (tests/test_plainobjects.py compares them), but for
+one: where an object stream holds a damaged object, pypdf refuses all its objects, and this
+reads the others.
 """
 
 from __future__ import annotations
@@ -35,20 +39,28 @@ from pypdf.generic import (
 )
 
 _WS = rb"[\x00\t\n\x0c\r ]"  # pypdf's whitespace
-_HEADER = re.compile(_WS + rb"*(\d+)" + _WS + rb"+(\d+)" + _WS + rb"+obj" + _WS + rb"*")
-# pypdf's own patterns: a reference is "N G R" followed by anything but a letter; a number is
-# a run of digits, signs and points; a name runs to whitespace or a delimiter.
+_DIGITS = rb"\d{1,32}"  # longer parts are pypdf's to refuse
+_HEADER = re.compile(_WS + rb"*(" + _DIGITS + rb")" + _WS + rb"+(" + _DIGITS + rb")" + _WS
+                     + rb"+obj" + _WS + rb"*")  # fmt: skip
+# pypdf's own patterns: a reference is "N G R" followed by a byte that is not a letter; a
+# number is a run of digits, signs, points and commas; a name runs to whitespace or a
+# delimiter.
 _TOKEN = re.compile(
     _WS
-    + rb"*(?:(?P<ref>(?P<num_>\d+)\s+(?P<gen>\d+)\s+R)(?![a-zA-Z])"
-    + rb"|(?P<num>[+\-.0-9]+)"
-    + rb"|(?P<name>/[^\s()<>\[\]{}/%]*)"
+    + rb"*(?:(?P<ref>(?P<num_>"
+    + _DIGITS
+    + rb")\s+(?P<gen>"
+    + _DIGITS
+    + rb")\s+R)(?=[^a-zA-Z])"
+    + rb"|(?P<num>[+,\-.0-9]{1,32})(?![+,\-.0-9])"
+    + rb"|(?P<name>/[^\s()<>\[\]{}/%]{0,1000})(?![^\s()<>\[\]{}/%])"
     + rb"|(?P<open><<|\[)"
     + rb"|(?P<close>>>|\])"
     + rb"|(?P<word>true|false|null)(?![a-zA-Z])"
     + rb"|(?P<stream>stream)"
     + rb")"
 )
+_PAIR = re.compile(_WS + rb"*(" + _DIGITS + rb")" + _WS + rb"+(" + _DIGITS + rb")(?=" + _WS + rb")")
 _STREAM_START = re.compile(rb" *(\r\n|\n|\r)")
 _ENDSTREAM = re.compile(_WS + rb"*endstream")
 _DEPTH = 64  # nesting of arrays and dictionaries parsed here; deeper is left to pypdf
@@ -56,7 +68,7 @@ _PEEK = 20  # pypdf looks this far ahead of a number for " G R" and a byte after
 
 
 class PlainObjectsReader(PdfReader):
-    """pypdf's reader, with plainly stored objects parsed as described above."""
+    """pypdf's reader, with objects parsed as described above."""
 
     _plain: tuple[Any, bytes] | None = None
 
@@ -72,30 +84,42 @@ class PlainObjectsReader(PdfReader):
         if (generation, idnum) in self.resolved_objects:
             return self.resolved_objects[generation, idnum]
         start = self.xref.get(generation, {}).get(idnum)
+        known: set[tuple[int, int]] = getattr(self, "_known_objects", set())
         if (
             start is None
             or self._encryption is not None
             or (generation == 0 and idnum in self.xref_objStm)
             or self.xref_free_entry.get(generation, {}).get(idnum, False)
+            or (idnum, generation) in known  # a loop: pypdf's error
         ):
             return super().get_object(indirect_reference)
         data = self._data_of(self.stream)
-        found = None if data is None else _parse(self, data, start, idnum, generation)
+        known.add((idnum, generation))
+        try:
+            found = None if data is None else _parse(self, data, start, idnum, generation)
+        finally:
+            known.discard((idnum, generation))
         if found is None:
             return super().get_object(indirect_reference)
         return self.cache_indirect_object(generation, idnum, found)
 
     def _get_object_from_stream(self, indirect_reference: IndirectObject) -> Any:
-        """One object of an object stream: pypdf parses all of the stream's objects when one
-        is asked for (the 167 pages of a merge chunk's sign-offs, for one font), a third of
-        joining's time; here only the one asked for is parsed."""
+        """An object of an object stream, read alone: pypdf reads all of the stream's objects
+        when one is asked for (a merge chunk's 167 sign-off pages, for one font: a third of
+        joining's time). So where another object of the stream is damaged, pypdf refuses them
+        all and this reads the others; the merge's own chunks, just written, have none."""
         idnum = indirect_reference.idnum
+        stack = getattr(self, "_object_stream_resolution_stack", [])
         stream_number = self.xref_objStm[idnum][0]
-        index = self._object_streams.get(stream_number)
-        if index is None:
-            index = self._object_streams[stream_number] = _object_stream(
-                self.get_object(stream_number)
-            )
+        if idnum in stack or (stream_number not in self._object_streams and stack):
+            return super()._get_object_from_stream(indirect_reference)  # pypdf's checks
+        if stream_number not in self._object_streams:
+            stack.append(idnum)
+            try:
+                self._object_streams[stream_number] = _object_stream(self.get_object(stream_number))
+            finally:
+                stack.pop()
+        index = self._object_streams[stream_number]
         if index is None or idnum not in index[1]:
             return super()._get_object_from_stream(indirect_reference)
         data, start = index[0], index[1][idnum]
@@ -103,7 +127,7 @@ class PlainObjectsReader(PdfReader):
         if found is None:  # a string, say: pypdf's parser, on this object alone
             try:
                 found = read_object(_at(data, start), self)
-            except Exception:  # pypdf's own handling, warnings and all
+            except Exception:  # pypdf's own handling of the stream, warnings and all
                 return super()._get_object_from_stream(indirect_reference)
         return self.cache_indirect_object(0, idnum, found)
 
@@ -138,6 +162,12 @@ def _parse(pdf: Any, data: bytes, start: int, idnum: int, generation: int) -> An
 def _value(pdf: Any, data: bytes, pos: int, streams: bool) -> Any:
     """The value at ``pos`` in ``data`` (with ``streams``, a stream too), or None."""
     stack: list[Any] = []  # open containers: [kind, items]
+    # pypdf's limits on a container's entries, checked as they come: a file of a few
+    # megabytes could otherwise hold millions of them.
+    most = {
+        b"[": _limit("array_maximum_element_count"),
+        b"<<": _limit("dictionary_maximum_element_count"),
+    }
     while True:
         token = _TOKEN.match(data, pos)
         if token is None:
@@ -156,7 +186,7 @@ def _value(pdf: Any, data: bytes, pos: int, streams: bool) -> Any:
         elif kind == "num":
             value = _number(token["num"])
             if value is None:
-                return None
+                return None  # a comma, or not a number: pypdf's rules
         elif kind == "name":
             name = token["name"]
             if b"#" in name or not name.isascii():
@@ -169,13 +199,17 @@ def _value(pdf: Any, data: bytes, pos: int, streams: bool) -> Any:
             if not stack or (stack[-1][0] == b"[") != (token["close"] == b"]"):
                 return None
             opened, items = stack.pop()
-            value = _array(items) if opened == b"[" else _dictionary(items)
+            value = ArrayObject(items) if opened == b"[" else _dictionary(items)
             if value is None:
                 return None
         else:
             return None  # "stream" out of place (it is read after a dictionary, below)
         if stack:
-            stack[-1][1].append(value)
+            opened, items = stack[-1]
+            items.append(value)
+            limit = most[opened]
+            if limit is not None and len(items) > limit * (2 if opened == b"<<" else 1):
+                return None
             continue
         if isinstance(value, DictionaryObject):
             after = _TOKEN.match(data, pos)
@@ -193,12 +227,9 @@ def _at(data: bytes, start: int) -> io.BytesIO:
     return stream
 
 
-_PAIR = re.compile(_WS + rb"*(\d+)" + _WS + rb"+(\d+)")
-
-
 def _object_stream(stream: Any) -> tuple[bytes, dict[int, int]] | None:
     """An object stream's data and where each of its objects starts in it; None where pypdf
-    would warn or refuse (a header out of order or out of bounds), to leave it to pypdf."""
+    would warn or refuse (a header out of order or out of bounds, a number twice)."""
     n, first = stream.get("/N"), stream.get("/First")
     if stream.get("/Type") != "/ObjStm" or type(n) is not NumberObject:
         return None
@@ -221,24 +252,22 @@ def _object_stream(stream: Any) -> tuple[bytes, dict[int, int]] | None:
 
 
 def _number(text: bytes) -> Any:
+    if b"," in text:
+        return None
     try:
         return FloatObject(text) if b"." in text else NumberObject(text)
     except ValueError:
         return None
 
 
-def _over(count: int, limit: str) -> bool:
-    """Whether ``count`` is over pypdf's ``limit`` (pypdf refuses it), where pypdf has one."""
-    most = getattr(get_configuration(), limit, None)  # pypdf 6.20 has no element limits
-    return most is not None and count > most
-
-
-def _array(items: list[Any]) -> Any:
-    return None if _over(len(items), "array_maximum_element_count") else ArrayObject(items)
+def _limit(name: str) -> int | None:
+    """pypdf's limit ``name``, where the installed pypdf has it (6.20 has fewer)."""
+    found = getattr(get_configuration(), name, None)
+    return None if found is None else int(found)
 
 
 def _dictionary(items: list[Any]) -> Any:
-    if len(items) % 2 or _over(len(items) // 2, "dictionary_maximum_element_count"):
+    if len(items) % 2:
         return None
     keys = items[0::2]
     if not all(type(key) is NameObject for key in keys) or len(set(keys)) != len(keys):
@@ -251,12 +280,13 @@ def _dictionary(items: list[Any]) -> Any:
 def _stream(pdf: Any, data: bytes, pos: int, dictionary: DictionaryObject) -> Any:
     """The stream whose dictionary is ``dictionary`` and whose keyword ends at ``pos``."""
     eol = _STREAM_START.match(data, pos)
+    if eol is None:
+        return None
     length = dictionary.get("/Length")
     if isinstance(length, IndirectObject):
         length = pdf.get_object(length)
-    if eol is None or type(length) is not NumberObject or length < 0:
-        return None
-    if _over(length, "maximum_declared_stream_length"):
+    most = _limit("maximum_declared_stream_length")
+    if type(length) is not NumberObject or length < 0 or (most is not None and length > most):
         return None
     begin = eol.end()
     end = begin + int(length)
