@@ -41,7 +41,7 @@ from handbill.build.jobs import (
     write_output,
 )
 from handbill.build.places import PRIVATE
-from handbill.build.workers import die_with
+from handbill.build.workers import FEW_COLLECTIONS, die_with
 from handbill.build.writers import (
     MANIFEST_NAME,
     Recorded,
@@ -137,7 +137,7 @@ def _init_worker(kit: Kit, overrides: dict[str, str], options: Options, owner: i
     # collector ran about 900 times in a one-process build of the example kit, for 7 % of its
     # time; with these, about 200 times, for 3 %, at some 15 MB more memory. (Merge workers keep
     # the defaults: there the extra memory would take a 10,000-letter merge past 400 MB.)
-    gc.set_threshold(20000, 20, 20)
+    gc.set_threshold(*FEW_COLLECTIONS)
 
 
 def _build_in_worker(job: Job, out_dir: Path, rendered: RenderedHTML | None) -> Output | str:

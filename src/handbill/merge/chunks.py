@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from handbill.build.places import PRIVATE
-from handbill.build.workers import die_with
+from handbill.build.workers import FEW_COLLECTIONS, die_with
 from handbill.build.writers import write_atomic
 from handbill.kit.filenames import file_slug
 from handbill.kit.loader import Kit
@@ -169,7 +169,7 @@ def frozen_heap() -> Iterator[None]:
             if ours:
                 gc.freeze()
             _frozen.append((gc.get_threshold(), ours))
-            gc.set_threshold(20000, 20, 20)  # as build/runner.py's workers
+            gc.set_threshold(*FEW_COLLECTIONS)
         else:
             _frozen.append(_frozen[-1])
     try:
