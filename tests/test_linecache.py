@@ -18,6 +18,7 @@ from handbill.engine.cascade import WEASYPRINT_INIT
 from handbill.engine.fetcher import KitURLFetcher
 from handbill.engine.fontsets import sharing_fonts
 from handbill.engine.layout import PDF_VARIANT, boxes_in, render, write_pdf
+from handbill.engine.percentages import weasyprints_percentages
 from handbill.kit.loader import load_kit, stock_dir
 
 KIT = load_kit(REPO)
@@ -25,11 +26,13 @@ KIT = load_kit(REPO)
 
 @contextmanager
 def weasyprints_cascade() -> Iterator[None]:
-    """WeasyPrint's own cascade for the block, whatever a build installed."""
+    """WeasyPrint's own cascade and resolved lengths for the block, whatever a build installed
+    (engine/cascade.py, engine/percentages.py)."""
     installed = wcss.StyleFor.__init__
     wcss.StyleFor.__init__ = WEASYPRINT_INIT
     try:
-        yield
+        with weasyprints_percentages():
+            yield
     finally:
         wcss.StyleFor.__init__ = installed
 

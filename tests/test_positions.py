@@ -10,7 +10,7 @@ from handbill.kit.loader import load_kit
 
 KIT = load_kit(REPO)
 LETTER = (
-    '<div class="merge-letter" id="merge-row-{n}"><p class="a">Dear Ann,</p><p>Yours,</p></div>'
+    '<div class="merge-letter" data-merge-row="{n}"><p class="a">Dear Ann,</p><p>Yours,</p></div>'
 )
 
 
@@ -30,7 +30,7 @@ def _documents(css: str) -> tuple[str, str]:
         ("div + div .a { border-top: 1px solid }", True),
         (".merge-letter:last-child p::after { content: '.' }", True),
         ("body > :only-child { padding: 2px }", True),
-        ("#merge-row-2 p { color: red }", True),  # a letter's own id: its row
+        ('[data-merge-row="2"] p { color: red }', True),  # a letter's own row number
         (".merge-letter + .merge-letter { break-before: page }", False),  # the merge's own
     ],
 )

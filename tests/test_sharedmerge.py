@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 import handbill.merge.shared
 from conftest import REPO, write
+from handbill.errors import LayoutError
 from handbill.kit.loader import load_kit
 from handbill.kit.markdown import smart_text
 from handbill.merge.groups import grouped
@@ -387,3 +388,14 @@ def test_a_stylesheet_importing_from_the_web_stops_the_merge_with_one_line(
         "https://fonts.googleapis.com/css2?family=Open+Sans (handbill never fetches from the "
         "network;"
     )
+
+
+def test_a_letter_hidden_by_the_kits_css_is_one_clear_error(tmp_path: Path) -> None:
+    """Letters are found on the pages by their element's box: CSS that gives it none stops the
+    merge with what to change, not a traceback."""
+    kit_dir = tmp_path / "kit"
+    _with_css(kit_dir, ".merge-letter { display: none }")
+    source = supporters(tmp_path / "s.csv", ["Ann Lee 1", "Bo Tan 1"])
+    kit = load_kit(kit_dir)
+    with pytest.raises(LayoutError, match="row 2 was not laid out: the kit's CSS hides it"):
+        merge(kit, kit.materials["letter-to-mp"], source, tmp_path / "out", jobs=1)

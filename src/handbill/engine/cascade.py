@@ -29,8 +29,9 @@ from typing import Any
 import cssselect2
 import weasyprint.css as wcss
 
+from handbill.render.letters import ROW  # differs in every letter of a merge
+
 WEASYPRINT_INIT = wcss.StyleFor.__init__  # WeasyPrint's own, for the tests to compare with
-ROW = "data-merge-row"  # differs in every row of a merge, and no selector of ours reads it
 # What a compiled selector test may read and still depend only on the element and its
 # ancestors: their names, attributes, classes, language, and string methods on those.
 _ALONG_ANCESTORS = frozenset(

@@ -35,6 +35,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, fetch
 
 from handbill.engine.cascade import install as install_cascade
+from handbill.engine.percentages import install as install_percentages
 from handbill.engine.stylecache import install as install_stylecache
 from handbill.engine.versions import speedups_on
 from handbill.errors import KitError
@@ -54,7 +55,7 @@ class SharedFonts(FontConfiguration):  # type: ignore[misc]
     The font files are still reported to each document's fetcher, so the build cache knows
     which outputs a font change affects. The configuration also holds the build's parsed
     stylesheets (see stylecache.py), shared with the process's other configurations; elements
-    alike are cascaded once (cascade.py).
+    alike are cascaded once (cascade.py), and their lengths resolved once (percentages.py).
     """
 
     def __init__(self, stylesheets: dict[tuple[str, ...], Any] | None = None) -> None:
@@ -64,6 +65,7 @@ class SharedFonts(FontConfiguration):  # type: ignore[misc]
         self.added: set[str] = set()  # those the document being laid out added
         install_stylecache()
         install_cascade()
+        install_percentages()
 
     def add_font_face(self, rule_descriptors: Any, url_fetcher: Any) -> Any:
         face = str(rule_descriptors)  # WeasyPrint's own key for the face's font file

@@ -10,6 +10,7 @@ from typing import Any
 from weasyprint.document import Document
 
 from handbill.errors import LayoutError
+from handbill.render.letters import ROW
 
 PX_PER_PT = 96 / 72
 PX_PER_MM = 96 / 25.4
@@ -68,13 +69,26 @@ def text_runs(document: Document) -> Iterator[TextRun]:
             )
 
 
-def anchor_pages(document: Document, prefix: str) -> dict[str, int]:
-    """The index of the first page each anchor starting with ``prefix`` is on."""
-    found: dict[str, int] = {}
+def letter_starts(document: Document, numbers: list[int], label: str) -> dict[int, int]:
+    """The index of the page each letter of a document of letters starts on, by row number
+    (the ``ROW`` attribute of its element, see render/letters.py)."""
+    found: dict[int, int] = {}
     for index, page in enumerate(document.pages):
-        for anchor in page.anchors:
-            if anchor.startswith(prefix):
-                found.setdefault(anchor, index)
+        todo = [page._page_box]
+        while todo:
+            box = todo.pop()
+            element = getattr(box, "element", None)
+            row = None if element is None else element.get(ROW)
+            if row is not None:
+                found.setdefault(int(row), index)
+            else:
+                todo.extend(reversed(getattr(box, "children", ())))
+    missing = [number for number in numbers if number not in found]
+    if missing:
+        raise LayoutError(
+            f"{label}: the letter of row {missing[0]} was not laid out: the kit's CSS hides it "
+            "(display: none on .merge-letter or on the body); remove that rule"
+        )
     return found
 
 

@@ -19,8 +19,8 @@ from xml.etree.ElementTree import Element  # nosec B405
 import tinyhtml5
 
 from handbill.engine.overlay import fill_text
+from handbill.render.letters import ROW
 
-ROW = "data-merge-row"
 # Where the parser would not keep a cell's text as it is: line ends and NUL are rewritten, and
 # a newline right after <pre>, <textarea> or <listing> is dropped.
 _CHANGED = re.compile("[\r\x00]")

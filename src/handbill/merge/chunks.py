@@ -237,7 +237,7 @@ def layout_chunk(
 ) -> Chunk:
     """One layout pass for a run of letters, each starting on a new sheet."""
     from handbill.engine.glyphs import check_glyphs
-    from handbill.engine.inspect import anchor_pages, page_count
+    from handbill.engine.inspect import letter_starts, page_count
     from handbill.engine.layout import render, write_pdf
     from handbill.render.templating import RenderedHTML
 
@@ -250,9 +250,9 @@ def layout_chunk(
     html = letters_html(kit, material, head, footer, bodies)
     document, warnings = render(kit, RenderedHTML(material=material, html=html))
     check_glyphs(kit, document, f"{material.name} rows {rows[0].number}-{rows[-1].number}")
-    pages_of = letter_pages(
-        anchor_pages(document, "merge-row-"), page_count(document), [row.number for row in rows]
-    )
+    numbers = [row.number for row in rows]
+    starts = letter_starts(document, numbers, material.name)
+    pages_of = letter_pages(starts, page_count(document), numbers)
     data = write_pdf(document, merge_title(kit, material), material.language)
     path.write_bytes(data)
     letters, notes = [], list(warnings)

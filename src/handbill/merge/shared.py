@@ -180,18 +180,13 @@ def _overlay_document(
     from handbill.engine.rowtree import rows_tree
     from handbill.render.templating import RenderedHTML
 
-    # Rows are told apart by an attribute, not an id: every id would become a named
-    # destination in the PDF, and WeasyPrint looks each one up among all the pages.
     # The row's HTML is parsed once, each row a copy with its values (engine/rowtree.py).
     empty = letters_html(kit, material, plan.head, plan.footer, [], OVERLAY_STYLE)
-    row_html = letter_div(0, plan.overlay, "data-merge-row")
+    row_html = letter_div(0, plan.overlay)
     tree = rows_tree(empty, row_html, [(row.number, plan.values(row.cells)) for row in rows])
     page = ""
     if tree is None:
-        bodies = [
-            letter_div(row.number, plan.fill(plan.overlay, row.cells), "data-merge-row")
-            for row in rows
-        ]
+        bodies = [letter_div(row.number, plan.fill(plan.overlay, row.cells)) for row in rows]
         page = letters_html(kit, material, plan.head, plan.footer, bodies, OVERLAY_STYLE)
     with without_margin_boxes():
         # Every row's lines are its own: remembering them cost 4-5 % more layout time.
@@ -214,7 +209,7 @@ def lay_out_bases(
     number; and the cells that a row reads but its key leaves out (then nothing is laid out:
     the rows must be grouped again, see merge/groups.py)."""
     from handbill.engine.glyphs import check_glyphs
-    from handbill.engine.inspect import anchor_pages, page_count
+    from handbill.engine.inspect import letter_starts, page_count
     from handbill.engine.layout import render, write_pdf
     from handbill.merge.groups import unkeyed_reads
     from handbill.render.templating import RenderedHTML
@@ -228,9 +223,9 @@ def lay_out_bases(
     check_glyphs(kit, document, f"{material.name} rows {rows[0].number}-{rows[-1].number}")
     overlays, overlay_pages = _overlay_document(kit, material, plan, rows)
     found: list[tuple[int, Base | None]] = []
-    for row, indices in letter_pages(
-        anchor_pages(document, "merge-row-"), page_count(document), [row.number for row in rows]
-    ).items():
+    numbers = [row.number for row in rows]
+    starts = letter_starts(document, numbers, material.name)
+    for row, indices in letter_pages(starts, page_count(document), numbers).items():
         alone = overlay_pages[row]
         made = base_of(document, indices, overlays, alone[0]) if len(alone) == 1 else None
         found.append((row, Base(path, *made) if made is not None else None))

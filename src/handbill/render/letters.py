@@ -13,18 +13,22 @@ _BODY = re.compile(r"<body[^>]*>(.*)</body>", re.S)
 _FOOTER = re.compile(r'<footer class="page-footer">(.*?)</footer>', re.S)
 
 
-def letter_div(number: int, body: str, mark: str = "id") -> str:
-    """One letter of a document of letters, told apart by an id (``merge-row-N``) or by
-    another attribute holding its row number."""
-    value = f"merge-row-{number}" if mark == "id" else str(number)
-    return f'<div class="merge-letter" {mark}="{value}">{body}</div>'
+ROW = "data-merge-row"  # the attribute a letter's element holds its row number in
 
 
-def letter_pages(anchors: dict[str, int], total: int, numbers: list[int]) -> dict[int, list[int]]:
+def letter_div(number: int, body: str) -> str:
+    """One letter of a document of letters, told apart by its row number in ``ROW``.
+
+    Not by an id: every id becomes a named destination in the PDF, and elements whose
+    attributes differ are cascaded apart, where letters alike in all but their row share one
+    cascade and their paragraphs' line breaks (engine/cascade.py, engine/linecache.py)."""
+    return f'<div class="merge-letter" {ROW}="{number}">{body}</div>'
+
+
+def letter_pages(starts: dict[int, int], total: int, numbers: list[int]) -> dict[int, list[int]]:
     """Each letter's page indices, by row number, for the letters of ``numbers`` in document
-    order; ``anchors`` gives the first page of each ``merge-row-N`` anchor, ``total`` the
-    document's pages (see ``handbill.engine.inspect.anchor_pages``)."""
-    starts = {int(name.removeprefix("merge-row-")): index for name, index in anchors.items()}
+    order; ``starts`` gives the page each row's letter starts on, ``total`` the document's
+    pages (see ``handbill.engine.inspect.letter_starts``)."""
     ends = [starts[number] for number in numbers[1:]] + [total]
     return {
         number: list(range(starts[number], end)) for number, end in zip(numbers, ends, strict=True)
