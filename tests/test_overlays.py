@@ -13,6 +13,7 @@ from weasyprint import HTML
 from handbill.engine.incremental import WrittenPDF
 from handbill.engine.layout import write_pdf_parts
 from handbill.pages.impose import as_form, draw_forms
+from handbill.pages.concat import Part, concatenate
 from handbill.pages.overlays import Sheet, draw_sheets
 
 A4 = "<style>@page { size: 210mm 297mm; margin: 20mm }</style>"
@@ -52,7 +53,7 @@ def test_letters_match_forms_drawn_by_pypdf(tmp_path: Path) -> None:
         Sheet(base, 1, 1, matrix),
         Sheet(base, 0, blank=True),
     ]
-    made = draw_sheets(overlays, sheets)
+    made, copies = draw_sheets(overlays, sheets)
 
     # The same letters the way they were made before: pypdf forms in a pypdf writer.
     writer = PdfWriter()
@@ -84,5 +85,35 @@ def test_letters_match_forms_drawn_by_pypdf(tmp_path: Path) -> None:
     # The base's pages are written once, as two forms the four sheets share.
     forms_used = {page["/Resources"]["/XObject"].raw_get("/P0").idnum for page in reader.pages[:4]}
     assert len(forms_used) == 2
+    # Each copy of the base is named by what it copies, for joining (see the test below).
+    assert {copies[n] for n in forms_used} == {("form", base, 0), ("form", base, 1)}
+    assert all(key[:2] == ("object", base) for n, key in copies.items() if n not in forms_used)
     # The overlays' own bytes are kept as they were, the letters appended after them.
     assert made.startswith(data.rstrip(b"\n"))
+
+
+def test_chunks_drawing_one_base_share_its_copy_once_joined(tmp_path: Path) -> None:
+    """Two chunks of letters over the same base, joined: the base's pages and fonts are written
+    once, both chunks' letters drawing them, and every page looks as it did."""
+    base = tmp_path / "base.pdf"
+    base.write_bytes(written("<p>Dear Member,</p><p>Please come to the meeting.</p>")[0])
+    chunks, parts = [], []
+    for n, names in enumerate((("Ann Lee", "Bo Tan"), ("Cy Ode", "Di Ray"))):
+        overlay = "".join(f"<p style='break-before: page'>{name}</p>" for name in names)
+        _, overlays = written(overlay)
+        sheets = [Sheet(base, 0, index, "1 0 0 1 0 -40") for index in (0, 1)]
+        made, copies = draw_sheets(overlays, sheets)
+        chunks.append(tmp_path / f"chunk{n}.pdf")
+        chunks[-1].write_bytes(made)
+        parts.append(Part(chunks[-1], copies))
+    apart, shared = io.BytesIO(), io.BytesIO()
+    concatenate(chunks, apart, "Letters", "en-GB")
+    concatenate(parts, shared, "Letters", "en-GB")
+    assert pixels(shared.getvalue()) == pixels(apart.getvalue())
+    reader = PdfReader(shared)
+    drawn = [page["/Resources"]["/XObject"].raw_get("/P0").idnum for page in reader.pages]
+    assert len(drawn) == 4 and len(set(drawn)) == 1
+    assert [page.extract_text().split()[-2:] for page in reader.pages] == [
+        ["Ann", "Lee"], ["Bo", "Tan"], ["Cy", "Ode"], ["Di", "Ray"],
+    ]  # fmt: skip
+    assert len(shared.getvalue()) < len(apart.getvalue()) - 4_000  # the base, its font

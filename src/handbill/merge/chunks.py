@@ -52,6 +52,9 @@ class Chunk:
     warnings: list[str] = field(default_factory=list)
     drawn: int = 0  # pages in the chunk's own PDF
     in_full: int = 0  # letters laid out in full (the others were drawn over a shared layout)
+    # Its objects copied from the bases' PDFs, by number: the merged PDF writes each once
+    # (pages/concat.py's Part), however many chunks draw that base.
+    copies: dict[int, Any] = field(default_factory=dict)
 
 
 def in_workers(

@@ -40,7 +40,7 @@ from handbill.merge.chunks import (
     place_probe,
 )
 from handbill.merge.rows import Scan, scan_rows
-from handbill.pages.concat import concatenate
+from handbill.pages.concat import Part, concatenate
 from handbill.render.letters import letter_parts
 from handbill.render.templating import render_html
 
@@ -265,14 +265,14 @@ class Letters:
         return found
 
 
-def _padded(chunks: Iterable[Chunk], work: Path) -> Iterator[Path]:
+def _padded(chunks: Iterable[Chunk], work: Path) -> Iterator[Path | Part]:
     """The chunks' PDFs in order, each followed by a blank page where its count says so; each
     is deleted once joined on."""
     from pypdf import PdfReader, PdfWriter
 
     for chunk in chunks:
         box = PdfReader(chunk.path).pages[0].mediabox if chunk.pages > chunk.drawn else None
-        yield chunk.path
+        yield Part(chunk.path, chunk.copies)
         chunk.path.unlink()
         if box is not None:
             blank = work / f"{chunk.path.stem}-blank.pdf"

@@ -361,8 +361,9 @@ def _drawn_chunk(
         if material.duplex and (len(sheets) - first) % 2:
             sheets.append(Sheet(base.pdf, base.pages[0], blank=True))
         letters.append({"row": row.number, "first_page": first + 1, "pages": len(sheets) - first})
-    path.write_bytes(draw_sheets(parts, sheets))
-    return Chunk(path, len(sheets), letters, notes, len(sheets), 0)
+    data, copies = draw_sheets(parts, sheets)
+    path.write_bytes(data)
+    return Chunk(path, len(sheets), letters, notes, len(sheets), 0, copies)
 
 
 def _draw_letter(

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -58,6 +59,20 @@ class Source:
         self.tree = Tree(tree.get_object()) if tree is not None else None
 
 
+@dataclass(frozen=True)
+class Part:
+    """An input PDF, and those of its objects that are copies of objects other inputs copy
+    too (a merge's base pages, drawn in every chunk): object number -> a key naming what it is
+    a copy of. The joined file writes each key's object once, and every input that has it
+    refers to that one."""
+
+    path: Path
+    copies: Mapping[int, Hashable]
+
+
+_KEPT = 200_000  # copies remembered at most (a merge of thousands of bases): memory stays bounded
+
+
 class _Joiner:
     """Writes objects to ``target`` as they come, keeping only their offsets."""
 
@@ -78,6 +93,7 @@ class _Joiner:
         self.overrides: dict[int, PdfObject] = {}  # the current input's objects, cut down
         self.todo: list[tuple[int, PdfObject]] = []
         self.names: dict[str, bytes] = {}  # names as written (escaped): a merge writes few
+        self.copies: dict[Hashable, int] = {}  # each Part's copies' keys -> their new numbers
         target.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
 
     def number(self) -> int:
@@ -113,13 +129,17 @@ class _Joiner:
             return ArrayObject(self.renumber(item) for item in value)
         return value
 
-    def add(self, source: Path | IO[bytes] | Source, pages: range | None = None) -> None:
+    def add(self, source: Path | IO[bytes] | Source | Part, pages: range | None = None) -> None:
         """Append the pages of ``source`` (those in ``pages``, or all), with their part of its
         structure tree, or an element for each page of an untagged PDF."""
+        copies: Mapping[int, Hashable] = {}
+        if isinstance(source, Part):
+            copies = source.copies
+            source = source.path
         if not isinstance(source, Source):
             source = Source(source)
             try:
-                self._add(source, pages)
+                self._add(source, pages, copies)
             finally:
                 # Read for this call alone: its parsed objects refer back to the reader, a
                 # cycle that only Python's full collections free, rarely in a process this
@@ -127,11 +147,13 @@ class _Joiner:
                 # grew with the chunks joined (docs/performance.md).
                 vars(source.reader).clear()
             return
-        self._add(source, pages)
+        self._add(source, pages, copies)
 
-    def _add(self, source: Source, pages: range | None) -> None:
+    def _add(self, source: Source, pages: range | None, copies: Mapping[int, Hashable]) -> None:
         reader, tree = source.reader, source.tree
         self.numbers, self.overrides = {}, {}
+        # Copies already written for an earlier input are referred to, not written again.
+        self.numbers.update((n, self.copies[k]) for n, k in copies.items() if k in self.copies)
         taken = [
             reader.pages[i] for i in (pages if pages is not None else range(len(reader.pages)))
         ]
@@ -156,6 +178,9 @@ class _Joiner:
             while self.todo:
                 obj_num, obj = self.todo.pop()
                 self.write(obj_num, self.renumber(obj))
+        for number, key in copies.items():
+            if number in self.numbers and len(self.copies) < _KEPT:
+                self.copies.setdefault(key, self.numbers[number])
 
     def _carry(self, tree: Tree, taken: list[Any], part: bool) -> None:
         """Take the input's structure elements (those on ``taken`` if ``part``) under the
@@ -336,7 +361,7 @@ def _explicit_destinations(reader: PdfReader) -> None:
 
 
 def concatenate(
-    paths: Iterable[Path | IO[bytes] | Source],
+    paths: Iterable[Path | IO[bytes] | Source | Part],
     target: IO[bytes],
     title: str,
     language: str,

@@ -109,8 +109,10 @@ class _Copier:
         return value
 
 
-def draw_sheets(overlays: WrittenPDF, sheets: Iterable[Sheet]) -> bytes:
-    """``overlays`` with ``sheets`` as its only pages, written as an incremental update."""
+def draw_sheets(overlays: WrittenPDF, sheets: Iterable[Sheet]) -> tuple[bytes, dict[int, Any]]:
+    """``overlays`` with ``sheets`` as its only pages, written as an incremental update; and
+    the objects copied from the base PDFs, by number, each with a key naming what it is a copy
+    of, the same in every chunk that copies it (see concat.Part)."""
     update = Update(overlays)
     catalog, tree = update.reserve(), update.reserve()
     copier = _Copier(update)
@@ -138,4 +140,6 @@ def draw_sheets(overlays: WrittenPDF, sheets: Iterable[Sheet]) -> bytes:
     references = b" ".join(b"%d 0 R" % kid for kid in kids)
     update.put(tree, b"<< /Type /Pages /Kids [%s] /Count %d >>" % (references, len(kids)))
     update.put(catalog, b"<< /Type /Catalog /Pages %d 0 R >>" % tree)
-    return update.finish(catalog)
+    copies = {number: ("form", *key) for key, (number, _) in copier.forms.items()}
+    copies.update((number, ("object", *key)) for key, number in copier.numbers.items())
+    return update.finish(catalog), copies
