@@ -12,8 +12,8 @@ from weasyprint import HTML
 
 from handbill.engine.incremental import WrittenPDF
 from handbill.engine.layout import write_pdf_parts
-from handbill.pages.impose import as_form, draw_forms
 from handbill.pages.concat import Part, concatenate
+from handbill.pages.impose import as_form, draw_forms
 from handbill.pages.overlays import Sheet, draw_sheets
 
 A4 = "<style>@page { size: 210mm 297mm; margin: 20mm }</style>"
