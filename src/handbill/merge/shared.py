@@ -211,15 +211,22 @@ def lay_out_bases(
     from handbill.engine.glyphs import check_glyphs
     from handbill.engine.inspect import letter_starts, page_count
     from handbill.engine.layout import render, write_pdf
+    from handbill.engine.rowtree import rows_tree
     from handbill.merge.groups import unkeyed_reads
     from handbill.render.templating import RenderedHTML
 
     unkeyed = {c for row in rows for c in unkeyed_reads(kit, material, plan, row, overrides)}
     if unkeyed:
         return [], unkeyed
-    bodies = [letter_div(row.number, plan.fill(plan.full, row.cells)) for row in rows]
-    html = letters_html(kit, material, plan.head, plan.footer, bodies)
-    document, _ = render(kit, RenderedHTML(material=material, html=html))
+    # Each letter's HTML parsed once for all of them, as the sign-offs' (engine/rowtree.py).
+    empty = letters_html(kit, material, plan.head, plan.footer, [])
+    values = [(row.number, plan.values(row.cells)) for row in rows]
+    tree = rows_tree(empty, letter_div(0, plan.full), values)
+    html = "" if tree is not None else letters_html(
+        kit, material, plan.head, plan.footer,
+        [letter_div(row.number, plan.fill(plan.full, row.cells)) for row in rows],
+    )  # fmt: skip
+    document, _ = render(kit, RenderedHTML(material=material, html=html), tree=tree)
     check_glyphs(kit, document, f"{material.name} rows {rows[0].number}-{rows[-1].number}")
     overlays, overlay_pages = _overlay_document(kit, material, plan, rows)
     found: list[tuple[int, Base | None]] = []
