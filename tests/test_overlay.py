@@ -83,3 +83,22 @@ def test_markers_of_many_columns_are_told_apart() -> None:
     assert found is not None and found.per_letter == {"c11"}
     filled = found.fill(found.full, cells)
     assert filled == '<p>Dear 1,</p><p>Thanks.</p><p data-merge-overlay="">11</p>'
+
+
+def test_no_plan_when_a_cell_is_printed_in_css_or_a_script() -> None:
+    """The parser takes a <style>'s or <script>'s text as it is, entities and all: a value put
+    there by the plan would not be the template's escaped value, so the letters are laid out
+    in full."""
+    for raw in (f"<style>.s::after {{ content: '{NAME}' }}</style>", f"<script>{NAME}</script>"):
+        body = letter(f"<p>{NAME}</p><p>{ADDRESS}{raw}</p>")
+        assert plan(HEAD, "", body, twice(body), CELLS) is None
+    elsewhere = letter(f"<p>{NAME}</p><p>{ADDRESS}<style>p {{ margin: 0 }}</style></p>")
+    assert plan(HEAD, "", elsewhere, twice(elsewhere), CELLS) is not None
+
+
+def test_the_letter_is_read_as_the_letters_document_is() -> None:
+    """In standards mode, as the letters' documents are: a <table> ends the <p> before it."""
+    body = letter(intro="<p class='subject'>About <table><tr><td>ref</td></tr></table></p>")
+    found = plan(HEAD, "", body, twice(body), CELLS)
+    assert found is not None
+    assert '<p class="subject">About </p><table>' in found.full

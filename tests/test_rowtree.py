@@ -26,11 +26,11 @@ ROWS = [
 ]
 
 
-def parsed_whole(rows: list[tuple[int, list[str]]]) -> bytes:
+def parsed_whole(rows: list[tuple[int, list[str]]], template: str = ROW) -> bytes:
     """The document as WeasyPrint parses it when the rows are written out as HTML."""
     bodies = ""
     for number, values in rows:
-        row = ROW.replace('data-merge-row="0"', f'data-merge-row="{number}"')
+        row = template.replace('data-merge-row="0"', f'data-merge-row="{number}"')
         for index, value in enumerate(values):
             row = row.replace(token(index), html.escape(value, quote=False))
         bodies += row
@@ -58,3 +58,23 @@ def test_values_the_parser_would_change_leave_the_document_to_be_parsed_whole() 
     # Not one element, or a body with something in it already.
     assert rows_tree(PAGE, ROW + ROW, ROWS) is None
     assert rows_tree(PAGE.replace("</body>", "<p>x</p></body>"), ROW, ROWS) is None
+
+
+def test_the_row_is_parsed_in_the_pages_mode() -> None:
+    """A <table> inside a <p> ends the <p> in standards mode (the page's doctype), not in quirks
+    mode: the row is read as the page is, and a page without the doctype is parsed whole."""
+    with_table = ROW.replace(
+        "</main>", "<p>Ref <table><tr><td>" + token(2) + "</td></tr></table></p>\n</main>"
+    )
+    tree = rows_tree(PAGE, with_table, ROWS)
+    assert tree is not None
+    assert tostring(tree) == parsed_whole(ROWS, with_table)
+    assert rows_tree(PAGE.replace("<!doctype html>", ""), with_table, ROWS) is None
+
+
+def test_values_in_raw_text_leave_the_document_to_be_parsed_whole() -> None:
+    """A <style>'s text is taken as it is, entities and all: a value there is not text."""
+    in_style = ROW.replace(
+        "</main>", "<style>.a::after { content: '" + token(2) + "' }</style></main>"
+    )
+    assert rows_tree(PAGE, in_style, ROWS) is None

@@ -399,3 +399,28 @@ def test_a_letter_hidden_by_the_kits_css_is_one_clear_error(tmp_path: Path) -> N
     kit = load_kit(kit_dir)
     with pytest.raises(LayoutError, match="row 2 was not laid out: the kit's CSS hides it"):
         merge(kit, kit.materials["letter-to-mp"], source, tmp_path / "out", jobs=1)
+
+
+def test_a_table_inside_a_paragraph_is_read_as_the_letter_is(tmp_path: Path) -> None:
+    """The HTML parser ends a <p> at a <table> (standards mode): the bases, built from the
+    letter parsed once, must be read that way too, or the table takes the paragraph's style."""
+    kit_dir = tmp_path / "kit"
+    _with_css(kit_dir, ".subject { padding-left: 40mm; color: #c00000 }")
+    template = kit_dir / "templates" / "letter.html"
+    subject = '<p class="subject">{{ with_fields(vars.subject) }}</p>'
+    assert subject in template.read_text(encoding="utf-8")
+    table = '<table class="ref"><tr><td>Our ref: T-42</td></tr></table>'
+    template.write_text(
+        template.read_text(encoding="utf-8").replace(subject, subject[:-4] + f" {table}</p>"),
+        encoding="utf-8",
+    )
+    names = [f"{name} {n}" for n in (1, 2) for name in ("Ann Lee", "Bo Tan", "Cy Ode")]
+    source = supporters(tmp_path / "s.csv", names)  # three groups of two
+    kit = load_kit(kit_dir)
+    made = merge(kit, kit.materials["letter-to-mp"], source, tmp_path / "made", jobs=1)
+    assert made.entry["laid_out_in_full"] == 0
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(handbill.merge.shared, "shared_plan", lambda *args: None)
+        merge(kit, kit.materials["letter-to-mp"], source, tmp_path / "full", jobs=1)
+    shared = pictures(tmp_path / "made-private" / "letter-to-mp.merge.pdf")
+    assert shared == pictures(tmp_path / "full-private" / "letter-to-mp.merge.pdf")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from weasyprint.document import Document
@@ -71,16 +72,19 @@ def text_runs(document: Document) -> Iterator[TextRun]:
 
 def letter_starts(document: Document, numbers: list[int], label: str) -> dict[int, int]:
     """The index of the page each letter of a document of letters starts on, by row number
-    (the ``ROW`` attribute of its element, see render/letters.py)."""
+    (``numbers``, in document order): the first page with a box of its ``merge-letter``
+    element, which holds its row number (see render/letters.py). Fixed boxes, running elements
+    and footnotes are passed over: kit content in them is no letter."""
     found: dict[int, int] = {}
     for index, page in enumerate(document.pages):
         todo = [page._page_box]
         while todo:
             box = todo.pop()
-            element = getattr(box, "element", None)
-            row = None if element is None else element.get(ROW)
+            if _elsewhere(box):
+                continue
+            row = _letter_row(box)
             if row is not None:
-                found.setdefault(int(row), index)
+                found.setdefault(row, index)
             else:
                 todo.extend(reversed(getattr(box, "children", ())))
     missing = [number for number in numbers if number not in found]
@@ -89,7 +93,30 @@ def letter_starts(document: Document, numbers: list[int], label: str) -> dict[in
             f"{label}: the letter of row {missing[0]} was not laid out: the kit's CSS hides it "
             "(display: none on .merge-letter or on the body); remove that rule"
         )
+    for before, after in pairwise(numbers):
+        if found[after] <= found[before]:
+            raise LayoutError(
+                f"{label}: the letters of rows {before} and {after} start on the same page: "
+                "the kit's CSS lays letters out side by side or over each other (a float, "
+                "position, flex, grid or columns on .merge-letter or on the body); remove that "
+                "rule, so that each letter starts on a new sheet"
+            )
     return found
+
+
+def _letter_row(box: Any) -> int | None:
+    """The row number of the letter whose element ``box`` is the box of, or None."""
+    element = getattr(box, "element", None)
+    if element is None or element.tag != "div" or "merge-letter" not in element.get("class", ""):
+        return None
+    row = element.get(ROW) or ""
+    return int(row) if row.isascii() and row.isdigit() else None
+
+
+def _elsewhere(box: Any) -> bool:
+    """Whether ``box`` is drawn away from its place in the flow: fixed (on every page), a
+    running element (in a margin box) or a footnote."""
+    return bool(box.style["position"] == "fixed" or box.is_running() or box.is_footnote())
 
 
 def page_count(document: Document) -> int:

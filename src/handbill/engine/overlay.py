@@ -67,6 +67,11 @@ _BLOCKS = frozenset(
         "ul",
     ]
 )
+# Elements whose text the HTML parser takes as it is, entities and all: a cell's value put
+# there as text would not be what the template's escaped value parses to.
+RAW_TEXT = frozenset(
+    ["iframe", "noembed", "noframes", "noscript", "plaintext", "script", "style", "xmp"]
+)
 _VOID = frozenset(
     [
         "area",
@@ -173,11 +178,14 @@ def plan(head: str, footer: str, body: str, other: str, cells: dict[str, str]) -
     found = _TOKEN.findall(body)
     if body.count("\ue000") != len(found) or any(f"\ue000{t}\ue001" not in expected for t in found):
         return None  # a marker was changed (|upper, |truncate): the cell is not printed as is
-    root = tinyhtml5.parse(f"<body>{body}</body>")
+    # In standards mode, as the letters' documents are parsed (a <table> closes a <p> there).
+    root = tinyhtml5.parse(f"<!DOCTYPE html><body>{body}</body>")
     tree = next(child for child in root if _tag(child) == "body")
     parents = {child: parent for parent in tree.iter() for child in parent}
     if any("\ue000" in value for el in tree.iter() for value in el.attrib.values()):
         return None
+    if any(_tag(el) in RAW_TEXT and "\ue000" in (el.text or "") for el in tree.iter()):
+        return None  # a cell in CSS or a script: only the template's own escaping is right there
     blocks: list[Element] = []  # the blocks holding content, in document order
     for el in tree.iter():
         if _has_content(el):
