@@ -33,6 +33,7 @@ def test_kit_content_holding_the_attribute_is_no_letter() -> None:
         '<div class="merge-letter" data-merge-row="7" style="position: fixed; top: 0">fixed</div>'
     )
     document = _document(
+        '<div class="merge-letters" data-merge-row="8">another class</div>',
         LETTER.format(n=2, style="", body=inner),
         LETTER.format(n=3, style="", body="b"),
         root='data-merge-row="x" class="merge-letter"',

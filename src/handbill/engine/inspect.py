@@ -107,7 +107,9 @@ def letter_starts(document: Document, numbers: list[int], label: str) -> dict[in
 def _letter_row(box: Any) -> int | None:
     """The row number of the letter whose element ``box`` is the box of, or None."""
     element = getattr(box, "element", None)
-    if element is None or element.tag != "div" or "merge-letter" not in element.get("class", ""):
+    if element is None or element.tag != "div":
+        return None
+    if "merge-letter" not in element.get("class", "").split():
         return None
     row = element.get(ROW) or ""
     return int(row) if row.isascii() and row.isdigit() else None
