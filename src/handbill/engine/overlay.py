@@ -184,7 +184,7 @@ def plan(head: str, footer: str, body: str, other: str, cells: dict[str, str]) -
     parents = {child: parent for parent in tree.iter() for child in parent}
     if any("\ue000" in value for el in tree.iter() for value in el.attrib.values()):
         return None
-    if any(_tag(el) in RAW_TEXT and "\ue000" in (el.text or "") for el in tree.iter()):
+    if in_raw_text(tree):
         return None  # a cell in CSS or a script: only the template's own escaping is right there
     blocks: list[Element] = []  # the blocks holding content, in document order
     for el in tree.iter():
@@ -216,6 +216,11 @@ def plan(head: str, footer: str, body: str, other: str, cells: dict[str, str]) -
         if el in parents and parents[el] in around and el not in kept:
             parents[el].remove(el)
     return Plan(head, footer, per_letter, full, _inner(tree))
+
+
+def in_raw_text(tree: Element) -> bool:
+    """Whether a cell's marker is in the text of a RAW_TEXT element under ``tree``."""
+    return any(_tag(el) in RAW_TEXT and "\ue000" in (el.text or "") for el in tree.iter())
 
 
 def _normalised(body: str, repeat: int) -> str:

@@ -18,7 +18,7 @@ from xml.etree.ElementTree import Element  # nosec B405
 
 import tinyhtml5
 
-from handbill.engine.overlay import RAW_TEXT, fill_text
+from handbill.engine.overlay import fill_text, in_raw_text
 from handbill.render.letters import ROW
 
 # Where the parser would not keep a cell's text as it is: line ends and NUL are rewritten, and
@@ -38,15 +38,17 @@ def rows_tree(page: str, row: str, rows: list[tuple[int, list[str]]]) -> Element
     """
     if _FIRST_NEWLINE.search(row) or any(_CHANGED.search(v) for _, vs in rows for v in vs):
         return None
+    if not _standards(page):
+        return None  # the row is read in standards mode (below): a page in another, whole
     root = _parse(page)
     body = next(child for child in root if child.tag == "body")
     # In standards mode, as the page is (a <table> closes a <p> there, not in quirks mode).
     row_root = _parse(f"<!DOCTYPE html><body>{row}</body>")
     found = list(next(child for child in row_root if child.tag == "body"))
-    if len(found) != 1 or len(body) or not _standards(page):
+    if len(found) != 1 or len(body):
         return None  # not one element, or a body already holding something: parse it whole
     template = found[0]
-    if any(el.tag in RAW_TEXT and "\ue000" in (el.text or "") for el in template.iter()):
+    if in_raw_text(template):
         return None  # a value in raw text (CSS, a script) would not be the escaped text parsed
     template.tail = None
     # The text and tails that hold markers, as paths from the row's element.
